@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Every map of the datapath, in one place. The loader pins each under /sys/fs/bpf/nsteer/DEV/
+ * by the name given here, so these names are what operators type into bpftool. */
+#ifndef NSTEER_BPF_MAPS_H
+#define NSTEER_BPF_MAPS_H
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct nsteer_config);
+} uplink_config SEC(".maps");
+
+/* (MAC, VLAN) -> host-end ifindex: the steering decision for frames from the wire and between ports. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, NSTEER_PORTS_MAX);
+	__type(key, struct nsteer_port_key);
+	__type(value, __u32);
+} ports SEC(".maps");
+
+/* host-end ifindex -> port: who sent a frame (anti-spoofing), and the flood list. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, NSTEER_PORTS_MAX);
+	__type(key, __u32);
+	__type(value, struct nsteer_port);
+} port_by_ifindex SEC(".maps");
+
+/* XDP can only redirect to another device through a devmap (bulked, unlike bpf_redirect). */
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
+	__uint(max_entries, NSTEER_PORTS_MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} port_devs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, NSTEER_PORTS_MAX + 1);
+	__type(key, __u32);
+	__type(value, struct nsteer_counters);
+} counters SEC(".maps");
+
+#endif

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The nsteer datapath: one object per uplink, three programs sharing its maps.
+ *
+ *   nsteer_xdp      XDP on the uplink: the fast path. Unicast to a known untagged port is redirected
+ *                   straight into the port's veth; unknown unicast is dropped here when asked to.
+ *                   Everything else is passed up, where nsteer_tc_up sees it.
+ *   nsteer_tc_up    tc ingress on the uplink: the complete wire-to-port semantics (floods, VLAN tags,
+ *                   and every frame when XDP is off), so XDP stays an optimisation, never a second
+ *                   implementation.
+ *   nsteer_tc_port  tc ingress on each port's host end, i.e. every frame a port sends.
+ *
+ * Only packet data and UAPI context fields are read, so the object needs no kernel BTF to load. */
+#define BPF_NO_PRESERVE_ACCESS_INDEX
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#include "nsteer_shared.h"
+#include "maps.h"
+#include "ethernet.h"
+#include "counters.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+static __always_inline const struct nsteer_config *config_get(void)
+{
+	__u32 zero = 0;
+	const struct nsteer_config *cfg = bpf_map_lookup_elem(&uplink_config, &zero);
+
+	return cfg && cfg->uplink_ifindex ? cfg : NULL;
+}
+
+static __always_inline __u32 port_lookup(const __u8 *mac, __u16 vlan)
+{
+	struct nsteer_port_key key = { .vlan = vlan };
+	__u32 *ifindex;
+
+	mac_copy(key.mac, mac);
+	ifindex = bpf_map_lookup_elem(&ports, &key);
+	return ifindex ? *ifindex : 0;
+}
+
+SEC("xdp.frags")
+int nsteer_xdp(struct xdp_md *ctx)
+{
+	const struct nsteer_config *cfg = config_get();
+	struct frame_head h;
+	__u32 ifindex;
+	__u16 vlan = NSTEER_VLAN_NONE;
+
+	if (!cfg)
+		return XDP_PASS;
+	/* bpf_xdp_load_bytes reads across fragments and fails cleanly on a runt. */
+	if (bpf_xdp_load_bytes(ctx, 0, &h, ETH_HLEN) < 0) {
+		count_drop(cfg->uplink_ifindex, NSTEER_DROP_MALFORMED);
+		return XDP_DROP;
+	}
+	if (mac_is_multicast(h.dst))
+		return XDP_PASS; /* the stack needs its copy too, and tc clones for the ports */
+	if (h.proto == bpf_htons(ETH_P_8021Q)) {
+		if (bpf_xdp_load_bytes(ctx, 0, &h, sizeof(h)) < 0) {
+			count_drop(cfg->uplink_ifindex, NSTEER_DROP_MALFORMED);
+			return XDP_DROP;
+		}
+		vlan = bpf_ntohs(h.vlan_tci) & VLAN_VID_MASK;
+	}
+	ifindex = port_lookup(h.dst, vlan);
+	if (!ifindex) {
+		if (cfg->unknown == NSTEER_UNKNOWN_DROP) {
+			count_drop(cfg->uplink_ifindex, NSTEER_DROP_UNKNOWN_DST);
+			return XDP_DROP;
+		}
+		return XDP_PASS;
+	}
+	if (vlan != NSTEER_VLAN_NONE)
+		return XDP_PASS; /* tc removes the tag */
+	count_rx(ifindex, bpf_xdp_get_buff_len(ctx));
+	return bpf_redirect_map(&port_devs, ifindex, XDP_PASS);
+}
+
+struct flood_ctx {
+	struct __sk_buff *skb;
+	__u32 skip_ifindex; /* the sender, when a port floods */
+	__u16 vlan;
+};
+
+static long flood_one(struct bpf_map *map, const __u32 *ifindex, struct nsteer_port *port,
+		      struct flood_ctx *fc)
+{
+	if (port->vlan != fc->vlan || *ifindex == fc->skip_ifindex)
+		return 0;
+	/* Egress of the host end is ingress of the namespace end: the port receives the copy. */
+	if (bpf_clone_redirect(fc->skb, *ifindex, 0) == 0)
+		count_rx(*ifindex, fc->skb->len);
+	return 0;
+}
+
+/* Clones skb, untagged, to every port on vlan except skip_ifindex; leaves skb as it found it. */
+static __always_inline void flood_to_ports(struct __sk_buff *skb, __u16 vlan, __u32 skip_ifindex)
+{
+	struct flood_ctx fc = { .skb = skb, .skip_ifindex = skip_ifindex, .vlan = vlan };
+	__be16 tci = skb->vlan_tci;
+	bool tagged = vlan != NSTEER_VLAN_NONE;
+
+	if (tagged && bpf_skb_vlan_pop(skb) < 0)
+		return;
+	bpf_for_each_map_elem(&port_by_ifindex, flood_one, &fc, 0);
+	if (tagged)
+		bpf_skb_vlan_push(skb, bpf_htons(ETH_P_8021Q), tci);
+}
+
+/* The frame's VLAN as the stack delivered it: offloaded into skb metadata or still in the data. */
+static __always_inline int skb_vlan(struct __sk_buff *skb, const struct frame_head *h, __u16 *vlan)
+{
+	__be16 tci;
+
+	if (skb->vlan_present) {
+		*vlan = skb->vlan_tci & VLAN_VID_MASK;
+		return 0;
+	}
+	if (h->proto != bpf_htons(ETH_P_8021Q)) {
+		*vlan = NSTEER_VLAN_NONE;
+		return 0;
+	}
+	if (bpf_skb_load_bytes(skb, ETH_HLEN, &tci, sizeof(tci)) < 0)
+		return -1;
+	*vlan = bpf_ntohs(tci) & VLAN_VID_MASK;
+	return 0;
+}
+
+SEC("tc")
+int nsteer_tc_up(struct __sk_buff *skb)
+{
+	const struct nsteer_config *cfg = config_get();
+	struct frame_head h;
+	__u32 ifindex;
+	__u16 vlan;
+
+	if (!cfg)
+		return TC_ACT_OK;
+	if (bpf_skb_load_bytes(skb, 0, &h, ETH_HLEN) < 0 || skb_vlan(skb, &h, &vlan) < 0) {
+		count_drop(cfg->uplink_ifindex, NSTEER_DROP_MALFORMED);
+		return TC_ACT_SHOT;
+	}
+	if (mac_is_multicast(h.dst)) {
+		flood_to_ports(skb, vlan, 0);
+		count_rx(cfg->uplink_ifindex, skb->len);
+		return TC_ACT_OK;
+	}
+	ifindex = port_lookup(h.dst, vlan);
+	if (!ifindex) {
+		if (cfg->unknown == NSTEER_UNKNOWN_DROP) {
+			count_drop(cfg->uplink_ifindex, NSTEER_DROP_UNKNOWN_DST);
+			return TC_ACT_SHOT;
+		}
+		count_rx(cfg->uplink_ifindex, skb->len);
+		return TC_ACT_OK;
+	}
+	if (vlan != NSTEER_VLAN_NONE && bpf_skb_vlan_pop(skb) < 0)
+		return TC_ACT_SHOT;
+	/* The uplink saw another host's MAC; before 6.15 redirect_peer keeps that verdict and the
+	 * port's stack would drop the frame as PACKET_OTHERHOST. */
+	bpf_skb_change_type(skb, PACKET_HOST);
+	count_rx(ifindex, skb->len);
+	return bpf_redirect_peer(ifindex, 0);
+}
+
+static __always_inline int to_wire(struct __sk_buff *skb, const struct nsteer_port *port,
+				   const struct nsteer_config *cfg)
+{
+	if (port->vlan != NSTEER_VLAN_NONE &&
+	    bpf_skb_vlan_push(skb, bpf_htons(ETH_P_8021Q), port->vlan) < 0)
+		return TC_ACT_SHOT;
+	count_tx(cfg->uplink_ifindex, skb->len);
+	return bpf_redirect(cfg->uplink_ifindex, 0);
+}
+
+SEC("tc")
+int nsteer_tc_port(struct __sk_buff *skb)
+{
+	const struct nsteer_config *cfg = config_get();
+	__u32 self = skb->ifindex;
+	const struct nsteer_port *port;
+	struct frame_head h;
+	__u32 dst_ifindex;
+
+	port = bpf_map_lookup_elem(&port_by_ifindex, &self);
+	if (!cfg || !port)
+		return TC_ACT_SHOT; /* a port being torn down: its frames belong nowhere */
+	if (bpf_skb_load_bytes(skb, 0, &h, ETH_HLEN) < 0) {
+		count_drop(self, NSTEER_DROP_MALFORMED);
+		return TC_ACT_SHOT;
+	}
+	/* A port's VLAN is nsteer's to add; a port tagging its own frames could hop VLANs. */
+	if (skb->vlan_present || h.proto == bpf_htons(ETH_P_8021Q)) {
+		count_drop(self, NSTEER_DROP_VLAN);
+		return TC_ACT_SHOT;
+	}
+	if (!mac_equal(h.src, port->mac)) {
+		count_drop(self, NSTEER_DROP_SPOOFED_SRC);
+		return TC_ACT_SHOT;
+	}
+	count_tx(self, skb->len);
+
+	if (mac_is_multicast(h.dst)) {
+		if (cfg->mode == NSTEER_MODE_BRIDGE)
+			flood_to_ports(skb, port->vlan, self);
+		return to_wire(skb, port, cfg);
+	}
+	dst_ifindex = port_lookup(h.dst, port->vlan);
+	if (dst_ifindex && dst_ifindex != self) {
+		switch (cfg->mode) {
+		case NSTEER_MODE_BRIDGE:
+			bpf_skb_change_type(skb, PACKET_HOST);
+			count_rx(dst_ifindex, skb->len);
+			return bpf_redirect_peer(dst_ifindex, 0);
+		case NSTEER_MODE_PRIVATE:
+			count_drop(self, NSTEER_DROP_PORT_TO_PORT);
+			return TC_ACT_SHOT;
+		default: /* vepa: the external switch hairpins it back */
+			break;
+		}
+	}
+	return to_wire(skb, port, cfg);
+}

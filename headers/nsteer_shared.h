@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Everything the BPF programs and the loader must agree on: map value layouts, enums and names.
+ * Both sides compile this one file; the _Static_asserts at the bottom catch a layout change that
+ * would otherwise make one side read the other's fields at the wrong offsets. */
+#ifndef NSTEER_SHARED_H
+#define NSTEER_SHARED_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define NSTEER_PORTS_MAX 4096
+#define NSTEER_NETNS_LEN 128
+#define NSTEER_IFNAME_LEN 16
+#define NSTEER_VLAN_NONE 0
+
+/* tc filter identity on every device nsteer attaches to, so it finds (and only touches) its own. */
+#define NSTEER_TC_HANDLE 0x6e73 /* "ns" */
+#define NSTEER_TC_PRIORITY 1
+
+enum nsteer_mode {
+	NSTEER_MODE_BRIDGE = 0,
+	NSTEER_MODE_PRIVATE = 1,
+	NSTEER_MODE_VEPA = 2,
+};
+
+enum nsteer_unknown {
+	NSTEER_UNKNOWN_PASS = 0,
+	NSTEER_UNKNOWN_DROP = 1,
+};
+
+enum nsteer_xdp_mode {
+	NSTEER_XDP_NATIVE = 0,
+	NSTEER_XDP_SKB = 1,
+	NSTEER_XDP_OFF = 2,
+};
+
+/* nsteer_config.flags */
+#define NSTEER_CFG_OWN_CLSACT (1U << 0) /* nsteer created the uplink's clsact qdisc, so removes it */
+
+/* The single entry of the "uplink_config" map. uplink_ifindex == 0 means "not configured yet": the
+ * programs then pass everything, so a half-finished attach never steers with stale settings. */
+struct nsteer_config {
+	__u32 uplink_ifindex;
+	__u32 mode;     /* enum nsteer_mode */
+	__u32 unknown;  /* enum nsteer_unknown */
+	__u32 xdp_mode; /* enum nsteer_xdp_mode */
+	__u32 flags;
+	__u32 reserved;
+	__u64 build_id; /* hash of the BPF object that is attached: tells a newer nsteer apart */
+};
+
+/* Key of the "ports" map: who a frame from the wire belongs to. */
+struct nsteer_port_key {
+	__u8 mac[6];
+	__u16 vlan; /* host byte order, NSTEER_VLAN_NONE for an untagged port */
+};
+
+/* nsteer_port.flags */
+#define NSTEER_PORT_NETNS_CREATED (1U << 0) /* port add created the named netns; port del removes it */
+
+/* Value of the "port_by_ifindex" map, keyed by the host end's ifindex. The datapath reads mac and
+ * vlan; the rest is what the loader needs to list, delete and repair ports after it has exited. */
+struct nsteer_port {
+	__u8 mac[6];
+	__u16 vlan;
+	__u32 ifindex;      /* host end, in the uplink's namespace */
+	__u32 peer_ifindex; /* namespace end, in the port's namespace */
+	__u32 flags;
+	__u64 netns_inode;
+	char netns[NSTEER_NETNS_LEN]; /* as given: iproute2 name, path, or "pid:N" */
+	char ifname[NSTEER_IFNAME_LEN];      /* namespace end */
+	char host_ifname[NSTEER_IFNAME_LEN]; /* host end */
+};
+
+/* Per-CPU values of the "counters" map, keyed by ifindex: a port's host end, or the uplink's own
+ * ifindex for frames that belong to no port. For a port, rx is toward the port, tx from it. */
+struct nsteer_counters {
+	__u64 rx_packets;
+	__u64 rx_bytes;
+	__u64 tx_packets;
+	__u64 tx_bytes;
+	__u64 drop_malformed;    /* too short for an Ethernet (or 802.1Q) header */
+	__u64 drop_unknown_dst;  /* --unknown drop */
+	__u64 drop_spoofed_src;  /* a port sent with a source MAC not its own */
+	__u64 drop_port_to_port; /* private mode */
+	__u64 drop_vlan;         /* a tagged frame where none is allowed */
+};
+
+enum nsteer_drop_reason {
+	NSTEER_DROP_MALFORMED,
+	NSTEER_DROP_UNKNOWN_DST,
+	NSTEER_DROP_SPOOFED_SRC,
+	NSTEER_DROP_PORT_TO_PORT,
+	NSTEER_DROP_VLAN,
+	NSTEER_DROP__MAX,
+};
+
+#define NSTEER_PIN_ROOT "/sys/fs/bpf/nsteer"
+/* Programs pinned beside the maps so that a later `port add` can attach the same program. */
+#define NSTEER_PIN_PROG_TC_UPLINK "prog_tc_uplink"
+#define NSTEER_PIN_PROG_TC_PORT "prog_tc_port"
+
+_Static_assert(sizeof(struct nsteer_config) == 32, "nsteer_config layout");
+_Static_assert(sizeof(struct nsteer_port_key) == 8, "nsteer_port_key layout");
+_Static_assert(__builtin_offsetof(struct nsteer_port_key, vlan) == 6, "nsteer_port_key.vlan");
+_Static_assert(sizeof(struct nsteer_port) == 192, "nsteer_port layout");
+_Static_assert(__builtin_offsetof(struct nsteer_port, netns_inode) == 24, "nsteer_port.netns_inode");
+_Static_assert(sizeof(struct nsteer_counters) == 9 * 8, "nsteer_counters layout");
+_Static_assert(__builtin_offsetof(struct nsteer_counters, drop_malformed) ==
+		       4 * 8 + NSTEER_DROP_MALFORMED * 8, "drop reasons follow the enum order");
+_Static_assert(__builtin_offsetof(struct nsteer_counters, drop_vlan) ==
+		       4 * 8 + NSTEER_DROP_VLAN * 8, "drop reasons follow the enum order");
+
+#endif

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <string.h>
+
+#include <bpf/libbpf.h>
+#include <xdp/libxdp.h>
+
+#include "attach.h"
+#include "log.h"
+
+#define TC_HOOK(name, idx)                                                                 \
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, name, .ifindex = (idx), .attach_point = BPF_TC_INGRESS)
+#define TC_OPTS(name)                                                                      \
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, name, .handle = NSTEER_TC_HANDLE,                    \
+			    .priority = NSTEER_TC_PRIORITY)
+
+int tc_ingress_attach(int ifindex, int prog_fd, bool *created_qdisc)
+{
+	TC_HOOK(hook, ifindex);
+	TC_OPTS(opts);
+	int err;
+
+	err = bpf_tc_hook_create(&hook);
+	if (err && err != -EEXIST)
+		return err;
+	if (created_qdisc)
+		*created_qdisc = !err;
+	opts.prog_fd = prog_fd;
+	opts.flags = BPF_TC_F_REPLACE;
+	return bpf_tc_attach(&hook, &opts);
+}
+
+int tc_ingress_detach(int ifindex)
+{
+	TC_HOOK(hook, ifindex);
+	TC_OPTS(opts);
+	int err = bpf_tc_detach(&hook, &opts);
+
+	return err == -ENOENT || err == -EINVAL || err == -ENODEV ? 0 : err;
+}
+
+int tc_ingress_prog_id(int ifindex, __u32 *id)
+{
+	TC_HOOK(hook, ifindex);
+	TC_OPTS(opts);
+	int err = bpf_tc_query(&hook, &opts);
+
+	if (err)
+		return err == -EINVAL ? -ENOENT : err; /* no clsact at all */
+	*id = opts.prog_id;
+	return 0;
+}
+
+int tc_clsact_destroy(int ifindex)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+			    .attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS);
+	int err = bpf_tc_hook_destroy(&hook);
+
+	return err == -ENOENT || err == -EINVAL ? 0 : err;
+}
+
+static enum nsteer_xdp_mode from_libxdp_mode(enum xdp_attach_mode mode)
+{
+	return mode == XDP_MODE_SKB ? NSTEER_XDP_SKB : NSTEER_XDP_NATIVE;
+}
+
+/* Calls fn on nsteer's program in ifindex's XDP set; returns fn's result or -ENOENT. */
+static int with_our_xdp(int ifindex, int (*fn)(struct xdp_multiprog *, struct xdp_program *, int,
+					     void *), void *arg)
+{
+	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
+	struct xdp_program *prog = NULL;
+	int err = -ENOENT;
+
+	if (libxdp_get_error(mp))
+		return -ENOENT;
+	if (xdp_multiprog__is_legacy(mp)) {
+		prog = xdp_multiprog__main_prog(mp);
+		if (prog && strcmp(xdp_program__name(prog), NSTEER_XDP_PROG_NAME))
+			prog = NULL;
+	} else {
+		while ((prog = xdp_multiprog__next_prog(prog, mp)))
+			if (!strcmp(xdp_program__name(prog), NSTEER_XDP_PROG_NAME))
+				break;
+	}
+	if (prog)
+		err = fn(mp, prog, ifindex, arg);
+	xdp_multiprog__close(mp);
+	return err;
+}
+
+static int describe(struct xdp_multiprog *mp, struct xdp_program *prog, int ifindex, void *arg)
+{
+	struct xdp_found *found = arg;
+
+	(void)ifindex;
+	if (!found)
+		return 0;
+	found->prog_id = xdp_program__id(prog);
+	found->mode = from_libxdp_mode(xdp_multiprog__attach_mode(mp));
+	found->dispatcher = !xdp_multiprog__is_legacy(mp);
+	return 0;
+}
+
+int xdp_find_ours(int ifindex, struct xdp_found *found)
+{
+	return with_our_xdp(ifindex, describe, found);
+}
+
+static int detach(struct xdp_multiprog *mp, struct xdp_program *prog, int ifindex, void *arg)
+{
+	(void)arg;
+	if (xdp_multiprog__is_legacy(mp))
+		return xdp_multiprog__detach(mp);
+	return xdp_program__detach(prog, ifindex, xdp_multiprog__attach_mode(mp), 0);
+}
+
+int xdp_detach_ours(int ifindex)
+{
+	int err = with_our_xdp(ifindex, detach, NULL);
+
+	return err == -ENOENT ? 0 : err;
+}
+
+const char *xdp_mode_name(enum nsteer_xdp_mode mode)
+{
+	switch (mode) {
+	case NSTEER_XDP_NATIVE: return "native";
+	case NSTEER_XDP_SKB: return "skb";
+	case NSTEER_XDP_OFF: return "off";
+	}
+	return "?";
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Putting programs on devices and finding them again: tc ingress (clsact) and XDP via libxdp.
+ * nsteer's tc filter is recognised by NSTEER_TC_HANDLE/PRIORITY, its XDP program by name, so
+ * other users' programs on the same device are never touched. */
+#ifndef NSTEER_ATTACH_H
+#define NSTEER_ATTACH_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+
+#include "nsteer_shared.h"
+
+#define NSTEER_XDP_PROG_NAME "nsteer_xdp"
+
+/* Creates clsact when missing (*created_qdisc tells) and installs or atomically replaces nsteer's
+ * ingress filter with prog_fd. */
+int tc_ingress_attach(int ifindex, int prog_fd, bool *created_qdisc);
+int tc_ingress_detach(int ifindex);          /* 0 when there was nothing to remove */
+int tc_ingress_prog_id(int ifindex, __u32 *id); /* -ENOENT when nsteer's filter is absent */
+int tc_clsact_destroy(int ifindex);
+
+struct xdp_found {
+	__u32 prog_id;
+	enum nsteer_xdp_mode mode;
+	bool dispatcher; /* libxdp's multi-program dispatcher sits in front of it */
+};
+/* -ENOENT when no nsteer XDP program is attached to ifindex; found may be NULL. */
+int xdp_find_ours(int ifindex, struct xdp_found *found);
+int xdp_detach_ours(int ifindex); /* 0 when there was nothing to remove */
+
+const char *xdp_mode_name(enum nsteer_xdp_mode mode);
+
+#endif

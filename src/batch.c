@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0
+/* `nsteer batch`: many commands under one lock and in one process, which is what makes
+ * thousands of ports cheap (no exec, no re-reading of pins per process). */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "log.h"
+
+#define BATCH_MAX_ARGS 64
+
+/* Splits line in place on blanks; "..." and '...' group words. Returns argc or -1. */
+static int split_words(char *line, char **argv, int max)
+{
+	int argc = 0;
+	char *in = line, *out;
+
+	while (*in) {
+		while (isspace((unsigned char)*in))
+			in++;
+		if (!*in)
+			break;
+		if (argc == max)
+			return -1;
+		argv[argc++] = out = in;
+		while (*in && !isspace((unsigned char)*in)) {
+			if (*in == '"' || *in == '\'') {
+				char quote = *in++;
+
+				while (*in && *in != quote)
+					*out++ = *in++;
+				if (!*in)
+					return -1; /* unterminated quote */
+				in++;
+			} else {
+				*out++ = *in++;
+			}
+		}
+		if (*in)
+			in++;
+		*out = '\0';
+	}
+	return argc;
+}
+
+int batch_run(const char *file)
+{
+	FILE *in = strcmp(file, "-") ? fopen(file, "r") : stdin;
+	char *line = NULL, *argv[BATCH_MAX_ARGS + 1];
+	size_t cap = 0;
+	unsigned int lineno = 0;
+	int status = EXIT_SUCCESS;
+
+	if (!in) {
+		pr_warn("Couldn't open %s: %s\n", file, strerror(errno));
+		return EXIT_FAILURE;
+	}
+	if (nsteer_lock()) {
+		if (in != stdin)
+			fclose(in);
+		return EXIT_FAILURE;
+	}
+	while (getline(&line, &cap, in) > 0) {
+		struct cli cli;
+		int argc;
+
+		lineno++;
+		argv[0] = "nsteer";
+		argc = split_words(line, argv + 1, BATCH_MAX_ARGS - 1);
+		if (argc == 0 || (argc > 0 && argv[1][0] == '#'))
+			continue;
+		if (argc < 0) {
+			pr_warn("%s:%u: unbalanced quotes or too many words\n", file, lineno);
+			status = EXIT_USAGE;
+			break;
+		}
+		argv[argc + 1] = NULL;
+		switch (cli_parse(argc + 1, argv, &cli, stdout, stderr)) {
+		case CLI_DONE:
+			continue;
+		case CLI_USAGE:
+			status = EXIT_USAGE;
+			break;
+		case CLI_RUN:
+			if (cli.cmd == CMD_BATCH || cli.cmd == CMD_DEMO) {
+				pr_warn("'%s' cannot run inside batch\n", argv[1]);
+				status = EXIT_USAGE;
+			} else {
+				status = command_run(&cli);
+			}
+			break;
+		}
+		if (status != EXIT_SUCCESS) {
+			pr_warn("%s:%u: failed, stopping here (earlier lines took effect)\n",
+				strcmp(file, "-") ? file : "stdin", lineno);
+			break;
+		}
+	}
+	nsteer_unlock();
+	free(line);
+	if (in != stdin)
+		fclose(in);
+	return status;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Command-line parsing, kept apart from execution so that it can be unit tested and reused by
+ * `batch` for every line. */
+#ifndef NSTEER_CLI_H
+#define NSTEER_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "nsteer.h"
+
+#define EXIT_USAGE 2
+
+enum cli_cmd {
+	CMD_NONE,
+	CMD_ATTACH,
+	CMD_DETACH,
+	CMD_PORT_ADD,
+	CMD_PORT_DEL,
+	CMD_PORT_LIST,
+	CMD_STATUS,
+	CMD_STATS,
+	CMD_BATCH,
+	CMD_DEMO,
+};
+
+struct cli {
+	enum cli_cmd cmd;
+	bool verbose;
+	bool json;
+	const char *dev;
+	const char *file;          /* batch */
+	struct nsteer_attach_opts attach;
+	bool detach_ports;
+	struct nsteer_port_opts port;
+	unsigned int interval;     /* stats: seconds between samples, 0 for totals */
+	unsigned int count;        /* stats: samples with --interval, 0 for until interrupted */
+};
+
+enum cli_result {
+	CLI_RUN = 0,  /* cli is filled in: run it */
+	CLI_DONE = 1, /* help was printed: exit 0 */
+	CLI_USAGE = -1, /* a message went to err: exit 2 */
+};
+
+/* argv[0] is the program name. Output (help) goes to out, mistakes to err. */
+enum cli_result cli_parse(int argc, char **argv, struct cli *cli, FILE *out, FILE *err);
+
+#endif

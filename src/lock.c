@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+/* One lock for all of nsteer's state: flock on the pin root directory. bpffs holds no regular
+ * files, but a directory can be flocked, and the kernel drops the lock when a loader dies, so a
+ * killed nsteer never leaves it held. The lock is re-entrant within a process so that `batch`
+ * can hold it across the commands it runs. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "pins.h"
+
+#define LOCK_WAIT_DEFAULT_S 10
+
+static int lock_fd = -1;
+static int lock_depth;
+
+static unsigned int lock_wait_seconds(void)
+{
+	const char *env = getenv("NSTEER_LOCK_WAIT");
+
+	return env ? (unsigned int)strtoul(env, NULL, 10) : LOCK_WAIT_DEFAULT_S;
+}
+
+int nsteer_lock(void)
+{
+	struct timespec pause = { .tv_nsec = 20 * 1000 * 1000 };
+	unsigned int waited_ms = 0, limit_ms;
+	int fd, err;
+
+	if (lock_depth++ > 0)
+		return 0;
+	err = pin_root_ensure();
+	if (err)
+		goto fail;
+	fd = open(NSTEER_PIN_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		pr_warn("Couldn't open %s: %s\n", NSTEER_PIN_ROOT, strerror(errno));
+		goto fail;
+	}
+	limit_ms = lock_wait_seconds() * 1000;
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK || waited_ms >= limit_ms) {
+			err = errno == EWOULDBLOCK ? -EBUSY : -errno;
+			pr_warn("Another nsteer is still working on %s (waited %u s); "
+				"try again when it has finished\n", NSTEER_PIN_ROOT, waited_ms / 1000);
+			close(fd);
+			goto fail;
+		}
+		if (waited_ms == 0)
+			pr_debug("waiting for the lock on %s\n", NSTEER_PIN_ROOT);
+		nanosleep(&pause, NULL);
+		waited_ms += 20;
+	}
+	lock_fd = fd;
+	return 0;
+fail:
+	lock_depth--;
+	return err;
+}
+
+void nsteer_unlock(void)
+{
+	if (lock_depth == 0 || --lock_depth > 0)
+		return;
+	close(lock_fd); /* releases the flock */
+	lock_fd = -1;
+}

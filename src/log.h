@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef NSTEER_LOG_H
+#define NSTEER_LOG_H
+
+#include "nsteer.h"
+
+void nsteer_log(enum nsteer_log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+bool nsteer_verbose(void);
+
+#define pr_warn(...) nsteer_log(NSTEER_LOG_WARN, __VA_ARGS__)
+#define pr_info(...) nsteer_log(NSTEER_LOG_INFO, __VA_ARGS__)
+#define pr_debug(...) nsteer_log(NSTEER_LOG_DEBUG, __VA_ARGS__)
+
+#endif

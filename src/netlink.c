@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include "netlink.h"
+#include "netns.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <libmnl/libmnl.h>
+#include <linux/ethtool.h>
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <linux/sockios.h>
+#include <linux/veth.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#define NL_REQ_SIZE 1024   /* every request here is a few hundred bytes at most */
+#define NL_REPLY_SIZE 32768 /* a full RTM_NEWLINK can outgrow a page */
+
+struct nl_sock {
+	struct mnl_socket *mnl;
+	unsigned int portid;
+	unsigned int seq;
+};
+
+/* Returns 0 or a negative errno; called for each reply to the request before its ack. */
+typedef int (*nl_reply_fn)(const struct nlmsghdr *nlh, void *data);
+
+/* socket(2) in netns_fd's namespace (-1: the current one). */
+static int socket_in(int netns_fd, int domain, int type, int protocol)
+{
+	int saved, fd, err;
+
+	if (netns_fd >= 0) {
+		err = netns_enter(netns_fd, &saved);
+		if (err)
+			return err;
+	}
+	fd = socket(domain, type | SOCK_CLOEXEC, protocol);
+	err = fd < 0 ? -errno : 0;
+	/* A thread stranded in the other namespace would go on configuring the wrong one. */
+	if (netns_fd >= 0 && netns_leave(saved))
+		abort();
+	return fd < 0 ? err : fd;
+}
+
+struct nl_sock *nl_sock_open(void)
+{
+	return nl_sock_open_in(-1);
+}
+
+/* NULL with errno set on failure. */
+struct nl_sock *nl_sock_open_in(int netns_fd)
+{
+	struct nl_sock *sk;
+	int fd, err;
+
+	fd = socket_in(netns_fd, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+	if (fd < 0) {
+		errno = -fd;
+		return NULL;
+	}
+	sk = calloc(1, sizeof(*sk));
+	if (!sk || !(sk->mnl = mnl_socket_fdopen(fd))) {
+		err = errno;
+		free(sk);
+		close(fd);
+		errno = err;
+		return NULL;
+	}
+	if (mnl_socket_bind(sk->mnl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		err = errno;
+		nl_sock_close(sk);
+		errno = err;
+		return NULL;
+	}
+	sk->portid = mnl_socket_get_portid(sk->mnl);
+	return sk;
+}
+
+void nl_sock_close(struct nl_sock *sk)
+{
+	if (!sk)
+		return;
+	mnl_socket_close(sk->mnl);
+	free(sk);
+}
+
+/* buf holds NL_REQ_SIZE bytes. */
+static struct nlmsghdr *nl_req(char *buf, uint16_t type, uint16_t flags)
+{
+	struct nlmsghdr *nlh;
+
+	/* libmnl leaves attribute padding as it finds it: no stack bytes go to the kernel. */
+	memset(buf, 0, NL_REQ_SIZE);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	return nlh;
+}
+
+/* Sends nlh and reads up to its ack, returning the ack's errno, or reply_fn's first error. */
+static int nl_talk(struct nl_sock *sk, struct nlmsghdr *nlh, nl_reply_fn reply_fn, void *data)
+{
+	char buf[NL_REPLY_SIZE];
+	unsigned int seq = ++sk->seq;
+	int len, err = 0;
+
+	nlh->nlmsg_seq = seq;
+	if (mnl_socket_sendto(sk->mnl, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	for (;;) {
+		const struct nlmsghdr *m;
+
+		len = (int)mnl_socket_recvfrom(sk->mnl, buf, sizeof(buf));
+		if (len < 0)
+			return -errno;
+		for (m = (void *)buf; mnl_nlmsg_ok(m, len); m = mnl_nlmsg_next(m, &len)) {
+			/* Leftovers of an earlier request cut short (by a truncated reply, say). */
+			if (m->nlmsg_seq != seq || m->nlmsg_pid != sk->portid)
+				continue;
+			if (m->nlmsg_type == NLMSG_ERROR) {
+				const struct nlmsgerr *e = mnl_nlmsg_get_payload(m);
+
+				if (m->nlmsg_len < mnl_nlmsg_size(sizeof(*e)))
+					return -EBADMSG;
+				return err ? err : e->error;
+			}
+			if (m->nlmsg_type >= NLMSG_MIN_TYPE && reply_fn && !err)
+				err = reply_fn(m, data);
+		}
+	}
+}
+
+static bool ifname_ok(const char *name)
+{
+	return name && name[0] && strnlen(name, IF_NAMESIZE) < IF_NAMESIZE;
+}
+
+static struct ifinfomsg *put_ifinfomsg(struct nlmsghdr *nlh, int ifindex)
+{
+	struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
+
+	ifm->ifi_family = AF_UNSPEC;
+	ifm->ifi_index = ifindex;
+	return ifm;
+}
+
+static int link_parse(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a, *b;
+	struct nl_link *l = data;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK || nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*ifm)))
+		return -EBADMSG;
+	memset(l, 0, sizeof(*l));
+	l->ifindex = ifm->ifi_index;
+	l->up = ifm->ifi_flags & IFF_UP;
+	mnl_attr_for_each(a, nlh, sizeof(*ifm)) {
+		switch (mnl_attr_get_type(a)) {
+		case IFLA_IFNAME:
+			if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
+				return -EBADMSG;
+			snprintf(l->name, sizeof(l->name), "%s", mnl_attr_get_str(a));
+			break;
+		case IFLA_MTU:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+				return -EBADMSG;
+			l->mtu = mnl_attr_get_u32(a);
+			break;
+		case IFLA_ADDRESS:
+			if (mnl_attr_get_payload_len(a) == sizeof(l->mac))
+				memcpy(l->mac, mnl_attr_get_payload(a), sizeof(l->mac));
+			break;
+		case IFLA_LINK:
+			if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
+				return -EBADMSG;
+			l->link_ifindex = (int)mnl_attr_get_u32(a);
+			break;
+		case IFLA_LINKINFO:
+			mnl_attr_for_each_nested(b, a) {
+				if (mnl_attr_get_type(b) != IFLA_INFO_KIND)
+					continue;
+				if (mnl_attr_validate(b, MNL_TYPE_NUL_STRING) < 0)
+					return -EBADMSG;
+				snprintf(l->kind, sizeof(l->kind), "%s", mnl_attr_get_str(b));
+			}
+			break;
+		}
+	}
+	return 0;
+}
+
+static int link_get(struct nl_sock *sk, int ifindex, const char *name, struct nl_link *out)
+{
+	char buf[NL_REQ_SIZE];
+	struct nlmsghdr *nlh = nl_req(buf, RTM_GETLINK, 0);
+	struct nl_link l = { 0 };
+	int err;
+
+	put_ifinfomsg(nlh, ifindex);
+	if (name)
+		mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	err = nl_talk(sk, nlh, link_parse, &l);
+	if (err)
+		return err;
+	if (!l.ifindex)
+		return -EBADMSG;
+	*out = l;
+	return 0;
+}
+
+int nl_link_get_by_name(struct nl_sock *sk, const char *name, struct nl_link *out)
+{
+	if (!ifname_ok(name))
+		return -EINVAL;
+	return link_get(sk, 0, name, out);
+}
+
+int nl_link_get_by_index(struct nl_sock *sk, int ifindex, struct nl_link *out)
+{
+	if (ifindex <= 0)
+		return -EINVAL;
+	return link_get(sk, ifindex, NULL, out);
+}
+
+/* A request about the existing link called name. */
+static struct nlmsghdr *name_req(char *buf, uint16_t type, const char *name)
+{
+	struct nlmsghdr *nlh = nl_req(buf, type, 0);
+
+	put_ifinfomsg(nlh, 0);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	return nlh;
+}
+
+static int set_addr_gen_none(struct nl_sock *sk, const char *name)
+{
+	char buf[NL_REQ_SIZE];
+	struct nlmsghdr *nlh = name_req(buf, RTM_NEWLINK, name);
+	struct nlattr *af, *in6;
+
+	af = mnl_attr_nest_start(nlh, IFLA_AF_SPEC);
+	in6 = mnl_attr_nest_start(nlh, AF_INET6);
+	mnl_attr_put_u8(nlh, IFLA_INET6_ADDR_GEN_MODE, IN6_ADDR_GEN_MODE_NONE);
+	mnl_attr_nest_end(nlh, in6);
+	mnl_attr_nest_end(nlh, af);
+	return nl_talk(sk, nlh, NULL, NULL);
+}
+
+int nl_veth_create(struct nl_sock *sk, const struct nl_veth_spec *spec)
+{
+	char buf[NL_REQ_SIZE];
+	struct nlattr *linkinfo, *info_data, *peer;
+	struct nlmsghdr *nlh;
+	int err;
+
+	if (!spec || !ifname_ok(spec->name) || !ifname_ok(spec->peer_name))
+		return -EINVAL;
+	nlh = nl_req(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	put_ifinfomsg(nlh, 0);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, spec->name);
+	if (spec->mtu)
+		mnl_attr_put_u32(nlh, IFLA_MTU, spec->mtu);
+	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
+	info_data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	peer = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
+	put_ifinfomsg(nlh, 0);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, spec->peer_name);
+	if (spec->peer_netns_fd >= 0)
+		mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, spec->peer_netns_fd);
+	if (spec->peer_mac)
+		mnl_attr_put(nlh, IFLA_ADDRESS, 6, spec->peer_mac);
+	if (spec->mtu)
+		mnl_attr_put_u32(nlh, IFLA_MTU, spec->mtu);
+	mnl_attr_nest_end(nlh, peer);
+	mnl_attr_nest_end(nlh, info_data);
+	mnl_attr_nest_end(nlh, linkinfo);
+	err = nl_talk(sk, nlh, NULL, NULL);
+	if (err || !spec->no_ipv6_addr)
+		return err;
+
+	/* The kernel refuses IFLA_AF_SPEC at creation (EAFNOSUPPORT), so the mode is set on its
+	 * own. The link is still down: no address has been generated yet. */
+	err = set_addr_gen_none(sk, spec->name);
+	if (err)
+		nl_talk(sk, name_req(buf, RTM_DELLINK, spec->name), NULL, NULL);
+	return err;
+}
+
+int nl_link_del(struct nl_sock *sk, int ifindex)
+{
+	char buf[NL_REQ_SIZE];
+	struct nlmsghdr *nlh = nl_req(buf, RTM_DELLINK, 0);
+
+	if (ifindex <= 0)
+		return -EINVAL;
+	put_ifinfomsg(nlh, ifindex);
+	return nl_talk(sk, nlh, NULL, NULL);
+}
+
+int nl_link_set_up(struct nl_sock *sk, int ifindex, bool up)
+{
+	char buf[NL_REQ_SIZE];
+	struct nlmsghdr *nlh = nl_req(buf, RTM_NEWLINK, 0);
+	struct ifinfomsg *ifm;
+
+	if (ifindex <= 0)
+		return -EINVAL;
+	ifm = put_ifinfomsg(nlh, ifindex);
+	ifm->ifi_change = IFF_UP;
+	ifm->ifi_flags = up ? IFF_UP : 0;
+	return nl_talk(sk, nlh, NULL, NULL);
+}
+
+int nl_link_set_mtu(struct nl_sock *sk, int ifindex, unsigned int mtu)
+{
+	char buf[NL_REQ_SIZE];
+	struct nlmsghdr *nlh = nl_req(buf, RTM_NEWLINK, 0);
+
+	if (ifindex <= 0)
+		return -EINVAL;
+	put_ifinfomsg(nlh, ifindex);
+	mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+	return nl_talk(sk, nlh, NULL, NULL);
+}
+
+int nl_cidr_parse(const char *cidr, void *addr16, unsigned int *prefix)
+{
+	unsigned char addr[16] = { 0 };
+	char host[INET6_ADDRSTRLEN];
+	unsigned int plen, max;
+	const char *slash, *p;
+	size_t len;
+	int family;
+
+	if (!cidr)
+		return -EINVAL;
+	slash = strchr(cidr, '/');
+	len = slash ? (size_t)(slash - cidr) : strlen(cidr);
+	if (len >= sizeof(host))
+		return -EINVAL;
+	memcpy(host, cidr, len);
+	host[len] = '\0';
+	if (inet_pton(AF_INET, host, addr) == 1) {
+		family = AF_INET;
+		max = 32;
+	} else if (inet_pton(AF_INET6, host, addr) == 1) {
+		family = AF_INET6;
+		max = 128;
+	} else {
+		return -EINVAL;
+	}
+
+	plen = max;
+	if (slash) {
+		p = slash + 1;
+		len = strlen(p);
+		/* Plain decimal only: no sign or space, and no leading zero, which iproute2 would
+		 * read as octal. */
+		if (!len || len > 3 || strspn(p, "0123456789") != len || (p[0] == '0' && len > 1))
+			return -EINVAL;
+		plen = (unsigned int)atoi(p);
+		if (plen > max)
+			return -EINVAL;
+	}
+	if (addr16)
+		memcpy(addr16, addr, sizeof(addr));
+	if (prefix)
+		*prefix = plen;
+	return family;
+}
+
+int nl_addr_add(struct nl_sock *sk, int ifindex, const char *cidr)
+{
+	char buf[NL_REQ_SIZE];
+	struct nlmsghdr *nlh = nl_req(buf, RTM_NEWADDR, NLM_F_CREATE | NLM_F_REPLACE);
+	unsigned char addr[16];
+	struct ifaddrmsg *ifa;
+	unsigned int prefix;
+	int family;
+
+	family = nl_cidr_parse(cidr, addr, &prefix);
+	if (family < 0)
+		return family;
+	if (ifindex <= 0)
+		return -EINVAL;
+	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa->ifa_family = family;
+	ifa->ifa_prefixlen = prefix;
+	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	ifa->ifa_index = ifindex;
+	if (family == AF_INET) {
+		mnl_attr_put(nlh, IFA_LOCAL, 4, addr);
+		mnl_attr_put(nlh, IFA_ADDRESS, 4, addr);
+	} else {
+		mnl_attr_put(nlh, IFA_ADDRESS, 16, addr);
+		/* Usable at once instead of tentative until DAD completes. */
+		mnl_attr_put_u32(nlh, IFA_FLAGS, IFA_F_NODAD);
+	}
+	return nl_talk(sk, nlh, NULL, NULL);
+}
+
+int nl_set_gro(int netns_fd, const char *ifname, bool on)
+{
+	struct ethtool_value ev = { .cmd = ETHTOOL_SGRO, .data = on };
+	struct ifreq ifr = { .ifr_data = (void *)&ev };
+	int fd, err;
+
+	if (!ifname_ok(ifname))
+		return -EINVAL;
+	memcpy(ifr.ifr_name, ifname, strlen(ifname) + 1);
+	fd = socket_in(netns_fd, AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return fd;
+	err = ioctl(fd, SIOCETHTOOL, &ifr) < 0 ? -errno : 0;
+	close(fd);
+	return err;
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Link and address configuration over rtnetlink (libmnl). Every function returns 0 (or a
+ * non-negative value where documented) on success and a negative errno on failure, and prints
+ * nothing: callers decide how to report. */
+#ifndef NSTEER_NETLINK_H
+#define NSTEER_NETLINK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <net/if.h>
+
+struct nl_sock;
+
+/* A socket bound to the caller's current network namespace. */
+struct nl_sock *nl_sock_open(void);
+/* A socket bound to the namespace behind netns_fd; the caller's own namespace is unchanged
+ * when this returns (the socket stays bound to netns_fd's namespace). */
+struct nl_sock *nl_sock_open_in(int netns_fd);
+void nl_sock_close(struct nl_sock *sk);
+
+struct nl_link {
+	int ifindex;
+	char name[IF_NAMESIZE];
+	unsigned int mtu;
+	unsigned char mac[6];
+	bool up;          /* IFF_UP */
+	char kind[16];    /* IFLA_INFO_KIND, "" when absent */
+	int link_ifindex; /* IFLA_LINK (a veth's peer index, in the peer's namespace), 0 if absent */
+};
+
+int nl_link_get_by_name(struct nl_sock *sk, const char *name, struct nl_link *out); /* -ENODEV if none */
+int nl_link_get_by_index(struct nl_sock *sk, int ifindex, struct nl_link *out);     /* -ENODEV if none */
+
+struct nl_veth_spec {
+	const char *name;              /* end created in sk's namespace */
+	const char *peer_name;         /* other end */
+	int peer_netns_fd;             /* namespace the peer is created in (IFLA_NET_NS_FD); -1: same */
+	const unsigned char *peer_mac; /* 6 bytes, or NULL for a random one */
+	unsigned int mtu;              /* both ends; 0 keeps the default */
+	bool no_ipv6_addr;             /* IN6_ADDR_GEN_MODE_NONE on the first end: no link-local, no RS/MLD */
+};
+/* Creates both ends in one RTM_NEWLINK (NLM_F_CREATE|NLM_F_EXCL); -EEXIST if a name is taken. */
+int nl_veth_create(struct nl_sock *sk, const struct nl_veth_spec *spec);
+int nl_link_del(struct nl_sock *sk, int ifindex);
+int nl_link_set_up(struct nl_sock *sk, int ifindex, bool up);
+int nl_link_set_mtu(struct nl_sock *sk, int ifindex, unsigned int mtu);
+/* cidr: "192.0.2.1/24" or "2001:db8::1/64"; a missing prefix means /32 or /128.
+ * -EINVAL for a malformed cidr; an address that is already there is not an error. */
+int nl_addr_add(struct nl_sock *sk, int ifindex, const char *cidr);
+/* Parses cidr as nl_addr_add does; returns AF_INET or AF_INET6, or -EINVAL. */
+int nl_cidr_parse(const char *cidr, void *addr16, unsigned int *prefix);
+
+/* ethtool's "gro on/off" for ifname inside netns_fd (-1: the current namespace), through the
+ * SIOCETHTOOL ioctl. A veth only runs NAPI (needed to receive XDP-redirected frames) with GRO or
+ * an XDP program on it. */
+int nl_set_gro(int netns_fd, const char *ifname, bool on);
+
+#endif

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE
+#include "netns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/magic.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+
+#define SELF_NETNS "/proc/thread-self/ns/net"
+
+bool netns_name_valid(const char *name)
+{
+	size_t len;
+
+	if (!name)
+		return false;
+	len = strlen(name);
+	return len >= 1 && len <= NAME_MAX && !strchr(name, '/') && strcmp(name, ".") &&
+	       strcmp(name, "..");
+}
+
+static int check_netns(int fd)
+{
+	struct statfs sfs;
+#ifdef NS_GET_NSTYPE
+	int type = ioctl(fd, NS_GET_NSTYPE);
+
+	if (type >= 0)
+		return type == CLONE_NEWNET ? 0 : -EINVAL;
+#endif
+	/* Not an nsfs file, or a kernel without NS_GET_NSTYPE (< 4.11). */
+	if (fstatfs(fd, &sfs) < 0)
+		return -errno;
+	return sfs.f_type == NSFS_MAGIC ? 0 : -EINVAL;
+}
+
+int netns_open_path(const char *path)
+{
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	err = check_netns(fd);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+int netns_open_pid(pid_t pid)
+{
+	char path[32];
+
+	if (pid <= 0)
+		return -EINVAL;
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+	return netns_open_path(path);
+}
+
+static int run_dir_setup(void)
+{
+	bool bound = false;
+
+	if (mkdir(NETNS_RUN_DIR, 0755) < 0 && errno != EEXIST)
+		return -errno;
+	/* As iproute2: a shared mount point, so that unmounting a namespace file in one mount
+	 * namespace unmounts it in all of them and the namespace can be freed. A plain directory
+	 * (EINVAL) is first made a mount point by binding it onto itself. */
+	while (mount("", NETNS_RUN_DIR, "none", MS_SHARED | MS_REC, NULL) < 0) {
+		if (errno != EINVAL || bound)
+			return -errno;
+		if (mount(NETNS_RUN_DIR, NETNS_RUN_DIR, "none", MS_BIND | MS_REC, NULL) < 0)
+			return -errno;
+		bound = true;
+	}
+	return 0;
+}
+
+static int netns_create(const char *path)
+{
+	int fd, status, err;
+	pid_t pid;
+
+	err = run_dir_setup();
+	if (err)
+		return err;
+	fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+
+	/* unshare() in a child, leaving the caller's own namespace alone. */
+	pid = fork();
+	if (pid < 0) {
+		err = -errno;
+		goto out_remove;
+	}
+	if (pid == 0) {
+		if (unshare(CLONE_NEWNET) < 0 ||
+		    mount("/proc/self/ns/net", path, "none", MS_BIND, NULL) < 0)
+			_exit(errno);
+		_exit(0);
+	}
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			err = -errno;
+			goto out_remove;
+		}
+	}
+	if (!WIFEXITED(status))
+		err = -ECHILD;
+	else if (WEXITSTATUS(status))
+		err = -WEXITSTATUS(status);
+	if (!err)
+		return 0;
+out_remove:
+	umount2(path, MNT_DETACH);
+	unlink(path);
+	return err;
+}
+
+int netns_open_name(const char *name, bool create, bool *created)
+{
+	char path[PATH_MAX];
+	int fd, err;
+
+	if (created)
+		*created = false;
+	if (!netns_name_valid(name))
+		return -EINVAL;
+	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", name);
+	fd = netns_open_path(path);
+	if (fd != -ENOENT || !create)
+		return fd;
+
+	err = netns_create(path);
+	if (err == -EEXIST) /* lost a race with another creator: use theirs */
+		return netns_open_path(path);
+	if (err)
+		return err;
+	fd = netns_open_path(path);
+	if (fd < 0)
+		netns_delete_name(name);
+	else if (created)
+		*created = true;
+	return fd;
+}
+
+int netns_delete_name(const char *name)
+{
+	char path[PATH_MAX];
+
+	if (!netns_name_valid(name))
+		return -EINVAL;
+	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", name);
+	/* A failed unmount (not mounted, say) is left for unlink() to report if it matters. */
+	umount2(path, MNT_DETACH);
+	return unlink(path) < 0 ? -errno : 0;
+}
+
+int netns_inode(int netns_fd, uint64_t *ino)
+{
+	struct stat st;
+
+	if (fstat(netns_fd, &st) < 0)
+		return -errno;
+	*ino = st.st_ino;
+	return 0;
+}
+
+int netns_self_inode(uint64_t *ino)
+{
+	struct stat st;
+
+	if (stat(SELF_NETNS, &st) < 0)
+		return -errno;
+	*ino = st.st_ino;
+	return 0;
+}
+
+int netns_enter(int netns_fd, int *saved_fd)
+{
+	int self, err;
+
+	self = open(SELF_NETNS, O_RDONLY | O_CLOEXEC);
+	if (self < 0)
+		return -errno;
+	if (setns(netns_fd, CLONE_NEWNET) < 0) {
+		err = -errno;
+		close(self);
+		return err;
+	}
+	*saved_fd = self;
+	return 0;
+}
+
+int netns_leave(int saved_fd)
+{
+	int err = setns(saved_fd, CLONE_NEWNET) < 0 ? -errno : 0;
+
+	close(saved_fd);
+	return err;
+}

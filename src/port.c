@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Ports: a veth pair per namespace, its host end under nsteer's tc program, its MAC in the maps.
+ * Adding builds everything before the last step (the "ports" entry) turns steering on, and any
+ * failure undoes what was built, so a port is either complete or absent. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "attach.h"
+#include "hash.h"
+#include "log.h"
+#include "mac.h"
+#include "netlink.h"
+#include "netns.h"
+#include "port.h"
+
+#define PORT_IFNAME_DEFAULT "eth0"
+
+void netns_label(const struct nsteer_netns_ref *ref, char *buf, size_t size)
+{
+	if (ref->kind == NSTEER_NETNS_PID)
+		snprintf(buf, size, "pid:%d", (int)ref->pid);
+	else
+		snprintf(buf, size, "%s", ref->name);
+}
+
+static int netns_ref_open(const struct nsteer_netns_ref *ref, bool create, bool *created)
+{
+	int fd;
+
+	*created = false;
+	switch (ref->kind) {
+	case NSTEER_NETNS_NAME:
+		if (!netns_name_valid(ref->name)) {
+			pr_warn("Invalid namespace name '%s'\n", ref->name);
+			return -EINVAL;
+		}
+		fd = netns_open_name(ref->name, create, created);
+		break;
+	case NSTEER_NETNS_PATH:
+		fd = netns_open_path(ref->name);
+		break;
+	default:
+		fd = netns_open_pid(ref->pid);
+		break;
+	}
+	if (fd < 0) {
+		char label[NSTEER_NETNS_LEN];
+
+		netns_label(ref, label, sizeof(label));
+		pr_warn("Couldn't open network namespace %s: %s\n", label,
+			fd == -EINVAL ? "not a network namespace" : strerror(-fd));
+	}
+	return fd;
+}
+
+int nsteer_for_each_port(const char *dev, nsteer_port_cb cb, void *ctx)
+{
+	struct uplink u;
+	struct nsteer_port port;
+	__u32 key, next, *prev = NULL;
+	int err = uplink_open(dev, &u, false);
+
+	if (err)
+		return err;
+	while (bpf_map_get_next_key(u.fd_port_by_ifindex, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(u.fd_port_by_ifindex, &key, &port))
+			continue; /* removed meanwhile */
+		err = cb(dev, &port, ctx);
+		if (err)
+			break;
+	}
+	uplink_close(&u);
+	return err;
+}
+
+struct port_match {
+	__u64 netns_inode;
+	const char *label;
+	struct nsteer_port found;
+	bool hit;
+};
+
+static int match_port(const char *dev, const struct nsteer_port *port, void *ctx)
+{
+	struct port_match *m = ctx;
+
+	(void)dev;
+	if ((m->netns_inode && port->netns_inode == m->netns_inode) ||
+	    (m->label && !strcmp(port->netns, m->label))) {
+		m->found = *port;
+		m->hit = true;
+		return 1;
+	}
+	return 0;
+}
+
+static int zero_counters(const struct uplink *u, __u32 ifindex)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	void *zeros;
+	int err;
+
+	if (ncpus < 0)
+		return ncpus;
+	zeros = calloc(ncpus, sizeof(struct nsteer_counters));
+	if (!zeros)
+		return -ENOMEM;
+	err = bpf_map_update_elem(u->fd_counters, &ifindex, zeros, BPF_ANY);
+	free(zeros);
+	return err;
+}
+
+int port_remove(const struct uplink *u, const struct nsteer_port *port)
+{
+	struct nsteer_port_key key = { .vlan = port->vlan };
+	struct nl_sock *sk = nl_sock_open();
+	__u32 ifindex = port->ifindex;
+	int err = 0;
+
+	memcpy(key.mac, port->mac, 6);
+	bpf_map_delete_elem(u->fd_ports, &key);
+	bpf_map_delete_elem(u->fd_port_devs, &ifindex);
+	if (!sk)
+		return -errno;
+	/* Only delete the veth if the ifindex still names the device this port created. */
+	{
+		struct nl_link link;
+
+		if (nl_link_get_by_index(sk, ifindex, &link) == 0 &&
+		    !strcmp(link.name, port->host_ifname))
+			err = nl_link_del(sk, ifindex);
+	}
+	nl_sock_close(sk);
+	if (err) {
+		pr_warn("Couldn't delete %s: %s\n", port->host_ifname, strerror(-err));
+		return err;
+	}
+	bpf_map_delete_elem(u->fd_port_by_ifindex, &ifindex);
+	bpf_map_delete_elem(u->fd_counters, &ifindex);
+	if (port->flags & NSTEER_PORT_NETNS_CREATED) {
+		err = netns_delete_name(port->netns);
+		if (err && err != -ENOENT)
+			pr_warn("Couldn't delete namespace %s: %s\n", port->netns, strerror(-err));
+	}
+	return 0;
+}
+
+/* A stable host-end name, unique per (uplink, namespace), so port del and status can find it. */
+static void host_ifname(int uplink_ifindex, __u64 netns_inode, char buf[IF_NAMESIZE])
+{
+	uint64_t h = fnv1a64(FNV64_OFFSET, &uplink_ifindex, sizeof(uplink_ifindex));
+
+	h = fnv1a64(h, &netns_inode, sizeof(netns_inode));
+	snprintf(buf, IF_NAMESIZE, "nst%08x", (unsigned int)(h ^ h >> 32));
+}
+
+static bool same_settings(const struct nsteer_port *p, const unsigned char mac[6], unsigned int vlan,
+			  const char *ifname)
+{
+	return !memcmp(p->mac, mac, 6) && p->vlan == vlan && !strcmp(p->ifname, ifname);
+}
+
+static int configure_peer(int netns_fd, const struct nsteer_port *port,
+			  const struct nsteer_port_opts *o)
+{
+	struct nl_sock *sk = nl_sock_open_in(netns_fd);
+	struct nl_link lo;
+	int err;
+
+	if (!sk)
+		return -errno;
+	/* Most software in a namespace assumes a working loopback. */
+	if (nl_link_get_by_name(sk, "lo", &lo) == 0 && !lo.up)
+		nl_link_set_up(sk, lo.ifindex, true);
+	err = nl_set_gro(netns_fd, port->ifname, true);
+	if (err) {
+		pr_warn("Couldn't enable GRO on %s: %s\n", port->ifname, strerror(-err));
+		goto out;
+	}
+	for (int i = 0; i < o->n_addrs && !err; i++) {
+		err = nl_addr_add(sk, port->peer_ifindex, o->addrs[i]);
+		if (err)
+			pr_warn("Couldn't add address %s to %s: %s\n", o->addrs[i], port->ifname,
+				strerror(-err));
+	}
+	if (!err)
+		err = nl_link_set_up(sk, port->peer_ifindex, true);
+out:
+	nl_sock_close(sk);
+	return err;
+}
+
+static int port_create(const struct uplink *u, int netns_fd, struct nsteer_port *port,
+		       const struct nsteer_port_opts *o)
+{
+	struct nsteer_port_key key = { .vlan = port->vlan };
+	struct nl_link uplink, host, peer;
+	struct nl_veth_spec spec = {
+		.name = port->host_ifname, .peer_name = port->ifname, .peer_netns_fd = netns_fd,
+		.peer_mac = port->mac, .no_ipv6_addr = true,
+	};
+	struct nl_sock *sk = nl_sock_open(), *peer_sk = NULL;
+	__u32 ifindex = 0;
+	int err;
+
+	memcpy(key.mac, port->mac, 6);
+	if (!sk)
+		return -errno;
+	err = nl_link_get_by_index(sk, u->cfg.uplink_ifindex, &uplink);
+	if (err) {
+		pr_warn("Uplink %s is gone: %s\n", u->dev, strerror(-err));
+		goto out;
+	}
+	spec.mtu = uplink.mtu; /* jumbo frames from the wire must fit the port */
+	err = nl_veth_create(sk, &spec);
+	if (err) {
+		if (err == -EEXIST)
+			pr_warn("Couldn't create the veth pair %s/%s: %s or %s already exists\n",
+				port->host_ifname, port->ifname, port->host_ifname, port->ifname);
+		else
+			pr_warn("Couldn't create the veth pair %s/%s: %s\n", port->host_ifname,
+				port->ifname, strerror(-err));
+		goto out;
+	}
+	err = nl_link_get_by_name(sk, port->host_ifname, &host);
+	peer_sk = err ? NULL : nl_sock_open_in(netns_fd);
+	if (!err && !peer_sk)
+		err = -errno;
+	if (!err)
+		err = nl_link_get_by_name(peer_sk, port->ifname, &peer);
+	if (err) {
+		pr_warn("Couldn't find the new veth pair: %s\n", strerror(-err));
+		goto out;
+	}
+	ifindex = host.ifindex;
+	port->ifindex = host.ifindex;
+	port->peer_ifindex = peer.ifindex;
+
+	err = zero_counters(u, ifindex);
+	if (!err)
+		err = bpf_map_update_elem(u->fd_port_by_ifindex, &ifindex, port, BPF_NOEXIST);
+	if (!err)
+		err = bpf_map_update_elem(u->fd_port_devs, &ifindex, &ifindex, BPF_ANY);
+	if (err) {
+		pr_warn("Couldn't add port %s to the maps of %s: %s\n", port->netns, u->dev,
+			strerror(-err));
+		goto out;
+	}
+	err = tc_ingress_attach(ifindex, u->fd_prog_tc_port, NULL);
+	if (err) {
+		pr_warn("Couldn't attach the tc program to %s: %s\n", port->host_ifname,
+			strerror(-err));
+		goto out;
+	}
+	err = nl_link_set_up(sk, ifindex, true);
+	if (!err)
+		err = configure_peer(netns_fd, port, o);
+	if (err)
+		goto out;
+	err = bpf_map_update_elem(u->fd_ports, &key, &ifindex, BPF_NOEXIST);
+	if (err)
+		pr_warn("Couldn't enable steering for %s: %s\n", port->netns, strerror(-err));
+out:
+	nl_sock_close(peer_sk);
+	nl_sock_close(sk);
+	if (err && ifindex)
+		port_remove(u, port);
+	return err;
+}
+
+/* Who uses mac on vlan already, for a message that names them. */
+static int owner_of(const struct uplink *u, const struct nsteer_port_key *key, char *label,
+		    size_t size)
+{
+	struct nsteer_port owner;
+	__u32 ifindex;
+
+	if (bpf_map_lookup_elem(u->fd_ports, key, &ifindex))
+		return -ENOENT;
+	if (bpf_map_lookup_elem(u->fd_port_by_ifindex, &ifindex, &owner))
+		snprintf(label, size, "ifindex %u", ifindex);
+	else
+		snprintf(label, size, "%s", owner.netns);
+	return 0;
+}
+
+static bool port_opts_valid(const struct nsteer_port_opts *o)
+{
+	unsigned char addr[16];
+	unsigned int prefix;
+	const char *ifname = o->ifname ? o->ifname : PORT_IFNAME_DEFAULT;
+
+	if (o->vlan > 4094) {
+		pr_warn("Invalid VLAN %u: must be 1-4094 (or 0 for none)\n", o->vlan);
+		return false;
+	}
+	if (!*ifname || strlen(ifname) >= IF_NAMESIZE || strchr(ifname, '/') ||
+	    strpbrk(ifname, " \t\n:")) {
+		pr_warn("Invalid interface name '%s'\n", ifname);
+		return false;
+	}
+	if (o->has_mac && !mac_is_valid_port(o->mac)) {
+		pr_warn("A port MAC must be unicast and not all zeros\n");
+		return false;
+	}
+	if (o->n_addrs < 0 || o->n_addrs > NSTEER_ADDRS_MAX) {
+		pr_warn("At most %d addresses per port\n", NSTEER_ADDRS_MAX);
+		return false;
+	}
+	for (int i = 0; i < o->n_addrs; i++) {
+		if (nl_cidr_parse(o->addrs[i], addr, &prefix) < 0) {
+			pr_warn("Invalid address '%s': expected ADDR[/PREFIX], IPv4 or IPv6\n",
+				o->addrs[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
+int nsteer_port_add(const char *dev, const struct nsteer_port_opts *o)
+{
+	struct nsteer_port port = { .vlan = o->vlan };
+	struct nsteer_port_key key = { .vlan = o->vlan };
+	const char *ifname = o->ifname ? o->ifname : PORT_IFNAME_DEFAULT;
+	struct port_match match = { 0 };
+	char owner[NSTEER_NETNS_LEN], macs[MAC_STR_LEN];
+	bool created = false;
+	int netns_fd = -1, err;
+	uint64_t inode;
+	struct uplink u;
+
+	if (!port_opts_valid(o))
+		return -EINVAL;
+	err = nsteer_lock();
+	if (err)
+		return err;
+	err = uplink_open(dev, &u, false);
+	if (err)
+		goto unlock;
+	netns_label(&o->netns, port.netns, sizeof(port.netns));
+	netns_fd = netns_ref_open(&o->netns, true, &created);
+	if (netns_fd < 0) {
+		err = netns_fd;
+		goto close;
+	}
+	err = netns_inode(netns_fd, &inode);
+	if (err)
+		goto close;
+	port.netns_inode = inode;
+	if (o->has_mac)
+		memcpy(port.mac, o->mac, 6);
+	else
+		mac_derive(dev, port.netns, o->vlan, port.mac);
+	mac_format(port.mac, macs);
+
+	match.netns_inode = port.netns_inode;
+	nsteer_for_each_port(dev, match_port, &match);
+	if (match.hit) {
+		if (same_settings(&match.found, port.mac, o->vlan, ifname)) {
+			/* Re-running the same command completes it (addresses) and changes nothing. */
+			err = configure_peer(netns_fd, &match.found, o);
+			if (!err)
+				pr_info("%s: port %s already exists (%s)\n", dev, port.netns, macs);
+		} else {
+			pr_warn("%s already has a port on %s with other settings (%s); "
+				"run 'nsteer port del %s %s' first\n", port.netns, dev,
+				mac_format(match.found.mac, macs), dev, match.found.netns);
+			err = -EEXIST;
+		}
+		goto close;
+	}
+	memcpy(key.mac, port.mac, 6);
+	if (owner_of(&u, &key, owner, sizeof(owner)) == 0) {
+		pr_warn("MAC %s%s is already used by port %s on %s\n", macs,
+			o->vlan ? " on that VLAN" : "", owner, dev);
+		err = -EEXIST;
+		goto close;
+	}
+	if (created)
+		port.flags |= NSTEER_PORT_NETNS_CREATED;
+	snprintf(port.ifname, sizeof(port.ifname), "%s", ifname);
+	host_ifname(u.cfg.uplink_ifindex, port.netns_inode, port.host_ifname);
+	err = port_create(&u, netns_fd, &port, o);
+	if (!err)
+		pr_info("%s: port %s %s %s@%s\n", dev, port.netns, macs, port.ifname,
+			port.host_ifname);
+close:
+	if (netns_fd >= 0)
+		close(netns_fd);
+	if (created && err) /* port_create's undo may have removed it already: harmless */
+		netns_delete_name(o->netns.name);
+	uplink_close(&u);
+unlock:
+	nsteer_unlock();
+	return err;
+}
+
+int nsteer_port_del(const char *dev, const struct nsteer_netns_ref *ref)
+{
+	struct port_match match = { 0 };
+	char label[NSTEER_NETNS_LEN];
+	bool created;
+	int netns_fd, err;
+	struct uplink u;
+
+	err = nsteer_lock();
+	if (err)
+		return err;
+	err = uplink_open(dev, &u, false);
+	if (err)
+		goto unlock;
+	netns_label(ref, label, sizeof(label));
+	/* By identity when the namespace still exists, by the name it was added under if not. */
+	netns_fd = ref->kind == NSTEER_NETNS_NAME ? netns_open_name(ref->name, false, &created)
+	      : ref->kind == NSTEER_NETNS_PATH ? netns_open_path(ref->name) : netns_open_pid(ref->pid);
+	if (netns_fd >= 0) {
+		uint64_t inode;
+
+		if (netns_inode(netns_fd, &inode) == 0)
+			match.netns_inode = inode;
+		close(netns_fd);
+	}
+	match.label = label;
+	nsteer_for_each_port(dev, match_port, &match);
+	if (!match.hit)
+		pr_info("%s: no port %s, nothing to delete\n", dev, label);
+	else if (!(err = port_remove(&u, &match.found)))
+		pr_info("%s: port %s deleted\n", dev, match.found.netns);
+	uplink_close(&u);
+unlock:
+	nsteer_unlock();
+	return err;
+}

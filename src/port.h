@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef NSTEER_PORT_H
+#define NSTEER_PORT_H
+
+#include "uplink.h"
+
+/* Takes a port away: steering first, then the veth (and the netns if port add created it). */
+int port_remove(const struct uplink *u, const struct nsteer_port *port);
+/* The netns label stored with a port and shown by port list: name, path or "pid:N". */
+void netns_label(const struct nsteer_netns_ref *ref, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,455 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Attach and detach: loading the datapath for one uplink, pinning its state, and taking it away
+ * again. Re-attaching replaces programs in an order that keeps every frame steered: tc filters
+ * are swapped atomically first, and since tc implements the whole datapath, the moment between
+ * removing the old XDP program and adding the new one costs speed, never correctness. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <xdp/libxdp.h>
+
+#include "attach.h"
+#include "hash.h"
+#include "log.h"
+#include "nsteer.skel.h"
+#include "pins.h"
+#include "port.h"
+#include "uplink.h"
+
+const char *mode_name(enum nsteer_mode mode)
+{
+	switch (mode) {
+	case NSTEER_MODE_BRIDGE: return "bridge";
+	case NSTEER_MODE_PRIVATE: return "private";
+	case NSTEER_MODE_VEPA: return "vepa";
+	}
+	return "?";
+}
+
+const char *unknown_name(enum nsteer_unknown unknown)
+{
+	return unknown == NSTEER_UNKNOWN_DROP ? "drop" : "pass";
+}
+
+int dev_ifindex(const char *dev)
+{
+	unsigned int ifindex = 0;
+
+	if (strlen(dev) < IF_NAMESIZE && !strchr(dev, '/'))
+		ifindex = if_nametoindex(dev);
+	if (!ifindex) {
+		pr_warn("Unknown device '%s'\n", dev);
+		return -ENODEV;
+	}
+	return ifindex;
+}
+
+static uint64_t build_id(void)
+{
+	size_t size;
+	const void *elf = nsteer_bpf__elf_bytes(&size);
+
+	return fnv1a64(FNV64_OFFSET, elf, size);
+}
+
+static int open_pinned(const char *dev, const char *name)
+{
+	char path[PATH_MAX];
+	int err = pin_path(path, sizeof(path), dev, name);
+
+	return err ? err : bpf_obj_get(path);
+}
+
+void uplink_close(struct uplink *u)
+{
+	int *fds[] = { &u->fd_config, &u->fd_ports, &u->fd_port_by_ifindex, &u->fd_port_devs,
+		       &u->fd_counters, &u->fd_prog_tc_port };
+
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+}
+
+int uplink_open(const char *dev, struct uplink *u, bool quiet)
+{
+	struct {
+		int *fd;
+		const char *name;
+	} pins[] = {
+		{ &u->fd_config, "uplink_config" },     { &u->fd_ports, "ports" },
+		{ &u->fd_port_by_ifindex, "port_by_ifindex" }, { &u->fd_port_devs, "port_devs" },
+		{ &u->fd_counters, "counters" },        { &u->fd_prog_tc_port, NSTEER_PIN_PROG_TC_PORT },
+	};
+	__u32 zero = 0;
+	int err;
+
+	memset(u, 0, sizeof(*u));
+	snprintf(u->dev, sizeof(u->dev), "%s", dev);
+	for (size_t i = 0; i < sizeof(pins) / sizeof(pins[0]); i++)
+		*pins[i].fd = -1;
+	err = bpffs_ensure_mounted();
+	if (err)
+		return err;
+	for (size_t i = 0; i < sizeof(pins) / sizeof(pins[0]); i++) {
+		*pins[i].fd = open_pinned(dev, pins[i].name);
+		if (*pins[i].fd < 0) {
+			err = *pins[i].fd;
+			goto fail;
+		}
+	}
+	err = bpf_map_lookup_elem(u->fd_config, &zero, &u->cfg);
+	if (err)
+		goto fail;
+	if (!u->cfg.uplink_ifindex) {
+		err = -ENOENT; /* an attach that never finished */
+		goto fail;
+	}
+	return 0;
+fail:
+	if (!quiet)
+		pr_warn("%s is not attached (%s); run 'nsteer attach %s' first\n", dev,
+			err == -ENOENT ? "no complete state in " NSTEER_PIN_ROOT : strerror(-err), dev);
+	uplink_close(u);
+	return err == -ENOENT ? -ENOENT : err;
+}
+
+int uplink_config_write(const struct uplink *u, const struct nsteer_config *cfg)
+{
+	__u32 zero = 0;
+
+	return bpf_map_update_elem(u->fd_config, &zero, cfg, BPF_ANY);
+}
+
+/* Everything is where this exact nsteer would have put it: attach has nothing to redo. */
+static bool programs_current(const struct uplink *u, int ifindex,
+			     const struct nsteer_attach_opts *o)
+{
+	struct xdp_found xdp;
+	__u32 tc_id;
+	bool has_xdp = xdp_find_ours(ifindex, &xdp) == 0;
+
+	if (u->cfg.uplink_ifindex != (__u32)ifindex || u->cfg.build_id != build_id() ||
+	    u->cfg.xdp_mode != o->xdp_mode || tc_ingress_prog_id(ifindex, &tc_id))
+		return false;
+	if (o->xdp_mode == NSTEER_XDP_OFF)
+		return !has_xdp;
+	return has_xdp && xdp.mode == o->xdp_mode;
+}
+
+static int pin_prog(struct bpf_program *prog, const char *dev, const char *name)
+{
+	char path[PATH_MAX];
+	int err = pin_path(path, sizeof(path), dev, name);
+
+	if (err)
+		return err;
+	unlink(path); /* a previous build's program */
+	return bpf_program__pin(prog, path);
+}
+
+struct port_retarget {
+	int prog_fd;
+	int err;
+};
+
+static int retarget_port(const char *dev, const struct nsteer_port *port, void *ctx)
+{
+	struct port_retarget *r = ctx;
+	int err = tc_ingress_attach(port->ifindex, r->prog_fd, NULL);
+
+	(void)dev;
+	if (err && !r->err) {
+		pr_warn("Couldn't update the program of port %s (%s): %s\n", port->netns,
+			port->host_ifname, strerror(-err));
+		r->err = err;
+	}
+	return 0;
+}
+
+static int xdp_attach_new(struct nsteer_bpf *skel, const char *dev, int ifindex,
+			  enum nsteer_xdp_mode mode)
+{
+	DECLARE_LIBXDP_OPTS(xdp_program_opts, opts, .obj = skel->obj,
+			    .prog_name = NSTEER_XDP_PROG_NAME);
+	struct xdp_program *prog = xdp_program__create(&opts);
+	int err = libxdp_get_error(prog);
+
+	if (err) {
+		pr_warn("Couldn't prepare the XDP program: %s\n", strerror(-err));
+		return err;
+	}
+	/* libxdp loads the whole object here, tc programs included. */
+	err = xdp_program__attach(prog, ifindex,
+				  mode == NSTEER_XDP_SKB ? XDP_MODE_SKB : XDP_MODE_NATIVE, 0);
+	if (err)
+		pr_warn("Couldn't attach XDP to %s in %s mode: %s%s\n", dev, xdp_mode_name(mode),
+			strerror(-err), mode == NSTEER_XDP_NATIVE ? " (try --xdp-mode skb or off)" : "");
+	xdp_program__close(prog); /* the kernel holds the attached program */
+	return err;
+}
+
+static int load_and_attach(const char *dev, int ifindex, const struct nsteer_attach_opts *o,
+			   const struct nsteer_config *old)
+{
+	bool fresh = !old, created_qdisc = false;
+	struct nsteer_config cfg = {
+		.uplink_ifindex = ifindex, .mode = o->mode, .unknown = o->unknown,
+		.xdp_mode = o->xdp_mode, .build_id = build_id(),
+	};
+	struct port_retarget retarget = { 0 };
+	char path[PATH_MAX];
+	struct uplink u;
+	struct bpf_map *map;
+	struct nsteer_bpf *skel;
+	int err;
+
+	skel = nsteer_bpf__open();
+	if (!skel) {
+		pr_warn("Couldn't open the BPF object: %s\n", strerror(errno));
+		return -errno;
+	}
+	/* Pinned maps of an earlier attach are reused: ports survive a program upgrade. */
+	bpf_object__for_each_map(map, skel->obj) {
+		err = pin_path(path, sizeof(path), dev, bpf_map__name(map));
+		if (!err)
+			err = bpf_map__set_pin_path(map, path);
+		if (err)
+			goto out;
+	}
+	err = pin_path(path, sizeof(path), dev, NULL);
+	if (!err && mkdir(path, 0700) < 0 && errno != EEXIST)
+		err = -errno;
+	if (err) {
+		pr_warn("Couldn't create %s: %s\n", path, strerror(-err));
+		goto out;
+	}
+
+	err = xdp_detach_ours(ifindex);
+	if (!err)
+		err = o->xdp_mode == NSTEER_XDP_OFF ? nsteer_bpf__load(skel)
+						    : xdp_attach_new(skel, dev, ifindex, o->xdp_mode);
+	if (err) {
+		if (o->xdp_mode == NSTEER_XDP_OFF)
+			pr_warn("Couldn't load the BPF programs: %s\n", strerror(-err));
+		goto out;
+	}
+	err = tc_ingress_attach(ifindex, bpf_program__fd(skel->progs.nsteer_tc_up), &created_qdisc);
+	if (err) {
+		pr_warn("Couldn't attach the tc program to %s: %s\n", dev, strerror(-err));
+		goto out;
+	}
+	err = pin_prog(skel->progs.nsteer_tc_up, dev, NSTEER_PIN_PROG_TC_UPLINK);
+	if (!err)
+		err = pin_prog(skel->progs.nsteer_tc_port, dev, NSTEER_PIN_PROG_TC_PORT);
+	if (err) {
+		pr_warn("Couldn't pin programs under %s: %s\n", NSTEER_PIN_ROOT, strerror(-err));
+		goto out;
+	}
+	if (!fresh) {
+		retarget.prog_fd = bpf_program__fd(skel->progs.nsteer_tc_port);
+		nsteer_for_each_port(dev, retarget_port, &retarget);
+		err = retarget.err;
+		if (err)
+			goto out;
+	}
+	cfg.flags = (old ? old->flags & NSTEER_CFG_OWN_CLSACT : 0) |
+		    (created_qdisc ? NSTEER_CFG_OWN_CLSACT : 0);
+	u.fd_config = bpf_map__fd(skel->maps.uplink_config);
+	err = uplink_config_write(&u, &cfg);
+	if (err)
+		pr_warn("Couldn't write the configuration: %s\n", strerror(-err));
+out:
+	nsteer_bpf__destroy(skel);
+	if (err && fresh) {
+		xdp_detach_ours(ifindex);
+		tc_ingress_detach(ifindex);
+		if (created_qdisc)
+			tc_clsact_destroy(ifindex);
+		pin_dir_remove(dev);
+	}
+	return err;
+}
+
+int nsteer_attach(const char *dev, const struct nsteer_attach_opts *o)
+{
+	struct nsteer_config cfg;
+	struct uplink u;
+	bool attached;
+	int ifindex, err;
+
+	ifindex = dev_ifindex(dev);
+	if (ifindex < 0)
+		return ifindex;
+	err = nsteer_lock();
+	if (err)
+		return err;
+	attached = uplink_open(dev, &u, true) == 0;
+	if (attached && programs_current(&u, ifindex, o)) {
+		cfg = u.cfg;
+		cfg.mode = o->mode;
+		cfg.unknown = o->unknown;
+		if (!memcmp(&cfg, &u.cfg, sizeof(cfg)))
+			pr_info("%s: already attached as asked, nothing changed\n", dev);
+		else if (!(err = uplink_config_write(&u, &cfg)))
+			pr_info("%s: now mode %s, unknown %s\n", dev, mode_name(o->mode),
+				unknown_name(o->unknown));
+		uplink_close(&u);
+		goto out;
+	}
+	if (attached) {
+		cfg = u.cfg;
+		uplink_close(&u);
+	} else if (pin_dir_exists(dev)) {
+		/* An attach that was interrupted: finish it with what is pinned. */
+		memset(&cfg, 0, sizeof(cfg));
+		attached = true;
+	}
+	err = load_and_attach(dev, ifindex, o, attached ? &cfg : NULL);
+	if (!err)
+		pr_info("%s: %s (xdp %s, mode %s, unknown %s)\n", dev,
+			attached ? "re-attached" : "attached", xdp_mode_name(o->xdp_mode),
+			mode_name(o->mode), unknown_name(o->unknown));
+out:
+	nsteer_unlock();
+	return err;
+}
+
+struct detach_ports {
+	const struct uplink *u;
+	bool remove;
+	int err;
+};
+
+static int detach_port(const char *dev, const struct nsteer_port *port, void *ctx)
+{
+	struct detach_ports *d = ctx;
+	int err;
+
+	(void)dev;
+	/* Without --ports the veths stay but are no longer steered: their host ends must not keep
+	 * a program whose maps are about to be unpinned. */
+	err = d->remove ? port_remove(d->u, port) : tc_ingress_detach(port->ifindex);
+	if (err && !d->err)
+		d->err = err;
+	return 0;
+}
+
+int nsteer_detach(const char *dev, bool with_ports)
+{
+	struct detach_ports d = { .remove = with_ports };
+	unsigned int ifindex;
+	struct uplink u;
+	int err;
+
+	if (strlen(dev) >= IF_NAMESIZE || strchr(dev, '/')) {
+		pr_warn("Invalid device name '%s'\n", dev);
+		return -EINVAL;
+	}
+	err = nsteer_lock();
+	if (err)
+		return err;
+	ifindex = if_nametoindex(dev); /* 0: the device is gone, its pins may not be */
+	if (!pin_dir_exists(dev) && (!ifindex || xdp_find_ours(ifindex, NULL) == -ENOENT)) {
+		if (!ifindex)
+			err = dev_ifindex(dev);
+		else
+			pr_info("%s: not attached, nothing to do\n", dev);
+		goto out;
+	}
+	if (uplink_open(dev, &u, true) == 0) {
+		d.u = &u;
+		nsteer_for_each_port(dev, detach_port, &d);
+		err = d.err;
+		if (err) {
+			uplink_close(&u);
+			goto out;
+		}
+		if (ifindex && (u.cfg.flags & NSTEER_CFG_OWN_CLSACT)) {
+			tc_ingress_detach(ifindex);
+			tc_clsact_destroy(ifindex);
+		}
+		uplink_close(&u);
+	}
+	if (ifindex) {
+		err = xdp_detach_ours(ifindex);
+		if (!err)
+			err = tc_ingress_detach(ifindex);
+		if (err) {
+			pr_warn("Couldn't detach from %s: %s\n", dev, strerror(-err));
+			goto out;
+		}
+	}
+	err = pin_dir_remove(dev);
+	if (!err)
+		pr_info("%s: detached%s\n", dev, with_ports ? " (ports removed)" : "");
+out:
+	nsteer_unlock();
+	return err;
+}
+
+int nsteer_for_each_uplink(nsteer_uplink_cb cb, void *ctx)
+{
+	struct dirent **names;
+	int n, err = bpffs_ensure_mounted();
+
+	if (err)
+		return err;
+	n = scandir(NSTEER_PIN_ROOT, &names, NULL, alphasort);
+	if (n < 0)
+		return errno == ENOENT ? 0 : -errno;
+	for (int i = 0; i < n; i++) {
+		if (!err && names[i]->d_name[0] != '.' && names[i]->d_type == DT_DIR)
+			err = cb(names[i]->d_name, ctx);
+		free(names[i]);
+	}
+	free(names);
+	return err;
+}
+
+int nsteer_config_get(const char *dev, struct nsteer_config *cfg)
+{
+	struct uplink u;
+	int err = uplink_open(dev, &u, false);
+
+	if (!err) {
+		*cfg = u.cfg;
+		uplink_close(&u);
+	}
+	return err;
+}
+
+int nsteer_counters_get(const char *dev, unsigned int ifindex, struct nsteer_counters *sum)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	struct nsteer_counters *per_cpu;
+	struct uplink u;
+	int err;
+
+	if (ncpus < 0)
+		return ncpus;
+	err = uplink_open(dev, &u, false);
+	if (err)
+		return err;
+	per_cpu = calloc(ncpus, sizeof(*per_cpu));
+	err = per_cpu ? bpf_map_lookup_elem(u.fd_counters, &ifindex, per_cpu) : -ENOMEM;
+	memset(sum, 0, sizeof(*sum));
+	for (int cpu = 0; !err && cpu < ncpus; cpu++) {
+		__u64 *dst = (__u64 *)sum;
+		const __u64 *src = (const __u64 *)&per_cpu[cpu];
+
+		for (size_t i = 0; i < sizeof(*sum) / sizeof(__u64); i++)
+			dst[i] += src[i];
+	}
+	free(per_cpu);
+	uplink_close(&u);
+	return err;
+}

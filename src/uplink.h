@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* An attached uplink as the pinned maps describe it. */
+#ifndef NSTEER_UPLINK_H
+#define NSTEER_UPLINK_H
+
+#include <net/if.h>
+
+#include "nsteer.h"
+
+struct uplink {
+	char dev[IF_NAMESIZE];
+	int fd_config;
+	int fd_ports;
+	int fd_port_by_ifindex;
+	int fd_port_devs;
+	int fd_counters;
+	int fd_prog_tc_port;
+	struct nsteer_config cfg;
+};
+
+/* Opens dev's pinned state. -ENOENT (and a message unless quiet) when dev is not attached. */
+int uplink_open(const char *dev, struct uplink *u, bool quiet);
+void uplink_close(struct uplink *u);
+int uplink_config_write(const struct uplink *u, const struct nsteer_config *cfg);
+/* Validates a device name and resolves it in the current namespace; reports unknown devices. */
+int dev_ifindex(const char *dev);
+
+const char *mode_name(enum nsteer_mode mode);
+const char *unknown_name(enum nsteer_unknown unknown);
+
+#endif
