@@ -102,22 +102,6 @@ static int match_port(const char *dev, const struct nsteer_port *port, void *ctx
 	return 0;
 }
 
-static int zero_counters(const struct uplink *u, __u32 ifindex)
-{
-	int ncpus = libbpf_num_possible_cpus();
-	void *zeros;
-	int err;
-
-	if (ncpus < 0)
-		return ncpus;
-	zeros = calloc(ncpus, sizeof(struct nsteer_counters));
-	if (!zeros)
-		return -ENOMEM;
-	err = bpf_map_update_elem(u->fd_counters, &ifindex, zeros, BPF_ANY);
-	free(zeros);
-	return err;
-}
-
 int port_remove(const struct uplink *u, const struct nsteer_port *port)
 {
 	struct nsteer_port_key key = { .vlan = port->vlan };
@@ -173,18 +157,13 @@ static int configure_peer(int netns_fd, const struct nsteer_port *port,
 {
 	struct nl_sock *sk = nl_sock_open_in(netns_fd);
 	struct nl_link lo;
-	int err;
+	int err = 0;
 
 	if (!sk)
 		return -errno;
 	/* Most software in a namespace assumes a working loopback. */
 	if (nl_link_get_by_name(sk, "lo", &lo) == 0 && !lo.up)
 		nl_link_set_up(sk, lo.ifindex, true);
-	err = nl_set_gro(netns_fd, port->ifname, true);
-	if (err) {
-		pr_warn("Couldn't enable GRO on %s: %s\n", port->ifname, strerror(-err));
-		goto out;
-	}
 	for (int i = 0; i < o->n_addrs && !err; i++) {
 		err = nl_addr_add(sk, port->peer_ifindex, o->addrs[i]);
 		if (err)
@@ -193,7 +172,14 @@ static int configure_peer(int netns_fd, const struct nsteer_port *port,
 	}
 	if (!err)
 		err = nl_link_set_up(sk, port->peer_ifindex, true);
-out:
+	/* GRO gives the namespace end NAPI, without which frames XDP redirects into the host end
+	 * are refused (EOPNOTSUPP). The kernel only marks the host end as a redirect target when
+	 * GRO is switched on while the device is up, so this must come after link up. */
+	if (!err) {
+		err = nl_set_gro(netns_fd, port->ifname, true);
+		if (err)
+			pr_warn("Couldn't enable GRO on %s: %s\n", port->ifname, strerror(-err));
+	}
 	nl_sock_close(sk);
 	return err;
 }
@@ -244,7 +230,7 @@ static int port_create(const struct uplink *u, int netns_fd, struct nsteer_port 
 	port->ifindex = host.ifindex;
 	port->peer_ifindex = peer.ifindex;
 
-	err = zero_counters(u, ifindex);
+	err = counters_init(u->fd_counters, ifindex);
 	if (!err)
 		err = bpf_map_update_elem(u->fd_port_by_ifindex, &ifindex, port, BPF_NOEXIST);
 	if (!err)

@@ -175,6 +175,21 @@ static int retarget_port(const char *dev, const struct nsteer_port *port, void *
 	return 0;
 }
 
+int counters_init(int fd_counters, __u32 ifindex)
+{
+	int ncpus = libbpf_num_possible_cpus(), err;
+	void *zeros;
+
+	if (ncpus < 0)
+		return ncpus;
+	zeros = calloc(ncpus, sizeof(struct nsteer_counters));
+	if (!zeros)
+		return -ENOMEM;
+	err = bpf_map_update_elem(fd_counters, &ifindex, zeros, BPF_NOEXIST);
+	free(zeros);
+	return err == -EEXIST ? 0 : err;
+}
+
 static int xdp_attach_new(struct nsteer_bpf *skel, const char *dev, int ifindex,
 			  enum nsteer_xdp_mode mode)
 {
@@ -260,6 +275,11 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 		err = retarget.err;
 		if (err)
 			goto out;
+	}
+	err = counters_init(bpf_map__fd(skel->maps.counters), ifindex);
+	if (err) {
+		pr_warn("Couldn't create the uplink's counters: %s\n", strerror(-err));
+		goto out;
 	}
 	cfg.flags = (old ? old->flags & NSTEER_CFG_OWN_CLSACT : 0) |
 		    (created_qdisc ? NSTEER_CFG_OWN_CLSACT : 0);
