@@ -1,0 +1,85 @@
+#!/bin/bash
+# Runs every selftest level and prints one closing line "selftests: N passed, N failed, N skipped".
+#   unit         Criterion tests of user-space logic (no root needed for most)
+#   progrun      Criterion tests running each BPF program on crafted frames (BPF_PROG_RUN)
+#   integration  shell tests: namespaces, veth "NICs", real traffic
+# Usage: selftests/run.sh [unit|progrun|integration]... (default: all). Needs root.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+levels=("$@")
+[ ${#levels[@]} -eq 0 ] && levels=(unit progrun integration)
+passed=0 failed=0 skipped=0
+failures=()
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "selftests: must run as root (they create namespaces and load BPF programs)" >&2
+	exit 1
+fi
+
+count_criterion() { # name, output
+	local line t p f c
+	line=$(grep -a 'Synthesis:' <<<"$2" | tail -1)
+	if [ -z "$line" ]; then
+		failed=$((failed + 1)); failures+=("$1: no Criterion summary (crashed?)")
+		return
+	fi
+	t=$(sed -n 's/.*Tested: \([0-9]*\).*/\1/p' <<<"$line")
+	p=$(sed -n 's/.*Passing: \([0-9]*\).*/\1/p' <<<"$line")
+	f=$(sed -n 's/.*Failing: \([0-9]*\).*/\1/p' <<<"$line")
+	c=$(sed -n 's/.*Crashing: \([0-9]*\).*/\1/p' <<<"$line")
+	s=$(grep -ac '\[SKIP\]' <<<"$2")
+	passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+	[ "$f" -gt 0 ] && failures+=("$1: $f of $t failed ($c crashed)")
+}
+
+run_criterion_dir() { # dir
+	local bin out
+	for bin in .output/selftests/"$1"/test_*; do
+		[ -x "$bin" ] || continue
+		echo "== $bin"
+		out=$("$bin" --verbose=1 -j1 2>&1)
+		echo "$out" | grep -aE '\[(FAIL|SKIP|----)\]|Synthesis|Assertion' || true
+		count_criterion "$bin" "$out"
+	done
+}
+
+run_integration() {
+	local t out rc
+	for t in selftests/integration/test_*.sh; do
+		echo "== $t"
+		out=$(bash "$t" 2>&1); rc=$?
+		echo "$out"
+		passed=$((passed + $(grep -c '^PASS: ' <<<"$out")))
+		skipped=$((skipped + $(grep -c '^SKIP: ' <<<"$out")))
+		n=$(grep -c '^FAIL: ' <<<"$out")
+		if [ "$n" -eq 0 ] && [ $rc -ne 0 ]; then n=1; fi
+		failed=$((failed + n))
+		[ "$n" -gt 0 ] && failures+=("$t: $n failed (exit $rc)")
+	done
+}
+
+for level in "${levels[@]}"; do
+	case $level in
+	unit | progrun) run_criterion_dir "$level" ;;
+	integration) run_integration ;;
+	*) echo "unknown level '$level'" >&2; exit 2 ;;
+	esac
+done
+
+# Tests must leave the machine as they found it.
+if ip -d link show eth0 2>/dev/null | grep -q 'prog/xdp'; then
+	failures+=("an XDP program is attached to eth0"); failed=$((failed + 1))
+fi
+if [ -d /sys/fs/bpf/nsteer ] && [ -n "$(ls -A /sys/fs/bpf/nsteer 2>/dev/null)" ]; then
+	failures+=("pins left under /sys/fs/bpf/nsteer: $(ls /sys/fs/bpf/nsteer | tr '\n' ' ')")
+	failed=$((failed + 1))
+fi
+if ip netns list | grep -q '^nst'; then
+	failures+=("namespaces left: $(ip netns list | grep '^nst' | cut -d' ' -f1 | tr '\n' ' ')")
+	failed=$((failed + 1))
+fi
+
+for f in "${failures[@]}"; do echo "FAILED: $f"; done
+echo "selftests: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
