@@ -35,7 +35,7 @@ LIB_SRCS  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJS  := $(patsubst src/%.c,$(OUTPUT)/%.o,$(LIB_SRCS))
 HDRS      := $(wildcard src/*.h include/*.h) headers/nsteer_shared.h
 
-.PHONY: all clean demo test deps vmlinux unit progrun integration
+.PHONY: all clean demo test deps vmlinux bench test-bins
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -100,3 +100,12 @@ vmlinux:
 
 clean:
 	$(Q)rm -rf $(OUTPUT) nsteer
+
+# Benchmark: bench.sh drives labs; bench_tool generates and counts frames.
+$(OUTPUT)/bench_tool: selftests/bench/bench_tool.c $(OUTPUT)/bench.skel.h $(OUTPUT)/libnsteer.a
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< $(OUTPUT)/libnsteer.a $(LDLIBS) -o $@
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory nsteer $(OUTPUT)/bench_tool
+	$(Q)./selftests/bench/bench.sh

@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "mac.h"
+#include "pins.h"
 
 #define EXIT_STATUS_HELP                                                                   \
 	"\nExit status: 0 success, 1 runtime failure, 2 usage error.\n"
@@ -154,6 +155,15 @@ static const struct command commands[] = {
 	{ "batch", NULL, CMD_BATCH, usage_batch, opts_none, 1, 1 },
 	{ "demo", NULL, CMD_DEMO, usage_demo, opts_none, 0, 0 },
 };
+
+static int option_index(int id)
+{
+	int i = 0;
+
+	while (all_options[i].name && all_options[i].val != id)
+		i++;
+	return i;
+}
 
 static bool allowed(const struct command *c, int id)
 {
@@ -316,7 +326,7 @@ static enum cli_result check_positionals(const struct command *c, int nargs, cha
 		cli->file = args[0];
 	else if (nargs > 0)
 		cli->dev = args[0];
-	if (cli->dev && (!*cli->dev || strlen(cli->dev) >= 16 || strchr(cli->dev, '/')))
+	if (cli->dev && !dev_name_valid(cli->dev))
 		USAGE_ERR("invalid device name '%s'", cli->dev);
 	if (c->cmd == CMD_PORT_ADD || c->cmd == CMD_PORT_DEL) {
 		if (nargs == 2 && ns_option)
@@ -336,7 +346,7 @@ static enum cli_result check_positionals(const struct command *c, int nargs, cha
 enum cli_result cli_parse(int argc, char **argv, struct cli *cli, FILE *out, FILE *err)
 {
 	const struct command *c;
-	int words = 0, id;
+	int words = 0, id, longindex = 0;
 
 	memset(cli, 0, sizeof(*cli));
 	/* Global options come before the command. */
@@ -361,20 +371,21 @@ enum cli_result cli_parse(int argc, char **argv, struct cli *cli, FILE *out, FIL
 	argc -= words;
 	optind = 0; /* glibc: full re-initialisation, as batch parses many lines */
 	opterr = 0;
-	while ((id = getopt_long(argc, argv, ":h", all_options, NULL)) != -1) {
+	while ((id = getopt_long(argc, argv, ":h", all_options, &longindex)) != -1) {
 		enum cli_result r;
 
 		if (id == OPT_HELP) {
 			fputs(c->usage, out);
 			return CLI_DONE;
 		}
-		if (id == '?' || id == ':' || !allowed(c, id)) {
-			const char *opt = argv[optind - 1];
-
-			if (id == ':')
-				USAGE_ERR("option '%s' needs a value", opt);
-			USAGE_ERR("unknown option '%s'", opt);
-		}
+		/* A known option of another command: name it, not the value getopt took for it. */
+		if (id == ':' ? !allowed(c, optopt) : id != '?' && !allowed(c, id))
+			USAGE_ERR("unknown option '--%s' for this command",
+				  all_options[id == ':' ? option_index(optopt) : longindex].name);
+		if (id == ':')
+			USAGE_ERR("option '%s' needs a value", argv[optind - 1]);
+		if (id == '?')
+			USAGE_ERR("unknown option '%s'", argv[optind - 1]);
 		r = apply_option(c, id, optarg, cli, err);
 		if (r != CLI_RUN)
 			return r;

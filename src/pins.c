@@ -44,9 +44,21 @@ int pin_root_ensure(void)
 	return 0;
 }
 
+bool dev_name_valid(const char *dev)
+{
+	size_t len = strlen(dev);
+
+	return len > 0 && len < 16 && !strpbrk(dev, "/: \t\n") && strcmp(dev, ".") &&
+	       strcmp(dev, "..");
+}
+
 int pin_path(char *buf, size_t size, const char *dev, const char *name)
 {
-	int n = name ? snprintf(buf, size, "%s/%s/%s", NSTEER_PIN_ROOT, dev, name)
+	int n;
+
+	if (!dev_name_valid(dev))
+		return -EINVAL;
+	n = name ? snprintf(buf, size, "%s/%s/%s", NSTEER_PIN_ROOT, dev, name)
 		     : snprintf(buf, size, "%s/%s", NSTEER_PIN_ROOT, dev);
 
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;

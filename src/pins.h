@@ -6,6 +6,9 @@
 #include <limits.h>
 #include <stdbool.h>
 
+/* A name the kernel could give a device: it becomes a directory under NSTEER_PIN_ROOT, so
+ * ".", ".." and '/' must never pass. */
+bool dev_name_valid(const char *dev);
 /* Mounts bpffs on /sys/fs/bpf when nothing is mounted there, as bpftool does. */
 int bpffs_ensure_mounted(void);
 /* Creates NSTEER_PIN_ROOT (0700) if missing. */

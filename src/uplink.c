@@ -42,7 +42,7 @@ int dev_ifindex(const char *dev)
 {
 	unsigned int ifindex = 0;
 
-	if (strlen(dev) < IF_NAMESIZE && !strchr(dev, '/'))
+	if (dev_name_valid(dev))
 		ifindex = if_nametoindex(dev);
 	if (!ifindex) {
 		pr_warn("Unknown device '%s'\n", dev);
@@ -370,7 +370,7 @@ int nsteer_detach(const char *dev, bool with_ports)
 	struct uplink u;
 	int err;
 
-	if (strlen(dev) >= IF_NAMESIZE || strchr(dev, '/')) {
+	if (!dev_name_valid(dev)) {
 		pr_warn("Invalid device name '%s'\n", dev);
 		return -EINVAL;
 	}

@@ -117,3 +117,231 @@ run_tests() {
 
 # skip "why": ends the current test as skipped.
 skip() { echo "  skipped: $*" >&2; exit 77; }
+
+# ---- Helpers for tests that run background processes, craft frames and move data ----
+#
+# A test that starts anything in the background calls lab_extras first: it gives the test a temporary
+# directory (LAB_TMP) and replaces the EXIT trap with lab_teardown, which ends every process
+# registered in LAB_PIDS before lab_destroy removes the namespaces they live in.
+
+LAB_PIDS=()
+LAB_TMP=
+
+lab_extras() {
+	LAB_TMP=$(mktemp -d /tmp/nsteer-test.XXXXXX) || fail "mktemp"
+	trap lab_teardown EXIT
+}
+
+lab_teardown() {
+	local pid
+	for pid in "${LAB_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	for pid in "${LAB_PIDS[@]}"; do
+		wait "$pid" 2>/dev/null
+	done
+	LAB_PIDS=()
+	lab_destroy
+	[ -n "$LAB_TMP" ] && rm -rf "$LAB_TMP"
+	LAB_TMP=
+}
+
+# ns_run NS cmd...: cmd in namespace NS, or in this one when NS is empty.
+ns_run() {
+	local ns=$1; shift
+	if [ -n "$ns" ]; then ip netns exec "$ns" "$@"; else "$@"; fi
+}
+
+# wait_until SECONDS cmd...: polls cmd every 0.1 s until it succeeds; fails after SECONDS.
+wait_until() {
+	local limit=$(( $1 * 10 )) i; shift
+	for ((i = 0; i < limit; i++)); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+mac_of() { ns_run "$1" cat "/sys/class/net/$2/address"; } # mac_of NS IFNAME
+
+# link_local NS IFNAME: the interface's fe80:: address once DAD is over (waits up to 10 s).
+link_local() {
+	local ns=$1 dev=$2 i a
+	for ((i = 0; i < 100; i++)); do
+		a=$(ns_run "$ns" ip -6 -j addr show dev "$dev" scope link | python3 -c '
+import json, sys
+for l in json.load(sys.stdin):
+    for a in l.get("addr_info", []):
+        if a.get("family") == "inet6" and not a.get("tentative") and not a.get("dadfailed"):
+            print(a["local"]); break')
+		[ -n "$a" ] && { echo "$a"; return 0; }
+		sleep 0.1
+	done
+	return 1
+}
+
+# The frame and stream tool every traffic helper below runs (python3, AF_PACKET and TCP sockets).
+#   send IFNAME DST SRC ETHERTYPE COUNT TAG   COUNT frames, payload "TAG i"; SRC "self": IFNAME's MAC
+#   capture IFNAME ETHERTYPE OUT READY SECS  counts received frames by payload tag until a frame
+#                                           tagged END arrives (or SECS pass); writes JSON to OUT
+#   serve PORT OUT READY SECS               accepts one TCP stream, writes "bytes sha256" to OUT
+#   stream ADDR PORT BYTES SECS             sends BYTES random bytes, prints "bytes sha256"
+NST_PY=$(cat <<'PYEOF'
+import hashlib, json, os, socket, struct, sys, time
+
+def mac(s, ifname):
+    if s == "self":
+        s = open("/sys/class/net/%s/address" % ifname).read().strip()
+    return bytes(int(x, 16) for x in s.split(":"))
+
+cmd, args = sys.argv[1], sys.argv[2:]
+if cmd == "send":
+    ifname, dst, src, et, count, tag = args
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    s.bind((ifname, 0))
+    head = mac(dst, ifname) + mac(src, ifname) + struct.pack("!H", int(et, 0))
+    for i in range(int(count)):
+        s.send(head + ("%s %d" % (tag, i)).encode().ljust(46, b"\0"))
+elif cmd == "capture":
+    ifname, et, out, ready, secs = args
+    et = int(et, 0)
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(et))
+    s.bind((ifname, et))
+    open(ready, "w").close()
+    counts, end, deadline = {}, False, time.monotonic() + float(secs)
+    while not end and time.monotonic() < deadline:
+        s.settimeout(max(0.01, deadline - time.monotonic()))
+        try:
+            data, addr = s.recvfrom(65535)
+        except socket.timeout:
+            break
+        if addr[2] == socket.PACKET_OUTGOING:
+            continue
+        words = data[14:].split(b"\0")[0].split()
+        tag = words[0].decode() if words else "?"
+        if tag == "END":
+            end = True
+        else:
+            counts[tag] = counts.get(tag, 0) + 1
+    json.dump({"counts": counts, "end": end}, open(out + ".tmp", "w"))
+    os.rename(out + ".tmp", out)
+elif cmd == "serve":
+    port, out, ready, secs = args
+    ls = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    ls.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    ls.bind(("::", int(port)))
+    ls.listen(1)
+    ls.settimeout(float(secs))
+    open(ready, "w").close()
+    c, _ = ls.accept()
+    c.settimeout(float(secs))
+    h, n = hashlib.sha256(), 0
+    while True:
+        b = c.recv(1 << 16)
+        if not b:
+            break
+        h.update(b)
+        n += len(b)
+    open(out + ".tmp", "w").write("%d %s\n" % (n, h.hexdigest()))
+    os.rename(out + ".tmp", out)
+    c.close()
+elif cmd == "stream":
+    addr, port, nbytes, secs = args
+    data = os.urandom(int(nbytes))
+    c = socket.create_connection((addr, int(port)), timeout=float(secs))
+    c.sendall(data)
+    c.shutdown(socket.SHUT_WR)
+    while c.recv(1 << 16):
+        pass
+    print("%d %s" % (len(data), hashlib.sha256(data).hexdigest()))
+PYEOF
+)
+
+# lab_bg NS cmd...: cmd in the background in NS ("" for this namespace), ended at teardown.
+lab_bg() {
+	local ns=$1; shift
+	ns_run "$ns" "$@" &
+	LAB_PIDS+=("$!")
+}
+
+# cap_start NAME NS IFNAME [ETHERTYPE]: starts counting frames of ETHERTYPE (default 0x88b5) that
+# IFNAME in NS ("" for this namespace) receives; returns once the socket is listening.
+cap_start() {
+	local name=$1 ns=$2 dev=$3 et=${4:-0x88b5}
+	lab_bg "$ns" timeout 30 python3 -c "$NST_PY" capture "$dev" "$et" "$LAB_TMP/$name.json" \
+		"$LAB_TMP/$name.ready" 20
+	wait_until 10 test -e "$LAB_TMP/$name.ready" || fail "capture $name did not start"
+}
+
+# cap_count NAME TAG: frames tagged TAG the capture counted (waits for the capture to end first).
+cap_count() {
+	wait_until 25 test -e "$LAB_TMP/$1.json" || fail "capture $1 did not finish"
+	python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["counts"].get(sys.argv[2], 0))' \
+		"$LAB_TMP/$1.json" "$2"
+}
+
+# cap_saw_end NAME: the capture ended on its END marker (not on its time limit).
+cap_saw_end() {
+	wait_until 25 test -e "$LAB_TMP/$1.json" || fail "capture $1 did not finish"
+	python3 -c 'import json, sys; sys.exit(0 if json.load(open(sys.argv[1]))["end"] else 1)' \
+		"$LAB_TMP/$1.json"
+}
+
+# send_frames NS IFNAME DST SRC COUNT TAG [ETHERTYPE]: COUNT crafted frames out of IFNAME.
+send_frames() {
+	local ns=$1 dev=$2 dst=$3 src=$4 count=$5 tag=$6 et=${7:-0x88b5}
+	ns_run "$ns" python3 -c "$NST_PY" send "$dev" "$dst" "$src" "$et" "$count" "$tag" ||
+		fail "sending $tag frames from $dev in ${ns:-the root namespace}"
+}
+
+# expect_count WHAT NAME TAG N: the capture NAME counted exactly N frames tagged TAG.
+expect_count() {
+	local got
+	got=$(cap_count "$2" "$3") || exit 1
+	[ "$got" = "$4" ] || fail "$1: expected $4 '$3' frames, capture $2 counted $got"
+}
+
+# tcp_transfer SRC_NS DST_NS DST_ADDR [BYTES]: a TCP stream of BYTES (default 10 MiB) from SRC_NS to
+# a server in DST_NS; the server's byte count and SHA-256 must match what was sent.
+tcp_transfer() {
+	local src=$1 dst=$2 addr=$3 bytes=${4:-10485760} port=5201 name sent got
+	name=tcp$RANDOM
+	lab_bg "$dst" timeout 60 python3 -c "$NST_PY" serve "$port" "$LAB_TMP/$name.out" \
+		"$LAB_TMP/$name.ready" 50
+	wait_until 10 test -e "$LAB_TMP/$name.ready" || fail "TCP server in $dst did not start"
+	sent=$(ns_run "$src" timeout 60 python3 -c "$NST_PY" stream "$addr" "$port" "$bytes" 50) ||
+		fail "TCP stream $src -> $dst ($addr) failed"
+	wait_until 20 test -e "$LAB_TMP/$name.out" || fail "TCP server in $dst did not finish"
+	got=$(cat "$LAB_TMP/$name.out")
+	[ "$sent" = "$got" ] || fail "TCP $src -> $dst ($addr): sent '$sent', received '$got'"
+}
+
+# status_json [DEV]: nsteer status --json (exit status 1 only means problems were found).
+status_json() {
+	local out rc
+	out=$("$NSTEER" status "$@" --json); rc=$?
+	[ $rc -le 1 ] || fail "nsteer status $* --json: exit $rc"
+	echo "$out"
+}
+
+# uplink_counter UPLINK FIELD: a field of nsteer's counters for the uplink itself (drop_X for drops).
+uplink_counter() {
+	"$NSTEER" status "$1" --json | python3 -c '
+import json, sys
+c = json.load(sys.stdin)[0]["counters"]
+f = sys.argv[1]
+print(c["drops"][f[5:]] if f.startswith("drop_") else c[f])
+' "$2"
+}
+
+# port_field UPLINK NETNS FIELD: a field of that port in nsteer status --json (mac, host_ifname...).
+port_field() {
+	"$NSTEER" status "$1" --json | python3 -c '
+import json, sys
+for up in json.load(sys.stdin):
+    for p in up.get("ports", []):
+        if p["netns"] == sys.argv[1]:
+            print(p[sys.argv[2]])
+' "$2" "$3"
+}

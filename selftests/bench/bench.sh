@@ -1,0 +1,219 @@
+#!/bin/bash
+# `make bench`: nsteer against the kernel's own alternatives, measured in one run on one veth lab.
+#
+# Each packet path gets a fresh lab: a veth "NIC" (nsub0) whose far end wire0 sits in namespace
+# nstbw, where bench_tool's live-frames generator (BPF_PROG_RUN + BPF_F_TEST_XDP_LIVE_FRAMES)
+# transmits 64-byte UDP frames for SECONDS. Deliveries are counted on the receiving side only:
+# by an XDP sink on the port, by the port's IP stack (Ip InDelivers in its namespace), or by
+# nsteer's drop counter. Paths alternate within each of ROUNDS rounds; the table shows medians
+# and the SPEC section 6 ratios. Results also go to .output/bench.json.
+#
+# Environment: ROUNDS (default 3), SECONDS_PER_RUN (2), TCP_SECONDS (10), SKIP_TCP=1, SKIP_SCALE=1.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+NSTEER=$PWD/nsteer
+TOOL=$PWD/.output/bench_tool
+ROUNDS=${ROUNDS:-3}
+SECS=${SECONDS_PER_RUN:-2}
+TCP_SECONDS=${TCP_SECONDS:-10}
+OUT=.output/bench
+RESULTS=$OUT/results.txt
+UP=nsub0
+WIRE=nstbw
+PORT_MAC=02:be:4c:00:00:11
+UNKNOWN_MAC=02:be:4c:ff:ff:ff
+
+[ "$(id -u)" -eq 0 ] || { echo "bench: must run as root" >&2; exit 1; }
+mkdir -p "$OUT"
+: >"$RESULTS"
+
+cleanup() {
+	"$NSTEER" detach "$UP" --ports >/dev/null 2>&1 || true
+	ip link del "$UP" 2>/dev/null || true
+	ip link del nsbbr0 2>/dev/null || true
+	ip link del nsbh1 2>/dev/null || true
+	pkill -f 'iperf3 -s -p 5299' 2>/dev/null || true
+	ip netns list | awk '/^nstb/ {print $1}' | while read -r ns; do ip netns del "$ns"; done
+	"$TOOL" clean
+}
+trap cleanup EXIT
+
+record() { echo "$*" >>"$RESULTS"; }
+
+lab_wire() {
+	cleanup
+	ip netns add $WIRE
+	ip link add $UP type veth peer name wire0 netns $WIRE
+	ip -n $WIRE link set wire0 up
+	ip link set $UP up
+	ip -n $WIRE addr add 10.77.0.1/24 dev wire0
+}
+
+# A plain port: veth nsbh1 here, eth0 in nstbp1 with PORT_MAC and 10.77.0.11.
+plain_port() {
+	ip netns add nstbp1
+	ip link add nsbh1 type veth peer name eth0 netns nstbp1
+	ip -n nstbp1 link set eth0 address $PORT_MAC
+	ip -n nstbp1 addr add 10.77.0.11/24 dev eth0
+	ip -n nstbp1 link set eth0 up
+	ip link set nsbh1 up
+}
+
+nsteer_port() { # NETNS [MAC]
+	"$NSTEER" port add $UP "$1" --mac "${2:-$PORT_MAC}" --addr 10.77.0.11/24 >/dev/null
+}
+
+in_delivers_port() { ip netns exec nstbp1 awk '/^Ip:/ { if (h) print $10; h = 1 }' /proc/net/snmp; }
+sink_count() { "$TOOL" count; }
+unknown_drops() {
+	"$NSTEER" status $UP --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["counters"]["drops"]["unknown_dst"])'
+}
+
+# measure NAME COUNTER_CMD MACS: run the generator and record delivered/second.
+measure() {
+	local name=$1 counter=$2 macs=$3 before after out sent secs
+	sleep 0.2
+	before=$($counter)
+	out=$("$TOOL" gen $WIRE wire0 "$SECS" "$macs")
+	sleep 0.2
+	after=$($counter)
+	sent=$(awk '{print $2}' <<<"$out")
+	secs=$(awk '{print $4}' <<<"$out")
+	record "pps $name $(python3 -c "print(($after - $before) / $secs)") sent $(python3 -c "print($sent / $secs)")"
+}
+
+setup_xdp_drop() {
+	lab_wire
+	"$TOOL" sink - $UP
+}
+
+setup_bare_redirect() {
+	lab_wire; plain_port
+	"$TOOL" sink nstbp1 eth0
+	"$TOOL" bare $UP nsbh1
+}
+
+setup_nsteer_xdp_drop() {
+	setup_nsteer_stack
+	"$TOOL" sink nstbp1 eth0
+}
+
+setup_nsteer_stack() {
+	lab_wire
+	"$NSTEER" attach $UP >/dev/null
+	nsteer_port nstbp1
+}
+
+setup_tc_peer_stack() {
+	lab_wire
+	"$NSTEER" attach $UP --xdp-mode off >/dev/null
+	nsteer_port nstbp1
+}
+
+setup_macvlan_stack() {
+	lab_wire
+	ip netns add nstbp1
+	ip link add nsbmv1 link $UP address $PORT_MAC type macvlan mode bridge
+	ip link set nsbmv1 netns nstbp1 name eth0
+	ip -n nstbp1 addr add 10.77.0.11/24 dev eth0
+	ip -n nstbp1 link set eth0 up
+}
+
+setup_bridge_stack() {
+	lab_wire; plain_port
+	ip link add nsbbr0 type bridge
+	ip link set $UP master nsbbr0
+	ip link set nsbh1 master nsbbr0
+	ip link set nsbbr0 up
+}
+
+setup_unknown_drop() {
+	lab_wire
+	"$NSTEER" attach $UP --unknown drop >/dev/null
+	nsteer_port nstbp1
+}
+
+# name, what counts deliveries, destination MAC
+PATHS=(
+	"xdp_drop sink_count $PORT_MAC"
+	"bare_redirect sink_count $PORT_MAC"
+	"nsteer_xdp_drop sink_count $PORT_MAC"
+	"nsteer_stack in_delivers_port $PORT_MAC"
+	"macvlan_stack in_delivers_port $PORT_MAC"
+	"bridge_stack in_delivers_port $PORT_MAC"
+	"tc_peer_stack in_delivers_port $PORT_MAC"
+	"unknown_drop unknown_drops $UNKNOWN_MAC"
+)
+
+scale_sweep() {
+	local n have=0 batch macs=$OUT/macs.txt
+	lab_wire
+	"$NSTEER" attach $UP >/dev/null
+	: >"$macs"
+	for n in 1 10 100 1000; do
+		batch=$OUT/scale.batch
+		: >"$batch"
+		local sinks=()
+		for ((i = have + 1; i <= n; i++)); do
+			printf 'port add %s nstbs%d --mac 02:be:4c:01:%02x:%02x\n' $UP $i $((i >> 8)) $((i & 255)) >>"$batch"
+			printf '02:be:4c:01:%02x:%02x\n' $((i >> 8)) $((i & 255)) >>"$macs"
+			sinks+=(nstbs$i eth0)
+		done
+		"$NSTEER" batch "$batch" >/dev/null
+		"$TOOL" sink "${sinks[@]}"
+		have=$n
+		for ((r = 1; r <= ROUNDS; r++)); do measure "scale_$n" sink_count "@$macs"; done
+	done
+}
+
+control_plane() {
+	local n=1000 t0 t1 i
+	cleanup; lab_wire
+	"$NSTEER" attach $UP >/dev/null
+	: >$OUT/ip.batch; : >$OUT/nsteer.batch
+	for ((i = 1; i <= n; i++)); do
+		printf 'netns add nstbi%d\nlink add nsbi%d type veth peer name eth0 netns nstbi%d\nlink set nsbi%d up\n' $i $i $i $i >>$OUT/ip.batch
+		printf 'port add %s nstbn%d\n' $UP $i >>$OUT/nsteer.batch
+	done
+	t0=$(date +%s.%N); ip -batch $OUT/ip.batch; t1=$(date +%s.%N)
+	record "seconds ip_batch_1000 $(python3 -c "print($t1 - $t0)")"
+	for ((i = 1; i <= n; i++)); do echo "link del nsbi$i"; echo "netns del nstbi$i"; done | ip -batch - 2>/dev/null || true
+	t0=$(date +%s.%N); "$NSTEER" batch $OUT/nsteer.batch >/dev/null; t1=$(date +%s.%N)
+	record "seconds nsteer_batch_1000 $(python3 -c "print($t1 - $t0)")"
+	for i in $(seq 1 20); do
+		t0=$(date +%s.%N); "$NSTEER" port add $UP nstbl$i --addr 10.78.0.$i/16 >/dev/null; t1=$(date +%s.%N)
+		record "seconds port_add_one $(python3 -c "print($t1 - $t0)")"
+	done
+}
+
+tcp_path() { # NAME: the lab for NAME is built; iperf3 both ways between wire and nstbp1
+	local name=$1 gbps
+	ip netns exec nstbp1 iperf3 -s -p 5299 -D -1 >/dev/null
+	sleep 0.3
+	gbps=$(ip netns exec $WIRE iperf3 -c 10.77.0.11 -p 5299 -t "$TCP_SECONDS" -J | python3 -c 'import json,sys; print(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/1e9)')
+	record "gbps tcp_${name}_to_port $gbps"
+	ip netns exec nstbp1 iperf3 -s -p 5299 -D -1 >/dev/null
+	sleep 0.3
+	gbps=$(ip netns exec $WIRE iperf3 -c 10.77.0.11 -p 5299 -t "$TCP_SECONDS" -R -J | python3 -c 'import json,sys; print(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"]/1e9)')
+	record "gbps tcp_${name}_from_port $gbps"
+}
+
+echo "bench: $ROUNDS rounds of ${SECS}s per path; started $(date -u +%FT%TZ) on $(uname -r), $(nproc) CPUs"
+for ((r = 1; r <= ROUNDS; r++)); do
+	echo "  round $r of $ROUNDS"
+	for p in "${PATHS[@]}"; do
+		read -r name counter mac <<<"$p"
+		"setup_$name"
+		measure "$name" "$counter" "$mac"
+	done
+done
+if [ "${SKIP_SCALE:-0}" != 1 ]; then echo "  scale sweep"; scale_sweep; fi
+echo "  control plane"; control_plane
+if [ "${SKIP_TCP:-0}" != 1 ]; then
+	echo "  tcp"
+	for name in nsteer macvlan bridge; do "setup_${name}_stack"; tcp_path $name; done
+fi
+cleanup
+trap - EXIT
+python3 selftests/bench/report.py "$RESULTS" "$OUT/../bench.json"

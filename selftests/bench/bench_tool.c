@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The C half of `make bench` (bench.sh is the other): a live-frames traffic generator and
+ * XDP sinks that count what arrives, shared across namespaces through pins.
+ *
+ *   bench_tool gen NETNS IFNAME SECONDS DST_MAC[,DST_MAC...]|@FILE [SIZE]
+ *       send SIZE-byte (default 64) UDP frames out of IFNAME (in NETNS) for SECONDS, cycling
+ *       through the destination MACs; prints "sent N seconds S"
+ *   bench_tool sink NETNS IFNAME...  attach the counting XDP sink (native) to IFNAME in NETNS
+ *                                    (NETNS "-": this namespace)
+ *   bench_tool bare DEV TARGET       on DEV (here), XDP redirect everything to TARGET via a devmap
+ *   bench_tool count                 print what all sinks counted so far
+ *   bench_tool clean                 remove the pins (programs stay while attached)
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/if_link.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bench.skel.h"
+#include "mac.h"
+
+#define PIN_DIR "/sys/fs/bpf/nsteer-bench"
+#define PIN_SINK PIN_DIR "/bench_sink"
+#define PIN_COUNT PIN_DIR "/sink_count"
+#define MAX_MACS 4096
+
+static int die(const char *what, int err)
+{
+	fprintf(stderr, "bench_tool: %s: %s\n", what, strerror(err < 0 ? -err : err));
+	exit(1);
+}
+
+/* "-" is the namespace bench_tool was started in. */
+static void enter_netns(const char *name)
+{
+	static int home = -1;
+	char path[256];
+	int fd;
+
+	if (home < 0)
+		home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (!strcmp(name, "-")) {
+		if (setns(home, CLONE_NEWNET) < 0)
+			die("back to the first namespace", errno);
+		return;
+	}
+
+	snprintf(path, sizeof(path), "/var/run/netns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWNET) < 0)
+		die(path, errno);
+	close(fd);
+}
+
+static int ifindex_of(const char *ifname)
+{
+	int ifindex = if_nametoindex(ifname);
+
+	if (!ifindex)
+		die(ifname, errno);
+	return ifindex;
+}
+
+static int load_macs(const char *spec, unsigned char (*macs)[6])
+{
+	char buf[64], *list, *tok, *save;
+	FILE *f = NULL;
+	int n = 0;
+
+	if (spec[0] == '@') {
+		f = fopen(spec + 1, "r");
+		if (!f)
+			die(spec + 1, errno);
+		while (n < MAX_MACS && fgets(buf, sizeof(buf), f)) {
+			buf[strcspn(buf, "\n")] = 0;
+			if (buf[0] && mac_parse(buf, macs[n++]) < 0)
+				die(buf, EINVAL);
+		}
+		fclose(f);
+		return n;
+	}
+	list = strdup(spec);
+	for (tok = strtok_r(list, ",", &save); tok && n < MAX_MACS; tok = strtok_r(NULL, ",", &save))
+		if (mac_parse(tok, macs[n++]) < 0)
+			die(tok, EINVAL);
+	free(list);
+	return n;
+}
+
+/* A 64-byte Ethernet/IPv4/UDP frame; the checksum is left 0 (allowed for UDP over IPv4). */
+static size_t build_frame(unsigned char *f, size_t size, const unsigned char dst[6],
+			  const unsigned char src[6])
+{
+	unsigned char *ip = f + 14, *udp = ip + 20;
+	unsigned int sum = 0;
+	size_t ip_len = size - 14;
+
+	memset(f, 0, size);
+	memcpy(f, dst, 6);
+	memcpy(f + 6, src, 6);
+	f[12] = 0x08;
+	ip[0] = 0x45;
+	ip[2] = ip_len >> 8;
+	ip[3] = ip_len & 0xff;
+	ip[8] = 64;
+	ip[9] = 17;
+	memcpy(ip + 12, (unsigned char[]){ 10, 77, 0, 1 }, 4);
+	memcpy(ip + 16, (unsigned char[]){ 10, 77, 0, 11 }, 4);
+	for (int i = 0; i < 20; i += 2)
+		sum += ip[i] << 8 | ip[i + 1];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	sum = ~sum & 0xffff;
+	ip[10] = sum >> 8;
+	ip[11] = sum & 0xff;
+	udp[0] = 0x30; /* ports 12345 -> 9 (discard) */
+	udp[1] = 0x39;
+	udp[3] = 9;
+	udp[4] = (ip_len - 20) >> 8;
+	udp[5] = (ip_len - 20) & 0xff;
+	return size;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int cmd_gen(int argc, char **argv)
+{
+	static unsigned char macs[MAX_MACS][6], frame[9000];
+	unsigned char src[6] = { 0x02, 0xbe, 0x4c, 0, 0, 1 };
+	double seconds, start, elapsed;
+	unsigned long long sent = 0;
+	struct bench_bpf *skel;
+	size_t size = 64;
+	int n, ifindex, err;
+
+	if (argc < 4)
+		die("usage: gen NETNS IFNAME SECONDS MACS [SIZE]", EINVAL);
+	seconds = atof(argv[2]);
+	n = load_macs(argv[3], macs);
+	if (argc > 4)
+		size = strtoul(argv[4], NULL, 10);
+	if (n < 1 || size < 60 || size > sizeof(frame))
+		die("gen arguments", EINVAL);
+	enter_netns(argv[0]);
+	ifindex = ifindex_of(argv[1]);
+	skel = bench_bpf__open();
+	if (!skel)
+		die("open", errno);
+	skel->rodata->n_macs = n;
+	bpf_program__set_autoload(skel->progs.bench_sink, false);
+	bpf_program__set_autoload(skel->progs.bench_bare_redirect, false);
+	err = bench_bpf__load(skel);
+	if (err)
+		die("load", err);
+	for (__u32 i = 0; i < (__u32)n; i++) {
+		__u64 v = 0;
+
+		memcpy(&v, macs[i], 6);
+		bpf_map_update_elem(bpf_map__fd(skel->maps.bench_macs), &i, &v, BPF_ANY);
+	}
+	build_frame(frame, size, macs[0], src);
+	start = now();
+	while ((elapsed = now() - start) < seconds) {
+		struct xdp_md ctx = { .data_end = size, .ingress_ifindex = ifindex };
+		DECLARE_LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = size,
+				    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = 1 << 20,
+				    .flags = BPF_F_TEST_XDP_LIVE_FRAMES, .batch_size = 64);
+
+		err = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.bench_tx), &opts);
+		if (err)
+			die("BPF_PROG_RUN live frames", err);
+		sent += opts.repeat;
+	}
+	printf("sent %llu seconds %.6f\n", sent, elapsed);
+	bench_bpf__destroy(skel);
+	return 0;
+}
+
+/* The sink program and its counter are pinned once and shared by every sink. */
+static int sink_prog(void)
+{
+	struct bench_bpf *skel;
+	int fd = bpf_obj_get(PIN_SINK), err;
+
+	if (fd >= 0)
+		return fd;
+	mkdir(PIN_DIR, 0700);
+	skel = bench_bpf__open();
+	if (!skel)
+		die("open", errno);
+	bpf_program__set_autoload(skel->progs.bench_tx, false);
+	bpf_program__set_autoload(skel->progs.bench_bare_redirect, false);
+	err = bench_bpf__load(skel);
+	if (!err)
+		err = bpf_program__pin(skel->progs.bench_sink, PIN_SINK);
+	if (!err)
+		err = bpf_map__pin(skel->maps.sink_count, PIN_COUNT);
+	if (err)
+		die("sink load/pin", err);
+	bench_bpf__destroy(skel);
+	return bpf_obj_get(PIN_SINK);
+}
+
+static int cmd_sink(int argc, char **argv)
+{
+	int prog, err;
+
+	if (argc < 2 || argc % 2)
+		die("usage: sink NETNS IFNAME [NETNS IFNAME]...", EINVAL);
+	prog = sink_prog();
+	for (int i = 0; i < argc; i += 2) {
+		enter_netns(argv[i]);
+		err = bpf_xdp_attach(ifindex_of(argv[i + 1]), prog, XDP_FLAGS_DRV_MODE, NULL);
+		if (err)
+			die("attach sink", err);
+		enter_netns("-");
+	}
+	return 0;
+}
+
+static int cmd_bare(int argc, char **argv)
+{
+	struct bench_bpf *skel;
+	__u32 zero = 0, target;
+	int err;
+
+	if (argc < 2)
+		die("usage: bare DEV TARGET", EINVAL);
+	target = ifindex_of(argv[1]);
+	skel = bench_bpf__open();
+	if (!skel)
+		die("open", errno);
+	bpf_program__set_autoload(skel->progs.bench_tx, false);
+	bpf_program__set_autoload(skel->progs.bench_sink, false);
+	err = bench_bpf__load(skel);
+	if (!err)
+		err = bpf_map_update_elem(bpf_map__fd(skel->maps.bare_target), &zero, &target, 0);
+	if (!err)
+		err = bpf_xdp_attach(ifindex_of(argv[0]),
+				     bpf_program__fd(skel->progs.bench_bare_redirect),
+				     XDP_FLAGS_DRV_MODE, NULL);
+	if (err)
+		die("bare redirect", err);
+	bench_bpf__destroy(skel); /* the attached program keeps its devmap */
+	return 0;
+}
+
+static int cmd_count(void)
+{
+	int fd = bpf_obj_get(PIN_COUNT), ncpus = libbpf_num_possible_cpus();
+	__u64 values[ncpus > 0 ? ncpus : 1], sum = 0;
+	__u32 zero = 0;
+
+	if (fd < 0 || bpf_map_lookup_elem(fd, &zero, values))
+		die("read " PIN_COUNT, errno);
+	for (int i = 0; i < ncpus; i++)
+		sum += values[i];
+	printf("%llu\n", (unsigned long long)sum);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		die("usage: bench_tool gen|sink|bare|count|clean ...", EINVAL);
+	if (!strcmp(argv[1], "gen"))
+		return cmd_gen(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "sink"))
+		return cmd_sink(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "bare"))
+		return cmd_bare(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "count"))
+		return cmd_count();
+	if (!strcmp(argv[1], "clean")) {
+		unlink(PIN_SINK);
+		unlink(PIN_COUNT);
+		rmdir(PIN_DIR);
+		return 0;
+	}
+	die(argv[1], EINVAL);
+	return 1;
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Turns bench.sh's raw samples into the table of SPEC section 6 and a JSON file."""
+import json
+import statistics
+import sys
+from collections import defaultdict
+
+LABELS = {
+    "xdp_drop": "XDP_DROP on the uplink (ceiling)",
+    "bare_redirect": "bare devmap redirect -> port XDP drop",
+    "nsteer_xdp_drop": "nsteer XDP -> port XDP drop",
+    "nsteer_stack": "nsteer XDP -> port stack",
+    "macvlan_stack": "macvlan (bridge) -> port stack",
+    "bridge_stack": "Linux bridge + veth -> port stack",
+    "tc_peer_stack": "tc redirect_peer (nsteer --xdp-mode off) -> stack",
+    "unknown_drop": "nsteer --unknown drop, unknown MAC",
+}
+
+# (name, numerator, denominator, bar): ratio of medians, met when >= bar
+RATIO_BARS = [
+    ("steering decision cost", "nsteer_xdp_drop", "bare_redirect", 0.9),
+    ("into the stack vs macvlan", "nsteer_stack", "macvlan_stack", 1.0),
+    ("into the stack vs bridge", "nsteer_stack", "bridge_stack", 2.0),
+    ("into the stack vs tc redirect_peer", "nsteer_stack", "tc_peer_stack", 1.2),
+    ("unknown-MAC drop vs XDP_DROP", "unknown_drop", "xdp_drop", 0.9),
+]
+
+
+def main(results_path, json_path):
+    samples = defaultdict(list)
+    offered = defaultdict(list)
+    for line in open(results_path):
+        f = line.split()
+        if not f:
+            continue
+        samples[(f[0], f[1])].append(float(f[2]))
+        if f[0] == "pps":
+            offered[f[1]].append(float(f[4]))
+
+    def med(kind, name):
+        v = samples.get((kind, name))
+        return statistics.median(v) if v else None
+
+    report = {"paths": {}, "ratios": [], "scale": {}, "control_plane": {}, "tcp_gbps": {}}
+    print()
+    print(f"{'path (64-byte UDP frames)':<52} {'median Mpps':>11} {'min-max':>15} {'offered':>8}")
+    for name, label in LABELS.items():
+        v = samples.get(("pps", name))
+        if not v:
+            continue
+        m = statistics.median(v)
+        report["paths"][name] = {"median_pps": m, "min_pps": min(v), "max_pps": max(v),
+                                 "samples": v, "offered_pps": statistics.median(offered[name])}
+        print(f"{label:<52} {m / 1e6:>11.2f} {min(v) / 1e6:>7.2f}-{max(v) / 1e6:<7.2f}"
+              f" {statistics.median(offered[name]) / 1e6:>8.2f}")
+
+    print()
+    print(f"{'SPEC 6 bar':<40} {'ratio':>7} {'bar':>6}  verdict")
+    for label, num, den, bar in RATIO_BARS:
+        a, b = med("pps", num), med("pps", den)
+        if a is None or not b:
+            continue
+        ratio = a / b
+        met = ratio >= bar
+        report["ratios"].append({"bar": label, "ratio": ratio, "min": bar, "met": met})
+        print(f"{label:<40} {ratio:>7.2f} {'>=' + str(bar):>6}  {'met' if met else 'NOT MET'}")
+
+    scale = {int(n.split("_")[1]): med("pps", n) for (k, n) in samples if k == "pps" and n.startswith("scale_")}
+    if scale:
+        report["scale"] = {str(k): v for k, v in sorted(scale.items())}
+        flat = min(scale.values()) / max(scale.values())
+        met = flat >= 0.9
+        report["ratios"].append({"bar": "rate flat from 1 to 1000 ports", "ratio": flat, "min": 0.9, "met": met})
+        sweep = ", ".join(f"{k}: {v / 1e6:.2f}" for k, v in sorted(scale.items()))
+        print(f"{'rate flat 1..1000 ports (min/max)':<40} {flat:>7.2f} {'>=0.9':>6}  {'met' if met else 'NOT MET'}"
+              f"   (Mpps by ports: {sweep})")
+
+    ipb, nsb, one = med("seconds", "ip_batch_1000"), med("seconds", "nsteer_batch_1000"), med("seconds", "port_add_one")
+    if ipb and nsb:
+        ratio = nsb / ipb
+        met = ratio <= 2.0
+        report["control_plane"] = {"ip_batch_1000_s": ipb, "nsteer_batch_1000_s": nsb, "port_add_one_s": one}
+        report["ratios"].append({"bar": "1000 ports: nsteer batch / ip -batch", "ratio": ratio, "max": 2.0, "met": met})
+        print(f"{'1000 ports: nsteer batch / ip -batch':<40} {ratio:>7.2f} {'<=2.0':>6}  {'met' if met else 'NOT MET'}"
+              f"   ({nsb:.2f} s vs {ipb:.2f} s)")
+    if one:
+        met = one < 0.010
+        report["ratios"].append({"bar": "one nsteer port add", "value_s": one, "max_s": 0.010, "met": met})
+        print(f"{'one nsteer port add (median of 20)':<40} {one * 1000:>5.1f}ms {'<10ms':>6}  {'met' if met else 'NOT MET'}")
+
+    tcp = {n: v[0] for (k, n), v in samples.items() if k == "gbps"}
+    if tcp:
+        report["tcp_gbps"] = tcp
+        print("\nTCP (iperf3, one stream):  " + ", ".join(f"{n[4:]} {v:.1f} Gbit/s" for n, v in sorted(tcp.items())))
+
+    with open(json_path, "w") as f:
+        json.dump(report, f, indent=2)
+    print(f"\nraw samples: {results_path}; JSON: {json_path}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])

@@ -1,0 +1,39 @@
+#!/bin/bash
+# Runs inside the test VM as root, from the project directory: by init.sh (plain qemu) or as vng's
+# command (virtme-ng). Prepares what the selftests expect of a machine, then runs selftests/run.sh
+# with the levels the host asked for, and exits with its status.
+#   guest.sh RUN_DIR     RUN_DIR (written by vmtest.sh on the host, read over the shared root)
+#                        holds "args" (run.sh arguments, NUL-separated) and "env" (variables to set).
+set -u
+
+run=${1:?usage: guest.sh RUN_DIR}
+args=()
+[ -r "$run/args" ] && mapfile -d '' -t args <"$run/args"
+# shellcheck disable=SC1091
+[ -r "$run/env" ] && source "$run/env"
+
+say() { echo "vmtest: $*"; }
+
+# vng mounts no bpffs and may leave /run read-only; init.sh has done all this already.
+mountpoint -q /sys/fs/bpf || mount -t bpf -o mode=0700 bpf /sys/fs/bpf
+mkdir -p /var/run/netns 2>/dev/null || mount -t tmpfs -o mode=0755 tmpfs /run
+mkdir -p /var/run/netns
+ip link set lo up
+
+# Debian kernels build these as modules; the host kernel has them built in. Loading them up front
+# gives one clear line when one is missing, rather than an odd failure deep inside a test.
+missing=()
+for m in veth sch_ingress cls_bpf act_bpf 8021q bridge macvlan; do
+	modprobe -q "$m" 2>/dev/null || [ -d "/sys/module/$m" ] || missing+=("$m")
+done
+[ ${#missing[@]} -gt 0 ] && say "modules not loaded: ${missing[*]}"
+
+say "kernel $(uname -r), $(nproc) CPUs, $(awk '/MemTotal/ { print int($2 / 1024) " MiB" }' /proc/meminfo)," \
+	"BTF $([ -r /sys/kernel/btf/vmlinux ] && echo present || echo absent)," \
+	"running selftests/run.sh ${args[*]:-(all levels)}"
+start=$(date +%s.%N)
+selftests/run.sh "${args[@]}"
+rc=$?
+say "suite exit status $rc after $(echo "$(date +%s.%N) $start" | awk '{ printf "%.1f", $1 - $2 }')s" \
+	"(VM up $(cut -d' ' -f1 /proc/uptime)s)"
+exit $rc
