@@ -2,16 +2,14 @@
 #ifndef NSTEER_BPF_COUNTERS_H
 #define NSTEER_BPF_COUNTERS_H
 
-/* Entries are created by the loader, never here: a missing entry (a port being removed) just goes
- * uncounted instead of re-creating state behind the loader's back. */
-static __always_inline struct nsteer_counters *counters_of(__u32 ifindex)
+static __always_inline struct nsteer_counters *counters_of(__u32 slot)
 {
-	return bpf_map_lookup_elem(&counters, &ifindex);
+	return bpf_map_lookup_elem(&counters, &slot);
 }
 
-static __always_inline void count_rx(__u32 ifindex, __u64 bytes)
+static __always_inline void count_rx(__u32 slot, __u64 bytes)
 {
-	struct nsteer_counters *c = counters_of(ifindex);
+	struct nsteer_counters *c = counters_of(slot);
 
 	if (c) {
 		c->rx_packets++;
@@ -19,9 +17,9 @@ static __always_inline void count_rx(__u32 ifindex, __u64 bytes)
 	}
 }
 
-static __always_inline void count_tx(__u32 ifindex, __u64 bytes)
+static __always_inline void count_tx(__u32 slot, __u64 bytes)
 {
-	struct nsteer_counters *c = counters_of(ifindex);
+	struct nsteer_counters *c = counters_of(slot);
 
 	if (c) {
 		c->tx_packets++;
@@ -29,9 +27,9 @@ static __always_inline void count_tx(__u32 ifindex, __u64 bytes)
 	}
 }
 
-static __always_inline void count_drop(__u32 ifindex, enum nsteer_drop_reason reason)
+static __always_inline void count_drop(__u32 slot, enum nsteer_drop_reason reason)
 {
-	struct nsteer_counters *c = counters_of(ifindex);
+	struct nsteer_counters *c = counters_of(slot);
 
 	if (!c)
 		return;

@@ -11,12 +11,12 @@ struct {
 	__type(value, struct nsteer_config);
 } uplink_config SEC(".maps");
 
-/* (MAC, VLAN) -> host-end ifindex: the steering decision for frames from the wire and between ports. */
+/* (MAC, VLAN) -> port: the steering decision for frames from the wire and between ports. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, NSTEER_PORTS_MAX);
 	__type(key, struct nsteer_port_key);
-	__type(value, __u32);
+	__type(value, struct nsteer_port_dest);
 } ports SEC(".maps");
 
 /* host-end ifindex -> port: who sent a frame (anti-spoofing), and the flood list. */
@@ -27,17 +27,18 @@ struct {
 	__type(value, struct nsteer_port);
 } port_by_ifindex SEC(".maps");
 
-/* XDP can only redirect to another device through a devmap (bulked, unlike bpf_redirect). */
+/* slot -> host-end ifindex. XDP redirects through a devmap (bulked flushes), and an array one
+ * indexed by slot costs no second hash lookup. */
 struct {
-	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
-	__uint(max_entries, NSTEER_PORTS_MAX);
+	__uint(type, BPF_MAP_TYPE_DEVMAP);
+	__uint(max_entries, NSTEER_SLOTS);
 	__type(key, __u32);
 	__type(value, __u32);
 } port_devs SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, NSTEER_PORTS_MAX + 1);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NSTEER_SLOTS);
 	__type(key, __u32);
 	__type(value, struct nsteer_counters);
 } counters SEC(".maps");

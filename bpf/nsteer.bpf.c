@@ -30,52 +30,67 @@ static __always_inline const struct nsteer_config *config_get(void)
 	return cfg && cfg->uplink_ifindex ? cfg : NULL;
 }
 
-static __always_inline __u32 port_lookup(const __u8 *mac, __u16 vlan)
+static __always_inline const struct nsteer_port_dest *port_lookup(const __u8 *mac, __u16 vlan)
 {
 	struct nsteer_port_key key = { .vlan = vlan };
-	__u32 *ifindex;
 
 	mac_copy(key.mac, mac);
-	ifindex = bpf_map_lookup_elem(&ports, &key);
-	return ifindex ? *ifindex : 0;
+	return bpf_map_lookup_elem(&ports, &key);
+}
+
+/* The frame's first bytes: read in place when the linear part holds them (always, in practice),
+ * copied across fragments otherwise. The in-place read is what keeps steering near the cost of
+ * a bare redirect; bpf_xdp_load_bytes is a helper call and a copy per frame. */
+static __always_inline const struct frame_head *xdp_head(struct xdp_md *ctx, struct frame_head *buf,
+						       __u32 len)
+{
+	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+
+	if (data + sizeof(*buf) <= end)
+		return data;
+	if (bpf_xdp_load_bytes(ctx, 0, buf, len) < 0)
+		return NULL;
+	return buf;
 }
 
 SEC("xdp.frags")
 int nsteer_xdp(struct xdp_md *ctx)
 {
 	const struct nsteer_config *cfg = config_get();
-	struct frame_head h;
-	__u32 ifindex;
+	const struct nsteer_port_dest *port;
+	const struct frame_head *h;
+	struct frame_head buf;
 	__u16 vlan = NSTEER_VLAN_NONE;
 
 	if (!cfg)
 		return XDP_PASS;
-	/* bpf_xdp_load_bytes reads across fragments and fails cleanly on a runt. */
-	if (bpf_xdp_load_bytes(ctx, 0, &h, ETH_HLEN) < 0) {
-		count_drop(cfg->uplink_ifindex, NSTEER_DROP_MALFORMED);
+	h = xdp_head(ctx, &buf, ETH_HLEN);
+	if (!h) {
+		count_drop(NSTEER_SLOT_UPLINK, NSTEER_DROP_MALFORMED);
 		return XDP_DROP;
 	}
-	if (mac_is_multicast(h.dst))
+	if (mac_is_multicast(h->dst))
 		return XDP_PASS; /* the stack needs its copy too, and tc clones for the ports */
-	if (h.proto == bpf_htons(ETH_P_8021Q)) {
-		if (bpf_xdp_load_bytes(ctx, 0, &h, sizeof(h)) < 0) {
-			count_drop(cfg->uplink_ifindex, NSTEER_DROP_MALFORMED);
+	if (h->proto == bpf_htons(ETH_P_8021Q)) {
+		h = xdp_head(ctx, &buf, sizeof(buf));
+		if (!h) {
+			count_drop(NSTEER_SLOT_UPLINK, NSTEER_DROP_MALFORMED);
 			return XDP_DROP;
 		}
-		vlan = bpf_ntohs(h.vlan_tci) & VLAN_VID_MASK;
+		vlan = bpf_ntohs(h->vlan_tci) & VLAN_VID_MASK;
 	}
-	ifindex = port_lookup(h.dst, vlan);
-	if (!ifindex) {
+	port = port_lookup(h->dst, vlan);
+	if (!port) {
 		if (cfg->unknown == NSTEER_UNKNOWN_DROP) {
-			count_drop(cfg->uplink_ifindex, NSTEER_DROP_UNKNOWN_DST);
+			count_drop(NSTEER_SLOT_UPLINK, NSTEER_DROP_UNKNOWN_DST);
 			return XDP_DROP;
 		}
 		return XDP_PASS;
 	}
 	if (vlan != NSTEER_VLAN_NONE)
 		return XDP_PASS; /* tc removes the tag */
-	count_rx(ifindex, bpf_xdp_get_buff_len(ctx));
-	return bpf_redirect_map(&port_devs, ifindex, XDP_PASS);
+	count_rx(port->slot, bpf_xdp_get_buff_len(ctx));
+	return bpf_redirect_map(&port_devs, port->slot, XDP_PASS);
 }
 
 struct flood_ctx {
@@ -91,7 +106,7 @@ static long flood_one(struct bpf_map *map, const __u32 *ifindex, struct nsteer_p
 		return 0;
 	/* Egress of the host end is ingress of the namespace end: the port receives the copy. */
 	if (bpf_clone_redirect(fc->skb, *ifindex, 0) == 0)
-		count_rx(*ifindex, fc->skb->len);
+		count_rx(port->slot, fc->skb->len);
 	return 0;
 }
 
@@ -132,6 +147,7 @@ SEC("tc")
 int nsteer_tc_up(struct __sk_buff *skb)
 {
 	const struct nsteer_config *cfg = config_get();
+	const struct nsteer_port_dest *port;
 	struct frame_head h;
 	__u32 ifindex;
 	__u16 vlan;
@@ -139,29 +155,30 @@ int nsteer_tc_up(struct __sk_buff *skb)
 	if (!cfg)
 		return TC_ACT_OK;
 	if (bpf_skb_load_bytes(skb, 0, &h, ETH_HLEN) < 0 || skb_vlan(skb, &h, &vlan) < 0) {
-		count_drop(cfg->uplink_ifindex, NSTEER_DROP_MALFORMED);
+		count_drop(NSTEER_SLOT_UPLINK, NSTEER_DROP_MALFORMED);
 		return TC_ACT_SHOT;
 	}
 	if (mac_is_multicast(h.dst)) {
 		flood_to_ports(skb, vlan, 0);
-		count_rx(cfg->uplink_ifindex, skb->len);
+		count_rx(NSTEER_SLOT_UPLINK, skb->len);
 		return TC_ACT_OK;
 	}
-	ifindex = port_lookup(h.dst, vlan);
-	if (!ifindex) {
+	port = port_lookup(h.dst, vlan);
+	if (!port) {
 		if (cfg->unknown == NSTEER_UNKNOWN_DROP) {
-			count_drop(cfg->uplink_ifindex, NSTEER_DROP_UNKNOWN_DST);
+			count_drop(NSTEER_SLOT_UPLINK, NSTEER_DROP_UNKNOWN_DST);
 			return TC_ACT_SHOT;
 		}
-		count_rx(cfg->uplink_ifindex, skb->len);
+		count_rx(NSTEER_SLOT_UPLINK, skb->len);
 		return TC_ACT_OK;
 	}
+	ifindex = port->ifindex;
 	if (vlan != NSTEER_VLAN_NONE && bpf_skb_vlan_pop(skb) < 0)
 		return TC_ACT_SHOT;
 	/* The uplink saw another host's MAC; before 6.15 redirect_peer keeps that verdict and the
 	 * port's stack would drop the frame as PACKET_OTHERHOST. */
 	bpf_skb_change_type(skb, PACKET_HOST);
-	count_rx(ifindex, skb->len);
+	count_rx(port->slot, skb->len);
 	return bpf_redirect_peer(ifindex, 0);
 }
 
@@ -171,7 +188,7 @@ static __always_inline int to_wire(struct __sk_buff *skb, const struct nsteer_po
 	if (port->vlan != NSTEER_VLAN_NONE &&
 	    bpf_skb_vlan_push(skb, bpf_htons(ETH_P_8021Q), port->vlan) < 0)
 		return TC_ACT_SHOT;
-	count_tx(cfg->uplink_ifindex, skb->len);
+	count_tx(NSTEER_SLOT_UPLINK, skb->len);
 	return bpf_redirect(cfg->uplink_ifindex, 0);
 }
 
@@ -180,42 +197,42 @@ int nsteer_tc_port(struct __sk_buff *skb)
 {
 	const struct nsteer_config *cfg = config_get();
 	__u32 self = skb->ifindex;
+	const struct nsteer_port_dest *dst;
 	const struct nsteer_port *port;
 	struct frame_head h;
-	__u32 dst_ifindex;
 
 	port = bpf_map_lookup_elem(&port_by_ifindex, &self);
 	if (!cfg || !port)
 		return TC_ACT_SHOT; /* a port being torn down: its frames belong nowhere */
 	if (bpf_skb_load_bytes(skb, 0, &h, ETH_HLEN) < 0) {
-		count_drop(self, NSTEER_DROP_MALFORMED);
+		count_drop(port->slot, NSTEER_DROP_MALFORMED);
 		return TC_ACT_SHOT;
 	}
 	/* A port's VLAN is nsteer's to add; a port tagging its own frames could hop VLANs. */
 	if (skb->vlan_present || h.proto == bpf_htons(ETH_P_8021Q)) {
-		count_drop(self, NSTEER_DROP_VLAN);
+		count_drop(port->slot, NSTEER_DROP_VLAN);
 		return TC_ACT_SHOT;
 	}
 	if (!mac_equal(h.src, port->mac)) {
-		count_drop(self, NSTEER_DROP_SPOOFED_SRC);
+		count_drop(port->slot, NSTEER_DROP_SPOOFED_SRC);
 		return TC_ACT_SHOT;
 	}
-	count_tx(self, skb->len);
+	count_tx(port->slot, skb->len);
 
 	if (mac_is_multicast(h.dst)) {
 		if (cfg->mode == NSTEER_MODE_BRIDGE)
 			flood_to_ports(skb, port->vlan, self);
 		return to_wire(skb, port, cfg);
 	}
-	dst_ifindex = port_lookup(h.dst, port->vlan);
-	if (dst_ifindex && dst_ifindex != self) {
+	dst = port_lookup(h.dst, port->vlan);
+	if (dst && dst->ifindex != self) {
 		switch (cfg->mode) {
 		case NSTEER_MODE_BRIDGE:
 			bpf_skb_change_type(skb, PACKET_HOST);
-			count_rx(dst_ifindex, skb->len);
-			return bpf_redirect_peer(dst_ifindex, 0);
+			count_rx(dst->slot, skb->len);
+			return bpf_redirect_peer(dst->ifindex, 0);
 		case NSTEER_MODE_PRIVATE:
-			count_drop(self, NSTEER_DROP_PORT_TO_PORT);
+			count_drop(port->slot, NSTEER_DROP_PORT_TO_PORT);
 			return TC_ACT_SHOT;
 		default: /* vepa: the external switch hairpins it back */
 			break;

@@ -56,6 +56,17 @@ struct nsteer_port_key {
 	__u16 vlan; /* host byte order, NSTEER_VLAN_NONE for an untagged port */
 };
 
+/* Every port has a slot: its index into the array maps (port_devs, counters), which the fast
+ * path can read without a second hash lookup. Slot 0 belongs to the uplink itself. */
+#define NSTEER_SLOT_UPLINK 0
+#define NSTEER_SLOTS (NSTEER_PORTS_MAX + 1)
+
+/* Value of the "ports" map. */
+struct nsteer_port_dest {
+	__u32 ifindex; /* the port's host end */
+	__u32 slot;
+};
+
 /* nsteer_port.flags */
 #define NSTEER_PORT_NETNS_CREATED (1U << 0) /* port add created the named netns; port del removes it */
 
@@ -67,14 +78,15 @@ struct nsteer_port {
 	__u32 ifindex;      /* host end, in the uplink's namespace */
 	__u32 peer_ifindex; /* namespace end, in the port's namespace */
 	__u32 flags;
+	__u32 slot;
 	__u64 netns_inode;
 	char netns[NSTEER_NETNS_LEN]; /* as given: iproute2 name, path, or "pid:N" */
 	char ifname[NSTEER_IFNAME_LEN];      /* namespace end */
 	char host_ifname[NSTEER_IFNAME_LEN]; /* host end */
 };
 
-/* Per-CPU values of the "counters" map, keyed by ifindex: a port's host end, or the uplink's own
- * ifindex for frames that belong to no port. For a port, rx is toward the port, tx from it. */
+/* Per-CPU values of the "counters" map, indexed by slot: a port's, or NSTEER_SLOT_UPLINK for the
+ * uplink's own (frames to its stack and to the wire). For a port, rx is toward it, tx from it. */
 struct nsteer_counters {
 	__u64 rx_packets;
 	__u64 rx_bytes;
@@ -106,6 +118,7 @@ _Static_assert(sizeof(struct nsteer_port_key) == 8, "nsteer_port_key layout");
 _Static_assert(__builtin_offsetof(struct nsteer_port_key, vlan) == 6, "nsteer_port_key.vlan");
 _Static_assert(sizeof(struct nsteer_port) == 192, "nsteer_port layout");
 _Static_assert(__builtin_offsetof(struct nsteer_port, netns_inode) == 24, "nsteer_port.netns_inode");
+_Static_assert(sizeof(struct nsteer_port_dest) == 8, "nsteer_port_dest layout");
 _Static_assert(sizeof(struct nsteer_counters) == 9 * 8, "nsteer_counters layout");
 _Static_assert(__builtin_offsetof(struct nsteer_counters, drop_malformed) ==
 		       4 * 8 + NSTEER_DROP_MALFORMED * 8, "drop reasons follow the enum order");

@@ -54,8 +54,8 @@ typedef int (*nsteer_uplink_cb)(const char *dev, void *ctx);
 typedef int (*nsteer_port_cb)(const char *dev, const struct nsteer_port *port, void *ctx);
 int nsteer_for_each_uplink(nsteer_uplink_cb cb, void *ctx);
 int nsteer_for_each_port(const char *dev, nsteer_port_cb cb, void *ctx);
-/* Sums the per-CPU counters of ifindex (a port's host end, or the uplink) on dev. */
-int nsteer_counters_get(const char *dev, unsigned int ifindex, struct nsteer_counters *sum);
+/* Sums the per-CPU counters of a slot on dev: a port's (nsteer_port.slot) or NSTEER_SLOT_UPLINK. */
+int nsteer_counters_get(const char *dev, unsigned int slot, struct nsteer_counters *sum);
 int nsteer_config_get(const char *dev, struct nsteer_config *cfg);
 
 int nsteer_lock(void);

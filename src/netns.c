@@ -15,7 +15,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
-#include <sys/wait.h>
+#include <stdlib.h>
 
 #define SELF_NETNS "/proc/thread-self/ns/net"
 
@@ -89,10 +89,12 @@ static int run_dir_setup(void)
 	return 0;
 }
 
+/* Creates the namespace as `ip netns add` does: unshare in this thread, bind-mount it onto path,
+ * and return to the caller's namespace. No fork: namespace creation dominates `port add` for new
+ * names, and a child process would double it. Returns an fd of the new namespace. */
 static int netns_create(const char *path)
 {
-	int fd, status, err;
-	pid_t pid;
+	int fd, home, ns = -1, err;
 
 	err = run_dir_setup();
 	if (err)
@@ -101,31 +103,27 @@ static int netns_create(const char *path)
 	if (fd < 0)
 		return -errno;
 	close(fd);
-
-	/* unshare() in a child, leaving the caller's own namespace alone. */
-	pid = fork();
-	if (pid < 0) {
+	home = open(SELF_NETNS, O_RDONLY | O_CLOEXEC);
+	if (home < 0) {
 		err = -errno;
 		goto out_remove;
 	}
-	if (pid == 0) {
-		if (unshare(CLONE_NEWNET) < 0 ||
-		    mount("/proc/self/ns/net", path, "none", MS_BIND, NULL) < 0)
-			_exit(errno);
-		_exit(0);
+	if (unshare(CLONE_NEWNET) < 0) {
+		err = -errno;
+		close(home);
+		goto out_remove;
 	}
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			err = -errno;
-			goto out_remove;
-		}
-	}
-	if (!WIFEXITED(status))
-		err = -ECHILD;
-	else if (WEXITSTATUS(status))
-		err = -WEXITSTATUS(status);
+	if (mount(SELF_NETNS, path, "none", MS_BIND, NULL) < 0)
+		err = -errno;
+	else
+		ns = open(SELF_NETNS, O_RDONLY | O_CLOEXEC);
+	if (setns(home, CLONE_NEWNET) < 0)
+		abort(); /* carrying on in the wrong namespace could configure the wrong devices */
+	close(home);
+	if (!err && ns < 0)
+		err = -errno;
 	if (!err)
-		return 0;
+		return ns;
 out_remove:
 	umount2(path, MNT_DETACH);
 	unlink(path);
@@ -135,7 +133,7 @@ out_remove:
 int netns_open_name(const char *name, bool create, bool *created)
 {
 	char path[PATH_MAX];
-	int fd, err;
+	int fd;
 
 	if (created)
 		*created = false;
@@ -146,15 +144,10 @@ int netns_open_name(const char *name, bool create, bool *created)
 	if (fd != -ENOENT || !create)
 		return fd;
 
-	err = netns_create(path);
-	if (err == -EEXIST) /* lost a race with another creator: use theirs */
+	fd = netns_create(path);
+	if (fd == -EEXIST) /* lost a race with another creator: use theirs */
 		return netns_open_path(path);
-	if (err)
-		return err;
-	fd = netns_open_path(path);
-	if (fd < 0)
-		netns_delete_name(name);
-	else if (created)
+	if (fd >= 0 && created)
 		*created = true;
 	return fd;
 }

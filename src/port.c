@@ -59,47 +59,73 @@ static int netns_ref_open(const struct nsteer_netns_ref *ref, bool create, bool 
 	return fd;
 }
 
+int uplink_ports(const struct uplink *u, struct port_table *t)
+{
+	static __u32 keys[NSTEER_PORTS_MAX];
+	__u32 batch, count;
+	void *in = NULL;
+	int err;
+
+	t->n = 0;
+	/* One syscall for the whole table: port add reads it every time, and `batch` adds thousands. */
+	do {
+		count = NSTEER_PORTS_MAX - t->n;
+		err = bpf_map_lookup_batch(u->fd_port_by_ifindex, in, &batch, keys + t->n,
+					   t->ports + t->n, &count, NULL);
+		if (err && err != -ENOENT)
+			return err;
+		t->n += count;
+		in = &batch;
+	} while (!err && t->n < NSTEER_PORTS_MAX);
+	return 0;
+}
+
 int nsteer_for_each_port(const char *dev, nsteer_port_cb cb, void *ctx)
 {
+	static struct port_table t;
 	struct uplink u;
-	struct nsteer_port port;
-	__u32 key, next, *prev = NULL;
 	int err = uplink_open(dev, &u, false);
 
-	if (err)
-		return err;
-	while (bpf_map_get_next_key(u.fd_port_by_ifindex, prev, &next) == 0) {
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(u.fd_port_by_ifindex, &key, &port))
-			continue; /* removed meanwhile */
-		err = cb(dev, &port, ctx);
-		if (err)
-			break;
-	}
+	if (!err)
+		err = uplink_ports(&u, &t);
 	uplink_close(&u);
+	for (__u32 i = 0; !err && i < t.n; i++)
+		err = cb(dev, &t.ports[i], ctx);
 	return err;
 }
 
-struct port_match {
-	__u64 netns_inode;
-	const char *label;
-	struct nsteer_port found;
-	bool hit;
-};
-
-static int match_port(const char *dev, const struct nsteer_port *port, void *ctx)
+/* By namespace identity when it can be opened, else by the label it was added under. */
+static const struct nsteer_port *find_port(const struct port_table *t, __u64 netns_inode,
+					   const char *label)
 {
-	struct port_match *m = ctx;
+	for (__u32 i = 0; i < t->n; i++)
+		if ((netns_inode && t->ports[i].netns_inode == netns_inode) ||
+		    (label && !strcmp(t->ports[i].netns, label)))
+			return &t->ports[i];
+	return NULL;
+}
 
-	(void)dev;
-	if ((m->netns_inode && port->netns_inode == m->netns_inode) ||
-	    (m->label && !strcmp(port->netns, m->label))) {
-		m->found = *port;
-		m->hit = true;
-		return 1;
-	}
-	return 0;
+static const struct nsteer_port *find_port_by_ifindex(const struct port_table *t, __u32 ifindex)
+{
+	for (__u32 i = 0; i < t->n; i++)
+		if (t->ports[i].ifindex == ifindex)
+			return &t->ports[i];
+	return NULL;
+}
+
+/* The lowest slot no port uses; slot 0 is the uplink's. */
+static __u32 free_slot(const struct port_table *t)
+{
+	static bool used[NSTEER_SLOTS];
+	__u32 slot;
+
+	memset(used, 0, sizeof(used));
+	for (__u32 i = 0; i < t->n; i++)
+		if (t->ports[i].slot < NSTEER_SLOTS)
+			used[t->ports[i].slot] = true;
+	for (slot = 1; slot < NSTEER_SLOTS && used[slot]; slot++)
+		;
+	return slot < NSTEER_SLOTS ? slot : 0;
 }
 
 int port_remove(const struct uplink *u, const struct nsteer_port *port)
@@ -109,9 +135,11 @@ int port_remove(const struct uplink *u, const struct nsteer_port *port)
 	__u32 ifindex = port->ifindex;
 	int err = 0;
 
+	__u32 slot = port->slot;
+
 	memcpy(key.mac, port->mac, 6);
 	bpf_map_delete_elem(u->fd_ports, &key);
-	bpf_map_delete_elem(u->fd_port_devs, &ifindex);
+	bpf_map_delete_elem(u->fd_port_devs, &slot);
 	if (!sk)
 		return -errno;
 	/* Only delete the veth if the ifindex still names the device this port created. */
@@ -128,7 +156,6 @@ int port_remove(const struct uplink *u, const struct nsteer_port *port)
 		return err;
 	}
 	bpf_map_delete_elem(u->fd_port_by_ifindex, &ifindex);
-	bpf_map_delete_elem(u->fd_counters, &ifindex);
 	if (port->flags & NSTEER_PORT_NETNS_CREATED) {
 		err = netns_delete_name(port->netns);
 		if (err && err != -ENOENT)
@@ -188,6 +215,7 @@ static int port_create(const struct uplink *u, int netns_fd, struct nsteer_port 
 		       const struct nsteer_port_opts *o)
 {
 	struct nsteer_port_key key = { .vlan = port->vlan };
+	struct nsteer_port_dest dest = { .slot = port->slot };
 	struct nl_link uplink, host, peer;
 	struct nl_veth_spec spec = {
 		.name = port->host_ifname, .peer_name = port->ifname, .peer_netns_fd = netns_fd,
@@ -230,11 +258,12 @@ static int port_create(const struct uplink *u, int netns_fd, struct nsteer_port 
 	port->ifindex = host.ifindex;
 	port->peer_ifindex = peer.ifindex;
 
-	err = counters_init(u->fd_counters, ifindex);
+	dest.ifindex = ifindex;
+	err = counters_reset(u->fd_counters, port->slot);
 	if (!err)
 		err = bpf_map_update_elem(u->fd_port_by_ifindex, &ifindex, port, BPF_NOEXIST);
 	if (!err)
-		err = bpf_map_update_elem(u->fd_port_devs, &ifindex, &ifindex, BPF_ANY);
+		err = bpf_map_update_elem(u->fd_port_devs, &port->slot, &ifindex, BPF_ANY);
 	if (err) {
 		pr_warn("Couldn't add port %s to the maps of %s: %s\n", port->netns, u->dev,
 			strerror(-err));
@@ -251,7 +280,7 @@ static int port_create(const struct uplink *u, int netns_fd, struct nsteer_port 
 		err = configure_peer(netns_fd, port, o);
 	if (err)
 		goto out;
-	err = bpf_map_update_elem(u->fd_ports, &key, &ifindex, BPF_NOEXIST);
+	err = bpf_map_update_elem(u->fd_ports, &key, &dest, BPF_NOEXIST);
 	if (err)
 		pr_warn("Couldn't enable steering for %s: %s\n", port->netns, strerror(-err));
 out:
@@ -263,18 +292,19 @@ out:
 }
 
 /* Who uses mac on vlan already, for a message that names them. */
-static int owner_of(const struct uplink *u, const struct nsteer_port_key *key, char *label,
-		    size_t size)
+static int owner_of(const struct uplink *u, const struct port_table *t,
+		    const struct nsteer_port_key *key, char *label, size_t size)
 {
-	struct nsteer_port owner;
-	__u32 ifindex;
+	const struct nsteer_port *owner;
+	struct nsteer_port_dest dest;
 
-	if (bpf_map_lookup_elem(u->fd_ports, key, &ifindex))
+	if (bpf_map_lookup_elem(u->fd_ports, key, &dest))
 		return -ENOENT;
-	if (bpf_map_lookup_elem(u->fd_port_by_ifindex, &ifindex, &owner))
-		snprintf(label, size, "ifindex %u", ifindex);
+	owner = find_port_by_ifindex(t, dest.ifindex);
+	if (owner)
+		snprintf(label, size, "%s", owner->netns);
 	else
-		snprintf(label, size, "%s", owner.netns);
+		snprintf(label, size, "ifindex %u", dest.ifindex);
 	return 0;
 }
 
@@ -316,7 +346,8 @@ int nsteer_port_add(const char *dev, const struct nsteer_port_opts *o)
 	struct nsteer_port port = { .vlan = o->vlan };
 	struct nsteer_port_key key = { .vlan = o->vlan };
 	const char *ifname = o->ifname ? o->ifname : PORT_IFNAME_DEFAULT;
-	struct port_match match = { 0 };
+	static struct port_table table;
+	const struct nsteer_port *same;
 	char owner[NSTEER_NETNS_LEN], macs[MAC_STR_LEN];
 	bool created = false;
 	int netns_fd = -1, err;
@@ -347,27 +378,37 @@ int nsteer_port_add(const char *dev, const struct nsteer_port_opts *o)
 		mac_derive(dev, port.netns, o->vlan, port.mac);
 	mac_format(port.mac, macs);
 
-	match.netns_inode = port.netns_inode;
-	nsteer_for_each_port(dev, match_port, &match);
-	if (match.hit) {
-		if (same_settings(&match.found, port.mac, o->vlan, ifname)) {
+	err = uplink_ports(&u, &table);
+	if (err) {
+		pr_warn("Couldn't read the ports of %s: %s\n", dev, strerror(-err));
+		goto close;
+	}
+	same = find_port(&table, port.netns_inode, NULL);
+	if (same) {
+		if (same_settings(same, port.mac, o->vlan, ifname)) {
 			/* Re-running the same command completes it (addresses) and changes nothing. */
-			err = configure_peer(netns_fd, &match.found, o);
+			err = configure_peer(netns_fd, same, o);
 			if (!err)
 				pr_info("%s: port %s already exists (%s)\n", dev, port.netns, macs);
 		} else {
 			pr_warn("%s already has a port on %s with other settings (%s); "
 				"run 'nsteer port del %s %s' first\n", port.netns, dev,
-				mac_format(match.found.mac, macs), dev, match.found.netns);
+				mac_format(same->mac, macs), dev, same->netns);
 			err = -EEXIST;
 		}
 		goto close;
 	}
 	memcpy(key.mac, port.mac, 6);
-	if (owner_of(&u, &key, owner, sizeof(owner)) == 0) {
+	if (owner_of(&u, &table, &key, owner, sizeof(owner)) == 0) {
 		pr_warn("MAC %s%s is already used by port %s on %s\n", macs,
 			o->vlan ? " on that VLAN" : "", owner, dev);
 		err = -EEXIST;
+		goto close;
+	}
+	port.slot = free_slot(&table);
+	if (!port.slot) {
+		pr_warn("%s has %d ports already, the most it can have\n", dev, NSTEER_PORTS_MAX);
+		err = -ENOSPC;
 		goto close;
 	}
 	if (created)
@@ -391,8 +432,10 @@ unlock:
 
 int nsteer_port_del(const char *dev, const struct nsteer_netns_ref *ref)
 {
-	struct port_match match = { 0 };
+	static struct port_table table;
+	const struct nsteer_port *port;
 	char label[NSTEER_NETNS_LEN];
+	__u64 inode_wanted = 0;
 	bool created;
 	int netns_fd, err;
 	struct uplink u;
@@ -411,15 +454,17 @@ int nsteer_port_del(const char *dev, const struct nsteer_netns_ref *ref)
 		uint64_t inode;
 
 		if (netns_inode(netns_fd, &inode) == 0)
-			match.netns_inode = inode;
+			inode_wanted = inode;
 		close(netns_fd);
 	}
-	match.label = label;
-	nsteer_for_each_port(dev, match_port, &match);
-	if (!match.hit)
+	err = uplink_ports(&u, &table);
+	port = err ? NULL : find_port(&table, inode_wanted, label);
+	if (err)
+		pr_warn("Couldn't read the ports of %s: %s\n", dev, strerror(-err));
+	else if (!port)
 		pr_info("%s: no port %s, nothing to delete\n", dev, label);
-	else if (!(err = port_remove(&u, &match.found)))
-		pr_info("%s: port %s deleted\n", dev, match.found.netns);
+	else if (!(err = port_remove(&u, port)))
+		pr_info("%s: port %s deleted\n", dev, port->netns);
 	uplink_close(&u);
 unlock:
 	nsteer_unlock();

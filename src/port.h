@@ -4,6 +4,13 @@
 
 #include "uplink.h"
 
+struct port_table {
+	struct nsteer_port ports[NSTEER_PORTS_MAX];
+	__u32 n;
+};
+
+/* A snapshot of every port of u, read in one batch. */
+int uplink_ports(const struct uplink *u, struct port_table *t);
 /* Takes a port away: steering first, then the veth (and the netns if port add created it). */
 int port_remove(const struct uplink *u, const struct nsteer_port *port);
 /* The netns label stored with a port and shown by port list: name, path or "pid:N". */

@@ -197,7 +197,7 @@ static int status_port(const char *dev, const struct nsteer_port *p, void *arg)
 	struct nsteer_counters c = { 0 };
 	char mac[MAC_STR_LEN];
 
-	nsteer_counters_get(dev, p->ifindex, &c);
+	nsteer_counters_get(dev, p->slot, &c);
 	if (s->j) {
 		json_object_begin(s->j);
 		json_port(s->j, p);
@@ -252,7 +252,7 @@ static int status_uplink(const char *dev, void *arg)
 	dev_ok = if_indextoname(cfg.uplink_ifindex, name) && !strcmp(name, dev);
 	has_xdp = dev_ok && xdp_find_ours(cfg.uplink_ifindex, &xdp) == 0;
 	has_tc = dev_ok && tc_ingress_prog_id(cfg.uplink_ifindex, &tc_id) == 0;
-	nsteer_counters_get(dev, cfg.uplink_ifindex, &c);
+	nsteer_counters_get(dev, NSTEER_SLOT_UPLINK, &c);
 
 	if (s->j) {
 		json_object_begin(s->j);
@@ -338,7 +338,7 @@ int show_status(const char *dev, bool json)
 struct sample {
 	char dev[IF_NAMESIZE];
 	char name[NSTEER_NETNS_LEN];
-	__u32 ifindex;
+	__u32 slot;
 	struct nsteer_counters c;
 };
 
@@ -347,7 +347,7 @@ struct sample_set {
 	size_t n, cap;
 };
 
-static int sample_add(struct sample_set *s, const char *dev, const char *name, __u32 ifindex)
+static int sample_add(struct sample_set *s, const char *dev, const char *name, __u32 slot)
 {
 	struct sample *x;
 
@@ -364,13 +364,13 @@ static int sample_add(struct sample_set *s, const char *dev, const char *name, _
 	memset(x, 0, sizeof(*x));
 	snprintf(x->dev, sizeof(x->dev), "%s", dev);
 	snprintf(x->name, sizeof(x->name), "%s", name);
-	x->ifindex = ifindex;
-	return nsteer_counters_get(dev, ifindex, &x->c);
+	x->slot = slot;
+	return nsteer_counters_get(dev, slot, &x->c);
 }
 
 static int sample_port(const char *dev, const struct nsteer_port *p, void *arg)
 {
-	return sample_add(arg, dev, p->netns, p->ifindex);
+	return sample_add(arg, dev, p->netns, p->slot);
 }
 
 static int sample_uplink(const char *dev, void *arg)
@@ -379,7 +379,7 @@ static int sample_uplink(const char *dev, void *arg)
 	int err = nsteer_config_get(dev, &cfg);
 
 	if (!err)
-		err = sample_add(arg, dev, "(uplink)", cfg.uplink_ifindex);
+		err = sample_add(arg, dev, "(uplink)", NSTEER_SLOT_UPLINK);
 	return err ? err : nsteer_for_each_port(dev, sample_port, arg);
 }
 
@@ -401,14 +401,14 @@ static void print_stats(const struct sample_set *now, const struct sample_set *t
 		const struct nsteer_counters *c = &now->v[i].c, *o = NULL;
 
 		for (size_t k = 0; then && k < then->n; k++)
-			if (then->v[k].ifindex == now->v[i].ifindex &&
+			if (then->v[k].slot == now->v[i].slot &&
 			    !strcmp(then->v[k].dev, now->v[i].dev))
 				o = &then->v[k].c;
 		if (j) {
 			json_object_begin(j);
 			json_kv_string(j, "uplink", now->v[i].dev);
 			json_kv_string(j, "port", now->v[i].name);
-			json_kv_u64(j, "ifindex", now->v[i].ifindex);
+			json_kv_u64(j, "slot", now->v[i].slot);
 			json_counters(j, c);
 			if (o) {
 				json_key(j, "rates");

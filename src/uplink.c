@@ -175,7 +175,7 @@ static int retarget_port(const char *dev, const struct nsteer_port *port, void *
 	return 0;
 }
 
-int counters_init(int fd_counters, __u32 ifindex)
+int counters_reset(int fd_counters, __u32 slot)
 {
 	int ncpus = libbpf_num_possible_cpus(), err;
 	void *zeros;
@@ -185,9 +185,9 @@ int counters_init(int fd_counters, __u32 ifindex)
 	zeros = calloc(ncpus, sizeof(struct nsteer_counters));
 	if (!zeros)
 		return -ENOMEM;
-	err = bpf_map_update_elem(fd_counters, &ifindex, zeros, BPF_NOEXIST);
+	err = bpf_map_update_elem(fd_counters, &slot, zeros, BPF_ANY);
 	free(zeros);
-	return err == -EEXIST ? 0 : err;
+	return err;
 }
 
 static int xdp_attach_new(struct nsteer_bpf *skel, const char *dev, int ifindex,
@@ -275,11 +275,6 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 		err = retarget.err;
 		if (err)
 			goto out;
-	}
-	err = counters_init(bpf_map__fd(skel->maps.counters), ifindex);
-	if (err) {
-		pr_warn("Couldn't create the uplink's counters: %s\n", strerror(-err));
-		goto out;
 	}
 	cfg.flags = (old ? old->flags & NSTEER_CFG_OWN_CLSACT : 0) |
 		    (created_qdisc ? NSTEER_CFG_OWN_CLSACT : 0);
@@ -447,7 +442,7 @@ int nsteer_config_get(const char *dev, struct nsteer_config *cfg)
 	return err;
 }
 
-int nsteer_counters_get(const char *dev, unsigned int ifindex, struct nsteer_counters *sum)
+int nsteer_counters_get(const char *dev, unsigned int slot, struct nsteer_counters *sum)
 {
 	int ncpus = libbpf_num_possible_cpus();
 	struct nsteer_counters *per_cpu;
@@ -460,7 +455,7 @@ int nsteer_counters_get(const char *dev, unsigned int ifindex, struct nsteer_cou
 	if (err)
 		return err;
 	per_cpu = calloc(ncpus, sizeof(*per_cpu));
-	err = per_cpu ? bpf_map_lookup_elem(u.fd_counters, &ifindex, per_cpu) : -ENOMEM;
+	err = per_cpu ? bpf_map_lookup_elem(u.fd_counters, &slot, per_cpu) : -ENOMEM;
 	memset(sum, 0, sizeof(*sum));
 	for (int cpu = 0; !err && cpu < ncpus; cpu++) {
 		__u64 *dst = (__u64 *)sum;

@@ -22,8 +22,8 @@ struct uplink {
 int uplink_open(const char *dev, struct uplink *u, bool quiet);
 void uplink_close(struct uplink *u);
 int uplink_config_write(const struct uplink *u, const struct nsteer_config *cfg);
-/* Creates ifindex's (zeroed, per-CPU) counters if missing: the datapath never creates them. */
-int counters_init(int fd_counters, __u32 ifindex);
+/* Zeroes a slot's per-CPU counters, which a previous port of that slot left behind. */
+int counters_reset(int fd_counters, __u32 slot);
 /* Validates a device name and resolves it in the current namespace; reports unknown devices. */
 int dev_ifindex(const char *dev);
 

@@ -47,6 +47,9 @@ lab_wire() {
 	ip link add $UP type veth peer name wire0 netns $WIRE
 	ip -n $WIRE link set wire0 up
 	ip link set $UP up
+	# The generator's frames reach the uplink only if it runs NAPI: GRO gives it NAPI on every
+	# path, including those without XDP on the uplink (macvlan, bridge, tc only).
+	ethtool -K $UP gro on >/dev/null
 	ip -n $WIRE addr add 10.77.0.1/24 dev wire0
 }
 

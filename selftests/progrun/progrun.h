@@ -56,31 +56,35 @@ struct test_port {
 	const char *ns_name;   /* the namespace end: what the port's own stack would see */
 	unsigned char mac[6];
 	__u16 vlan;
+	__u32 slot;     /* index into port_devs and counters */
 	int ifindex;    /* host end */
 	int ns_ifindex; /* namespace end */
 };
 
+#define PORT_MAC(last) { 0x02, 0x6e, 0x73, 0x00, 0x00, last }
+
+/* Slots out of order, as `port add` hands them out after ports came and went. */
 static struct test_port test_ports[PORTS_N] = {
-	[PORT_A] = { "pa-host", "pa-ns", { 0x02, 0x6e, 0x73, 0x00, 0x00, 0x0a }, NSTEER_VLAN_NONE },
-	[PORT_B] = { "pb-host", "pb-ns", { 0x02, 0x6e, 0x73, 0x00, 0x00, 0x0b }, NSTEER_VLAN_NONE },
-	[PORT_C] = { "pc-host", "pc-ns", { 0x02, 0x6e, 0x73, 0x00, 0x00, 0x0c }, 100 },
-	[PORT_D] = { "pd-host", "pd-ns", { 0x02, 0x6e, 0x73, 0x00, 0x00, 0x0d }, 100 },
-	[PORT_E] = { "pe-host", "pe-ns", { 0x02, 0x6e, 0x73, 0x00, 0x00, 0x0e }, 200 },
+	[PORT_A] = { "pa-host", "pa-ns", PORT_MAC(0x0a), NSTEER_VLAN_NONE, 3 },
+	[PORT_B] = { "pb-host", "pb-ns", PORT_MAC(0x0b), NSTEER_VLAN_NONE, 1 },
+	[PORT_C] = { "pc-host", "pc-ns", PORT_MAC(0x0c), 100, 2 },
+	[PORT_D] = { "pd-host", "pd-ns", PORT_MAC(0x0d), 100, 7 },
+	[PORT_E] = { "pe-host", "pe-ns", PORT_MAC(0x0e), 200, 5 },
 };
 
 static const unsigned char MAC_BROADCAST[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 static const unsigned char MAC_IPV4_MCAST[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0xfb };
 static const unsigned char MAC_IPV6_MCAST[6] = { 0x33, 0x33, 0x00, 0x00, 0x00, 0x01 };
-static const unsigned char MAC_REMOTE[6] = { 0x02, 0x77, 0x00, 0x00, 0x00, 0x01 };  /* beyond the wire */
-static const unsigned char MAC_UNKNOWN[6] = { 0x02, 0x77, 0x00, 0x00, 0x00, 0x99 }; /* nobody's */
+/* A host beyond the wire, and a MAC no port has. */
+static const unsigned char MAC_REMOTE[6] = { 0x02, 0x77, 0x00, 0x00, 0x00, 0x01 };
+static const unsigned char MAC_UNKNOWN[6] = { 0x02, 0x77, 0x00, 0x00, 0x00, 0x99 };
 
 struct progrun {
 	struct nsteer_bpf *skel;
 	struct nl_sock *nl;
-	int uplink;      /* the "NIC" nsteer is attached to */
-	int wire;        /* its peer: the far side of the cable */
+	int uplink; /* the "NIC" nsteer is attached to */
+	int wire;   /* its peer: the far side of the cable */
 	int ncpus;
-	struct nsteer_config cfg;
 };
 
 static struct progrun pr;
@@ -130,31 +134,21 @@ static inline void veth_make(const char *name, const char *peer, int *ifindex, i
 	*peer_ifindex = b.ifindex;
 }
 
-static inline void counters_create(int ifindex)
-{
-	void *zeros = calloc(pr.ncpus, sizeof(struct nsteer_counters));
-	__u32 key = ifindex;
-	int err;
-
-	cr_assert_not_null(zeros);
-	err = bpf_map_update_elem(bpf_map__fd(pr.skel->maps.counters), &key, zeros, BPF_NOEXIST);
-	free(zeros);
-	cr_assert_eq(err, 0, "creating the counters of ifindex %d: %s", ifindex, strerror(-err));
-}
-
 static inline void config_write(const struct nsteer_config *cfg)
 {
+	int fd = bpf_map__fd(pr.skel->maps.uplink_config), err;
 	__u32 zero = 0;
-	int err = bpf_map_update_elem(bpf_map__fd(pr.skel->maps.uplink_config), &zero, cfg, BPF_ANY);
 
+	err = bpf_map_update_elem(fd, &zero, cfg, BPF_ANY);
 	cr_assert_eq(err, 0, "writing uplink_config: %s", strerror(-err));
-	pr.cfg = *cfg;
 }
 
 /* The uplink's configuration, as `nsteer attach --mode MODE --unknown UNKNOWN` writes it. */
 static inline void configure(enum nsteer_mode mode, enum nsteer_unknown unknown)
 {
-	struct nsteer_config cfg = { .uplink_ifindex = pr.uplink, .mode = mode, .unknown = unknown };
+	struct nsteer_config cfg = {
+		.uplink_ifindex = pr.uplink, .mode = mode, .unknown = unknown,
+	};
 
 	config_write(&cfg);
 }
@@ -162,8 +156,10 @@ static inline void configure(enum nsteer_mode mode, enum nsteer_unknown unknown)
 static inline void port_register(struct test_port *p)
 {
 	struct nsteer_port_key key = { .vlan = p->vlan };
+	struct nsteer_port_dest dest = { .ifindex = p->ifindex, .slot = p->slot };
 	struct nsteer_port value = {
 		.vlan = p->vlan, .ifindex = p->ifindex, .peer_ifindex = p->ns_ifindex,
+		.slot = p->slot,
 	};
 	__u32 ifindex = p->ifindex;
 	int err;
@@ -174,14 +170,14 @@ static inline void port_register(struct test_port *p)
 	snprintf(value.ifname, sizeof(value.ifname), "%s", p->ns_name);
 	snprintf(value.host_ifname, sizeof(value.host_ifname), "%s", p->host_name);
 
-	err = bpf_map_update_elem(bpf_map__fd(pr.skel->maps.ports), &key, &ifindex, BPF_NOEXIST);
+	err = bpf_map_update_elem(bpf_map__fd(pr.skel->maps.ports), &key, &dest, BPF_NOEXIST);
 	cr_assert_eq(err, 0, "ports[%s]: %s", p->host_name, strerror(-err));
 	err = bpf_map_update_elem(bpf_map__fd(pr.skel->maps.port_by_ifindex), &ifindex, &value,
 				  BPF_NOEXIST);
 	cr_assert_eq(err, 0, "port_by_ifindex[%s]: %s", p->host_name, strerror(-err));
-	err = bpf_map_update_elem(bpf_map__fd(pr.skel->maps.port_devs), &ifindex, &ifindex, BPF_ANY);
-	cr_assert_eq(err, 0, "port_devs[%s]: %s", p->host_name, strerror(-err));
-	counters_create(p->ifindex);
+	err = bpf_map_update_elem(bpf_map__fd(pr.skel->maps.port_devs), &p->slot, &ifindex,
+				  BPF_ANY);
+	cr_assert_eq(err, 0, "port_devs[%u] = %s: %s", p->slot, p->host_name, strerror(-err));
 }
 
 static inline int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -212,7 +208,6 @@ static inline void progrun_setup(void)
 
 	for (int i = 0; i < PORTS_N; i++)
 		port_register(&test_ports[i]);
-	counters_create(pr.uplink);
 	configure(NSTEER_MODE_BRIDGE, NSTEER_UNKNOWN_PASS);
 }
 
@@ -370,16 +365,16 @@ static inline const char *tc_verdict(__u32 v)
 
 /* ---- counters ---- */
 
-/* The sum over CPUs of ifindex's counters; all zero when it has no entry. */
-static inline struct nsteer_counters counters_read(int ifindex)
+/* The sum over CPUs of a slot's counters. */
+static inline struct nsteer_counters counters_read(__u32 slot)
 {
 	struct nsteer_counters sum = { 0 }, *percpu = calloc(pr.ncpus, sizeof(*percpu));
-	__u32 key = ifindex;
 	int err;
 
 	cr_assert_not_null(percpu);
-	err = bpf_map_lookup_elem(bpf_map__fd(pr.skel->maps.counters), &key, percpu);
-	for (int cpu = 0; !err && cpu < pr.ncpus; cpu++) {
+	err = bpf_map_lookup_elem(bpf_map__fd(pr.skel->maps.counters), &slot, percpu);
+	cr_assert_eq(err, 0, "reading the counters of slot %u: %s", slot, strerror(-err));
+	for (int cpu = 0; cpu < pr.ncpus; cpu++) {
 		const __u64 *from = (const __u64 *)&percpu[cpu];
 		__u64 *to = (__u64 *)&sum;
 
@@ -392,12 +387,12 @@ static inline struct nsteer_counters counters_read(int ifindex)
 
 static inline struct nsteer_counters port_counters(enum port_id id)
 {
-	return counters_read(port(id)->ifindex);
+	return counters_read(port(id)->slot);
 }
 
 static inline struct nsteer_counters uplink_counters(void)
 {
-	return counters_read(pr.uplink);
+	return counters_read(NSTEER_SLOT_UPLINK);
 }
 
 /* Every counter of c is zero. */
@@ -487,7 +482,8 @@ static inline void frame_send(int ifindex, const struct frame *f)
  * qdisc goes with the lab namespace. */
 static inline void tc_port_attach(enum port_id id)
 {
-	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = port(id)->ifindex, .attach_point = BPF_TC_INGRESS);
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = port(id)->ifindex,
+		    .attach_point = BPF_TC_INGRESS);
 	LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = bpf_program__fd(pr.skel->progs.nsteer_tc_port),
 		    .handle = NSTEER_TC_HANDLE, .priority = NSTEER_TC_PRIORITY);
 	int err = bpf_tc_hook_create(&hook);

@@ -17,8 +17,8 @@ static void expect_copy(int fd, enum port_id id, const struct frame *want)
 
 	cr_assert(capture_next(fd, MAC_REMOTE, 1000, &got), "port %s received no copy",
 		  port(id)->host_name);
-	cr_assert_eq(got.len, want->len, "port %s received %zu bytes, want %zu", port(id)->host_name,
-		     got.len, want->len);
+	cr_assert_eq(got.len, want->len, "port %s received %zu bytes, want %zu",
+		     port(id)->host_name, got.len, want->len);
 	cr_assert_arr_eq(got.data, want->data, want->len, "port %s received a different frame",
 			 port(id)->host_name);
 }
@@ -27,7 +27,8 @@ Test(tc_uplink, broadcast_is_cloned_to_every_untagged_port_and_passed_up)
 {
 	struct frame f;
 	struct run r;
-	int fd_a = capture_open(port(PORT_A)->ns_ifindex), fd_b = capture_open(port(PORT_B)->ns_ifindex);
+	int fd_a = capture_open(port(PORT_A)->ns_ifindex);
+	int fd_b = capture_open(port(PORT_B)->ns_ifindex);
 	struct nsteer_counters up;
 
 	frame_make(&f, MAC_BROADCAST, MAC_REMOTE, -1, 100);
@@ -62,7 +63,8 @@ Test(tc_uplink, tagged_broadcast_is_cloned_untagged_to_its_vlan_only)
 {
 	struct frame f, untagged;
 	struct run r;
-	int fd_c = capture_open(port(PORT_C)->ns_ifindex), fd_d = capture_open(port(PORT_D)->ns_ifindex);
+	int fd_c = capture_open(port(PORT_C)->ns_ifindex);
+	int fd_d = capture_open(port(PORT_D)->ns_ifindex);
 
 	frame_make(&f, MAC_BROADCAST, MAC_REMOTE, 100, 104);
 	frame_untag(&untagged, &f);
@@ -74,7 +76,8 @@ Test(tc_uplink, tagged_broadcast_is_cloned_untagged_to_its_vlan_only)
 
 		cr_assert_eq(c.rx_packets, 1, "VLAN 100 port %s counted %llu copies, want 1",
 			     port(id)->host_name, (unsigned long long)c.rx_packets);
-		cr_assert_eq(c.rx_bytes, 100, "VLAN 100 port %s counted %llu bytes, want 100 (untagged)",
+		cr_assert_eq(c.rx_bytes, 100,
+			     "VLAN 100 port %s counted %llu bytes, want 100 (untagged)",
 			     port(id)->host_name, (unsigned long long)c.rx_bytes);
 	}
 	for (enum port_id id = PORT_A; id <= PORT_E; id++) {
@@ -82,7 +85,8 @@ Test(tc_uplink, tagged_broadcast_is_cloned_untagged_to_its_vlan_only)
 
 		if (port(id)->vlan == 100)
 			continue;
-		cr_assert_eq(c.rx_packets, 0, "port %s (VLAN %u) got a copy of a VLAN 100 broadcast",
+		cr_assert_eq(c.rx_packets, 0,
+			     "port %s (VLAN %u) got a copy of a VLAN 100 broadcast",
 			     port(id)->host_name, port(id)->vlan);
 	}
 	expect_copy(fd_c, PORT_C, &untagged);
@@ -212,8 +216,9 @@ Test(tc_uplink, truncated_vlan_tag_is_shot_as_malformed)
 	for (size_t len = 14; len < 16; len++) {
 		frame_make(&f, port(PORT_C)->mac, MAC_REMOTE, 100, len);
 		run_tc_up(&f, &r);
-		cr_assert_eq(r.retval, TC_ACT_SHOT, "%zu-byte 802.1Q frame: verdict %s, want TC_ACT_SHOT",
-			     len, tc_verdict(r.retval));
+		cr_assert_eq(r.retval, TC_ACT_SHOT,
+			     "%zu-byte 802.1Q frame: verdict %s, want TC_ACT_SHOT", len,
+			     tc_verdict(r.retval));
 	}
 	up = uplink_counters();
 	cr_assert_eq(up.drop_malformed, 2, "uplink drop_malformed is %llu, want 2",

@@ -15,7 +15,7 @@ Test(xdp, unicast_to_untagged_port_is_redirected_and_counted)
 	frame_make(&f, port(PORT_A)->mac, MAC_REMOTE, -1, 128);
 	run_xdp(&f, &r);
 
-	assert_xdp_verdict(&r, XDP_REDIRECT, "a known untagged port's MAC goes straight to the port");
+	assert_xdp_verdict(&r, XDP_REDIRECT, "a known untagged port's MAC goes straight to it");
 	assert_frame_eq(&r, &f, "redirected frame");
 	a = port_counters(PORT_A);
 	cr_assert_eq(a.rx_packets, 1, "port A counted %llu frames received, want 1",
@@ -124,7 +124,7 @@ Test(xdp, untagged_frame_to_vlan_port_mac_is_unknown)
 	frame_make(&f, port(PORT_C)->mac, MAC_REMOTE, -1, 128);
 	run_xdp(&f, &r);
 
-	assert_xdp_verdict(&r, XDP_DROP, "port C is on VLAN 100 only: untagged, its MAC is unknown");
+	assert_xdp_verdict(&r, XDP_DROP, "port C is on VLAN 100: untagged, its MAC is unknown");
 	c = port_counters(PORT_C);
 	cr_assert_eq(c.rx_packets, 0, "port C counted an untagged frame");
 	up = uplink_counters();
@@ -138,7 +138,7 @@ Test(xdp, truncated_vlan_header_is_dropped_as_malformed)
 	struct run r;
 	struct nsteer_counters up;
 
-	/* 14..17 bytes: the ethertype says 802.1Q, but the tag or the inner ethertype is cut off. */
+	/* 14..17 bytes: the ethertype says 802.1Q, but the tag or the inner ethertype is cut. */
 	for (size_t len = 14; len < 18; len++) {
 		frame_make(&f, port(PORT_C)->mac, MAC_REMOTE, 100, len);
 		run_xdp(&f, &r);
@@ -179,7 +179,8 @@ Test(xdp, unconfigured_uplink_passes_everything)
 	run_xdp(&f, &r);
 	assert_xdp_verdict(&r, XDP_PASS, "no configuration: nothing may be steered");
 
-	/* ... and settings without an uplink (a half-finished attach): nothing steered or dropped. */
+	/* ... and settings without an uplink (a half-finished attach): nothing steered or
+	 * dropped. */
 	config_write(&unset);
 	run_xdp(&f, &r);
 	assert_xdp_verdict(&r, XDP_PASS, "uplink_ifindex 0: a known port must not be steered");

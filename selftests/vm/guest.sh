@@ -3,7 +3,8 @@
 # command (virtme-ng). Prepares what the selftests expect of a machine, then runs selftests/run.sh
 # with the levels the host asked for, and exits with its status.
 #   guest.sh RUN_DIR     RUN_DIR (written by vmtest.sh on the host, read over the shared root)
-#                        holds "args" (run.sh arguments, NUL-separated) and "env" (variables to set).
+#                        holds "args" (run.sh arguments, NUL-separated) and "env" (variables to set),
+#                        or "cmd": a bash command to run instead of the suite (vmtest.sh -c).
 set -u
 
 run=${1:?usage: guest.sh RUN_DIR}
@@ -12,7 +13,7 @@ args=()
 # shellcheck disable=SC1091
 [ -r "$run/env" ] && source "$run/env"
 
-say() { echo "vmtest: $*"; }
+say() { echo "vmtest: [$(cut -d' ' -f1 /proc/uptime)s] $*"; }
 
 # vng mounts no bpffs and may leave /run read-only; init.sh has done all this already.
 mountpoint -q /sys/fs/bpf || mount -t bpf -o mode=0700 bpf /sys/fs/bpf
@@ -28,12 +29,16 @@ for m in veth sch_ingress cls_bpf act_bpf 8021q bridge macvlan; do
 done
 [ ${#missing[@]} -gt 0 ] && say "modules not loaded: ${missing[*]}"
 
+what="selftests/run.sh ${args[*]:-(all levels)}"
+[ -r "$run/cmd" ] && what="bash -c '$(cat "$run/cmd")'"
 say "kernel $(uname -r), $(nproc) CPUs, $(awk '/MemTotal/ { print int($2 / 1024) " MiB" }' /proc/meminfo)," \
-	"BTF $([ -r /sys/kernel/btf/vmlinux ] && echo present || echo absent)," \
-	"running selftests/run.sh ${args[*]:-(all levels)}"
+	"BTF $([ -r /sys/kernel/btf/vmlinux ] && echo present || echo absent), running $what"
 start=$(date +%s.%N)
-selftests/run.sh "${args[@]}"
+if [ -r "$run/cmd" ]; then
+	bash -c "$(cat "$run/cmd")"
+else
+	selftests/run.sh "${args[@]}"
+fi
 rc=$?
-say "suite exit status $rc after $(echo "$(date +%s.%N) $start" | awk '{ printf "%.1f", $1 - $2 }')s" \
-	"(VM up $(cut -d' ' -f1 /proc/uptime)s)"
+say "exit status $rc after $(echo "$(date +%s.%N) $start" | awk '{ printf "%.1f", $1 - $2 }')s"
 exit $rc

@@ -14,6 +14,7 @@
 # Staying PID 1 here (chroot in a child, not switch_root) keeps busybox for the power-off; the
 # kernel's module autoloader runs in this root, so /sbin/vmtest-modprobe forwards into the chroot.
 
+/bin/busybox --install -s /bin
 PATH=/bin:/sbin
 export PATH
 
@@ -22,7 +23,7 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 exec 0</dev/console 1>/dev/console 2>&1
 
-say() { echo "vmtest: $*"; }
+say() { echo "vmtest: [$(cut -d' ' -f1 /proc/uptime)s] $*"; }
 halt() { sync; poweroff -f; sleep 5; echo o >/proc/sysrq-trigger; }
 die() { say "VM setup failed: $*"; halt; }
 
@@ -37,7 +38,7 @@ for w in $(cat /proc/cmdline); do
 done
 [ -n "$dir" ] || die "no vmtest_dir= on the kernel command line"
 kver=$(uname -r)
-say "kernel $kver up after $(cut -d' ' -f1 /proc/uptime)s"
+say "kernel $kver up"
 
 while read -r m; do
 	insmod "/lib/modules/$m" || die "insmod $m"
@@ -77,6 +78,7 @@ if [ -n "$moddir" ] && [ -d "/lower$moddir" ]; then
 fi
 hostname vmtest
 ip link set lo up
+say "host root mounted read-only with a tmpfs overlay; starting $dir/selftests/vm/guest.sh"
 
 cd /
 if [ -n "$shell" ]; then

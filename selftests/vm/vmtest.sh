@@ -1,0 +1,322 @@
+#!/bin/bash
+# Runs the selftest suite (selftests/run.sh) inside a VM on another kernel and exits with the
+# suite's status. Test output streams to the terminal. Build on the host first (`make && make
+# test-bins`, or `make vmtest`, which does both).
+#
+#   selftests/vm/vmtest.sh [-k KERNEL] [-r auto|vng|qemu] [-t SECONDS] [-s | -c CMD] [--] [LEVEL...]
+#
+#   LEVEL        passed to selftests/run.sh: unit, progrun, integration (default: all)
+#   -k KERNEL    6.1 (default), 6.12, ... : the newest Debian linux-image-<that>*-amd64 package
+#                linux-image-NAME         : that Debian package
+#                FILE.deb                 : a kernel package file
+#                PATH/vmlinuz-VERSION     : a kernel image; its modules are looked for in
+#                                           PATH/../lib/modules/VERSION (or set VMTEST_MODDIR)
+#                vX.Y[.Z]                 : an upstream kernel that vng downloads (vng only)
+#   -r RUNNER    vng when virtme-ng is installed (auto, the default), else qemu
+#   -t SECONDS   give up after that long (default 3600); exit status 124
+#   -s           an interactive shell in the VM instead of the suite
+#   -c CMD       run the bash command CMD in the VM (from the project directory) instead of the
+#                suite, and exit with its status; e.g. -c 'xdp-loader status'
+#
+# Environment: KERNEL, VMTEST_RUNNER, VMTEST_TIMEOUT, VMTEST_MEM (2G), VMTEST_CPUS (2),
+# VMTEST_CACHE (.output/vm), VMTEST_PASSENV (variables handed to the tests, default "ONLY CI"),
+# VMTEST_APPEND (extra kernel command line), QEMU (qemu-system-x86_64).
+#
+# The qemu runner (no virtme-ng needed; KVM when /dev/kvm is usable, else TCG):
+#  - downloads the Debian kernel package with apt-get download and unpacks it with dpkg -x into
+#    VMTEST_CACHE/kernels/PACKAGE (nothing is installed; depmod runs on the unpacked tree);
+#  - builds a small initramfs: busybox-static, the modules that mounting the host's root needs
+#    (virtio-pci, 9p, overlayfs, with their dependencies from modules.dep) and init.sh as /init;
+#  - boots qemu with the host's / exported read-only over virtio-9p and no network device (the
+#    tests make their own veths). init.sh puts a tmpfs overlay over it, mounts fresh /proc, /sys,
+#    /dev, /run, /tmp and bpffs, binds the unpacked module tree so modprobe (and the kernel's
+#    module autoloader) finds veth, sch_ingress, cls_bpf, ..., and runs guest.sh in a chroot;
+#  - guest.sh runs selftests/run.sh; init.sh prints "NSTEER_VMTEST_RC=N" and powers off; this
+#    script takes its exit status from that line (qemu's own exit status does not carry it).
+# The vng runner hands the same guest.sh to `vng --run KERNEL --user root --exec ...`.
+# Needs (and installs, as root, when missing): qemu-system-x86, busybox-static, kmod, cpio.
+set -euo pipefail
+
+cd "$(dirname "$0")/../.."
+ROOT=$(pwd -P)
+VMDIR=$ROOT/selftests/vm
+
+KERNEL=${KERNEL:-6.1}
+RUNNER=${VMTEST_RUNNER:-auto}
+TIMEOUT=${VMTEST_TIMEOUT:-3600}
+MEM=${VMTEST_MEM:-2G}
+CPUS=${VMTEST_CPUS:-2}
+CACHE=${VMTEST_CACHE:-$ROOT/.output/vm}
+PASSENV=${VMTEST_PASSENV:-ONLY CI}
+QEMU=${QEMU:-qemu-system-x86_64}
+SHELL_MODE= CMD=
+
+say() { echo "vmtest: $*" >&2; }
+die() { say "$*"; exit 1; }
+usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; exit "${1:-0}"; }
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	-k | --kernel) KERNEL=${2:?}; shift 2 ;;
+	-r | --runner) RUNNER=${2:?}; shift 2 ;;
+	-t | --timeout) TIMEOUT=${2:?}; shift 2 ;;
+	-s | --shell) SHELL_MODE=1; shift ;;
+	-c | --command) CMD=${2:?}; shift 2 ;;
+	-h | --help) usage 0 ;;
+	--) shift; break ;;
+	-*) say "unknown option $1"; usage 2 >&2 ;;
+	*) break ;;
+	esac
+done
+LEVELS=("$@")
+
+case $RUNNER in
+auto) if command -v vng >/dev/null; then RUNNER=vng; else RUNNER=qemu; fi ;;
+vng | qemu) ;;
+*) die "unknown runner '$RUNNER' (auto, vng or qemu)" ;;
+esac
+
+# The guest mounts the host's root, so host paths are guest paths; they also travel on the kernel
+# command line, which splits on white space.
+case "$ROOT$CACHE" in *[[:space:]]*) die "paths with white space are not supported: $ROOT, $CACHE" ;; esac
+[ -x ./nsteer ] || die "./nsteer is not built: run 'make && make test-bins' first (or 'make vmtest')"
+[ -d .output/selftests ] || say "warning: no test binaries in .output/selftests ('make test-bins')"
+
+kvm_usable() { [ -e /dev/kvm ] && (exec 3<>/dev/kvm) 2>/dev/null; }
+
+# install_missing PACKAGE...: installs the Debian packages not yet installed (root only).
+install_missing() {
+	local p missing=()
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	[ "$(id -u)" -eq 0 ] || die "missing packages: ${missing[*]} (sudo apt-get install ${missing[*]})"
+	say "installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# apt_known PACKAGE: the package is in apt's lists (after one apt-get update, if needed and root).
+APT_UPDATED=
+apt_known() {
+	apt-cache show "$1" >/dev/null 2>&1 && return 0
+	[ -z "$APT_UPDATED" ] && [ "$(id -u)" -eq 0 ] || return 1
+	APT_UPDATED=1
+	apt-get update -qq || return 1
+	apt-cache show "$1" >/dev/null 2>&1
+}
+
+# debian_package X.Y: the newest linux-image-X.Y*-amd64 package (generic flavour: it has 9p).
+debian_package() {
+	local re pkgs
+	re="^linux-image-${1//./\\.}[.-][0-9][^ ]*-amd64\$"
+	pkgs=$(apt-cache search --names-only "$re" 2>/dev/null | awk '{ print $1 }' | grep -Ev -- '-(cloud|rt)-amd64$' || true)
+	if [ -z "$pkgs" ] && [ -z "$APT_UPDATED" ] && [ "$(id -u)" -eq 0 ]; then
+		APT_UPDATED=1
+		apt-get update -qq
+		pkgs=$(apt-cache search --names-only "$re" | awk '{ print $1 }' | grep -Ev -- '-(cloud|rt)-amd64$' || true)
+	fi
+	if [ -z "$pkgs" ]; then # offline: the newest one already unpacked
+		pkgs=$(find "$CACHE/kernels" -maxdepth 1 -name "linux-image-$1[.-][0-9]*-amd64" -printf '%f\n' 2>/dev/null |
+			grep -Ev -- '-(cloud|rt)-amd64$' || true)
+	fi
+	[ -n "$pkgs" ] || return 1
+	sort -V <<<"$pkgs" | tail -1
+}
+
+# unpack DIR CMD...: runs CMD to fill DIR.tmp, then depmod, then renames it to DIR.
+unpack() {
+	local dir=$1; shift
+	rm -rf "$dir.tmp"
+	mkdir -p "$dir.tmp"
+	"$@" || { rm -rf "$dir.tmp"; return 1; }
+	local kver
+	kver=$(ls "$dir.tmp/lib/modules" 2>/dev/null | head -1)
+	[ -n "$kver" ] || { rm -rf "$dir.tmp"; die "no lib/modules in the kernel package ($*)"; }
+	depmod -b "$dir.tmp" "$kver"
+	mv "$dir.tmp" "$dir"
+}
+
+# fetch_package PACKAGE: KDIR = the unpacked package (downloaded once, kept in the cache).
+fetch_package() {
+	local pkg=$1 deb
+	KDIR=$CACHE/kernels/$pkg
+	[ -d "$KDIR" ] && return 0
+	apt_known "$pkg" || die "no Debian package $pkg (apt-cache show $pkg)"
+	mkdir -p "$CACHE/debs"
+	say "downloading $pkg"
+	(cd "$CACHE/debs" && apt-get download -q -o APT::Sandbox::User="$(id -un)" "$pkg" >/dev/null) ||
+		die "apt-get download $pkg failed"
+	deb=$(ls -t "$CACHE/debs/${pkg}_"*.deb | head -1)
+	unpack "$KDIR" dpkg -x "$deb" "$KDIR.tmp"
+}
+
+# resolve_kernel: sets KIMG (kernel image), KVER, MODDIR (its module tree, may be empty).
+resolve_kernel() {
+	local t0 pkg
+	t0=$(now)
+	case $KERNEL in
+	v[0-9]*) die "KERNEL=$KERNEL is an upstream version that only vng can fetch (install virtme-ng)" ;;
+	*.deb)
+		[ -f "$KERNEL" ] || die "no such file $KERNEL"
+		KDIR=$CACHE/kernels/$(basename "$KERNEL" .deb)
+		[ -d "$KDIR" ] || unpack "$KDIR" dpkg -x "$KERNEL" "$KDIR.tmp"
+		;;
+	linux-image-*) fetch_package "$KERNEL" ;;
+	[0-9]*.[0-9]*)
+		pkg=$(debian_package "$KERNEL") || die "no Debian package linux-image-$KERNEL*-amd64 found"
+		fetch_package "$pkg"
+		;;
+	*)
+		[ -f "$KERNEL" ] || die "KERNEL=$KERNEL: not a version, a package, a .deb or a kernel image"
+		KIMG=$(realpath "$KERNEL")
+		KVER=$(file -bL "$KIMG" | sed -n 's/.*version \([^ ]*\).*/\1/p')
+		[ -n "$KVER" ] || die "cannot read the version of $KIMG"
+		MODDIR=${VMTEST_MODDIR:-$(dirname "$KIMG")/../lib/modules/$KVER}
+		if [ -d "$MODDIR" ]; then
+			MODDIR=$(realpath "$MODDIR")
+			[ -f "$MODDIR/modules.dep" ] || depmod -b "${MODDIR%/lib/modules/*}" "$KVER"
+		else
+			say "no modules for $KVER at $MODDIR: 9p, virtio and veth must be built in"
+			MODDIR=
+		fi
+		return 0
+		;;
+	esac
+	KVER=$(ls "$KDIR/lib/modules" | head -1)
+	KIMG=$KDIR/boot/vmlinuz-$KVER
+	MODDIR=$KDIR/lib/modules/$KVER
+	[ -f "$KIMG" ] || die "no kernel image in $KDIR/boot"
+	T_KERNEL=$(since "$t0")
+}
+
+# build_initramfs: INITRD = busybox + the modules the root mount needs + init.sh as /init.
+# Cheap (well under a second), so it is rebuilt every run and never goes stale.
+build_initramfs() {
+	local t0 stage m path rel base
+	t0=$(now)
+	stage=$RUN/initramfs
+	mkdir -p "$stage"/{bin,sbin,etc,proc,sys,dev,lib/modules,newroot}
+	cp /bin/busybox "$stage/bin/busybox"
+	file -b "$stage/bin/busybox" | grep -q 'statically linked' || die "/bin/busybox is not static (busybox-static)"
+	ln -s busybox "$stage/bin/sh" # init.sh installs the other applets
+	install -m 0755 "$VMDIR/init.sh" "$stage/init"
+	# The kernel's module autoloader runs in the initramfs root; forward it into the test root.
+	printf '#!/bin/sh\nexec chroot /newroot /sbin/modprobe "$@"\n' >"$stage/sbin/vmtest-modprobe"
+	chmod 0755 "$stage/sbin/vmtest-modprobe"
+	: >"$stage/etc/vmtest-modules"
+	if [ -n "$MODDIR" ]; then
+		# One line per module, dependencies first; "builtin X" lines need nothing.
+		for m in virtio_pci 9pnet_virtio 9p overlay; do
+			modprobe -d "${MODDIR%/lib/modules/*}" -S "$KVER" --show-depends "$m" 2>/dev/null ||
+				say "module $m not found for $KVER (assuming built in)"
+		done | awk '$1 == "insmod" && !seen[$2]++ { print $2 }' | while read -r path; do
+			rel=${path#*/lib/modules/"$KVER"/}
+			base=${rel%.xz}; base=${base%.zst}; base=${base%.gz}
+			mkdir -p "$stage/lib/modules/$(dirname "$base")"
+			case $path in
+			*.xz) xz -dc "$path" >"$stage/lib/modules/$base" ;;
+			*.zst) zstd -qdc "$path" >"$stage/lib/modules/$base" ;;
+			*.gz) gzip -dc "$path" >"$stage/lib/modules/$base" ;;
+			*) cp "$path" "$stage/lib/modules/$base" ;;
+			esac
+			echo "$base" >>"$stage/etc/vmtest-modules"
+		done
+	fi
+	INITRD=$RUN/initramfs.cpio.gz
+	(cd "$stage" && find . | cpio -o -H newc -R 0:0 --quiet) | gzip -1 >"$INITRD"
+	T_INITRD=$(since "$t0")
+}
+
+# run_logged LOG CMD...: CMD with the timeout, its output to the terminal and to LOG.
+run_logged() {
+	local log=$1; shift
+	local tflags=(-k 10)
+	# --foreground keeps the VM in the terminal's process group (Ctrl-A x, reading the tty).
+	[ -t 0 ] && tflags+=(--foreground)
+	set +e
+	timeout "${tflags[@]}" "$TIMEOUT" "$@" | tee "$log"
+	VM_STATUS=${PIPESTATUS[0]}
+	set -e
+}
+
+# result LOG: exits with the status the guest reported.
+result() {
+	local rc
+	rc=$(tr -d '\r' <"$1" | sed -n 's/^NSTEER_VMTEST_RC=\([0-9][0-9]*\)$/\1/p' | tail -1)
+	if [ -z "$rc" ]; then
+		if [ "$VM_STATUS" -eq 124 ]; then
+			say "timed out after ${TIMEOUT}s (VMTEST_TIMEOUT)"
+			exit 124
+		fi
+		say "the VM ended without reporting a result (exit status $VM_STATUS); see the output above"
+		exit 1
+	fi
+	say "$KERNEL_DESC: exit status $rc; $TIMINGS, VM $(since "$T_VM")s, total $(since "$T_START")s"
+	exit "$rc"
+}
+
+T_START=$(now)
+T_KERNEL=0 T_INITRD=0
+mkdir -p "$CACHE"
+RUN=$(mktemp -d "$CACHE/run.XXXXXX")
+trap 'rm -rf "$RUN"' EXIT
+chmod 0755 "$RUN"
+printf '%s\0' "${LEVELS[@]}" >"$RUN/args"
+[ ${#LEVELS[@]} -eq 0 ] && : >"$RUN/args"
+[ -n "$CMD" ] && printf '%s\n' "$CMD" >"$RUN/cmd"
+for v in $PASSENV; do
+	[ -n "${!v+x}" ] && printf 'export %s=%q\n' "$v" "${!v}"
+done >"$RUN/env"
+
+if [ "$RUNNER" = vng ]; then
+	case $KERNEL in
+	v[0-9]*) KIMG=$KERNEL ;;
+	*) resolve_kernel ;;
+	esac
+	KERNEL_DESC="vng, kernel $KIMG"
+	TIMINGS="kernel ${T_KERNEL}s"
+	vng_args=(--run "$KIMG" --user root --cpus "$CPUS" --memory "$MEM")
+	kvm_usable || vng_args+=(--disable-kvm)
+	[ -n "${VMTEST_APPEND:-}" ] && vng_args+=(--append "$VMTEST_APPEND")
+	say "running in vng: ${vng_args[*]}"
+	T_VM=$(now)
+	if [ -n "$SHELL_MODE" ]; then
+		exec vng "${vng_args[@]}"
+	fi
+	run_logged "$RUN/console.log" vng "${vng_args[@]}" --exec \
+		"cd $(printf %q "$ROOT") && bash selftests/vm/guest.sh $(printf %q "$RUN"); echo; echo NSTEER_VMTEST_RC=\$?"
+	result "$RUN/console.log"
+fi
+
+install_missing qemu-system-x86 busybox-static kmod cpio
+resolve_kernel
+build_initramfs
+if kvm_usable; then accel=kvm cpu=host; else accel=tcg cpu=max; fi
+KERNEL_DESC="qemu/$accel, kernel $KVER"
+TIMINGS="kernel fetch ${T_KERNEL}s, initramfs ${T_INITRD}s"
+append="console=ttyS0 panic=-1 quiet vmtest_dir=$ROOT vmtest_run=$RUN"
+[ -n "$MODDIR" ] && append+=" vmtest_moddir=$MODDIR"
+[ -n "$SHELL_MODE" ] && append+=" vmtest_shell=1"
+[ -n "${VMTEST_APPEND:-}" ] && append+=" $VMTEST_APPEND"
+qemu_args=(
+	-machine "q35,accel=$accel" -cpu "$cpu" -smp "$CPUS" -m "$MEM"
+	-nographic -no-reboot -nic none
+	-kernel "$KIMG" -initrd "$INITRD" -append "$append"
+	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
+)
+# qboot (qemu-system-data) boots a -kernel faster than SeaBIOS and does not clear the terminal.
+qboot=/usr/share/qemu/qboot.rom
+[ -r "$qboot" ] && qemu_args+=(-bios "$qboot")
+say "booting $KVER under qemu ($accel, $CPUS CPUs, $MEM)"
+T_VM=$(now)
+if [ -n "$SHELL_MODE" ]; then
+	"$QEMU" "${qemu_args[@]}"
+	exit 0
+fi
+run_logged "$RUN/console.log" "$QEMU" "${qemu_args[@]}"
+result "$RUN/console.log"
