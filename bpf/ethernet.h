@@ -4,6 +4,7 @@
 
 #define ETH_HLEN 14
 #define ETH_P_8021Q 0x8100
+#define ETH_P_8021AD 0x88a8
 #define VLAN_VID_MASK 0x0fff
 
 #define TC_ACT_OK 0
@@ -18,6 +19,11 @@ struct frame_head {
 	__be16 vlan_tci;   /* valid when proto is 802.1Q */
 	__be16 vlan_proto; /* the encapsulated ethertype */
 };
+
+static __always_inline bool eth_is_vlan(__be16 proto)
+{
+	return proto == bpf_htons(ETH_P_8021Q) || proto == bpf_htons(ETH_P_8021AD);
+}
 
 static __always_inline bool mac_is_multicast(const __u8 *mac)
 {

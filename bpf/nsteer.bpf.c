@@ -71,7 +71,8 @@ int nsteer_xdp(struct xdp_md *ctx)
 	}
 	if (mac_is_multicast(h->dst))
 		return XDP_PASS; /* the stack needs its copy too, and tc clones for the ports */
-	if (h->proto == bpf_htons(ETH_P_8021Q)) {
+	/* 802.1ad too: the stack treats both as VLAN tags, so XDP must not steer them as untagged */
+	if (eth_is_vlan(h->proto)) {
 		h = xdp_head(ctx, &buf, sizeof(buf));
 		if (!h) {
 			count_drop(NSTEER_SLOT_UPLINK, NSTEER_DROP_MALFORMED);
@@ -96,13 +97,15 @@ int nsteer_xdp(struct xdp_md *ctx)
 struct flood_ctx {
 	struct __sk_buff *skb;
 	__u32 skip_ifindex; /* the sender, when a port floods */
+	__u32 only_flags;   /* 0: every port; else only ports with one of these flags */
 	__u16 vlan;
 };
 
 static long flood_one(struct bpf_map *map, const __u32 *ifindex, struct nsteer_port *port,
 		      struct flood_ctx *fc)
 {
-	if (port->vlan != fc->vlan || *ifindex == fc->skip_ifindex)
+	if (port->vlan != fc->vlan || *ifindex == fc->skip_ifindex ||
+	    (fc->only_flags && !(port->flags & fc->only_flags)))
 		return 0;
 	/* Egress of the host end is ingress of the namespace end: the port receives the copy. */
 	if (bpf_clone_redirect(fc->skb, *ifindex, 0) == 0)
@@ -110,12 +113,14 @@ static long flood_one(struct bpf_map *map, const __u32 *ifindex, struct nsteer_p
 	return 0;
 }
 
-/* Clones skb, untagged, to every port on vlan except skip_ifindex; leaves skb as it found it. */
-static __always_inline void flood_to_ports(struct __sk_buff *skb, __u16 vlan, __u32 skip_ifindex)
+/* Clones skb, untagged, to the ports on vlan (all, or those with one of only_flags) except
+ * skip_ifindex; leaves skb as it found it: a tagged frame (tci) gets its tag back. */
+static __always_inline void flood_to_ports(struct __sk_buff *skb, __u16 vlan, bool tagged,
+					   __u16 tci, __u32 skip_ifindex, __u32 only_flags)
 {
-	struct flood_ctx fc = { .skb = skb, .skip_ifindex = skip_ifindex, .vlan = vlan };
-	__be16 tci = skb->vlan_tci;
-	bool tagged = vlan != NSTEER_VLAN_NONE;
+	struct flood_ctx fc = {
+		.skb = skb, .skip_ifindex = skip_ifindex, .only_flags = only_flags, .vlan = vlan,
+	};
 
 	if (tagged && bpf_skb_vlan_pop(skb) < 0)
 		return;
@@ -125,21 +130,39 @@ static __always_inline void flood_to_ports(struct __sk_buff *skb, __u16 vlan, __
 }
 
 /* The frame's VLAN as the stack delivered it: offloaded into skb metadata or still in the data. */
-static __always_inline int skb_vlan(struct __sk_buff *skb, const struct frame_head *h, __u16 *vlan)
+/* A port in another namespace is entered through its veth's peer directly (redirect_peer skips
+ * the backlog queue); the host-access port shares this namespace, where only a redirect to its
+ * veth's egress reaches the other end. The frame was addressed to another host's MAC as far as
+ * the receiving device knew: before 6.15 redirect_peer keeps that PACKET_OTHERHOST verdict and
+ * the port's stack would drop it. */
+static __always_inline int deliver(struct __sk_buff *skb, const struct nsteer_port_dest *dst)
 {
-	__be16 tci;
+	bpf_skb_change_type(skb, PACKET_HOST);
+	count_rx(dst->slot, skb->len);
+	if (dst->flags & NSTEER_PORT_HOST)
+		return bpf_redirect(dst->ifindex, 0);
+	return bpf_redirect_peer(dst->ifindex, 0);
+}
+
+static __always_inline int skb_vlan(struct __sk_buff *skb, const struct frame_head *h, __u16 *vlan,
+				    __u16 *tci)
+{
+	__be16 be_tci;
 
 	if (skb->vlan_present) {
-		*vlan = skb->vlan_tci & VLAN_VID_MASK;
+		*tci = skb->vlan_tci;
+		*vlan = *tci & VLAN_VID_MASK;
 		return 0;
 	}
-	if (h->proto != bpf_htons(ETH_P_8021Q)) {
+	if (!eth_is_vlan(h->proto)) {
+		*tci = 0;
 		*vlan = NSTEER_VLAN_NONE;
 		return 0;
 	}
-	if (bpf_skb_load_bytes(skb, ETH_HLEN, &tci, sizeof(tci)) < 0)
+	if (bpf_skb_load_bytes(skb, ETH_HLEN, &be_tci, sizeof(be_tci)) < 0)
 		return -1;
-	*vlan = bpf_ntohs(tci) & VLAN_VID_MASK;
+	*tci = bpf_ntohs(be_tci);
+	*vlan = *tci & VLAN_VID_MASK;
 	return 0;
 }
 
@@ -149,17 +172,16 @@ int nsteer_tc_up(struct __sk_buff *skb)
 	const struct nsteer_config *cfg = config_get();
 	const struct nsteer_port_dest *port;
 	struct frame_head h;
-	__u32 ifindex;
-	__u16 vlan;
+	__u16 vlan, tci;
 
 	if (!cfg)
 		return TC_ACT_OK;
-	if (bpf_skb_load_bytes(skb, 0, &h, ETH_HLEN) < 0 || skb_vlan(skb, &h, &vlan) < 0) {
+	if (bpf_skb_load_bytes(skb, 0, &h, ETH_HLEN) < 0 || skb_vlan(skb, &h, &vlan, &tci) < 0) {
 		count_drop(NSTEER_SLOT_UPLINK, NSTEER_DROP_MALFORMED);
 		return TC_ACT_SHOT;
 	}
 	if (mac_is_multicast(h.dst)) {
-		flood_to_ports(skb, vlan, 0);
+		flood_to_ports(skb, vlan, vlan != NSTEER_VLAN_NONE, tci, 0, 0);
 		count_rx(NSTEER_SLOT_UPLINK, skb->len);
 		return TC_ACT_OK;
 	}
@@ -172,14 +194,9 @@ int nsteer_tc_up(struct __sk_buff *skb)
 		count_rx(NSTEER_SLOT_UPLINK, skb->len);
 		return TC_ACT_OK;
 	}
-	ifindex = port->ifindex;
 	if (vlan != NSTEER_VLAN_NONE && bpf_skb_vlan_pop(skb) < 0)
 		return TC_ACT_SHOT;
-	/* The uplink saw another host's MAC; before 6.15 redirect_peer keeps that verdict and the
-	 * port's stack would drop the frame as PACKET_OTHERHOST. */
-	bpf_skb_change_type(skb, PACKET_HOST);
-	count_rx(port->slot, skb->len);
-	return bpf_redirect_peer(ifindex, 0);
+	return deliver(skb, port);
 }
 
 static __always_inline int to_wire(struct __sk_buff *skb, const struct nsteer_port *port,
@@ -209,7 +226,7 @@ int nsteer_tc_port(struct __sk_buff *skb)
 		return TC_ACT_SHOT;
 	}
 	/* A port's VLAN is nsteer's to add; a port tagging its own frames could hop VLANs. */
-	if (skb->vlan_present || h.proto == bpf_htons(ETH_P_8021Q)) {
+	if (skb->vlan_present || eth_is_vlan(h.proto)) {
 		count_drop(port->slot, NSTEER_DROP_VLAN);
 		return TC_ACT_SHOT;
 	}
@@ -219,18 +236,21 @@ int nsteer_tc_port(struct __sk_buff *skb)
 	}
 	count_tx(port->slot, skb->len);
 
+	/* The host-access port reaches, and is reached by, every port in every mode. */
 	if (mac_is_multicast(h.dst)) {
-		if (cfg->mode == NSTEER_MODE_BRIDGE)
-			flood_to_ports(skb, port->vlan, self);
+		bool to_all = cfg->mode == NSTEER_MODE_BRIDGE || (port->flags & NSTEER_PORT_HOST);
+
+		/* untagged: checked above */
+		flood_to_ports(skb, port->vlan, false, 0, self, to_all ? 0 : NSTEER_PORT_HOST);
 		return to_wire(skb, port, cfg);
 	}
 	dst = port_lookup(h.dst, port->vlan);
 	if (dst && dst->ifindex != self) {
+		if ((port->flags | dst->flags) & NSTEER_PORT_HOST)
+			return deliver(skb, dst);
 		switch (cfg->mode) {
 		case NSTEER_MODE_BRIDGE:
-			bpf_skb_change_type(skb, PACKET_HOST);
-			count_rx(dst->slot, skb->len);
-			return bpf_redirect_peer(dst->ifindex, 0);
+			return deliver(skb, dst);
 		case NSTEER_MODE_PRIVATE:
 			count_drop(port->slot, NSTEER_DROP_PORT_TO_PORT);
 			return TC_ACT_SHOT;

@@ -37,9 +37,11 @@ enum nsteer_xdp_mode {
 
 /* nsteer_config.flags */
 #define NSTEER_CFG_OWN_CLSACT (1U << 0) /* nsteer created the uplink's clsact qdisc, so removes it */
+#define NSTEER_CFG_HOST_ACCESS (1U << 1) /* attach --host-access */
 
 /* The single entry of the "uplink_config" map. uplink_ifindex == 0 means "not configured yet": the
- * programs then pass everything, so a half-finished attach never steers with stale settings. */
+ * uplink's programs then pass everything to its stack and the ports' programs drop, so a
+ * half-finished attach never steers with stale settings. */
 struct nsteer_config {
 	__u32 uplink_ifindex;
 	__u32 mode;     /* enum nsteer_mode */
@@ -65,10 +67,14 @@ struct nsteer_port_key {
 struct nsteer_port_dest {
 	__u32 ifindex; /* the port's host end */
 	__u32 slot;
+	__u32 flags;   /* NSTEER_PORT_*, as in struct nsteer_port */
 };
 
 /* nsteer_port.flags */
 #define NSTEER_PORT_NETNS_CREATED (1U << 0) /* port add created the named netns; port del removes it */
+/* The host-access port (attach --host-access): it lives in the uplink's own namespace, is reached
+ * by a plain redirect, and talks to every port whatever the mode. */
+#define NSTEER_PORT_HOST (1U << 1)
 
 /* Value of the "port_by_ifindex" map, keyed by the host end's ifindex. The datapath reads mac and
  * vlan; the rest is what the loader needs to list, delete and repair ports after it has exited. */
@@ -118,7 +124,7 @@ _Static_assert(sizeof(struct nsteer_port_key) == 8, "nsteer_port_key layout");
 _Static_assert(__builtin_offsetof(struct nsteer_port_key, vlan) == 6, "nsteer_port_key.vlan");
 _Static_assert(sizeof(struct nsteer_port) == 192, "nsteer_port layout");
 _Static_assert(__builtin_offsetof(struct nsteer_port, netns_inode) == 24, "nsteer_port.netns_inode");
-_Static_assert(sizeof(struct nsteer_port_dest) == 8, "nsteer_port_dest layout");
+_Static_assert(sizeof(struct nsteer_port_dest) == 12, "nsteer_port_dest layout");
 _Static_assert(sizeof(struct nsteer_counters) == 9 * 8, "nsteer_counters layout");
 _Static_assert(__builtin_offsetof(struct nsteer_counters, drop_malformed) ==
 		       4 * 8 + NSTEER_DROP_MALFORMED * 8, "drop reasons follow the enum order");

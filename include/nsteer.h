@@ -30,6 +30,7 @@ struct nsteer_attach_opts {
 	enum nsteer_mode mode;
 	enum nsteer_xdp_mode xdp_mode;
 	enum nsteer_unknown unknown;
+	bool host_access; /* an interface, nsh-DEV, through which this namespace reaches every port */
 };
 
 #define NSTEER_ADDRS_MAX 16

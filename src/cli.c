@@ -17,6 +17,7 @@ static const char usage_main[] =
 	"Steer frames arriving on a NIC into network namespaces by destination MAC (XDP + tc).\n\n"
 	"Commands:\n"
 	"  attach DEV [--mode bridge|private|vepa] [--xdp-mode native|skb|off] [--unknown pass|drop]\n"
+	"             [--host-access]\n"
 	"  detach DEV [--ports]\n"
 	"  port add DEV NETNS|--netns-path PATH|--pid PID [--mac MAC] [--vlan ID] [--ifname NAME]\n"
 	"           [--addr CIDR]...\n"
@@ -31,7 +32,7 @@ static const char usage_main[] =
 
 static const char usage_attach[] =
 	"Usage: nsteer attach DEV [--mode bridge|private|vepa] [--xdp-mode native|skb|off]\n"
-	"                         [--unknown pass|drop]\n"
+	"                         [--unknown pass|drop] [--host-access]\n"
 	"Load the datapath on DEV and pin its state under /sys/fs/bpf/nsteer/DEV/.\n"
 	"Re-running with the same options changes nothing; other options or a newer nsteer\n"
 	"replace the programs without a moment in which frames go unsteered.\n"
@@ -39,6 +40,8 @@ static const char usage_attach[] =
 	"                 private (never), vepa (through the external switch)\n"
 	"  --xdp-mode M   native (default), skb (generic XDP), off (tc only)\n"
 	"  --unknown P    frames for a MAC no port owns: pass to DEV's stack (default) or drop\n"
+	"  --host-access  create nsh-DEV here: an interface through which this namespace reaches\n"
+	"                 every port (give it an address with ip addr add); macvlan cannot do this\n"
 	EXIT_STATUS_HELP;
 
 static const char usage_detach[] =
@@ -254,7 +257,8 @@ static enum cli_result apply_option(const struct command *c, int id, const char 
 		cli->attach.unknown = v;
 		break;
 	case OPT_HOST_ACCESS:
-		USAGE_ERR("--host-access is not implemented yet");
+		cli->attach.host_access = true;
+		break;
 	case OPT_PORTS:
 		cli->detach_ports = true;
 		break;

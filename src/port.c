@@ -3,6 +3,7 @@
  * Adding builds everything before the last step (the "ports" entry) turns steering on, and any
  * failure undoes what was built, so a port is either complete or absent. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -259,6 +260,7 @@ static int port_create(const struct uplink *u, int netns_fd, struct nsteer_port 
 	port->peer_ifindex = peer.ifindex;
 
 	dest.ifindex = ifindex;
+	dest.flags = port->flags & NSTEER_PORT_HOST;
 	err = counters_reset(u->fd_counters, port->slot);
 	if (!err)
 		err = bpf_map_update_elem(u->fd_port_by_ifindex, &ifindex, port, BPF_NOEXIST);
@@ -468,5 +470,46 @@ int nsteer_port_del(const char *dev, const struct nsteer_netns_ref *ref)
 	uplink_close(&u);
 unlock:
 	nsteer_unlock();
+	return err;
+}
+
+/* The host-access port is a port whose namespace is the uplink's own: same veth, same program,
+ * and the namespace end (nsh-DEV) is where the host puts its address. */
+int host_access_set(const struct uplink *u, bool on)
+{
+	static struct port_table table;
+	struct nsteer_port port = { .flags = NSTEER_PORT_HOST };
+	struct nsteer_port_opts no_addrs = { 0 };
+	const struct nsteer_port *found = NULL;
+	uint64_t inode;
+	int netns_fd, err;
+
+	err = uplink_ports(u, &table);
+	for (__u32 i = 0; !err && i < table.n && !found; i++)
+		if (table.ports[i].flags & NSTEER_PORT_HOST)
+			found = &table.ports[i];
+	if (err || !found == !on)
+		return err;
+	if (!on)
+		return port_remove(u, found);
+
+	netns_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (netns_fd < 0)
+		return -errno;
+	err = netns_inode(netns_fd, &inode);
+	port.netns_inode = inode;
+	snprintf(port.netns, sizeof(port.netns), NSTEER_HOST_PORT_LABEL);
+	snprintf(port.ifname, sizeof(port.ifname), "nsh-%.11s", u->dev);
+	mac_derive(u->dev, port.netns, 0, port.mac);
+	port.slot = free_slot(&table);
+	host_ifname(u->cfg.uplink_ifindex, port.netns_inode, port.host_ifname);
+	if (!err && !port.slot)
+		err = -ENOSPC;
+	if (!err)
+		err = port_create(u, netns_fd, &port, &no_addrs);
+	close(netns_fd);
+	if (err)
+		pr_warn("Couldn't create the host-access interface %s: %s\n", port.ifname,
+			strerror(-err));
 	return err;
 }

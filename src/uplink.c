@@ -277,7 +277,8 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 			goto out;
 	}
 	cfg.flags = (old ? old->flags & NSTEER_CFG_OWN_CLSACT : 0) |
-		    (created_qdisc ? NSTEER_CFG_OWN_CLSACT : 0);
+		    (created_qdisc ? NSTEER_CFG_OWN_CLSACT : 0) |
+		    (o->host_access ? NSTEER_CFG_HOST_ACCESS : 0);
 	u.fd_config = bpf_map__fd(skel->maps.uplink_config);
 	err = uplink_config_write(&u, &cfg);
 	if (err)
@@ -312,11 +313,19 @@ int nsteer_attach(const char *dev, const struct nsteer_attach_opts *o)
 		cfg = u.cfg;
 		cfg.mode = o->mode;
 		cfg.unknown = o->unknown;
-		if (!memcmp(&cfg, &u.cfg, sizeof(cfg)))
+		cfg.flags = (cfg.flags & ~NSTEER_CFG_HOST_ACCESS) |
+			    (o->host_access ? NSTEER_CFG_HOST_ACCESS : 0);
+		if (!memcmp(&cfg, &u.cfg, sizeof(cfg))) {
 			pr_info("%s: already attached as asked, nothing changed\n", dev);
-		else if (!(err = uplink_config_write(&u, &cfg)))
-			pr_info("%s: now mode %s, unknown %s\n", dev, mode_name(o->mode),
-				unknown_name(o->unknown));
+		} else {
+			err = host_access_set(&u, o->host_access);
+			if (!err)
+				err = uplink_config_write(&u, &cfg);
+			if (!err)
+				pr_info("%s: now mode %s, unknown %s%s\n", dev, mode_name(o->mode),
+					unknown_name(o->unknown),
+					o->host_access ? ", host access" : "");
+		}
 		uplink_close(&u);
 		goto out;
 	}
@@ -329,6 +338,10 @@ int nsteer_attach(const char *dev, const struct nsteer_attach_opts *o)
 		attached = true;
 	}
 	err = load_and_attach(dev, ifindex, o, attached ? &cfg : NULL);
+	if (!err && !(err = uplink_open(dev, &u, false))) {
+		err = host_access_set(&u, o->host_access);
+		uplink_close(&u);
+	}
 	if (!err)
 		pr_info("%s: %s (xdp %s, mode %s, unknown %s)\n", dev,
 			attached ? "re-attached" : "attached", xdp_mode_name(o->xdp_mode),
@@ -352,7 +365,9 @@ static int detach_port(const char *dev, const struct nsteer_port *port, void *ct
 	(void)dev;
 	/* Without --ports the veths stay but are no longer steered: their host ends must not keep
 	 * a program whose maps are about to be unpinned. */
-	err = d->remove ? port_remove(d->u, port) : tc_ingress_detach(port->ifindex);
+	/* The host-access port is part of the attachment itself: it always goes. */
+	err = d->remove || (port->flags & NSTEER_PORT_HOST) ? port_remove(d->u, port)
+							   : tc_ingress_detach(port->ifindex);
 	if (err && !d->err)
 		d->err = err;
 	return 0;
