@@ -31,6 +31,14 @@ struct {
 	__type(value, __u32);
 } bare_target SEC(".maps");
 
+/* The alternative to nsteer's tc flooding: one XDP broadcast to every port through a devmap. */
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
+	__uint(max_entries, BENCH_MACS_MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} bcast_targets SEC(".maps");
+
 const volatile __u32 n_macs = 1;
 __u32 next_mac;
 
@@ -70,4 +78,10 @@ SEC("xdp.frags")
 int bench_bare_redirect(struct xdp_md *ctx)
 {
 	return bpf_redirect_map(&bare_target, 0, 0);
+}
+
+SEC("xdp.frags")
+int bench_devmap_bcast(struct xdp_md *ctx)
+{
+	return bpf_redirect_map(&bcast_targets, 0, BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS);
 }

@@ -190,6 +190,35 @@ int counters_reset(int fd_counters, __u32 slot)
 	return err;
 }
 
+/* Pinned maps of an earlier attach are reused, so ports survive a program upgrade. libbpf's own
+ * reuse (pin_path) refuses devmaps, whose flags the kernel amends (BPF_F_RDONLY_PROG), so the
+ * check of what matters is done here and the fd handed over; new maps get pinned on load. */
+static int reuse_or_pin(struct bpf_map *map, const char *dev)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+	char path[PATH_MAX];
+	int fd, err = pin_path(path, sizeof(path), dev, bpf_map__name(map));
+
+	if (err)
+		return err;
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return fd == -ENOENT ? bpf_map__set_pin_path(map, path) : fd;
+	err = bpf_obj_get_info_by_fd(fd, &info, &len);
+	if (!err && (info.type != bpf_map__type(map) || info.key_size != bpf_map__key_size(map) ||
+		     info.value_size != bpf_map__value_size(map) ||
+		     info.max_entries != bpf_map__max_entries(map))) {
+		pr_warn("%s was pinned by an incompatible nsteer; run 'nsteer detach %s --ports' and "
+			"attach again\n", path, dev);
+		err = -EINVAL;
+	}
+	if (!err)
+		err = bpf_map__reuse_fd(map, fd);
+	close(fd);
+	return err;
+}
+
 static int xdp_attach_new(struct nsteer_bpf *skel, const char *dev, int ifindex,
 			  enum nsteer_xdp_mode mode)
 {
@@ -232,11 +261,8 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 		pr_warn("Couldn't open the BPF object: %s\n", strerror(errno));
 		return -errno;
 	}
-	/* Pinned maps of an earlier attach are reused: ports survive a program upgrade. */
 	bpf_object__for_each_map(map, skel->obj) {
-		err = pin_path(path, sizeof(path), dev, bpf_map__name(map));
-		if (!err)
-			err = bpf_map__set_pin_path(map, path);
+		err = reuse_or_pin(map, dev);
 		if (err)
 			goto out;
 	}

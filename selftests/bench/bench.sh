@@ -149,13 +149,14 @@ PATHS=(
 	"unknown_drop unknown_drops $UNKNOWN_MAC"
 )
 
+# Unicast spread over N ports, then broadcasts to all N: nsteer's tc cloning against one XDP
+# devmap broadcast (BPF_F_BROADCAST) to the same ports, which is what tc flooding was chosen over.
 scale_sweep() {
-	local n have=0 batch macs=$OUT/macs.txt
+	local n have=0 batch=$OUT/scale.batch macs=$OUT/macs.txt hosts
 	lab_wire
 	"$NSTEER" attach $UP >/dev/null
 	: >"$macs"
 	for n in 1 10 100 1000; do
-		batch=$OUT/scale.batch
 		: >"$batch"
 		local sinks=()
 		for ((i = have + 1; i <= n; i++)); do
@@ -166,7 +167,16 @@ scale_sweep() {
 		"$NSTEER" batch "$batch" >/dev/null
 		"$TOOL" sink "${sinks[@]}"
 		have=$n
-		for ((r = 1; r <= ROUNDS; r++)); do measure "scale_$n" sink_count "@$macs"; done
+		for ((r = 1; r <= ROUNDS; r++)); do
+			measure "scale_$n" sink_count "@$macs"
+			measure "flood_tc_$n" sink_count ff:ff:ff:ff:ff:ff
+		done
+		hosts=$("$NSTEER" port list $UP --json | python3 -c 'import json,sys; print(" ".join(p["host_ifname"] for p in json.load(sys.stdin)))')
+		ip link set $UP xdp off
+		"$TOOL" bcast $UP $hosts
+		for ((r = 1; r <= ROUNDS; r++)); do measure "flood_devmap_$n" sink_count ff:ff:ff:ff:ff:ff; done
+		ip link set $UP xdp off
+		"$NSTEER" attach $UP >/dev/null # puts nsteer's XDP program back
 	done
 }
 

@@ -8,6 +8,7 @@
  *   bench_tool sink NETNS IFNAME...  attach the counting XDP sink (native) to IFNAME in NETNS
  *                                    (NETNS "-": this namespace)
  *   bench_tool bare DEV TARGET       on DEV (here), XDP redirect everything to TARGET via a devmap
+ *   bench_tool bcast DEV TARGET...   on DEV, XDP broadcast everything to the TARGETs (a devmap)
  *   bench_tool count                 print what all sinks counted so far
  *   bench_tool clean                 remove the pins (programs stay while attached)
  */
@@ -167,6 +168,7 @@ static int cmd_gen(int argc, char **argv)
 	skel->rodata->n_macs = n;
 	bpf_program__set_autoload(skel->progs.bench_sink, false);
 	bpf_program__set_autoload(skel->progs.bench_bare_redirect, false);
+	bpf_program__set_autoload(skel->progs.bench_devmap_bcast, false);
 	err = bench_bpf__load(skel);
 	if (err)
 		die("load", err);
@@ -208,6 +210,7 @@ static int sink_prog(void)
 		die("open", errno);
 	bpf_program__set_autoload(skel->progs.bench_tx, false);
 	bpf_program__set_autoload(skel->progs.bench_bare_redirect, false);
+	bpf_program__set_autoload(skel->progs.bench_devmap_bcast, false);
 	err = bench_bpf__load(skel);
 	if (!err)
 		err = bpf_program__pin(skel->progs.bench_sink, PIN_SINK);
@@ -250,6 +253,7 @@ static int cmd_bare(int argc, char **argv)
 		die("open", errno);
 	bpf_program__set_autoload(skel->progs.bench_tx, false);
 	bpf_program__set_autoload(skel->progs.bench_sink, false);
+	bpf_program__set_autoload(skel->progs.bench_devmap_bcast, false);
 	err = bench_bpf__load(skel);
 	if (!err)
 		err = bpf_map_update_elem(bpf_map__fd(skel->maps.bare_target), &zero, &target, 0);
@@ -260,6 +264,35 @@ static int cmd_bare(int argc, char **argv)
 	if (err)
 		die("bare redirect", err);
 	bench_bpf__destroy(skel); /* the attached program keeps its devmap */
+	return 0;
+}
+
+static int cmd_bcast(int argc, char **argv)
+{
+	struct bench_bpf *skel;
+	int err;
+
+	if (argc < 2)
+		die("usage: bcast DEV TARGET...", EINVAL);
+	skel = bench_bpf__open();
+	if (!skel)
+		die("open", errno);
+	bpf_program__set_autoload(skel->progs.bench_tx, false);
+	bpf_program__set_autoload(skel->progs.bench_sink, false);
+	bpf_program__set_autoload(skel->progs.bench_bare_redirect, false);
+	err = bench_bpf__load(skel);
+	for (int i = 1; !err && i < argc; i++) {
+		__u32 ifindex = ifindex_of(argv[i]);
+
+		err = bpf_map_update_elem(bpf_map__fd(skel->maps.bcast_targets), &ifindex, &ifindex, 0);
+	}
+	if (!err)
+		err = bpf_xdp_attach(ifindex_of(argv[0]),
+				     bpf_program__fd(skel->progs.bench_devmap_bcast),
+				     XDP_FLAGS_DRV_MODE, NULL);
+	if (err)
+		die("devmap broadcast", err);
+	bench_bpf__destroy(skel);
 	return 0;
 }
 
@@ -287,6 +320,8 @@ int main(int argc, char **argv)
 		return cmd_sink(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "bare"))
 		return cmd_bare(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "bcast"))
+		return cmd_bcast(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "count"))
 		return cmd_count();
 	if (!strcmp(argv[1], "clean")) {

@@ -66,6 +66,16 @@ def main(results_path, json_path):
         print(f"{label:<40} {ratio:>7.2f} {'>=' + str(bar):>6}  {'met' if met else 'NOT MET'}")
 
     scale = {int(n.split("_")[1]): med("pps", n) for (k, n) in samples if k == "pps" and n.startswith("scale_")}
+    floods = {}
+    for (k, n) in samples:
+        if k == "pps" and n.startswith("flood_"):
+            _, how, ports = n.split("_")
+            floods.setdefault(int(ports), {})[how] = med("pps", n)
+    if floods:
+        report["flood_deliveries_pps"] = {str(k): v for k, v in sorted(floods.items())}
+        print(f"\n{'broadcast from the wire, N ports':<40} {'tc clone':>10} {'devmap bcast':>13}  (port deliveries/s, M)")
+        for n, v in sorted(floods.items()):
+            print(f"{n:<40} {v.get('tc', 0) / 1e6:>10.2f} {v.get('devmap', 0) / 1e6:>13.2f}")
     if scale:
         report["scale"] = {str(k): v for k, v in sorted(scale.items())}
         flat = min(scale.values()) / max(scale.values())

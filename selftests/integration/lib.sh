@@ -126,6 +126,8 @@ skip() { echo "  skipped: $*" >&2; exit 77; }
 
 LAB_PIDS=()
 LAB_TMP=
+# Debian's python3 directly: a version manager's shim in PATH can cost half a second a call.
+NST_PYTHON=${NST_PYTHON:-$(if [ -x /usr/bin/python3 ]; then echo /usr/bin/python3; else command -v python3; fi)}
 
 lab_extras() {
 	LAB_TMP=$(mktemp -d /tmp/nsteer-test.XXXXXX) || fail "mktemp"
@@ -168,7 +170,7 @@ mac_of() { ns_run "$1" cat "/sys/class/net/$2/address"; } # mac_of NS IFNAME
 link_local() {
 	local ns=$1 dev=$2 i a
 	for ((i = 0; i < 100; i++)); do
-		a=$(ns_run "$ns" ip -6 -j addr show dev "$dev" scope link | python3 -c '
+		a=$(ns_run "$ns" ip -6 -j addr show dev "$dev" scope link | "$NST_PYTHON" -c '
 import json, sys
 for l in json.load(sys.stdin):
     for a in l.get("addr_info", []):
@@ -213,7 +215,7 @@ elif cmd == "capture":
         s.settimeout(max(0.01, deadline - time.monotonic()))
         try:
             data, addr = s.recvfrom(65535)
-        except socket.timeout:
+        except OSError: # the time limit, or the namespace going away at teardown
             break
         if addr[2] == socket.PACKET_OUTGOING:
             continue
@@ -269,29 +271,29 @@ lab_bg() {
 # IFNAME in NS ("" for this namespace) receives; returns once the socket is listening.
 cap_start() {
 	local name=$1 ns=$2 dev=$3 et=${4:-0x88b5}
-	lab_bg "$ns" timeout 30 python3 -c "$NST_PY" capture "$dev" "$et" "$LAB_TMP/$name.json" \
-		"$LAB_TMP/$name.ready" 20
+	lab_bg "$ns" timeout 30 "$NST_PYTHON" -c "$NST_PY" capture "$dev" "$et" "$LAB_TMP/$name.json" \
+		"$LAB_TMP/$name.ready" 10
 	wait_until 10 test -e "$LAB_TMP/$name.ready" || fail "capture $name did not start"
 }
 
 # cap_count NAME TAG: frames tagged TAG the capture counted (waits for the capture to end first).
 cap_count() {
 	wait_until 25 test -e "$LAB_TMP/$1.json" || fail "capture $1 did not finish"
-	python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["counts"].get(sys.argv[2], 0))' \
+	"$NST_PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))["counts"].get(sys.argv[2], 0))' \
 		"$LAB_TMP/$1.json" "$2"
 }
 
 # cap_saw_end NAME: the capture ended on its END marker (not on its time limit).
 cap_saw_end() {
 	wait_until 25 test -e "$LAB_TMP/$1.json" || fail "capture $1 did not finish"
-	python3 -c 'import json, sys; sys.exit(0 if json.load(open(sys.argv[1]))["end"] else 1)' \
+	"$NST_PYTHON" -c 'import json, sys; sys.exit(0 if json.load(open(sys.argv[1]))["end"] else 1)' \
 		"$LAB_TMP/$1.json"
 }
 
 # send_frames NS IFNAME DST SRC COUNT TAG [ETHERTYPE]: COUNT crafted frames out of IFNAME.
 send_frames() {
 	local ns=$1 dev=$2 dst=$3 src=$4 count=$5 tag=$6 et=${7:-0x88b5}
-	ns_run "$ns" python3 -c "$NST_PY" send "$dev" "$dst" "$src" "$et" "$count" "$tag" ||
+	ns_run "$ns" "$NST_PYTHON" -c "$NST_PY" send "$dev" "$dst" "$src" "$et" "$count" "$tag" ||
 		fail "sending $tag frames from $dev in ${ns:-the root namespace}"
 }
 
@@ -307,10 +309,10 @@ expect_count() {
 tcp_transfer() {
 	local src=$1 dst=$2 addr=$3 bytes=${4:-10485760} port=5201 name sent got
 	name=tcp$RANDOM
-	lab_bg "$dst" timeout 60 python3 -c "$NST_PY" serve "$port" "$LAB_TMP/$name.out" \
+	lab_bg "$dst" timeout 60 "$NST_PYTHON" -c "$NST_PY" serve "$port" "$LAB_TMP/$name.out" \
 		"$LAB_TMP/$name.ready" 50
 	wait_until 10 test -e "$LAB_TMP/$name.ready" || fail "TCP server in $dst did not start"
-	sent=$(ns_run "$src" timeout 60 python3 -c "$NST_PY" stream "$addr" "$port" "$bytes" 50) ||
+	sent=$(ns_run "$src" timeout 60 "$NST_PYTHON" -c "$NST_PY" stream "$addr" "$port" "$bytes" 50) ||
 		fail "TCP stream $src -> $dst ($addr) failed"
 	wait_until 20 test -e "$LAB_TMP/$name.out" || fail "TCP server in $dst did not finish"
 	got=$(cat "$LAB_TMP/$name.out")
@@ -327,7 +329,7 @@ status_json() {
 
 # uplink_counter UPLINK FIELD: a field of nsteer's counters for the uplink itself (drop_X for drops).
 uplink_counter() {
-	"$NSTEER" status "$1" --json | python3 -c '
+	"$NSTEER" status "$1" --json | "$NST_PYTHON" -c '
 import json, sys
 c = json.load(sys.stdin)[0]["counters"]
 f = sys.argv[1]
@@ -337,7 +339,7 @@ print(c["drops"][f[5:]] if f.startswith("drop_") else c[f])
 
 # port_field UPLINK NETNS FIELD: a field of that port in nsteer status --json (mac, host_ifname...).
 port_field() {
-	"$NSTEER" status "$1" --json | python3 -c '
+	"$NSTEER" status "$1" --json | "$NST_PYTHON" -c '
 import json, sys
 for up in json.load(sys.stdin):
     for p in up.get("ports", []):

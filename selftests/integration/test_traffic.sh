@@ -60,10 +60,10 @@ test_mtu9000_jumbo_ping_and_tcp() {
 	lab_port "$up" 2
 	for n in 1 2; do
 		p=$(port_ns "$n")
-		mtu=$(ip -n "$p" -j link show eth0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["mtu"])')
+		mtu=$(ip -n "$p" -j link show eth0 | "$NST_PYTHON" -c 'import json,sys; print(json.load(sys.stdin)[0]["mtu"])')
 		[ "$mtu" = 9000 ] || fail "port $n: eth0 has MTU $mtu, not the uplink's 9000"
 		host=$(port_field "$up" "$p" host_ifname)
-		mtu=$(ip -j link show "$host" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["mtu"])')
+		mtu=$(ip -j link show "$host" | "$NST_PYTHON" -c 'import json,sys; print(json.load(sys.stdin)[0]["mtu"])')
 		[ "$mtu" = 9000 ] || fail "port $n: host end $host has MTU $mtu, not 9000"
 		expect "wire -> port $n, 9000-byte packets" \
 			in_ns "$w" ping -c3 -i0.2 -W2 -s 8972 -M do "$(port_addr4 "$n")"
