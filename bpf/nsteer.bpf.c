@@ -114,7 +114,14 @@ static long flood_one(struct bpf_map *map, const __u32 *ifindex, struct nsteer_p
 }
 
 /* Clones skb, untagged, to the ports on vlan (all, or those with one of only_flags) except
- * skip_ifindex; leaves skb as it found it: a tagged frame (tci) gets its tag back. */
+ * skip_ifindex; leaves skb as it found it: a tagged frame (tci) gets its tag back.
+ *
+ * Why tc cloning and not an XDP devmap broadcast (BPF_F_BROADCAST): `make bench` measured the
+ * devmap broadcast delivering 3-5x more copies per second, but an XDP program has one verdict per
+ * frame, so a frame it broadcasts to the ports can no longer reach the uplink's own stack, which
+ * needs every broadcast too (ARP and ND for the host's address on the NIC). tc sees the frame on
+ * its way into that stack and can do both. Broadcasts are control traffic (ARP, ND, DHCP), so the
+ * measured tc rate (see README, Performance) is ample, and one mechanism serves every XDP mode. */
 static __always_inline void flood_to_ports(struct __sk_buff *skb, __u16 vlan, bool tagged,
 					   __u16 tci, __u32 skip_ifindex, __u32 only_flags)
 {

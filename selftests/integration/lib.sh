@@ -261,9 +261,14 @@ PYEOF
 )
 
 # lab_bg NS cmd...: cmd in the background in NS ("" for this namespace), ended at teardown.
+# The recorded PID is cmd's own (exec), so teardown's signal reaches it, not a subshell.
 lab_bg() {
 	local ns=$1; shift
-	ns_run "$ns" "$@" &
+	if [ -n "$ns" ]; then
+		(exec ip netns exec "$ns" "$@") &
+	else
+		(exec "$@") &
+	fi
 	LAB_PIDS+=("$!")
 }
 
