@@ -101,15 +101,17 @@ struct flood_ctx {
 	__u16 vlan;
 };
 
-static long flood_one(struct bpf_map *map, const __u32 *ifindex, struct nsteer_port *port,
-		      struct flood_ctx *fc)
+static long flood_one(__u32 index, struct flood_ctx *fc)
 {
-	if (port->vlan != fc->vlan || *ifindex == fc->skip_ifindex ||
+	__u32 slot = index + 1; /* slot 0 is the uplink's */
+	const struct nsteer_flood_entry *port = bpf_map_lookup_elem(&flood_list, &slot);
+
+	if (!port || !port->ifindex || port->vlan != fc->vlan || port->ifindex == fc->skip_ifindex ||
 	    (fc->only_flags && !(port->flags & fc->only_flags)))
 		return 0;
 	/* Egress of the host end is ingress of the namespace end: the port receives the copy. */
-	if (bpf_clone_redirect(fc->skb, *ifindex, 0) == 0)
-		count_rx(port->slot, fc->skb->len);
+	if (bpf_clone_redirect(fc->skb, port->ifindex, 0) == 0)
+		count_rx(slot, fc->skb->len);
 	return 0;
 }
 
@@ -122,8 +124,9 @@ static long flood_one(struct bpf_map *map, const __u32 *ifindex, struct nsteer_p
  * needs every broadcast too (ARP and ND for the host's address on the NIC). tc sees the frame on
  * its way into that stack and can do both. Broadcasts are control traffic (ARP, ND, DHCP), so the
  * measured tc rate (see README, Performance) is ample, and one mechanism serves every XDP mode. */
-static __always_inline void flood_to_ports(struct __sk_buff *skb, __u16 vlan, bool tagged,
-					   __u16 tci, __u32 skip_ifindex, __u32 only_flags)
+static __always_inline void flood_to_ports(const struct nsteer_config *cfg, struct __sk_buff *skb,
+					   __u16 vlan, bool tagged, __u16 tci, __u32 skip_ifindex,
+					   __u32 only_flags)
 {
 	struct flood_ctx fc = {
 		.skb = skb, .skip_ifindex = skip_ifindex, .only_flags = only_flags, .vlan = vlan,
@@ -131,7 +134,8 @@ static __always_inline void flood_to_ports(struct __sk_buff *skb, __u16 vlan, bo
 
 	if (tagged && bpf_skb_vlan_pop(skb) < 0)
 		return;
-	bpf_for_each_map_elem(&port_by_ifindex, flood_one, &fc, 0);
+	if (cfg->slots_used > 1)
+		bpf_loop(cfg->slots_used - 1, flood_one, &fc, 0);
 	if (tagged)
 		bpf_skb_vlan_push(skb, bpf_htons(ETH_P_8021Q), tci);
 }
@@ -188,7 +192,7 @@ int nsteer_tc_up(struct __sk_buff *skb)
 		return TC_ACT_SHOT;
 	}
 	if (mac_is_multicast(h.dst)) {
-		flood_to_ports(skb, vlan, vlan != NSTEER_VLAN_NONE, tci, 0, 0);
+		flood_to_ports(cfg, skb, vlan, vlan != NSTEER_VLAN_NONE, tci, 0, 0);
 		count_rx(NSTEER_SLOT_UPLINK, skb->len);
 		return TC_ACT_OK;
 	}
@@ -248,7 +252,7 @@ int nsteer_tc_port(struct __sk_buff *skb)
 		bool to_all = cfg->mode == NSTEER_MODE_BRIDGE || (port->flags & NSTEER_PORT_HOST);
 
 		/* untagged: checked above */
-		flood_to_ports(skb, port->vlan, false, 0, self, to_all ? 0 : NSTEER_PORT_HOST);
+		flood_to_ports(cfg, skb, port->vlan, false, 0, self, to_all ? 0 : NSTEER_PORT_HOST);
 		return to_wire(skb, port, cfg);
 	}
 	dst = port_lookup(h.dst, port->vlan);

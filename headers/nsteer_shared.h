@@ -48,8 +48,8 @@ struct nsteer_config {
 	__u32 unknown;  /* enum nsteer_unknown */
 	__u32 xdp_mode; /* enum nsteer_xdp_mode */
 	__u32 flags;
-	__u32 reserved;
-	__u64 build_id; /* hash of the BPF object that is attached: tells a newer nsteer apart */
+	__u32 slots_used; /* every port's slot is below this: floods look no further */
+	__u64 build_id;   /* hash of the BPF object that is attached: tells a newer nsteer apart */
 };
 
 /* Key of the "ports" map: who a frame from the wire belongs to. */
@@ -68,6 +68,14 @@ struct nsteer_port_dest {
 	__u32 ifindex; /* the port's host end */
 	__u32 slot;
 	__u32 flags;   /* NSTEER_PORT_*, as in struct nsteer_port */
+};
+
+/* Value of the "flood_list" map, indexed by slot: what a flood needs of each port, in an array a
+ * loop can walk in slot order (ifindex 0: a free slot). */
+struct nsteer_flood_entry {
+	__u32 ifindex;
+	__u16 vlan;
+	__u16 flags;
 };
 
 /* nsteer_port.flags */
@@ -125,6 +133,7 @@ _Static_assert(__builtin_offsetof(struct nsteer_port_key, vlan) == 6, "nsteer_po
 _Static_assert(sizeof(struct nsteer_port) == 192, "nsteer_port layout");
 _Static_assert(__builtin_offsetof(struct nsteer_port, netns_inode) == 24, "nsteer_port.netns_inode");
 _Static_assert(sizeof(struct nsteer_port_dest) == 12, "nsteer_port_dest layout");
+_Static_assert(sizeof(struct nsteer_flood_entry) == 8, "nsteer_flood_entry layout");
 _Static_assert(sizeof(struct nsteer_counters) == 9 * 8, "nsteer_counters layout");
 _Static_assert(__builtin_offsetof(struct nsteer_counters, drop_malformed) ==
 		       4 * 8 + NSTEER_DROP_MALFORMED * 8, "drop reasons follow the enum order");

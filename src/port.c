@@ -139,7 +139,10 @@ int port_remove(const struct uplink *u, const struct nsteer_port *port)
 	__u32 slot = port->slot;
 
 	memcpy(key.mac, port->mac, 6);
+	struct nsteer_flood_entry no_port = { 0 };
+
 	bpf_map_delete_elem(u->fd_ports, &key);
+	bpf_map_update_elem(u->fd_flood_list, &slot, &no_port, BPF_ANY);
 	bpf_map_delete_elem(u->fd_port_devs, &slot);
 	if (!sk)
 		return -errno;
@@ -217,6 +220,7 @@ static int port_create(const struct uplink *u, int netns_fd, struct nsteer_port 
 {
 	struct nsteer_port_key key = { .vlan = port->vlan };
 	struct nsteer_port_dest dest = { .slot = port->slot };
+	struct nsteer_flood_entry flood = { .vlan = port->vlan, .flags = port->flags & NSTEER_PORT_HOST };
 	struct nl_link uplink, host, peer;
 	struct nl_veth_spec spec = {
 		.name = port->host_ifname, .peer_name = port->ifname, .peer_netns_fd = netns_fd,
@@ -266,6 +270,11 @@ static int port_create(const struct uplink *u, int netns_fd, struct nsteer_port 
 		err = bpf_map_update_elem(u->fd_port_by_ifindex, &ifindex, port, BPF_NOEXIST);
 	if (!err)
 		err = bpf_map_update_elem(u->fd_port_devs, &port->slot, &ifindex, BPF_ANY);
+	flood.ifindex = ifindex;
+	if (!err)
+		err = bpf_map_update_elem(u->fd_flood_list, &port->slot, &flood, BPF_ANY);
+	if (!err)
+		err = uplink_slots_cover(u, port->slot);
 	if (err) {
 		pr_warn("Couldn't add port %s to the maps of %s: %s\n", port->netns, u->dev,
 			strerror(-err));

@@ -70,7 +70,7 @@ static int open_pinned(const char *dev, const char *name)
 void uplink_close(struct uplink *u)
 {
 	int *fds[] = { &u->fd_config, &u->fd_ports, &u->fd_port_by_ifindex, &u->fd_port_devs,
-		       &u->fd_counters, &u->fd_prog_tc_port };
+		       &u->fd_counters, &u->fd_flood_list, &u->fd_prog_tc_port };
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		if (*fds[i] >= 0)
@@ -87,7 +87,8 @@ int uplink_open(const char *dev, struct uplink *u, bool quiet)
 	} pins[] = {
 		{ &u->fd_config, "uplink_config" },     { &u->fd_ports, "ports" },
 		{ &u->fd_port_by_ifindex, "port_by_ifindex" }, { &u->fd_port_devs, "port_devs" },
-		{ &u->fd_counters, "counters" },        { &u->fd_prog_tc_port, NSTEER_PIN_PROG_TC_PORT },
+		{ &u->fd_counters, "counters" },        { &u->fd_flood_list, "flood_list" },
+		{ &u->fd_prog_tc_port, NSTEER_PIN_PROG_TC_PORT },
 	};
 	__u32 zero = 0;
 	int err;
@@ -127,6 +128,18 @@ int uplink_config_write(const struct uplink *u, const struct nsteer_config *cfg)
 	__u32 zero = 0;
 
 	return bpf_map_update_elem(u->fd_config, &zero, cfg, BPF_ANY);
+}
+
+int uplink_slots_cover(const struct uplink *u, __u32 slot)
+{
+	struct nsteer_config cfg;
+	__u32 zero = 0;
+	int err = bpf_map_lookup_elem(u->fd_config, &zero, &cfg);
+
+	if (err || cfg.slots_used > slot)
+		return err;
+	cfg.slots_used = slot + 1;
+	return uplink_config_write(u, &cfg);
 }
 
 /* Everything is where this exact nsteer would have put it: attach has nothing to redo. */
@@ -248,6 +261,7 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 	struct nsteer_config cfg = {
 		.uplink_ifindex = ifindex, .mode = o->mode, .unknown = o->unknown,
 		.xdp_mode = o->xdp_mode, .build_id = build_id(),
+		.slots_used = old && old->slots_used ? old->slots_used : 1,
 	};
 	struct port_retarget retarget = { 0 };
 	char path[PATH_MAX];

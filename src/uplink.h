@@ -14,6 +14,7 @@ struct uplink {
 	int fd_port_by_ifindex;
 	int fd_port_devs;
 	int fd_counters;
+	int fd_flood_list;
 	int fd_prog_tc_port;
 	struct nsteer_config cfg;
 };
@@ -22,6 +23,8 @@ struct uplink {
 int uplink_open(const char *dev, struct uplink *u, bool quiet);
 void uplink_close(struct uplink *u);
 int uplink_config_write(const struct uplink *u, const struct nsteer_config *cfg);
+/* Raises slots_used in the pinned config so that floods reach slot. */
+int uplink_slots_cover(const struct uplink *u, __u32 slot);
 /* Zeroes a slot's per-CPU counters, which a previous port of that slot left behind. */
 int counters_reset(int fd_counters, __u32 slot);
 /* Validates a device name and resolves it in the current namespace; reports unknown devices. */

@@ -124,18 +124,24 @@ if (len(up["problems"]) > 0) != (sys.argv[2] == "1"):
 }
 
 test_killed_batch_is_explained_and_rerun_completes() {
-	# SIGKILL lands at a different point of the batch each round; each time status must make
-	# sense, re-running the batch must complete it, and deleting must leave nothing behind.
+	# SIGKILL lands at a different point of a 100-port batch each round (at fractions of the time a
+	# whole batch takes here); each time status must make sense, re-running the batch must
+	# complete it, and deleting every port must leave nothing behind.
 	lab_extras
 	lab 0
-	local up i delay pid rc n left
+	local up i t0 full frac delay pid rc n left
 	up=$(uplink)
-	for i in $(seq 1 60); do
+	for i in $(seq 1 100); do
 		LAB_NETNS+=("nst${LAB_ID}k$i")
 		echo "port add $up nst${LAB_ID}k$i"
 	done >"$LAB_TMP/add"
 	sed 's/^port add/port del/' "$LAB_TMP/add" >"$LAB_TMP/del"
-	for delay in 0.3 0.05 0.1 0.15 0.2 0.25; do
+	t0=$(date +%s%N)
+	expect "a whole batch" "$NSTEER" batch "$LAB_TMP/add"
+	full=$(( ($(date +%s%N) - t0) / 1000000 )) # ms
+	expect "delete every port" "$NSTEER" batch "$LAB_TMP/del"
+	for frac in 10 25 40 55 70 85; do
+		delay=$(awk -v ms="$full" -v f="$frac" 'BEGIN { printf "%.3f", ms * f / 100000 }')
 		"$NSTEER" batch "$LAB_TMP/add" >/dev/null 2>&1 &
 		pid=$!
 		sleep "$delay"
@@ -144,13 +150,13 @@ test_killed_batch_is_explained_and_rerun_completes() {
 		n=$(port_names "$up" | wc -l)
 		status_consistent "$up"
 		"$NSTEER" batch "$LAB_TMP/add" >"$LAB_TMP/rerun" 2>&1; rc=$?
-		[ $rc = 0 ] || fail "kill after ${delay}s ($n of 60 ports done): re-running the batch exited $rc: $(tail -3 "$LAB_TMP/rerun")"
-		[ "$(port_names "$up" | wc -l)" = 60 ] || fail "kill after ${delay}s: $(port_names "$up" | wc -l) of 60 ports after re-running"
-		"$NSTEER" status "$up" >/dev/null || fail "kill after ${delay}s: status reports problems after re-running"
+		[ $rc = 0 ] || fail "killed after ${delay}s ($n of 100 ports done): re-running the batch exited $rc: $(grep '^nsteer:' "$LAB_TMP/rerun" | tail -3)"
+		[ "$(port_names "$up" | wc -l)" = 100 ] || fail "killed after ${delay}s: $(port_names "$up" | wc -l) of 100 ports after re-running"
+		"$NSTEER" status "$up" >/dev/null || fail "killed after ${delay}s: status reports problems after re-running"
 		expect "delete every port" "$NSTEER" batch "$LAB_TMP/del"
 		[ "$(port_names "$up" | wc -l)" = 0 ] || fail "ports left after deleting them all"
 		left=$(ip netns list | awk '{print $1}' | grep -c "^nst${LAB_ID}k")
-		[ "$left" = 0 ] || fail "kill after ${delay}s: $left namespaces left after port del (port add created them)"
+		[ "$left" = 0 ] || fail "killed after ${delay}s ($n ports done): $left namespaces left after port del (port add had created them)"
 	done
 }
 

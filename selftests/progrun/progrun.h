@@ -147,9 +147,13 @@ static inline void config_write(const struct nsteer_config *cfg)
 static inline void configure(enum nsteer_mode mode, enum nsteer_unknown unknown)
 {
 	struct nsteer_config cfg = {
-		.uplink_ifindex = pr.uplink, .mode = mode, .unknown = unknown,
+		.uplink_ifindex = pr.uplink, .mode = mode, .unknown = unknown, .slots_used = 1,
 	};
 
+	/* As port add raises it: floods walk the slots below slots_used. */
+	for (int i = 0; i < PORTS_N; i++)
+		if (test_ports[i].slot >= cfg.slots_used)
+			cfg.slots_used = test_ports[i].slot + 1;
 	config_write(&cfg);
 }
 
@@ -157,6 +161,7 @@ static inline void port_register(struct test_port *p)
 {
 	struct nsteer_port_key key = { .vlan = p->vlan };
 	struct nsteer_port_dest dest = { .ifindex = p->ifindex, .slot = p->slot };
+	struct nsteer_flood_entry flood = { .ifindex = p->ifindex, .vlan = p->vlan };
 	struct nsteer_port value = {
 		.vlan = p->vlan, .ifindex = p->ifindex, .peer_ifindex = p->ns_ifindex,
 		.slot = p->slot,
@@ -178,6 +183,8 @@ static inline void port_register(struct test_port *p)
 	err = bpf_map_update_elem(bpf_map__fd(pr.skel->maps.port_devs), &p->slot, &ifindex,
 				  BPF_ANY);
 	cr_assert_eq(err, 0, "port_devs[%u] = %s: %s", p->slot, p->host_name, strerror(-err));
+	err = bpf_map_update_elem(bpf_map__fd(pr.skel->maps.flood_list), &p->slot, &flood, BPF_ANY);
+	cr_assert_eq(err, 0, "flood_list[%u] = %s: %s", p->slot, p->host_name, strerror(-err));
 }
 
 static inline int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)

@@ -290,11 +290,14 @@ Test(cli, attach_extra_argument)
 	EXPECT_USAGE("unexpected argument 'eth1'", "attach", "--mode", "vepa", "eth0", "eth1");
 }
 
-Test(cli, attach_host_access_not_implemented)
+Test(cli, attach_host_access)
 {
-	EXPECT_USAGE("--host-access is not implemented yet", "attach", "eth0", "--host-access");
-	streams_reset();
-	EXPECT_USAGE("--host-access is not implemented yet", "attach", "--host-access", "eth0");
+	EXPECT_RUN("attach", "eth0", "--host-access");
+	cr_expect(cli.attach.host_access, "--host-access after DEV");
+	EXPECT_RUN("attach", "--host-access", "eth0");
+	cr_expect(cli.attach.host_access, "--host-access before DEV");
+	EXPECT_RUN("attach", "eth0");
+	cr_expect_not(cli.attach.host_access, "off unless asked");
 }
 
 /* ---- detach ------------------------------------------------------------------------------ */
