@@ -187,6 +187,36 @@ static inline void port_register(struct test_port *p)
 	cr_assert_eq(err, 0, "flood_list[%u] = %s: %s", p->slot, p->host_name, strerror(-err));
 }
 
+/* Makes id the host-access port, as `attach --host-access` registers nsh-DEV's veth. */
+static inline void port_make_host(enum port_id id)
+{
+	struct test_port *p = &test_ports[id];
+	struct nsteer_port_key key = { .vlan = p->vlan };
+	struct nsteer_port_dest dest;
+	struct nsteer_flood_entry flood;
+	struct nsteer_port value;
+	__u32 ifindex = p->ifindex;
+	int err;
+
+	memcpy(key.mac, p->mac, sizeof(key.mac));
+	err = bpf_map_lookup_elem(bpf_map__fd(pr.skel->maps.ports), &key, &dest);
+	cr_assert_eq(err, 0, "ports[%s]: %s", p->host_name, strerror(-err));
+	dest.flags |= NSTEER_PORT_HOST;
+	err = bpf_map_update_elem(bpf_map__fd(pr.skel->maps.ports), &key, &dest, BPF_EXIST);
+	cr_assert_eq(err, 0, "ports[%s]: %s", p->host_name, strerror(-err));
+	err = bpf_map_lookup_elem(bpf_map__fd(pr.skel->maps.port_by_ifindex), &ifindex, &value);
+	cr_assert_eq(err, 0, "port_by_ifindex[%s]: %s", p->host_name, strerror(-err));
+	value.flags |= NSTEER_PORT_HOST;
+	err = bpf_map_update_elem(bpf_map__fd(pr.skel->maps.port_by_ifindex), &ifindex, &value,
+				  BPF_EXIST);
+	cr_assert_eq(err, 0, "port_by_ifindex[%s]: %s", p->host_name, strerror(-err));
+	err = bpf_map_lookup_elem(bpf_map__fd(pr.skel->maps.flood_list), &p->slot, &flood);
+	cr_assert_eq(err, 0, "flood_list[%u]: %s", p->slot, strerror(-err));
+	flood.flags |= NSTEER_PORT_HOST;
+	err = bpf_map_update_elem(bpf_map__fd(pr.skel->maps.flood_list), &p->slot, &flood, BPF_ANY);
+	cr_assert_eq(err, 0, "flood_list[%u]: %s", p->slot, strerror(-err));
+}
+
 static inline int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	return level == LIBBPF_WARN ? vfprintf(stderr, fmt, ap) : 0;

@@ -349,3 +349,64 @@ Test(tc_port, port_frames_are_shot_while_unconfigured)
 	assert_tc_verdict(&r, TC_ACT_SHOT, "an unconfigured uplink floods nothing");
 	expect_rx(PORT_B, 0, "an unconfigured uplink floods nothing");
 }
+
+/* ---- the host-access port (attach --host-access) reaches and is reached in every mode ---- */
+
+Test(tc_port, private_mode_delivers_unicast_to_the_host_port)
+{
+	struct frame f;
+	struct run r;
+
+	configure(NSTEER_MODE_PRIVATE, NSTEER_UNKNOWN_PASS);
+	port_make_host(PORT_B);
+	frame_make(&f, port(PORT_B)->mac, port(PORT_A)->mac, -1, 128);
+	run_tc_port(PORT_A, &f, &r);
+
+	assert_tc_verdict(&r, TC_ACT_REDIRECT, "a port reaches the host even in private mode");
+	expect_rx(PORT_B, 1, "the host port receives it");
+	expect_wire_tx(0, "not by the wire");
+}
+
+Test(tc_port, host_port_reaches_ports_in_private_mode)
+{
+	struct frame f;
+	struct run r;
+
+	configure(NSTEER_MODE_PRIVATE, NSTEER_UNKNOWN_PASS);
+	port_make_host(PORT_B);
+	frame_make(&f, port(PORT_A)->mac, port(PORT_B)->mac, -1, 128);
+	run_tc_port(PORT_B, &f, &r);
+
+	assert_tc_verdict(&r, TC_ACT_REDIRECT, "the host reaches a port even in private mode");
+	expect_rx(PORT_A, 1, "port A receives the host's frame");
+}
+
+Test(tc_port, private_mode_broadcast_reaches_only_the_host_port)
+{
+	struct frame f;
+	struct run r;
+
+	configure(NSTEER_MODE_PRIVATE, NSTEER_UNKNOWN_PASS);
+	port_make_host(PORT_B);
+	frame_make(&f, MAC_BROADCAST, port(PORT_A)->mac, -1, 100);
+	run_tc_port(PORT_A, &f, &r);
+
+	assert_tc_verdict(&r, TC_ACT_REDIRECT, "the broadcast goes on to the wire");
+	expect_wire_tx(1, "the broadcast goes on to the wire");
+	expect_rx(PORT_B, 1, "the host needs the ports' ARP and ND");
+}
+
+Test(tc_port, host_port_broadcast_reaches_every_port_in_vepa_mode)
+{
+	struct frame f;
+	struct run r;
+
+	configure(NSTEER_MODE_VEPA, NSTEER_UNKNOWN_PASS);
+	port_make_host(PORT_B);
+	frame_make(&f, MAC_BROADCAST, port(PORT_B)->mac, -1, 100);
+	run_tc_port(PORT_B, &f, &r);
+
+	assert_tc_verdict(&r, TC_ACT_REDIRECT, "the broadcast goes on to the wire");
+	expect_rx(PORT_A, 1, "ports hear the host's ARP in every mode");
+	expect_rx(PORT_C, 0, "but only on the host port's VLAN");
+}
