@@ -129,31 +129,30 @@ static __u32 free_slot(const struct port_table *t)
 	return slot < NSTEER_SLOTS ? slot : 0;
 }
 
+/* The order matters: the port is unpublished (ports, flood_list, port_devs) before its veth is
+ * deleted, and its slot is freed (port_by_ifindex) only after. Deleting a device waits for an RCU
+ * grace period (synchronize_net), so by the time a new port may take the slot, no program still
+ * holds this port's slot from a lookup made before the unpublishing: a frame for the old port can
+ * never be redirected to the new one. */
 int port_remove(const struct uplink *u, const struct nsteer_port *port)
 {
 	struct nsteer_port_key key = { .vlan = port->vlan };
-	struct nl_sock *sk = nl_sock_open();
-	__u32 ifindex = port->ifindex;
+	struct nsteer_flood_entry no_port = { 0 };
+	__u32 ifindex = port->ifindex, slot = port->slot;
+	struct nl_sock *sk;
+	struct nl_link link;
 	int err = 0;
 
-	__u32 slot = port->slot;
-
 	memcpy(key.mac, port->mac, 6);
-	struct nsteer_flood_entry no_port = { 0 };
-
 	bpf_map_delete_elem(u->fd_ports, &key);
 	bpf_map_update_elem(u->fd_flood_list, &slot, &no_port, BPF_ANY);
 	bpf_map_delete_elem(u->fd_port_devs, &slot);
+	sk = nl_sock_open();
 	if (!sk)
 		return -errno;
 	/* Only delete the veth if the ifindex still names the device this port created. */
-	{
-		struct nl_link link;
-
-		if (nl_link_get_by_index(sk, ifindex, &link) == 0 &&
-		    !strcmp(link.name, port->host_ifname))
-			err = nl_link_del(sk, ifindex);
-	}
+	if (nl_link_get_by_index(sk, ifindex, &link) == 0 && !strcmp(link.name, port->host_ifname))
+		err = nl_link_del(sk, ifindex);
 	nl_sock_close(sk);
 	if (err) {
 		pr_warn("Couldn't delete %s: %s\n", port->host_ifname, strerror(-err));
