@@ -27,14 +27,22 @@ struct {
 	__type(value, struct nsteer_port);
 } port_by_ifindex SEC(".maps");
 
-/* slot -> what floods need. Walked by bpf_loop up to slots_used, so a flood costs in proportion to
- * the ports there are; iterating a hash map visits every bucket of its maximum size instead. */
+/* slot -> port. Floods walk it with bpf_loop up to slots_used, so a flood costs in proportion to
+ * the ports there are (iterating a hash map visits every bucket of its maximum size instead). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, NSTEER_SLOTS);
 	__type(key, __u32);
-	__type(value, struct nsteer_flood_entry);
-} flood_list SEC(".maps");
+	__type(value, struct nsteer_slot);
+} port_slots SEC(".maps");
+
+/* nsteer_index_of(MAC, VLAN) -> slot: see struct nsteer_index_entry. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, NSTEER_INDEX_SIZE);
+	__type(key, __u32);
+	__type(value, struct nsteer_index_entry);
+} mac_index SEC(".maps");
 
 /* slot -> host-end ifindex. XDP redirects through a devmap (bulked flushes), and an array one
  * indexed by slot costs no second hash lookup. */

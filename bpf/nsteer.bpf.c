@@ -30,12 +30,38 @@ static __always_inline const struct nsteer_config *config_get(void)
 	return cfg && cfg->uplink_ifindex ? cfg : NULL;
 }
 
-static __always_inline const struct nsteer_port_dest *port_lookup(const __u8 *mac, __u16 vlan)
+/* Who owns (mac, vlan): the index entry first, checked against the slot it names, and the "ports"
+ * hash only when a port that maps to the same entry overflowed into it. A port's slot is reused
+ * only after a grace period (see port_remove), so a key that matches here names the right port. */
+static __always_inline bool port_find(const __u8 *mac, __u16 vlan, struct nsteer_port_dest *dest)
 {
-	struct nsteer_port_key key = { .vlan = vlan };
+	__u32 idx = nsteer_index_of(mac, vlan), slot;
+	const struct nsteer_index_entry *e = bpf_map_lookup_elem(&mac_index, &idx);
+	const struct nsteer_port_dest *found;
+	const struct nsteer_slot *p;
+	struct nsteer_port_key key;
 
+	if (!e)
+		return false;
+	slot = e->slot;
+	if (slot) {
+		p = bpf_map_lookup_elem(&port_slots, &slot);
+		if (p && p->ifindex && p->vlan == vlan && mac_equal(p->mac, mac)) {
+			dest->ifindex = p->ifindex;
+			dest->slot = slot;
+			dest->flags = p->flags;
+			return true;
+		}
+	}
+	if (!e->overflow)
+		return false;
+	key.vlan = vlan;
 	mac_copy(key.mac, mac);
-	return bpf_map_lookup_elem(&ports, &key);
+	found = bpf_map_lookup_elem(&ports, &key);
+	if (!found)
+		return false;
+	*dest = *found;
+	return true;
 }
 
 /* The frame's first bytes: read in place when the linear part holds them (always, in practice),
@@ -57,7 +83,7 @@ SEC("xdp.frags")
 int nsteer_xdp(struct xdp_md *ctx)
 {
 	const struct nsteer_config *cfg = config_get();
-	const struct nsteer_port_dest *port;
+	struct nsteer_port_dest port;
 	const struct frame_head *h;
 	struct frame_head buf;
 	__u16 vlan = NSTEER_VLAN_NONE;
@@ -80,8 +106,7 @@ int nsteer_xdp(struct xdp_md *ctx)
 		}
 		vlan = bpf_ntohs(h->vlan_tci) & VLAN_VID_MASK;
 	}
-	port = port_lookup(h->dst, vlan);
-	if (!port) {
+	if (!port_find(h->dst, vlan, &port)) {
 		if (cfg->unknown == NSTEER_UNKNOWN_DROP) {
 			count_drop(NSTEER_SLOT_UPLINK, NSTEER_DROP_UNKNOWN_DST);
 			return XDP_DROP;
@@ -90,8 +115,8 @@ int nsteer_xdp(struct xdp_md *ctx)
 	}
 	if (vlan != NSTEER_VLAN_NONE)
 		return XDP_PASS; /* tc removes the tag */
-	count_rx(port->slot, bpf_xdp_get_buff_len(ctx));
-	return bpf_redirect_map(&port_devs, port->slot, XDP_PASS);
+	count_rx(port.slot, bpf_xdp_get_buff_len(ctx));
+	return bpf_redirect_map(&port_devs, port.slot, XDP_PASS);
 }
 
 struct flood_ctx {
@@ -104,7 +129,7 @@ struct flood_ctx {
 static long flood_one(__u32 index, struct flood_ctx *fc)
 {
 	__u32 slot = index + 1; /* slot 0 is the uplink's */
-	const struct nsteer_flood_entry *port = bpf_map_lookup_elem(&flood_list, &slot);
+	const struct nsteer_slot *port = bpf_map_lookup_elem(&port_slots, &slot);
 
 	if (!port || !port->ifindex || port->vlan != fc->vlan || port->ifindex == fc->skip_ifindex ||
 	    (fc->only_flags && !(port->flags & fc->only_flags)))
@@ -181,7 +206,7 @@ SEC("tc")
 int nsteer_tc_up(struct __sk_buff *skb)
 {
 	const struct nsteer_config *cfg = config_get();
-	const struct nsteer_port_dest *port;
+	struct nsteer_port_dest port;
 	struct frame_head h;
 	__u16 vlan, tci;
 
@@ -196,8 +221,7 @@ int nsteer_tc_up(struct __sk_buff *skb)
 		count_rx(NSTEER_SLOT_UPLINK, skb->len);
 		return TC_ACT_OK;
 	}
-	port = port_lookup(h.dst, vlan);
-	if (!port) {
+	if (!port_find(h.dst, vlan, &port)) {
 		if (cfg->unknown == NSTEER_UNKNOWN_DROP) {
 			count_drop(NSTEER_SLOT_UPLINK, NSTEER_DROP_UNKNOWN_DST);
 			return TC_ACT_SHOT;
@@ -207,7 +231,7 @@ int nsteer_tc_up(struct __sk_buff *skb)
 	}
 	if (vlan != NSTEER_VLAN_NONE && bpf_skb_vlan_pop(skb) < 0)
 		return TC_ACT_SHOT;
-	return deliver(skb, port);
+	return deliver(skb, &port);
 }
 
 static __always_inline int to_wire(struct __sk_buff *skb, const struct nsteer_port *port,
@@ -225,7 +249,7 @@ int nsteer_tc_port(struct __sk_buff *skb)
 {
 	const struct nsteer_config *cfg = config_get();
 	__u32 self = skb->ifindex;
-	const struct nsteer_port_dest *dst;
+	struct nsteer_port_dest dst;
 	const struct nsteer_port *port;
 	struct frame_head h;
 
@@ -255,13 +279,12 @@ int nsteer_tc_port(struct __sk_buff *skb)
 		flood_to_ports(cfg, skb, port->vlan, false, 0, self, to_all ? 0 : NSTEER_PORT_HOST);
 		return to_wire(skb, port, cfg);
 	}
-	dst = port_lookup(h.dst, port->vlan);
-	if (dst && dst->ifindex != self) {
-		if ((port->flags | dst->flags) & NSTEER_PORT_HOST)
-			return deliver(skb, dst);
+	if (port_find(h.dst, port->vlan, &dst) && dst.ifindex != self) {
+		if ((port->flags | dst.flags) & NSTEER_PORT_HOST)
+			return deliver(skb, &dst);
 		switch (cfg->mode) {
 		case NSTEER_MODE_BRIDGE:
-			return deliver(skb, dst);
+			return deliver(skb, &dst);
 		case NSTEER_MODE_PRIVATE:
 			count_drop(port->slot, NSTEER_DROP_PORT_TO_PORT);
 			return TC_ACT_SHOT;

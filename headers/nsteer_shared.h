@@ -70,13 +70,37 @@ struct nsteer_port_dest {
 	__u32 flags;   /* NSTEER_PORT_*, as in struct nsteer_port */
 };
 
-/* Value of the "flood_list" map, indexed by slot: what a flood needs of each port, in an array a
- * loop can walk in slot order (ifindex 0: a free slot). */
-struct nsteer_flood_entry {
-	__u32 ifindex;
+/* Value of the "port_slots" map, indexed by slot (ifindex 0: a free slot). Floods walk it in slot
+ * order, and the fast path checks a mac_index hit against it. */
+struct nsteer_slot {
+	__u8 mac[6];
 	__u16 vlan;
-	__u16 flags;
+	__u32 ifindex; /* host end */
+	__u32 flags;   /* NSTEER_PORT_* */
 };
+
+/* The fast path's lookup: a direct-mapped index from (MAC, VLAN) to a slot, an array the JIT reads
+ * inline, where the "ports" hash costs a hash computation and a bucket walk per frame. A port sits in
+ * the index entry its key maps to unless another port got there first; it then lives only in the
+ * "ports" hash, and the entry's overflow counts such ports, so that a miss with overflow 0 is
+ * known to be an unknown MAC without touching the hash. */
+#define NSTEER_INDEX_SIZE 8192
+
+struct nsteer_index_entry {
+	__u32 slot;     /* 0: no port here */
+	__u32 overflow; /* ports that map here but live only in the "ports" hash */
+};
+
+/* The entry of mac_index that (mac, vlan) maps to: the low four bytes of a MAC vary the most
+ * (derived MACs are hashes; vendors number their NICs there), folded so every bit counts. */
+static inline __u32 nsteer_index_of(const __u8 *mac, __u16 vlan)
+{
+	__u32 x = ((__u32)mac[2] << 24 | (__u32)mac[3] << 16 | (__u32)mac[4] << 8 | mac[5]) ^ vlan;
+
+	x ^= x >> 13;
+	x ^= x >> 7;
+	return x & (NSTEER_INDEX_SIZE - 1);
+}
 
 /* nsteer_port.flags */
 #define NSTEER_PORT_NETNS_CREATED (1U << 0) /* port add created the named netns; port del removes it */
@@ -133,7 +157,9 @@ _Static_assert(__builtin_offsetof(struct nsteer_port_key, vlan) == 6, "nsteer_po
 _Static_assert(sizeof(struct nsteer_port) == 192, "nsteer_port layout");
 _Static_assert(__builtin_offsetof(struct nsteer_port, netns_inode) == 24, "nsteer_port.netns_inode");
 _Static_assert(sizeof(struct nsteer_port_dest) == 12, "nsteer_port_dest layout");
-_Static_assert(sizeof(struct nsteer_flood_entry) == 8, "nsteer_flood_entry layout");
+_Static_assert(sizeof(struct nsteer_slot) == 16, "nsteer_slot layout");
+_Static_assert(sizeof(struct nsteer_index_entry) == 8, "nsteer_index_entry layout");
+_Static_assert((NSTEER_INDEX_SIZE & (NSTEER_INDEX_SIZE - 1)) == 0, "index size is a power of 2");
 _Static_assert(sizeof(struct nsteer_counters) == 9 * 8, "nsteer_counters layout");
 _Static_assert(__builtin_offsetof(struct nsteer_counters, drop_malformed) ==
 		       4 * 8 + NSTEER_DROP_MALFORMED * 8, "drop reasons follow the enum order");

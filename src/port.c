@@ -129,7 +129,55 @@ static __u32 free_slot(const struct port_table *t)
 	return slot < NSTEER_SLOTS ? slot : 0;
 }
 
-/* The order matters: the port is unpublished (ports, flood_list, port_devs) before its veth is
+/* Puts a port into mac_index: into its entry if free, else counted as overflow (it is found
+ * through the "ports" hash then). */
+static int index_insert(const struct uplink *u, const struct nsteer_port *port)
+{
+	__u32 idx = nsteer_index_of(port->mac, port->vlan);
+	struct nsteer_index_entry e;
+	int err = bpf_map_lookup_elem(u->fd_mac_index, &idx, &e);
+
+	if (err)
+		return err;
+	if (e.slot)
+		e.overflow++;
+	else
+		e.slot = port->slot;
+	return bpf_map_update_elem(u->fd_mac_index, &idx, &e, BPF_ANY);
+}
+
+/* Takes a port out of mac_index; when it held the entry, a port that overflowed from the same
+ * entry takes its place. */
+static int index_remove(const struct uplink *u, const struct nsteer_port *port)
+{
+	static struct port_table table;
+	__u32 idx = nsteer_index_of(port->mac, port->vlan);
+	struct nsteer_index_entry e;
+	int err = bpf_map_lookup_elem(u->fd_mac_index, &idx, &e);
+
+	if (err)
+		return err;
+	if (e.slot != port->slot) {
+		if (e.overflow)
+			e.overflow--;
+		return bpf_map_update_elem(u->fd_mac_index, &idx, &e, BPF_ANY);
+	}
+	e.slot = 0;
+	if (e.overflow && uplink_ports(u, &table) == 0) {
+		for (__u32 i = 0; i < table.n; i++) {
+			const struct nsteer_port *q = &table.ports[i];
+
+			if (q->slot != port->slot && nsteer_index_of(q->mac, q->vlan) == idx) {
+				e.slot = q->slot;
+				e.overflow--;
+				break;
+			}
+		}
+	}
+	return bpf_map_update_elem(u->fd_mac_index, &idx, &e, BPF_ANY);
+}
+
+/* The order matters: the port is unpublished (index, ports, port_slots, port_devs) before its veth is
  * deleted, and its slot is freed (port_by_ifindex) only after. Deleting a device waits for an RCU
  * grace period (synchronize_net), so by the time a new port may take the slot, no program still
  * holds this port's slot from a lookup made before the unpublishing: a frame for the old port can
@@ -137,15 +185,17 @@ static __u32 free_slot(const struct port_table *t)
 int port_remove(const struct uplink *u, const struct nsteer_port *port)
 {
 	struct nsteer_port_key key = { .vlan = port->vlan };
-	struct nsteer_flood_entry no_port = { 0 };
+	struct nsteer_slot no_port = { 0 };
 	__u32 ifindex = port->ifindex, slot = port->slot;
 	struct nl_sock *sk;
 	struct nl_link link;
 	int err = 0;
 
 	memcpy(key.mac, port->mac, 6);
-	bpf_map_delete_elem(u->fd_ports, &key);
-	bpf_map_update_elem(u->fd_flood_list, &slot, &no_port, BPF_ANY);
+	/* Only a port that was published has a place in the index to give back. */
+	if (bpf_map_delete_elem(u->fd_ports, &key) == 0)
+		index_remove(u, port);
+	bpf_map_update_elem(u->fd_port_slots, &slot, &no_port, BPF_ANY);
 	bpf_map_delete_elem(u->fd_port_devs, &slot);
 	sk = nl_sock_open();
 	if (!sk)
@@ -219,7 +269,7 @@ static int port_create(const struct uplink *u, int netns_fd, struct nsteer_port 
 {
 	struct nsteer_port_key key = { .vlan = port->vlan };
 	struct nsteer_port_dest dest = { .slot = port->slot };
-	struct nsteer_flood_entry flood = { .vlan = port->vlan, .flags = port->flags & NSTEER_PORT_HOST };
+	struct nsteer_slot slot_entry = { .vlan = port->vlan, .flags = port->flags & NSTEER_PORT_HOST };
 	struct nl_link uplink, host, peer;
 	struct nl_veth_spec spec = {
 		.name = port->host_ifname, .peer_name = port->ifname, .peer_netns_fd = netns_fd,
@@ -269,9 +319,10 @@ static int port_create(const struct uplink *u, int netns_fd, struct nsteer_port 
 		err = bpf_map_update_elem(u->fd_port_by_ifindex, &ifindex, port, BPF_NOEXIST);
 	if (!err)
 		err = bpf_map_update_elem(u->fd_port_devs, &port->slot, &ifindex, BPF_ANY);
-	flood.ifindex = ifindex;
+	memcpy(slot_entry.mac, port->mac, 6);
+	slot_entry.ifindex = ifindex;
 	if (!err)
-		err = bpf_map_update_elem(u->fd_flood_list, &port->slot, &flood, BPF_ANY);
+		err = bpf_map_update_elem(u->fd_port_slots, &port->slot, &slot_entry, BPF_ANY);
 	if (!err)
 		err = uplink_slots_cover(u, port->slot);
 	if (err) {
@@ -290,7 +341,10 @@ static int port_create(const struct uplink *u, int netns_fd, struct nsteer_port 
 		err = configure_peer(netns_fd, port, o);
 	if (err)
 		goto out;
+	/* Published last: the hash first (the truth, and what overflow points to), then the index. */
 	err = bpf_map_update_elem(u->fd_ports, &key, &dest, BPF_NOEXIST);
+	if (!err)
+		err = index_insert(u, port);
 	if (err)
 		pr_warn("Couldn't enable steering for %s: %s\n", port->netns, strerror(-err));
 out:

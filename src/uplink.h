@@ -14,7 +14,8 @@ struct uplink {
 	int fd_port_by_ifindex;
 	int fd_port_devs;
 	int fd_counters;
-	int fd_flood_list;
+	int fd_port_slots;
+	int fd_mac_index;
 	int fd_prog_tc_port;
 	struct nsteer_config cfg;
 };

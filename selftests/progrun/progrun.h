@@ -161,7 +161,9 @@ static inline void port_register(struct test_port *p)
 {
 	struct nsteer_port_key key = { .vlan = p->vlan };
 	struct nsteer_port_dest dest = { .ifindex = p->ifindex, .slot = p->slot };
-	struct nsteer_flood_entry flood = { .ifindex = p->ifindex, .vlan = p->vlan };
+	struct nsteer_slot slot_entry = { .ifindex = p->ifindex, .vlan = p->vlan };
+	__u32 idx = nsteer_index_of(p->mac, p->vlan);
+	struct nsteer_index_entry ie;
 	struct nsteer_port value = {
 		.vlan = p->vlan, .ifindex = p->ifindex, .peer_ifindex = p->ns_ifindex,
 		.slot = p->slot,
@@ -183,8 +185,19 @@ static inline void port_register(struct test_port *p)
 	err = bpf_map_update_elem(bpf_map__fd(pr.skel->maps.port_devs), &p->slot, &ifindex,
 				  BPF_ANY);
 	cr_assert_eq(err, 0, "port_devs[%u] = %s: %s", p->slot, p->host_name, strerror(-err));
-	err = bpf_map_update_elem(bpf_map__fd(pr.skel->maps.flood_list), &p->slot, &flood, BPF_ANY);
-	cr_assert_eq(err, 0, "flood_list[%u] = %s: %s", p->slot, p->host_name, strerror(-err));
+	memcpy(slot_entry.mac, p->mac, sizeof(slot_entry.mac));
+	err = bpf_map_update_elem(bpf_map__fd(pr.skel->maps.port_slots), &p->slot, &slot_entry,
+				  BPF_ANY);
+	cr_assert_eq(err, 0, "port_slots[%u] = %s: %s", p->slot, p->host_name, strerror(-err));
+	/* As port add does: the index entry if free, else overflow into the "ports" hash. */
+	err = bpf_map_lookup_elem(bpf_map__fd(pr.skel->maps.mac_index), &idx, &ie);
+	cr_assert_eq(err, 0, "mac_index[%u]: %s", idx, strerror(-err));
+	if (ie.slot)
+		ie.overflow++;
+	else
+		ie.slot = p->slot;
+	err = bpf_map_update_elem(bpf_map__fd(pr.skel->maps.mac_index), &idx, &ie, BPF_ANY);
+	cr_assert_eq(err, 0, "mac_index[%u]: %s", idx, strerror(-err));
 }
 
 /* Makes id the host-access port, as `attach --host-access` registers nsh-DEV's veth. */
@@ -193,7 +206,7 @@ static inline void port_make_host(enum port_id id)
 	struct test_port *p = &test_ports[id];
 	struct nsteer_port_key key = { .vlan = p->vlan };
 	struct nsteer_port_dest dest;
-	struct nsteer_flood_entry flood;
+	struct nsteer_slot slot_entry;
 	struct nsteer_port value;
 	__u32 ifindex = p->ifindex;
 	int err;
@@ -210,11 +223,12 @@ static inline void port_make_host(enum port_id id)
 	err = bpf_map_update_elem(bpf_map__fd(pr.skel->maps.port_by_ifindex), &ifindex, &value,
 				  BPF_EXIST);
 	cr_assert_eq(err, 0, "port_by_ifindex[%s]: %s", p->host_name, strerror(-err));
-	err = bpf_map_lookup_elem(bpf_map__fd(pr.skel->maps.flood_list), &p->slot, &flood);
-	cr_assert_eq(err, 0, "flood_list[%u]: %s", p->slot, strerror(-err));
-	flood.flags |= NSTEER_PORT_HOST;
-	err = bpf_map_update_elem(bpf_map__fd(pr.skel->maps.flood_list), &p->slot, &flood, BPF_ANY);
-	cr_assert_eq(err, 0, "flood_list[%u]: %s", p->slot, strerror(-err));
+	err = bpf_map_lookup_elem(bpf_map__fd(pr.skel->maps.port_slots), &p->slot, &slot_entry);
+	cr_assert_eq(err, 0, "port_slots[%u]: %s", p->slot, strerror(-err));
+	slot_entry.flags |= NSTEER_PORT_HOST;
+	err = bpf_map_update_elem(bpf_map__fd(pr.skel->maps.port_slots), &p->slot, &slot_entry,
+				  BPF_ANY);
+	cr_assert_eq(err, 0, "port_slots[%u]: %s", p->slot, strerror(-err));
 }
 
 static inline int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)

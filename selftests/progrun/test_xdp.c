@@ -229,3 +229,84 @@ Test(xdp, s_tagged_frame_is_not_redirected_into_untagged_port)
 	assert_xdp_verdict(&r, XDP_PASS, "an S-tagged frame belongs to VLAN 100, not to port A");
 	cr_assert_eq(a.rx_packets, 0, "port A counted a frame of S-VLAN 100");
 }
+
+/* ---- mac_index: ports whose (MAC, VLAN) map to an occupied entry overflow into the hash ---- */
+
+/* A MAC other than port A's that maps to port A's index entry. */
+static void colliding_mac(unsigned char mac[6], unsigned int nth)
+{
+	__u32 want = nsteer_index_of(port(PORT_A)->mac, NSTEER_VLAN_NONE);
+
+	memcpy(mac, port(PORT_A)->mac, 6);
+	for (__u32 x = 1; x < (1u << 24); x++) {
+		mac[3] = x >> 16;
+		mac[4] = x >> 8;
+		mac[5] = x;
+		if (nsteer_index_of(mac, NSTEER_VLAN_NONE) == want && memcmp(mac, port(PORT_A)->mac, 6) &&
+		    nth-- == 0)
+			return;
+	}
+	cr_assert_fail("no MAC collides with port A's index entry");
+}
+
+/* Registers mac as a second name of port B that overflowed from port A's index entry, as port
+ * add does when the entry is taken: in the "ports" hash only, counted in the entry's overflow. */
+static void overflow_alias_of_b(const unsigned char mac[6])
+{
+	struct nsteer_port_key key = { .vlan = NSTEER_VLAN_NONE };
+	struct nsteer_port_dest dest = { .ifindex = port(PORT_B)->ifindex, .slot = port(PORT_B)->slot };
+	__u32 idx = nsteer_index_of(mac, NSTEER_VLAN_NONE);
+	struct nsteer_index_entry e;
+	int fd = bpf_map__fd(pr.skel->maps.mac_index);
+
+	memcpy(key.mac, mac, 6);
+	cr_assert_eq(bpf_map_update_elem(bpf_map__fd(pr.skel->maps.ports), &key, &dest, BPF_NOEXIST),
+		     0, "ports[alias]");
+	cr_assert_eq(bpf_map_lookup_elem(fd, &idx, &e), 0, "mac_index[%u]", idx);
+	cr_assert_eq(e.slot, port(PORT_A)->slot, "port A holds the entry the alias maps to");
+	e.overflow++;
+	cr_assert_eq(bpf_map_update_elem(fd, &idx, &e, BPF_ANY), 0, "mac_index[%u]", idx);
+}
+
+Test(xdp, port_that_overflowed_the_index_is_found_through_the_hash)
+{
+	unsigned char alias[6];
+	struct frame f;
+	struct run r;
+
+	colliding_mac(alias, 0);
+	overflow_alias_of_b(alias);
+	frame_make(&f, alias, MAC_REMOTE, -1, 128);
+	run_xdp(&f, &r);
+
+	assert_xdp_verdict(&r, XDP_REDIRECT, "a port that overflowed is still steered");
+	cr_assert_eq(port_counters(PORT_B).rx_packets, 1, "the frame went to the alias's port, B");
+	cr_assert_eq(port_counters(PORT_A).rx_packets, 0, "not to A, which holds the index entry");
+
+	frame_make(&f, port(PORT_A)->mac, MAC_REMOTE, -1, 128);
+	run_xdp(&f, &r);
+	assert_xdp_verdict(&r, XDP_REDIRECT, "A is found in its index entry");
+	cr_assert_eq(port_counters(PORT_A).rx_packets, 1, "A's own frame went to A");
+}
+
+Test(xdp, unknown_mac_sharing_an_occupied_entry_is_unknown)
+{
+	unsigned char stranger[6], alias[6];
+	struct frame f;
+	struct run r;
+
+	configure(NSTEER_MODE_BRIDGE, NSTEER_UNKNOWN_DROP);
+	colliding_mac(stranger, 1);
+	frame_make(&f, stranger, MAC_REMOTE, -1, FRAME_MIN);
+	run_xdp(&f, &r);
+	assert_xdp_verdict(&r, XDP_DROP, "sharing A's entry does not make a MAC A's");
+	cr_assert_eq(port_counters(PORT_A).rx_packets, 0, "nothing reached A");
+
+	/* With an overflow on the entry the hash is asked, and it does not know the MAC either. */
+	colliding_mac(alias, 0);
+	overflow_alias_of_b(alias);
+	frame_make(&f, stranger, MAC_REMOTE, -1, FRAME_MIN);
+	run_xdp(&f, &r);
+	assert_xdp_verdict(&r, XDP_DROP, "an overflowing entry still tells strangers apart");
+	cr_assert_eq(uplink_counters().drop_unknown_dst, 2, "both strangers counted as unknown");
+}
