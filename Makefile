@@ -16,7 +16,9 @@ PKGS      := libbpf libxdp libmnl
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -Wno-missing-field-initializers \
              -Iinclude -Iheaders -Isrc -I$(OUTPUT) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS    += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lbpf -lxdp -lmnl) -lelf -lz
+# libbpf, libxdp and their ELF/zlib dependencies are linked statically: `nsteer port add` is run
+# once per port, and resolving four shared libraries at every start cost more than a millisecond.
+LDLIBS    += -Wl,-Bstatic -lxdp -lbpf -lelf -lz -Wl,-Bdynamic -lmnl
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra -Werror \
              -Wno-unused-parameter -Iheaders -I. -Ibpf -I/usr/include/$(MULTIARCH)
 
