@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "mac.h"
+#include "netlink.h"
 #include "pins.h"
 
 #define EXIT_STATUS_HELP                                                                   \
@@ -195,7 +196,8 @@ static bool parse_uint(const char *s, unsigned long max, unsigned long *out)
 	return !errno && !*end && *out <= max;
 }
 
-static const struct command *find_command(int argc, char **argv, int *words, FILE *err)
+/* NULL with *words -1: help was printed. */
+static const struct command *find_command(int argc, char **argv, int *words, FILE *out, FILE *err)
 {
 	const char *name = argc > 1 ? argv[1] : NULL;
 	bool known = false;
@@ -215,7 +217,10 @@ static const struct command *find_command(int argc, char **argv, int *words, FIL
 			return c;
 		}
 	}
-	if (known)
+	if (known && argc > 2 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) {
+		fprintf(out, "%s\n%s\n%s", usage_port_add, usage_port_del, usage_port_list);
+		*words = -1;
+	} else if (known)
 		fprintf(err, "nsteer: '%s' needs a subcommand: add, del or list\n", name);
 	else if (name)
 		fprintf(err, "nsteer: unknown command '%s'; see 'nsteer --help'\n", name);
@@ -237,6 +242,8 @@ static enum cli_result apply_option(const struct command *c, int id, const char 
 	static const char *const modes[] = { "bridge", "private", "vepa" };
 	static const char *const xdp_modes[] = { "native", "skb", "off" };
 	static const char *const unknowns[] = { "pass", "drop" };
+	unsigned char addr[16];
+	unsigned int prefix;
 	unsigned long n;
 	int v;
 
@@ -282,6 +289,8 @@ static enum cli_result apply_option(const struct command *c, int id, const char 
 	case OPT_ADDR:
 		if (cli->port.n_addrs == NSTEER_ADDRS_MAX)
 			USAGE_ERR("at most %d --addr", NSTEER_ADDRS_MAX);
+		if (nl_cidr_parse(arg, addr, &prefix) < 0)
+			USAGE_ERR("invalid --addr '%s': expected ADDR[/PREFIX], IPv4 or IPv6", arg);
 		cli->port.addrs[cli->port.n_addrs++] = arg;
 		break;
 	case OPT_NETNS_PATH:
@@ -367,9 +376,9 @@ enum cli_result cli_parse(int argc, char **argv, struct cli *cli, FILE *out, FIL
 		argv++;
 		argc--;
 	}
-	c = find_command(argc, argv, &words, err);
+	c = find_command(argc, argv, &words, out, err);
 	if (!c)
-		return CLI_USAGE;
+		return words < 0 ? CLI_DONE : CLI_USAGE;
 	cli->cmd = c->cmd;
 	argv += words;
 	argc -= words;

@@ -130,6 +130,15 @@ out_remove:
 	return err;
 }
 
+/* An empty regular file with nothing mounted on it (its device is that of its directory). */
+static bool netns_file_unmounted(const char *path)
+{
+	struct stat st, dir;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 0 &&
+	       stat(NETNS_RUN_DIR, &dir) == 0 && st.st_dev == dir.st_dev;
+}
+
 int netns_open_name(const char *name, bool create, bool *created)
 {
 	char path[PATH_MAX];
@@ -141,6 +150,11 @@ int netns_open_name(const char *name, bool create, bool *created)
 		return -EINVAL;
 	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", name);
 	fd = netns_open_path(path);
+	if (fd == -EINVAL && create && netns_file_unmounted(path)) {
+		/* The empty file a creation killed before its bind mount leaves: finish the job. */
+		unlink(path);
+		fd = -ENOENT;
+	}
 	if (fd != -ENOENT || !create)
 		return fd;
 

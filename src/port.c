@@ -288,6 +288,12 @@ static int port_create(const struct uplink *u, int netns_fd, struct nsteer_port 
 		goto out;
 	}
 	spec.mtu = uplink.mtu; /* jumbo frames from the wire must fit the port */
+	/* A host end with this port's own derived name that no port owns is what a port add killed
+	 * before it registered the port leaves behind: re-running the command completes the job. */
+	if (nl_link_get_by_name(sk, port->host_ifname, &host) == 0 && !strcmp(host.kind, "veth")) {
+		pr_info("%s: removing %s, left by an interrupted port add\n", u->dev, port->host_ifname);
+		nl_link_del(sk, host.ifindex);
+	}
 	err = nl_veth_create(sk, &spec);
 	if (err) {
 		if (err == -EEXIST)

@@ -18,6 +18,7 @@
 #include "attach.h"
 #include "hash.h"
 #include "log.h"
+#include "netlink.h"
 #include "nsteer.skel.h"
 #include "pins.h"
 #include "port.h"
@@ -276,6 +277,12 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 		pr_warn("Couldn't open the BPF object: %s\n", strerror(errno));
 		return -errno;
 	}
+	/* Generic XDP needs no frags support (it linearises jumbo frames itself), and with a frags
+	 * program the kernel (seen on 6.18) hands tc the passed frame without its Ethernet header,
+	 * which would break every flood. */
+	if (o->xdp_mode == NSTEER_XDP_SKB)
+		bpf_program__set_flags(skel->progs.nsteer_xdp,
+				       bpf_program__flags(skel->progs.nsteer_xdp) & ~BPF_F_XDP_HAS_FRAGS);
 	bpf_object__for_each_map(map, skel->obj) {
 		err = reuse_or_pin(map, dev);
 		if (err)
@@ -336,6 +343,21 @@ out:
 	return err;
 }
 
+/* A veth uplink's peer hands over packets with partial checksums and TSO sizes, which look like
+ * any other frame to XDP but arrive corrupt or oversized once XDP redirects them. Physical NICs
+ * never deliver such frames. */
+static void warn_virtual_uplink(const char *dev, int ifindex)
+{
+	struct nl_sock *sk = nl_sock_open();
+	struct nl_link link;
+
+	if (sk && nl_link_get_by_index(sk, ifindex, &link) == 0 && !strcmp(link.kind, "veth"))
+		pr_warn("note: %s is a veth; turn transmit offloads off on its peer "
+			"(ethtool -K PEER tx off tso off gso off) or use --xdp-mode off, or TCP from the "
+			"peer will not survive XDP redirection\n", dev);
+	nl_sock_close(sk);
+}
+
 int nsteer_attach(const char *dev, const struct nsteer_attach_opts *o)
 {
 	struct nsteer_config cfg;
@@ -378,6 +400,8 @@ int nsteer_attach(const char *dev, const struct nsteer_attach_opts *o)
 		memset(&cfg, 0, sizeof(cfg));
 		attached = true;
 	}
+	if (!attached && o->xdp_mode != NSTEER_XDP_OFF)
+		warn_virtual_uplink(dev, ifindex);
 	err = load_and_attach(dev, ifindex, o, attached ? &cfg : NULL);
 	if (!err && !(err = uplink_open(dev, &u, false))) {
 		err = host_access_set(&u, o->host_access);
