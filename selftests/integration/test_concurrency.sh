@@ -67,9 +67,9 @@ test_held_lock_makes_nsteer_fail_with_message() {
 	ns="nst${LAB_ID}locked"
 	LAB_NETNS+=("$ns")
 	[ -d "$PIN_ROOT" ] || fail "$PIN_ROOT missing after attach"
-	# Holds the lock until the test creates "release" (or 20 s pass).
+	# Holds the lock until the test creates "release", 15 s at most (whatever happens to the test).
 	lab_bg "" timeout 20 flock "$PIN_ROOT" sh -c \
-		"touch '$LAB_TMP/locked'; while [ ! -e '$LAB_TMP/release' ]; do sleep 0.05; done"
+		"touch '$LAB_TMP/locked'; i=0; while [ ! -e '$LAB_TMP/release' ] && [ \$i -lt 300 ]; do sleep 0.05; i=\$((i + 1)); done"
 	wait_until 10 test -e "$LAB_TMP/locked" || fail "flock never took the lock"
 
 	for cmd in "port add $up $ns" "port del $up $ns" "attach $up" "detach $up"; do

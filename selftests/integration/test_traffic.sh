@@ -13,26 +13,47 @@ test_ping4_wire_and_three_ports_both_ways() {
 	done
 }
 
-test_tcp_10MiB_wire_and_each_port_both_ways() {
+# TCP with the kernel's offloads on (the lab's veths keep their defaults: checksum offload, TSO, GSO).
+test_tcp_10MiB_wire_to_each_port() {
 	lab_extras
 	lab 3
 	local w n
 	w=$(wire_ns "$(uplink)")
-	for n in 1 2 3; do
-		tcp_transfer "$w" "$(port_ns "$n")" "$(port_addr4 "$n")"
-		tcp_transfer "$(port_ns "$n")" "$w" "$WIRE_ADDR4"
-	done
+	for n in 1 2 3; do tcp_transfer "$w" "$(port_ns "$n")" "$(port_addr4 "$n")"; done
 }
 
-test_tcp_10MiB_over_ipv6_with_xdp_off() {
-	# The tc-only datapath (bpf_redirect_peer) must carry the same streams.
+test_tcp_10MiB_each_port_to_wire() {
 	lab_extras
-	lab 1 --xdp-mode off
+	lab 3
+	local w n
+	w=$(wire_ns "$(uplink)")
+	for n in 1 2 3; do tcp_transfer "$(port_ns "$n")" "$w" "$WIRE_ADDR4"; done
+}
+
+test_tcp_10MiB_ipv6_both_ways() {
+	lab_extras
+	lab 1
 	local w
 	w=$(wire_ns "$(uplink)")
-	tcp_transfer "$w" "$(port_ns 1)" "$(port_addr6 1)"
 	tcp_transfer "$(port_ns 1)" "$w" "$WIRE_ADDR6"
+	tcp_transfer "$w" "$(port_ns 1)" "$(port_addr6 1)"
 }
+
+# tcp_both_ways_in_mode ATTACH-OPTIONS...: 10 MiB each way between the wire and port 1. Static
+# neighbours keep ARP out of it: broadcasts have tests of their own in test_isolation.sh.
+tcp_both_ways_in_mode() {
+	lab_extras
+	lab 1 "$@"
+	local up w p
+	up=$(uplink); w=$(wire_ns "$up"); p=$(port_ns 1)
+	ip -n "$w" neigh replace "$(port_addr4 1)" lladdr "$(port_field "$up" "$p" mac)" dev wire0
+	ip -n "$p" neigh replace "$WIRE_ADDR4" lladdr "$(mac_of "$w" wire0)" dev eth0
+	tcp_transfer "$p" "$w" "$WIRE_ADDR4"
+	tcp_transfer "$w" "$p" "$(port_addr4 1)"
+}
+
+test_tcp_10MiB_both_ways_xdp_skb() { tcp_both_ways_in_mode --xdp-mode skb; }
+test_tcp_10MiB_both_ways_xdp_off() { tcp_both_ways_in_mode --xdp-mode off; }
 
 test_ping6_global_and_link_local_each_port() {
 	lab 3
@@ -49,21 +70,26 @@ test_ping6_global_and_link_local_each_port() {
 	done
 }
 
-test_mtu9000_jumbo_ping_and_tcp() {
-	lab_extras
+# mtu9000_lab NPORTS: an uplink with MTU 9000, attached, with NPORTS ports.
+mtu9000_lab() {
 	lab_uplink "" 9000
-	local up w p host mtu
+	expect "attach" "$NSTEER" attach "$(uplink)"
+	for ((n = 1; n <= $1; n++)); do lab_port "$(uplink)" "$n"; done
+}
+
+link_mtu() { ip ${1:+-n "$1"} -j link show "$2" | "$NST_PYTHON" -c 'import json,sys; print(json.load(sys.stdin)[0]["mtu"])'; }
+
+test_mtu9000_ports_inherit_mtu_and_pass_jumbo_ping() {
+	mtu9000_lab 2
+	local up w p n host mtu
 	up=$(uplink)
 	w=$(wire_ns "$up")
-	expect "attach" "$NSTEER" attach "$up"
-	lab_port "$up" 1
-	lab_port "$up" 2
 	for n in 1 2; do
 		p=$(port_ns "$n")
-		mtu=$(ip -n "$p" -j link show eth0 | "$NST_PYTHON" -c 'import json,sys; print(json.load(sys.stdin)[0]["mtu"])')
+		mtu=$(link_mtu "$p" eth0)
 		[ "$mtu" = 9000 ] || fail "port $n: eth0 has MTU $mtu, not the uplink's 9000"
 		host=$(port_field "$up" "$p" host_ifname)
-		mtu=$(ip -j link show "$host" | "$NST_PYTHON" -c 'import json,sys; print(json.load(sys.stdin)[0]["mtu"])')
+		mtu=$(link_mtu "" "$host")
 		[ "$mtu" = 9000 ] || fail "port $n: host end $host has MTU $mtu, not 9000"
 		expect "wire -> port $n, 9000-byte packets" \
 			in_ns "$w" ping -c3 -i0.2 -W2 -s 8972 -M do "$(port_addr4 "$n")"
@@ -71,9 +97,22 @@ test_mtu9000_jumbo_ping_and_tcp() {
 			in_ns "$p" ping -c3 -i0.2 -W2 -s 8972 -M do "$WIRE_ADDR4"
 		expect "wire -> port $n, 9000-byte IPv6 packets" \
 			in_ns "$w" ping -6 -c2 -i0.2 -W2 -s 8952 -M do "$(port_addr6 "$n")"
-		tcp_transfer "$w" "$p" "$(port_addr4 "$n")"
-		tcp_transfer "$p" "$w" "$WIRE_ADDR4"
+		expect "port $n -> wire, 9000-byte IPv6 packets" \
+			in_ns "$p" ping -6 -c2 -i0.2 -W2 -s 8952 -M do "$WIRE_ADDR6"
 	done
+	# One byte more does not fit: the MTU is really 9000, not more.
+	in_ns "$w" ping -c1 -W1 -s 8973 -M do "$(port_addr4 1)" >/dev/null 2>&1 &&
+		fail "a 9001-byte packet went through with -M do"
+	return 0
+}
+
+test_mtu9000_tcp_both_ways() {
+	lab_extras
+	mtu9000_lab 1
+	local w p
+	w=$(wire_ns "$(uplink)"); p=$(port_ns 1)
+	tcp_transfer "$p" "$w" "$WIRE_ADDR4"
+	tcp_transfer "$w" "$p" "$(port_addr4 1)"
 }
 
 test_two_uplinks_never_cross() {

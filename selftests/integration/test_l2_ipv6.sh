@@ -1,0 +1,146 @@
+#!/bin/bash
+# IPv6 through nsteer as on a plain LAN: neighbour discovery resolves each port's MAC, ping6 to
+# global and link-local addresses works both ways (untagged and on a VLAN), DAD succeeds (no port
+# hears its own probes), router advertisements from the wire reach every port of their VLAN and
+# nothing else (SLAAC addresses appear where they should), and TCP runs over IPv6.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/lib_l2.sh"
+
+# Ports 1-3 untagged (fd77::(10+N)/64), ports 4,5 on VLAN 10 (fd78:10::(10+N)/64), and the wire's
+# host on VLAN 10 (fd78:10::1).
+v6_lab() {
+	l2_begin
+	lab_uplink
+	l2_attach "$(uplink)" "$@" >/dev/null || fail "attach $(uplink) $*"
+	lab_port "$(uplink)" 1
+	lab_port "$(uplink)" 2
+	lab_port "$(uplink)" 3
+	l2_vport "$(uplink)" 4 10
+	l2_vport "$(uplink)" 5 10
+	l2_vlan_host "$(uplink)" 10
+	l2_wire_switch "$(uplink)"
+}
+
+# v6_addr N: port N's global address; v6_peer N: the wire-side namespace and interface it talks to
+v6_addr() { if [ "$1" -le 3 ]; then port_addr6 "$1"; else vport_addr6 "$1" 10; fi; }
+v6_peer_ns() { if [ "$1" -le 3 ]; then wire_ns "$(uplink)"; else vhost_ns 10; fi; }
+v6_peer_if() { if [ "$1" -le 3 ]; then echo wire0; else echo eth0; fi; }
+v6_peer_addr() { if [ "$1" -le 3 ]; then echo "$WIRE_ADDR6"; else vhost_addr6 10; fi; }
+
+neigh_lladdr() { # neigh_lladdr NS IFNAME ADDR
+	ip -n "$1" -6 -j neigh show "$3" dev "$2" | "$L2_PYTHON" -c '
+import json, sys
+print(next((e.get("lladdr", "") for e in json.load(sys.stdin)), ""))'
+}
+
+no_dadfailed() { # no_dadfailed NS: no address of eth0 failed DAD
+	! ip -n "$1" -6 addr show dev eth0 | grep -q dadfailed
+}
+
+test_ipv6_nd_ping_global_and_link_local_every_port_both_ways() {
+	v6_lab
+	local n p pn pif ll pll
+	for n in 1 2 3 4 5; do
+		p=$(port_ns "$n")
+		pn=$(v6_peer_ns "$n")
+		pif=$(v6_peer_if "$n")
+		ip -n "$pn" -6 neigh flush dev "$pif"
+		ip -n "$p" -6 neigh flush dev eth0
+		l2_ping "$pn" "$(v6_addr "$n")"
+		[ "$(neigh_lladdr "$pn" "$pif" "$(v6_addr "$n")")" = "$(port_mac "$n")" ] ||
+			fail "neighbour discovery resolved $(v6_addr "$n") to '$(neigh_lladdr "$pn" "$pif" "$(v6_addr "$n")")', not port $n's MAC"
+		ip -n "$p" -6 neigh flush dev eth0
+		l2_ping "$p" "$(v6_peer_addr "$n")"
+		ll=$(link_local "$p" eth0) || fail "port $n has no usable link-local address"
+		pll=$(link_local "$pn" "$pif") || fail "$pn has no usable link-local address"
+		l2_ping "$pn" "$ll%$pif"
+		l2_ping "$p" "$pll%eth0"
+		no_dadfailed "$p" || fail "an address of port $n failed DAD: $(ip -n "$p" -6 addr show dev eth0)"
+	done
+	# port to port (bridge mode), link-local and global, on each segment
+	l2_ping "$(port_ns 1)" "$(link_local "$(port_ns 2)" eth0)%eth0" "$(v6_addr 3)"
+	l2_ping "$(port_ns 5)" "$(link_local "$(port_ns 4)" eth0)%eth0" "$(v6_addr 4)"
+}
+
+# DAD through nsteer: a port's duplicate of a wire address, and of another port's address, is
+# detected; a fresh one is not (the port's own probes do not come back to it).
+test_ipv6_dad_detects_duplicates_only() {
+	v6_lab
+	local p1 p2
+	p1=$(port_ns 1)
+	p2=$(port_ns 2)
+	ip -n "$p1" addr add fd77::1:1/64 dev eth0        # fresh
+	ip -n "$p1" addr add "$WIRE_ADDR6/64" dev eth0    # the wire's
+	ip -n "$p2" addr add "$(port_addr6 3)/64" dev eth0 # port 3's
+	l2_wait 10 dad_over "$p1" && l2_wait 10 dad_over "$p2" || fail "DAD did not finish within 10 s"
+	ip -n "$p1" -6 addr show dev eth0 | grep "fd77::1:1/" | grep -q dadfailed && fail "a fresh address failed DAD"
+	ip -n "$p1" -6 addr show dev eth0 | grep "$WIRE_ADDR6/" | grep -q dadfailed ||
+		fail "port 1 took the wire's address $WIRE_ADDR6 without DAD noticing"
+	ip -n "$p2" -6 addr show dev eth0 | grep "$(port_addr6 3)/" | grep -q dadfailed ||
+		fail "port 2 took port 3's address without DAD noticing"
+}
+
+# dad_over NS: no address of eth0 in NS is still tentative (a failed one stays "tentative dadfailed")
+dad_over() { ! ip -n "$1" -6 addr show dev eth0 | grep tentative | grep -vq dadfailed; }
+
+# has_prefix NS PREFIX: eth0 in NS has an address in PREFIX::/64 (autoconfigured)
+has_prefix() { ip -n "$1" -6 addr show dev eth0 | grep -q "inet6 $2:"; }
+
+test_ipv6_router_advertisement_reaches_every_port_of_its_vlan() {
+	v6_lab
+	local up w n p ra1 ra2
+	up=$(uplink)
+	w=$(wire_ns "$up")
+	# The uplink's own stack sees the RAs too: keep this namespace from configuring anything.
+	sysctl -qw "net.ipv6.conf.$up.accept_ra=0"
+	for n in 1 2 3 4 5; do
+		p=$(port_ns "$n")
+		[ "$(ip netns exec "$p" sysctl -n net.ipv6.conf.eth0.forwarding)" = 0 ] &&
+			[ "$(ip netns exec "$p" sysctl -n net.ipv6.conf.eth0.accept_ra)" -ge 1 ] ||
+			ip netns exec "$p" sysctl -qw net.ipv6.conf.eth0.accept_ra=2
+	done
+	link_local "$w" wire0 >/dev/null || fail "wire0 has no link-local address to send RAs from"
+	link_local "$(vhost_ns 10)" eth0 >/dev/null || fail "the VLAN 10 host has no link-local address"
+	ip netns exec "$w" "$L2_PYTHON" -c "$L2_PY" ra wire0 fd99:: || fail "sending an RA from the wire"
+	ip netns exec "$(vhost_ns 10)" "$L2_PYTHON" -c "$L2_PY" ra eth0 fd98:10:: || fail "sending an RA on VLAN 10"
+	for n in 1 2 3; do
+		l2_wait 10 has_prefix "$(port_ns "$n")" fd99 || fail "port $n did not autoconfigure an address in fd99::/64"
+	done
+	for n in 4 5; do
+		l2_wait 10 has_prefix "$(port_ns "$n")" fd98:10 || fail "port $n did not autoconfigure an address in fd98:10::/64"
+	done
+	# the RA of one segment configured nothing on the other
+	for n in 1 2 3; do has_prefix "$(port_ns "$n")" fd98:10 && fail "untagged port $n took VLAN 10's prefix"; done
+	for n in 4 5; do has_prefix "$(port_ns "$n")" fd99 && fail "VLAN 10 port $n took the untagged prefix"; done
+	# and the autoconfigured addresses work
+	ip -n "$w" addr add fd99::1/64 dev wire0 nodad
+	for n in 1 2 3; do
+		p=$(port_ns "$n")
+		l2_wait 10 sh -c "ip -n $p -6 addr show dev eth0 | grep 'inet6 fd99:' | grep -vq tentative" ||
+			fail "port $n's fd99:: address stayed tentative"
+		ra1=$(ip -n "$p" -6 -o addr show dev eth0 | awk '/inet6 fd99:/ {sub("/.*", "", $4); print $4; exit}')
+		l2_ping "$w" "$ra1"
+	done
+	ip -n "$(vhost_ns 10)" addr add fd98:10::1/64 dev eth0 nodad
+	for n in 4 5; do
+		p=$(port_ns "$n")
+		l2_wait 10 sh -c "ip -n $p -6 addr show dev eth0 | grep 'inet6 fd98:10:' | grep -vq tentative" ||
+			fail "port $n's fd98:10:: address stayed tentative"
+		ra2=$(ip -n "$p" -6 -o addr show dev eth0 | awk '/inet6 fd98:10:/ {sub("/.*", "", $4); print $4; exit}')
+		l2_ping "$(vhost_ns 10)" "$ra2"
+	done
+}
+
+test_ipv6_tcp_wire_and_ports() {
+	v6_lab
+	local w
+	w=$(wire_ns "$(uplink)")
+	l2_tcp "$w" "$(port_ns 1)" "$(v6_addr 1)"
+	l2_tcp "$(port_ns 1)" "$w" "$WIRE_ADDR6"
+	l2_tcp "$(vhost_ns 10)" "$(port_ns 4)" "$(v6_addr 4)"
+	l2_tcp "$(port_ns 4)" "$(vhost_ns 10)" "$(vhost_addr6 10)"
+	l2_tcp "$(port_ns 2)" "$(port_ns 3)" "$(v6_addr 3)"
+	l2_tcp "$(port_ns 5)" "$(port_ns 4)" "$(v6_addr 4)"
+}
+
+run_tests
