@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The nsteer datapath: one object per uplink, three programs sharing its maps.
  *
- *   nsteer_xdp      XDP on the uplink: the fast path. Unicast to a known untagged port is redirected
+ *   nsteer_xdp      XDP on the uplink (nsteer_xdp_skb in generic mode): the fast path. Unicast to a known untagged port is redirected
  *                   straight into the port's veth; unknown unicast is dropped here when asked to.
  *                   Everything else is passed up, where nsteer_tc_up sees it.
  *   nsteer_tc_up    tc ingress on the uplink: the complete wire-to-port semantics (floods, VLAN tags,
@@ -79,8 +79,7 @@ static __always_inline const struct frame_head *xdp_head(struct xdp_md *ctx, str
 	return buf;
 }
 
-SEC("xdp.frags")
-int nsteer_xdp(struct xdp_md *ctx)
+static __always_inline int steer_xdp(struct xdp_md *ctx)
 {
 	const struct nsteer_config *cfg = config_get();
 	struct nsteer_port_dest port;
@@ -117,6 +116,21 @@ int nsteer_xdp(struct xdp_md *ctx)
 		return XDP_PASS; /* tc removes the tag */
 	count_rx(port.slot, bpf_xdp_get_buff_len(ctx));
 	return bpf_redirect_map(&port_devs, port.slot, XDP_PASS);
+}
+
+/* Native XDP: frags, so jumbo frames arrive whole and the peer's MTU is not capped. */
+SEC("xdp.frags")
+int nsteer_xdp(struct xdp_md *ctx)
+{
+	return steer_xdp(ctx);
+}
+
+/* Generic XDP linearises every frame itself and needs no frags; and with a frags program the
+ * kernel (seen on 6.18) hands tc a passed frame without its Ethernet header, breaking floods. */
+SEC("xdp")
+int nsteer_xdp_skb(struct xdp_md *ctx)
+{
+	return steer_xdp(ctx);
 }
 
 struct flood_ctx {

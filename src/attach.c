@@ -65,6 +65,13 @@ static enum nsteer_xdp_mode from_libxdp_mode(enum xdp_attach_mode mode)
 	return mode == XDP_MODE_SKB ? NSTEER_XDP_SKB : NSTEER_XDP_NATIVE;
 }
 
+static bool is_ours(const struct xdp_program *prog)
+{
+	const char *name = xdp_program__name(prog);
+
+	return !strcmp(name, NSTEER_XDP_PROG_NAME) || !strcmp(name, NSTEER_XDP_SKB_PROG_NAME);
+}
+
 /* Calls fn on nsteer's program in ifindex's XDP set; returns fn's result or -ENOENT. */
 static int with_our_xdp(int ifindex, int (*fn)(struct xdp_multiprog *, struct xdp_program *, int,
 					     void *), void *arg)
@@ -77,11 +84,11 @@ static int with_our_xdp(int ifindex, int (*fn)(struct xdp_multiprog *, struct xd
 		return -ENOENT;
 	if (xdp_multiprog__is_legacy(mp)) {
 		prog = xdp_multiprog__main_prog(mp);
-		if (prog && strcmp(xdp_program__name(prog), NSTEER_XDP_PROG_NAME))
+		if (prog && !is_ours(prog))
 			prog = NULL;
 	} else {
 		while ((prog = xdp_multiprog__next_prog(prog, mp)))
-			if (!strcmp(xdp_program__name(prog), NSTEER_XDP_PROG_NAME))
+			if (is_ours(prog))
 				break;
 	}
 	if (prog)

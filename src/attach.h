@@ -11,6 +11,7 @@
 #include "nsteer_shared.h"
 
 #define NSTEER_XDP_PROG_NAME "nsteer_xdp"
+#define NSTEER_XDP_SKB_PROG_NAME "nsteer_xdp_skb"
 
 /* Creates clsact when missing (*created_qdisc tells) and installs or atomically replaces nsteer's
  * ingress filter with prog_fd. */

@@ -173,14 +173,19 @@ static int pin_prog(struct bpf_program *prog, const char *dev, const char *name)
 
 struct port_retarget {
 	int prog_fd;
+	int fd_port_devs;
 	int err;
 };
 
+/* Moves a port onto newly loaded programs and maps: its tc filter, and its port_devs entry. */
 static int retarget_port(const char *dev, const struct nsteer_port *port, void *ctx)
 {
 	struct port_retarget *r = ctx;
+	__u32 ifindex = port->ifindex;
 	int err = tc_ingress_attach(port->ifindex, r->prog_fd, NULL);
 
+	if (!err)
+		err = bpf_map_update_elem(r->fd_port_devs, &port->slot, &ifindex, BPF_ANY);
 	(void)dev;
 	if (err && !r->err) {
 		pr_warn("Couldn't update the program of port %s (%s): %s\n", port->netns,
@@ -238,10 +243,16 @@ static int xdp_attach_new(struct nsteer_bpf *skel, const char *dev, int ifindex,
 			  enum nsteer_xdp_mode mode)
 {
 	DECLARE_LIBXDP_OPTS(xdp_program_opts, opts, .obj = skel->obj,
-			    .prog_name = NSTEER_XDP_PROG_NAME);
-	struct xdp_program *prog = xdp_program__create(&opts);
-	int err = libxdp_get_error(prog);
+			    .prog_name = mode == NSTEER_XDP_SKB ? NSTEER_XDP_SKB_PROG_NAME
+								: NSTEER_XDP_PROG_NAME);
+	struct xdp_program *prog;
+	int err;
 
+	/* Only the chosen XDP program is loaded; libxdp loads the rest of the object with it. */
+	bpf_program__set_autoload(mode == NSTEER_XDP_SKB ? skel->progs.nsteer_xdp
+							 : skel->progs.nsteer_xdp_skb, false);
+	prog = xdp_program__create(&opts);
+	err = libxdp_get_error(prog);
 	if (err) {
 		pr_warn("Couldn't prepare the XDP program: %s\n", strerror(-err));
 		return err;
@@ -277,12 +288,12 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 		pr_warn("Couldn't open the BPF object: %s\n", strerror(errno));
 		return -errno;
 	}
-	/* Generic XDP needs no frags support (it linearises jumbo frames itself), and with a frags
-	 * program the kernel (seen on 6.18) hands tc the passed frame without its Ethernet header,
-	 * which would break every flood. */
-	if (o->xdp_mode == NSTEER_XDP_SKB)
-		bpf_program__set_flags(skel->progs.nsteer_xdp,
-				       bpf_program__flags(skel->progs.nsteer_xdp) & ~BPF_F_XDP_HAS_FRAGS);
+
+	/* port_devs is made anew on every load: the kernel binds a devmap to the frags flavour of
+	 * the first XDP program that uses it, and native (frags) and generic (not) programs differ.
+	 * It only mirrors port_by_ifindex, and is filled again below. */
+	if (!pin_path(path, sizeof(path), dev, "port_devs"))
+		unlink(path);
 	bpf_object__for_each_map(map, skel->obj) {
 		err = reuse_or_pin(map, dev);
 		if (err)
@@ -297,6 +308,10 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 	}
 
 	err = xdp_detach_ours(ifindex);
+	if (!err && o->xdp_mode == NSTEER_XDP_OFF) {
+		bpf_program__set_autoload(skel->progs.nsteer_xdp, false);
+		bpf_program__set_autoload(skel->progs.nsteer_xdp_skb, false);
+	}
 	if (!err)
 		err = o->xdp_mode == NSTEER_XDP_OFF ? nsteer_bpf__load(skel)
 						    : xdp_attach_new(skel, dev, ifindex, o->xdp_mode);
@@ -319,6 +334,7 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 	}
 	if (!fresh) {
 		retarget.prog_fd = bpf_program__fd(skel->progs.nsteer_tc_port);
+		retarget.fd_port_devs = bpf_map__fd(skel->maps.port_devs);
 		nsteer_for_each_port(dev, retarget_port, &retarget);
 		err = retarget.err;
 		if (err)
