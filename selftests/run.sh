@@ -44,18 +44,22 @@ run_criterion_dir() { # dir
 	done
 }
 
+# Every integration test runs once per attach mode (XDP_MODES, default: all three): the
+# datapath must behave the same with native XDP, generic XDP and tc alone.
 run_integration() {
-	local t out rc
+	local t out rc mode
+	for mode in ${XDP_MODES:-native skb off}; do
 	for t in selftests/integration/test_*.sh; do
-		echo "== $t"
-		out=$(bash "$t" 2>&1); rc=$?
+		echo "== $t (xdp-mode $mode)"
+		out=$(XDP_MODE=$mode bash "$t" 2>&1); rc=$?
 		echo "$out"
 		passed=$((passed + $(grep -c '^PASS: ' <<<"$out")))
 		skipped=$((skipped + $(grep -c '^SKIP: ' <<<"$out")))
 		n=$(grep -c '^FAIL: ' <<<"$out")
 		if [ "$n" -eq 0 ] && [ $rc -ne 0 ]; then n=1; fi
 		failed=$((failed + n))
-		[ "$n" -gt 0 ] && failures+=("$t: $n failed (exit $rc)")
+		[ "$n" -gt 0 ] && failures+=("$t (xdp-mode $mode): $n failed (exit $rc)")
+	done
 	done
 }
 

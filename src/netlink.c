@@ -123,6 +123,8 @@ static int nl_talk(struct nl_sock *sk, struct nlmsghdr *nlh, nl_reply_fn reply_f
 			/* Leftovers of an earlier request cut short (by a truncated reply, say). */
 			if (m->nlmsg_seq != seq || m->nlmsg_pid != sk->portid)
 				continue;
+			if (m->nlmsg_type == NLMSG_DONE) /* the end of a dump, which has no ack */
+				return err;
 			if (m->nlmsg_type == NLMSG_ERROR) {
 				const struct nlmsgerr *e = mnl_nlmsg_get_payload(m);
 
@@ -214,6 +216,31 @@ static int link_get(struct nl_sock *sk, int ifindex, const char *name, struct nl
 		return -EBADMSG;
 	*out = l;
 	return 0;
+}
+
+struct dump_ctx {
+	nl_link_cb cb;
+	void *ctx;
+};
+
+static int dump_one(const struct nlmsghdr *nlh, void *data)
+{
+	struct dump_ctx *d = data;
+	struct nl_link l;
+	int err = link_parse(nlh, &l);
+
+	return err ? err : d->cb(&l, d->ctx);
+}
+
+int nl_link_dump(struct nl_sock *sk, nl_link_cb cb, void *ctx)
+{
+	char buf[NL_REQ_SIZE];
+	struct nlmsghdr *nlh = nl_req(buf, RTM_GETLINK, NLM_F_DUMP);
+	struct dump_ctx d = { cb, ctx };
+
+	put_ifinfomsg(nlh, 0);
+	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	return nl_talk(sk, nlh, dump_one, &d);
 }
 
 int nl_link_get_by_name(struct nl_sock *sk, const char *name, struct nl_link *out)

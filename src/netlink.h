@@ -28,6 +28,9 @@ struct nl_link {
 	int link_ifindex; /* IFLA_LINK (a veth's peer index, in the peer's namespace), 0 if absent */
 };
 
+/* Calls cb for every link in sk's namespace; a non-zero return from cb ends the walk with it. */
+typedef int (*nl_link_cb)(const struct nl_link *link, void *ctx);
+int nl_link_dump(struct nl_sock *sk, nl_link_cb cb, void *ctx);
 int nl_link_get_by_name(struct nl_sock *sk, const char *name, struct nl_link *out); /* -ENODEV if none */
 int nl_link_get_by_index(struct nl_sock *sk, int ifindex, struct nl_link *out);     /* -ENODEV if none */
 

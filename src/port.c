@@ -4,9 +4,11 @@
  * failure undoes what was built, so a port is either complete or absent. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -28,6 +30,35 @@ void netns_label(const struct nsteer_netns_ref *ref, char *buf, size_t size)
 		snprintf(buf, size, "pid:%d", (int)ref->pid);
 	else
 		snprintf(buf, size, "%s", ref->name);
+}
+
+/* A namespace port add creates is port del's to remove, which the port's flags record. Between
+ * creating it and registering the port a killed nsteer would lose that fact, so it is written
+ * down first, here, and a later port add that finds the namespace and the note adopts it. */
+#define CREATED_NETNS_DIR "/run/nsteer/created-netns"
+
+static bool creation_intent(const char *name, bool created_now)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), CREATED_NETNS_DIR "/%s", name);
+	if (!created_now)
+		return access(path, F_OK) == 0;
+	mkdir("/run/nsteer", 0700);
+	mkdir(CREATED_NETNS_DIR, 0700);
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		close(fd);
+	return true;
+}
+
+static void creation_intent_done(const char *name)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), CREATED_NETNS_DIR "/%s", name);
+	unlink(path);
 }
 
 static int netns_ref_open(const struct nsteer_netns_ref *ref, bool create, bool *created)
@@ -438,6 +469,8 @@ int nsteer_port_add(const char *dev, const struct nsteer_port_opts *o)
 		err = netns_fd;
 		goto close;
 	}
+	if (o->netns.kind == NSTEER_NETNS_NAME)
+		created = creation_intent(o->netns.name, created);
 	err = netns_inode(netns_fd, &inode);
 	if (err)
 		goto close;
@@ -494,6 +527,8 @@ close:
 		close(netns_fd);
 	if (created && err) /* port_create's undo may have removed it already: harmless */
 		netns_delete_name(o->netns.name);
+	if (created)
+		creation_intent_done(o->netns.name);
 	uplink_close(&u);
 unlock:
 	nsteer_unlock();

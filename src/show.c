@@ -130,11 +130,69 @@ int show_port_list(const char *dev, bool json)
 
 /* ---- status ---- */
 
+#define ORPHANS_MAX 64
+
 struct status_ctx {
 	struct json *j;
 	int problems;
 	const char *dev;
+	char orphans[ORPHANS_MAX][IF_NAMESIZE];
+	int n_orphans;
 };
+
+/* Host ends (nstXXXXXXXX veths) that no port of any uplink owns: what a port add killed between
+ * creating the veth and registering the port leaves. */
+struct orphan_scan {
+	struct status_ctx *s;
+	unsigned int known[NSTEER_PORTS_MAX * 4];
+	unsigned int n_known;
+};
+
+static int note_known(const char *dev, const struct nsteer_port *p, void *arg)
+{
+	struct orphan_scan *o = arg;
+
+	(void)dev;
+	if (o->n_known < sizeof(o->known) / sizeof(o->known[0]))
+		o->known[o->n_known++] = p->ifindex;
+	return 0;
+}
+
+static int note_uplink(const char *dev, void *arg)
+{
+	nsteer_for_each_port(dev, note_known, arg);
+	return 0;
+}
+
+static int note_orphan(const struct nl_link *l, void *arg)
+{
+	struct orphan_scan *o = arg;
+	unsigned int hash;
+	char end;
+
+	if (strcmp(l->kind, "veth") || sscanf(l->name, "nst%8x%c", &hash, &end) != 1 ||
+	    strlen(l->name) != 11)
+		return 0;
+	for (unsigned int i = 0; i < o->n_known; i++)
+		if (o->known[i] == (unsigned int)l->ifindex)
+			return 0;
+	if (o->s->n_orphans < ORPHANS_MAX)
+		snprintf(o->s->orphans[o->s->n_orphans++], IF_NAMESIZE, "%s", l->name);
+	return 0;
+}
+
+static void find_orphans(struct status_ctx *s)
+{
+	static struct orphan_scan o;
+	struct nl_sock *sk = nl_sock_open();
+
+	memset(&o, 0, sizeof(o));
+	o.s = s;
+	nsteer_for_each_uplink(note_uplink, &o);
+	if (sk)
+		nl_link_dump(sk, note_orphan, &o);
+	nl_sock_close(sk);
+}
 
 static void problem(struct status_ctx *s, const char *what, const char *repair)
 {
@@ -306,6 +364,14 @@ static int status_uplink(const char *dev, void *arg)
 		}
 		nsteer_for_each_port(dev, check_port, s);
 	}
+	for (int i = 0; i < s->n_orphans; i++) {
+		snprintf(what, sizeof(what), "veth %s belongs to no port: left by an interrupted "
+			 "port add", s->orphans[i]);
+		snprintf(repair, sizeof(repair), "nsteer port add %s NETNS ... (re-run the interrupted "
+			 "command: it removes %s first), or: ip link del %s", dev, s->orphans[i],
+			 s->orphans[i]);
+		problem(s, what, repair);
+	}
 	if (s->j) {
 		json_array_end(s->j);
 		json_object_end(s->j);
@@ -315,13 +381,21 @@ static int status_uplink(const char *dev, void *arg)
 
 int show_status(const char *dev, bool json)
 {
+	static struct status_ctx s;
 	struct json j;
-	struct status_ctx s = { .j = json ? &j : NULL, .dev = dev };
 	int err;
 
+	memset(&s, 0, sizeof(s));
+	s.j = json ? &j : NULL;
+	s.dev = dev;
 	if (dev && !pin_dir_exists(dev)) {
 		pr_warn("%s is not attached\n", dev);
 		return -ENOENT;
+	}
+	/* Under the lock, a veth that a running port add has not registered yet is not an orphan. */
+	if (nsteer_lock() == 0) {
+		find_orphans(&s);
+		nsteer_unlock();
 	}
 	if (json) {
 		json_init(&j, stdout);

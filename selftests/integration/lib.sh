@@ -7,7 +7,8 @@
 #
 # Names: every namespace starts with "nst" (run.sh checks that none is left), every uplink with "nsu".
 
-NSTEER=${NSTEER:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/nsteer}
+# Through nsteer-in-mode, so that XDP_MODE (native, skb, off) applies to every attach.
+NSTEER=${NSTEER:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/nsteer-in-mode}
 LAB_ID=${LAB_ID:-$(( $$ % 100000 ))}
 WIRE_ADDR4=10.77.0.1
 WIRE_ADDR6=fd77::1
