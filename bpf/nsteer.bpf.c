@@ -231,7 +231,12 @@ int nsteer_tc_up(struct __sk_buff *skb)
 		return TC_ACT_SHOT;
 	}
 	if (mac_is_multicast(h.dst)) {
-		flood_to_ports(cfg, skb, vlan, vlan != NSTEER_VLAN_NONE, tci, 0, 0);
+		/* A port's own broadcast, reflected by the switch in vepa mode, is not sent back to it
+		 * (as macvlan does). */
+		struct nsteer_port_dest sender;
+		__u32 skip = port_find(h.src, vlan, &sender) ? sender.ifindex : 0;
+
+		flood_to_ports(cfg, skb, vlan, vlan != NSTEER_VLAN_NONE, tci, skip, 0);
 		count_rx(NSTEER_SLOT_UPLINK, skb->len);
 		return TC_ACT_OK;
 	}

@@ -238,7 +238,7 @@ static int check_port(const char *dev, const struct nsteer_port *p, void *arg)
 		snprintf(repair, sizeof(repair), "nsteer attach %s (with its current options)", dev);
 		problem(s, what, repair);
 	}
-	if (p->netns[0] != '/' && strncmp(p->netns, "pid:", 4)) {
+	if (!(p->flags & NSTEER_PORT_HOST) && p->netns[0] != '/' && strncmp(p->netns, "pid:", 4)) {
 		snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, p->netns);
 		if (stat(path, &st)) {
 			snprintf(what, sizeof(what), "port %s: namespace %s is gone", p->netns, path);

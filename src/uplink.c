@@ -359,18 +359,19 @@ out:
 	return err;
 }
 
-/* A veth uplink's peer hands over packets with partial checksums and TSO sizes, which look like
- * any other frame to XDP but arrive corrupt or oversized once XDP redirects them. Physical NICs
- * never deliver such frames. */
+/* A veth uplink's peer hands over packets with partial checksums, TSO sizes and VLAN tags kept
+ * beside the data (tx offloads), all invisible to XDP: redirected, they arrive corrupt, oversized
+ * or, for the tag, on the wrong VLAN. Physical NICs never deliver such frames; tc sees the real
+ * skb and handles them right, so --xdp-mode off is always safe. */
 static void warn_virtual_uplink(const char *dev, int ifindex)
 {
 	struct nl_sock *sk = nl_sock_open();
 	struct nl_link link;
 
 	if (sk && nl_link_get_by_index(sk, ifindex, &link) == 0 && !strcmp(link.kind, "veth"))
-		pr_warn("note: %s is a veth; turn transmit offloads off on its peer "
-			"(ethtool -K PEER tx off tso off gso off) or use --xdp-mode off, or TCP from the "
-			"peer will not survive XDP redirection\n", dev);
+		pr_warn("note: %s is a veth: turn transmit offloads off on its peer (ethtool -K PEER "
+			"tx off tso off gso off txvlan off) or use --xdp-mode off; XDP cannot see "
+			"offloaded checksums, segments or VLAN tags\n", dev);
 	nl_sock_close(sk);
 }
 

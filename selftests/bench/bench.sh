@@ -46,7 +46,7 @@ lab_wire() {
 	ip netns add $WIRE
 	ip link add $UP type veth peer name wire0 netns $WIRE
 	# As a physical wire: complete checksums, MTU-sized frames (see selftests/integration/lib.sh).
-	ip netns exec $WIRE ethtool -K wire0 tx off tso off gso off >/dev/null
+	ip netns exec $WIRE ethtool -K wire0 tx off tso off gso off txvlan off >/dev/null
 	ip -n $WIRE link set wire0 up
 	ip link set $UP up
 	# The generator's frames reach the uplink only if it runs NAPI: GRO gives it NAPI on every

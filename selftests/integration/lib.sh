@@ -53,11 +53,13 @@ lab_uplink() {
 	ip netns add "$wire" || fail "ip netns add $wire"
 	ip link add "$up" mtu "$mtu" type veth peer name wire0 mtu "$mtu" netns "$wire" || fail "veth $up"
 	ip -n "$wire" link set lo up
-	# A physical wire delivers frames with complete checksums and at most MTU-sized. A veth peer
-	# would hand over checksum-offloaded (partial) and TSO-sized packets, which XDP cannot see
-	# as such: redirected, they reach the port as corrupt (native) or oversized (generic XDP).
-	# Turning transmit offloads off on the wire end makes the "NIC" behave like a real one.
-	ip netns exec "$wire" ethtool -K wire0 tx off tso off gso off >/dev/null || fail "ethtool wire0"
+	# A physical wire delivers frames with complete checksums, at most MTU-sized, VLAN tags in
+	# the frame. A veth peer would hand over checksum-offloaded (partial) and TSO-sized packets,
+	# and VLAN tags beside the data (tx-vlan offload), none of which XDP can see: redirected,
+	# they reach a port corrupt, oversized, or on the wrong VLAN. Turning transmit offloads off
+	# on the wire end makes the "NIC" behave like a real one (nsteer attach says so for veths).
+	ip netns exec "$wire" ethtool -K wire0 tx off tso off gso off txvlan off >/dev/null ||
+		fail "ethtool wire0"
 	ip -n "$wire" link set wire0 up
 	ip -n "$wire" addr add "$WIRE_ADDR4/24" dev wire0
 	ip -n "$wire" addr add "$WIRE_ADDR6/64" dev wire0 nodad
