@@ -7,7 +7,7 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/lib_l2.sh"
 
-HOST4= HOST6= # the prefixes l2_host_subnet picked, e.g. 10.203.17 and fd7e:203:17
+HOST4='' HOST6='' # the prefixes l2_host_subnet picked, e.g. 10.203.17 and fd7e:203:17
 
 # host_lab NPORTS [ATTACH OPTIONS...]: an uplink attached with --host-access and the options,
 # NPORTS ports at $HOST4.(10+N)/24 and $HOST6::(10+N)/64, nsh-UPLINK at .100 and ::100, and the
