@@ -435,10 +435,9 @@ int nl_addr_add(struct nl_sock *sk, int ifindex, const char *cidr)
 	return nl_talk(sk, nlh, NULL, NULL);
 }
 
-int nl_set_gro(int netns_fd, const char *ifname, bool on)
+static int ethtool_value_cmd(int netns_fd, const char *ifname, struct ethtool_value *ev)
 {
-	struct ethtool_value ev = { .cmd = ETHTOOL_SGRO, .data = on };
-	struct ifreq ifr = { .ifr_data = (void *)&ev };
+	struct ifreq ifr = { .ifr_data = (void *)ev };
 	int fd, err;
 
 	if (!ifname_ok(ifname))
@@ -450,4 +449,19 @@ int nl_set_gro(int netns_fd, const char *ifname, bool on)
 	err = ioctl(fd, SIOCETHTOOL, &ifr) < 0 ? -errno : 0;
 	close(fd);
 	return err;
+}
+
+int nl_set_gro(int netns_fd, const char *ifname, bool on)
+{
+	struct ethtool_value ev = { .cmd = ETHTOOL_SGRO, .data = on };
+
+	return ethtool_value_cmd(netns_fd, ifname, &ev);
+}
+
+int nl_rx_vlan_strip(const char *ifname)
+{
+	struct ethtool_value ev = { .cmd = ETHTOOL_GFLAGS };
+	int err = ethtool_value_cmd(-1, ifname, &ev);
+
+	return err ? err : !!(ev.data & ETH_FLAG_RXVLAN);
 }

@@ -57,5 +57,7 @@ int nl_cidr_parse(const char *cidr, void *addr16, unsigned int *prefix);
  * SIOCETHTOOL ioctl. A veth only runs NAPI (needed to receive XDP-redirected frames) with GRO or
  * an XDP program on it. */
 int nl_set_gro(int netns_fd, const char *ifname, bool on);
+/* 1 when ifname (in the current namespace) strips VLAN tags on receive (ethtool rxvlan), else 0. */
+int nl_rx_vlan_strip(const char *ifname);
 
 #endif

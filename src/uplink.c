@@ -367,12 +367,18 @@ static void warn_virtual_uplink(const char *dev, int ifindex)
 {
 	struct nl_sock *sk = nl_sock_open();
 	struct nl_link link;
+	bool veth = sk && nl_link_get_by_index(sk, ifindex, &link) == 0 && !strcmp(link.kind, "veth");
 
-	if (sk && nl_link_get_by_index(sk, ifindex, &link) == 0 && !strcmp(link.kind, "veth"))
+	nl_sock_close(sk);
+	if (veth)
 		pr_warn("note: %s is a veth: turn transmit offloads off on its peer (ethtool -K PEER "
 			"tx off tso off gso off txvlan off) or use --xdp-mode off; XDP cannot see "
 			"offloaded checksums, segments or VLAN tags\n", dev);
-	nl_sock_close(sk);
+	/* A NIC that strips tags before XDP runs makes tagged frames look untagged. */
+	else if (nl_rx_vlan_strip(dev) == 1)
+		pr_warn("note: %s strips VLAN tags on receive, where XDP cannot see them; for VLAN "
+			"isolation turn that off (ethtool -K %s rxvlan off) or use --xdp-mode off\n",
+			dev, dev);
 }
 
 int nsteer_attach(const char *dev, const struct nsteer_attach_opts *o)
