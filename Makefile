@@ -2,6 +2,8 @@
 #   make            build ./nsteer (BPF programs embedded as skeletons)
 #   make demo       install what is missing, build, run `nsteer demo` (root)
 #   make test       install what is missing, build, run every selftest (root)
+#   make vmtest     the same selftests inside a VM on another kernel (KERNEL=6.1 by default)
+#   make bench      nsteer against macvlan, bridge and tc redirect_peer (root)
 #   make vmlinux    regenerate vmlinux.h from the running kernel's BTF
 #   V=1             show the commands
 
@@ -37,7 +39,7 @@ LIB_SRCS  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJS  := $(patsubst src/%.c,$(OUTPUT)/%.o,$(LIB_SRCS))
 HDRS      := $(wildcard src/*.h include/*.h) headers/nsteer_shared.h
 
-.PHONY: all clean demo test deps vmlinux bench test-bins
+.PHONY: all clean demo test deps vmlinux bench test-bins vmtest
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -88,6 +90,12 @@ demo: deps
 test: deps
 	$(Q)$(MAKE) --no-print-directory nsteer test-bins
 	$(Q)./selftests/run.sh
+
+# virtme-ng when installed, else qemu (KVM or TCG) booting a Debian kernel package that
+# selftests/vm/vmtest.sh downloads and unpacks. VMTEST_ARGS go to it (levels, -t SECONDS, ...).
+vmtest: deps
+	$(Q)$(MAKE) --no-print-directory nsteer test-bins
+	$(Q)./selftests/vm/vmtest.sh $(if $(KERNEL),-k $(KERNEL)) $(VMTEST_ARGS)
 
 # vmlinux.h only needs the UAPI types the programs use, but it is regenerated whole so that new
 # code can rely on any of them. Where /sys/kernel/btf/vmlinux is missing the kernel still carries

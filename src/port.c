@@ -37,20 +37,28 @@ void netns_label(const struct nsteer_netns_ref *ref, char *buf, size_t size)
  * down first, here, and a later port add that finds the namespace and the note adopts it. */
 #define CREATED_NETNS_DIR "/run/nsteer/created-netns"
 
-static bool creation_intent(const char *name, bool created_now)
+static void creation_intent(const char *name)
 {
 	char path[PATH_MAX];
 	int fd;
 
-	snprintf(path, sizeof(path), CREATED_NETNS_DIR "/%s", name);
-	if (!created_now)
-		return access(path, F_OK) == 0;
+	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", name);
+	if (access(path, F_OK) == 0)
+		return; /* not ours to create */
 	mkdir("/run/nsteer", 0700);
 	mkdir(CREATED_NETNS_DIR, 0700);
+	snprintf(path, sizeof(path), CREATED_NETNS_DIR "/%s", name);
 	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
 	if (fd >= 0)
 		close(fd);
-	return true;
+}
+
+static bool creation_intended(const char *name)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), CREATED_NETNS_DIR "/%s", name);
+	return access(path, F_OK) == 0;
 }
 
 static void creation_intent_done(const char *name)
@@ -464,13 +472,18 @@ int nsteer_port_add(const char *dev, const struct nsteer_port_opts *o)
 	if (err)
 		goto unlock;
 	netns_label(&o->netns, port.netns, sizeof(port.netns));
+	/* The note goes down before the namespace exists: a kill in between leaves no doubt. */
+	if (o->netns.kind == NSTEER_NETNS_NAME && netns_name_valid(o->netns.name))
+		creation_intent(o->netns.name);
 	netns_fd = netns_ref_open(&o->netns, true, &created);
 	if (netns_fd < 0) {
 		err = netns_fd;
+		if (o->netns.kind == NSTEER_NETNS_NAME && netns_name_valid(o->netns.name))
+			creation_intent_done(o->netns.name);
 		goto close;
 	}
 	if (o->netns.kind == NSTEER_NETNS_NAME)
-		created = creation_intent(o->netns.name, created);
+		created = created || creation_intended(o->netns.name);
 	err = netns_inode(netns_fd, &inode);
 	if (err)
 		goto close;

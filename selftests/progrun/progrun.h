@@ -254,8 +254,13 @@ static inline void progrun_setup(void)
 	libbpf_set_print(libbpf_quiet);
 	pr.ncpus = libbpf_num_possible_cpus();
 	cr_assert_gt(pr.ncpus, 0, "libbpf_num_possible_cpus: %d", pr.ncpus);
-	pr.skel = nsteer_bpf__open_and_load();
-	cr_assert_not_null(pr.skel, "loading the nsteer skeleton: %s", strerror(errno));
+	pr.skel = nsteer_bpf__open();
+	cr_assert_not_null(pr.skel, "opening the nsteer skeleton: %s", strerror(errno));
+	/* As attach does: one XDP flavour per load, since port_devs binds to the first one that
+	 * uses it. The native one (frags) is the one under test; generic mode runs the same code. */
+	bpf_program__set_autoload(pr.skel->progs.nsteer_xdp_skb, false);
+	cr_assert_eq(nsteer_bpf__load(pr.skel), 0, "loading the nsteer skeleton: %s",
+		     strerror(errno));
 
 	for (int i = 0; i < PORTS_N; i++)
 		port_register(&test_ports[i]);

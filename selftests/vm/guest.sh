@@ -17,6 +17,7 @@ say() { echo "vmtest: [$(cut -d' ' -f1 /proc/uptime)s] $*"; }
 
 # vng mounts no bpffs and may leave /run read-only; init.sh has done all this already.
 mountpoint -q /sys/fs/bpf || mount -t bpf -o mode=0700 bpf /sys/fs/bpf
+[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
 mkdir -p /var/run/netns 2>/dev/null || mount -t tmpfs -o mode=0755 tmpfs /run
 mkdir -p /var/run/netns
 ip link set lo up

@@ -35,6 +35,19 @@
 #    script takes its exit status from that line (qemu's own exit status does not carry it).
 # The vng runner hands the same guest.sh to `vng --run KERNEL --user root --exec ...`.
 # Needs (and installs, as root, when missing): qemu-system-x86, busybox-static, kmod, cpio.
+# The VM runs the host's own binaries and libraries, so build on the host first; what the tests
+# write in the VM (namespaces, pins, files) vanishes with it. In a terminal, Ctrl-A x quits qemu.
+#
+# Examples:
+#   make vmtest                                  the whole suite on Debian's 6.1
+#   make vmtest KERNEL=6.12 VMTEST_ARGS=progrun  BPF_PROG_RUN tests on Debian's 6.12
+#   selftests/vm/vmtest.sh -c 'nsteer demo'      one command in the VM
+#   ONLY=jumbo selftests/vm/vmtest.sh integration
+#
+# Measured on a 2-CPU machine without KVM (TCG): download and unpack of the 6.1 package 8-15 s
+# (once; cached), initramfs 0.4 s, boot to the first test 9 s (kernel up after 2-3 s), power-off
+# under 1 s. The suite itself runs 4-15 times slower than on the host: unit ~40 s, progrun ~40 s,
+# integration ~30 min (spawning processes and namespaces is what TCG makes slow).
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
@@ -263,8 +276,11 @@ result() {
 T_START=$(now)
 T_KERNEL=0 T_INITRD=0
 mkdir -p "$CACHE"
+# RUN is read by the guest (through the shared root); the console log stays outside the tree, so
+# that a `make clean` during a long run cannot take the result with it.
 RUN=$(mktemp -d "$CACHE/run.XXXXXX")
-trap 'rm -rf "$RUN"' EXIT
+LOG=$(mktemp "${TMPDIR:-/tmp}/nsteer-vmtest.XXXXXX")
+trap 'rm -rf "$RUN" "$LOG"' EXIT
 chmod 0755 "$RUN"
 printf '%s\0' "${LEVELS[@]}" >"$RUN/args"
 [ ${#LEVELS[@]} -eq 0 ] && : >"$RUN/args"
@@ -279,18 +295,19 @@ if [ "$RUNNER" = vng ]; then
 	*) resolve_kernel ;;
 	esac
 	KERNEL_DESC="vng, kernel $KIMG"
-	TIMINGS="kernel ${T_KERNEL}s"
+	TIMINGS="kernel fetch ${T_KERNEL}s"
 	vng_args=(--run "$KIMG" --user root --cpus "$CPUS" --memory "$MEM")
 	kvm_usable || vng_args+=(--disable-kvm)
 	[ -n "${VMTEST_APPEND:-}" ] && vng_args+=(--append "$VMTEST_APPEND")
 	say "running in vng: ${vng_args[*]}"
 	T_VM=$(now)
 	if [ -n "$SHELL_MODE" ]; then
-		exec vng "${vng_args[@]}"
+		vng "${vng_args[@]}"
+		exit 0
 	fi
-	run_logged "$RUN/console.log" vng "${vng_args[@]}" --exec \
-		"cd $(printf %q "$ROOT") && bash selftests/vm/guest.sh $(printf %q "$RUN"); echo; echo NSTEER_VMTEST_RC=\$?"
-	result "$RUN/console.log"
+	run_logged "$LOG" vng "${vng_args[@]}" --exec \
+		"cd $(printf %q "$ROOT") && bash selftests/vm/guest.sh $(printf %q "$RUN"); rc=\$?; echo; echo NSTEER_VMTEST_RC=\$rc"
+	result "$LOG"
 fi
 
 install_missing qemu-system-x86 busybox-static kmod cpio
@@ -318,5 +335,5 @@ if [ -n "$SHELL_MODE" ]; then
 	"$QEMU" "${qemu_args[@]}"
 	exit 0
 fi
-run_logged "$RUN/console.log" "$QEMU" "${qemu_args[@]}"
-result "$RUN/console.log"
+run_logged "$LOG" "$QEMU" "${qemu_args[@]}"
+result "$LOG"
