@@ -257,6 +257,10 @@ static int xdp_attach_new(struct nsteer_bpf *skel, const char *dev, int ifindex,
 		pr_warn("Couldn't prepare the XDP program: %s\n", strerror(-err));
 		return err;
 	}
+	/* libxdp builds its dispatcher without frags unless told (it ignores the section name), and
+	 * a non-frags program caps a veth peer's MTU: jumbo uplinks would refuse the attach. */
+	if (mode == NSTEER_XDP_NATIVE)
+		xdp_program__set_xdp_frags_support(prog, true);
 	/* libxdp loads the whole object here, tc programs included. */
 	err = xdp_program__attach(prog, ifindex,
 				  mode == NSTEER_XDP_SKB ? XDP_MODE_SKB : XDP_MODE_NATIVE, 0);

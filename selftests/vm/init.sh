@@ -27,7 +27,7 @@ say() { echo "vmtest: [$(cut -d' ' -f1 /proc/uptime)s] $*"; }
 halt() { sync; poweroff -f; sleep 5; echo o >/proc/sysrq-trigger; }
 die() { say "VM setup failed: $*"; halt; }
 
-dir= run= moddir= shell=
+dir='' run='' moddir='' shell=''
 for w in $(cat /proc/cmdline); do
 	case $w in
 	vmtest_dir=*) dir=${w#*=} ;;
@@ -83,7 +83,7 @@ if [ -n "$moddir" ] && [ -d "/lower$moddir" ]; then
 fi
 hostname vmtest
 ip link set lo up
-say "host root mounted read-only with a tmpfs overlay; starting $dir/selftests/vm/guest.sh"
+say "host root mounted read-only with a tmpfs overlay"
 
 cd /
 if [ -n "$shell" ]; then
@@ -93,6 +93,7 @@ if [ -n "$shell" ]; then
 	halt
 fi
 
+say "starting $dir/selftests/vm/guest.sh"
 chroot $R /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 	/bin/bash -c 'cd "$1" && exec bash selftests/vm/guest.sh "$2"' - "$dir" "$run"
 rc=$?

@@ -62,7 +62,7 @@ CPUS=${VMTEST_CPUS:-2}
 CACHE=${VMTEST_CACHE:-$ROOT/.output/vm}
 PASSENV=${VMTEST_PASSENV:-ONLY CI}
 QEMU=${QEMU:-qemu-system-x86_64}
-SHELL_MODE= CMD=
+SHELL_MODE='' CMD=''
 
 say() { echo "vmtest: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -320,6 +320,7 @@ append="console=ttyS0 panic=-1 quiet vmtest_dir=$ROOT vmtest_run=$RUN"
 [ -n "$MODDIR" ] && append+=" vmtest_moddir=$MODDIR"
 [ -n "$SHELL_MODE" ] && append+=" vmtest_shell=1"
 [ -n "${VMTEST_APPEND:-}" ] && append+=" $VMTEST_APPEND"
+# shellcheck disable=SC2054 # commas separate qemu's sub-options
 qemu_args=(
 	-machine "q35,accel=$accel" -cpu "$cpu" -smp "$CPUS" -m "$MEM"
 	-nographic -no-reboot -nic none
