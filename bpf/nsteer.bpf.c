@@ -86,6 +86,7 @@ static __always_inline int steer_xdp(struct xdp_md *ctx)
 	const struct frame_head *h;
 	struct frame_head buf;
 	__u16 vlan = NSTEER_VLAN_NONE;
+	__u32 len;
 
 	if (!cfg)
 		return XDP_PASS;
@@ -114,7 +115,12 @@ static __always_inline int steer_xdp(struct xdp_md *ctx)
 	}
 	if (vlan != NSTEER_VLAN_NONE)
 		return XDP_PASS; /* tc removes the tag */
-	count_rx(port.slot, bpf_xdp_get_buff_len(ctx));
+	/* A frame in fragments (jumbo) takes the tc path too: not every driver or kernel can send a
+	 * redirected multi-buffer frame (veth on 6.1 drops it), and tc always can. */
+	len = bpf_xdp_get_buff_len(ctx);
+	if (len > (__u32)(ctx->data_end - ctx->data))
+		return XDP_PASS;
+	count_rx(port.slot, len);
 	return bpf_redirect_map(&port_devs, port.slot, XDP_PASS);
 }
 

@@ -192,23 +192,26 @@ Test(xdp, unconfigured_uplink_passes_everything)
 	assert_xdp_verdict(&r, XDP_PASS, "uplink_ifindex 0: not even malformed frames are dropped");
 }
 
-Test(xdp, jumbo_multibuffer_frame_is_redirected_with_its_full_length)
+Test(xdp, jumbo_multibuffer_frame_is_passed_whole_to_tc)
 {
 	struct frame f;
 	struct run r;
-	struct nsteer_counters a;
 
-	/* nsteer_xdp is xdp.frags: BPF_PROG_RUN puts what exceeds one page into fragments. */
+	/* nsteer_xdp is xdp.frags: BPF_PROG_RUN puts what exceeds one page into fragments. A
+	 * redirected multi-buffer frame is dropped by some drivers and kernels (veth on 6.1), so
+	 * such frames go to tc, which delivers them as an skb. */
 	frame_make(&f, port(PORT_A)->mac, MAC_REMOTE, -1, 9000);
 	run_xdp(&f, &r);
 
-	assert_xdp_verdict(&r, XDP_REDIRECT, "a jumbo frame to a known port");
-	assert_frame_eq(&r, &f, "redirected jumbo frame");
-	a = port_counters(PORT_A);
-	cr_assert_eq(a.rx_packets, 1, "port A counted %llu frames received, want 1",
-		     (unsigned long long)a.rx_packets);
-	cr_assert_eq(a.rx_bytes, 9000, "port A counted %llu bytes, want 9000 (fragments included)",
-		     (unsigned long long)a.rx_bytes);
+	assert_xdp_verdict(&r, XDP_PASS, "a jumbo frame in fragments goes on to tc");
+	assert_frame_eq(&r, &f, "the jumbo frame, fragments included, unchanged");
+	cr_assert_eq(port_counters(PORT_A).rx_packets, 0, "tc counts it, not XDP");
+
+	/* One that fits the linear part is still redirected here. */
+	frame_make(&f, port(PORT_A)->mac, MAC_REMOTE, -1, 1500);
+	run_xdp(&f, &r);
+	assert_xdp_verdict(&r, XDP_REDIRECT, "a frame in one buffer takes the fast path");
+	cr_assert_eq(port_counters(PORT_A).rx_bytes, 1500, "and is counted with its length");
 }
 
 Test(xdp, s_tagged_frame_is_not_redirected_into_untagged_port)
