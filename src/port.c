@@ -400,6 +400,18 @@ out:
 	return err;
 }
 
+/* A port is published once its "ports" entry names it and its host end runs nsteer's program. */
+static bool port_published(const struct uplink *u, const struct nsteer_port *p)
+{
+	struct nsteer_port_key key = { .vlan = p->vlan };
+	struct nsteer_port_dest dest;
+	__u32 prog_id;
+
+	memcpy(key.mac, p->mac, 6);
+	return bpf_map_lookup_elem(u->fd_ports, &key, &dest) == 0 && dest.ifindex == p->ifindex &&
+	       tc_ingress_prog_id(p->ifindex, &prog_id) == 0;
+}
+
 /* Who uses mac on vlan already, for a message that names them. */
 static int owner_of(const struct uplink *u, const struct port_table *t,
 		    const struct nsteer_port_key *key, char *label, size_t size)
@@ -500,6 +512,19 @@ int nsteer_port_add(const char *dev, const struct nsteer_port_opts *o)
 		goto close;
 	}
 	same = find_port(&table, port.netns_inode, NULL);
+	if (same && !port_published(&u, same)) {
+		/* Registered but never published: a port add killed half-way. Take it down (keeping
+		 * the namespace) and build it again below, as if it had never started. */
+		struct nsteer_port partial = *same;
+
+		pr_info("%s: completing an interrupted port add of %s\n", dev, port.netns);
+		created = created || (partial.flags & NSTEER_PORT_NETNS_CREATED);
+		partial.flags &= ~NSTEER_PORT_NETNS_CREATED;
+		err = port_remove(&u, &partial);
+		if (err)
+			goto close;
+		same = NULL;
+	}
 	if (same) {
 		if (same_settings(same, port.mac, o->vlan, ifname)) {
 			/* Re-running the same command completes it (addresses) and changes nothing. */
