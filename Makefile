@@ -32,9 +32,8 @@ Q := @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 BPF_HDRS  := $(wildcard bpf/*.h) headers/nsteer_shared.h vmlinux.h
-SKELS     := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
+SKELS     := $(OUTPUT)/nsteer.skel.h # the library's; bench_tool names its own
 LIB_SRCS  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJS  := $(patsubst src/%.c,$(OUTPUT)/%.o,$(LIB_SRCS))
 HDRS      := $(wildcard src/*.h include/*.h) headers/nsteer_shared.h
@@ -78,7 +77,8 @@ $(OUTPUT)/selftests/%: selftests/%.c $(OUTPUT)/libnsteer.a $(wildcard selftests/
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -Iselftests/progrun $< $(OUTPUT)/libnsteer.a $(LDLIBS) -lcriterion -o $@
 
-test-bins: $(TEST_BINS)
+# neighbour.bpf.o is the foreign XDP program of the coexistence test.
+test-bins: $(TEST_BINS) $(OUTPUT)/neighbour.bpf.o
 
 deps:
 	$(Q)./selftests/install-deps.sh

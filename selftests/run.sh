@@ -47,12 +47,14 @@ run_criterion_dir() { # dir
 # Every integration test runs once per attach mode (XDP_MODES, default: all three): the
 # datapath must behave the same with native XDP, generic XDP and tc alone.
 run_integration() {
-	local t out rc mode
+	local t out rc mode t0
 	for mode in ${XDP_MODES:-native skb off}; do
 	for t in selftests/integration/test_*.sh; do
 		echo "== $t (xdp-mode $mode)"
+		t0=$SECONDS
 		out=$(XDP_MODE=$mode bash "$t" 2>&1); rc=$?
 		echo "$out"
+		echo "-- $t (xdp-mode $mode): $((SECONDS - t0)) s"
 		passed=$((passed + $(grep -c '^PASS: ' <<<"$out")))
 		skipped=$((skipped + $(grep -c '^SKIP: ' <<<"$out")))
 		n=$(grep -c '^FAIL: ' <<<"$out")

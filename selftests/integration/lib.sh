@@ -106,18 +106,21 @@ for up in json.load(sys.stdin):
 }
 
 run_tests() {
-	local t rc any_failed=0
+	local t rc any_failed=0 t0 took
 	for t in $(declare -F | awk '{print $3}' | grep '^test_'); do
 		if [ -n "${ONLY:-}" ] && [[ $t != *"$ONLY"* ]]; then continue; fi
+		t0=$EPOCHREALTIME
 		(
 			trap lab_destroy EXIT
 			"$t"
 		)
 		rc=$?
+		# The duration shows where a slow machine (or a VM without KVM) spends the suite's time.
+		took=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
 		case $rc in
-		0) echo "PASS: ${t#test_}" ;;
-		77) echo "SKIP: ${t#test_}" ;;
-		*) echo "FAIL: ${t#test_}"; any_failed=1 ;;
+		0) echo "PASS: ${t#test_} (${took} s)" ;;
+		77) echo "SKIP: ${t#test_} (${took} s)" ;;
+		*) echo "FAIL: ${t#test_} (${took} s)"; any_failed=1 ;;
 		esac
 	done
 	return $any_failed
@@ -178,7 +181,7 @@ mac_of() { ns_run "$1" cat "/sys/class/net/$2/address"; } # mac_of NS IFNAME
 link_local() {
 	local ns=$1 dev=$2 i a
 	for ((i = 0; i < 100; i++)); do
-		a=$(ns_run "$ns" ip -6 -j addr show dev "$dev" scope link | "$NST_PYTHON" -c '
+		a=$(ns_run "$ns" ip -6 -j addr show dev "$dev" scope link | "$NST_PYTHON" -S -c '
 import json, sys
 for l in json.load(sys.stdin):
     for a in l.get("addr_info", []):
@@ -197,7 +200,7 @@ for l in json.load(sys.stdin):
 #   serve PORT OUT READY SECS               accepts one TCP stream, writes "bytes sha256" to OUT
 #   stream ADDR PORT BYTES SECS             sends BYTES random bytes, prints "bytes sha256"
 NST_PY=$(cat <<'PYEOF'
-import hashlib, json, os, socket, struct, sys, time
+import json, os, socket, struct, sys, time # hashlib (slow to import) only where needed
 
 def mac(s, ifname):
     if s == "self":
@@ -236,6 +239,7 @@ elif cmd == "capture":
     json.dump({"counts": counts, "end": end}, open(out + ".tmp", "w"))
     os.rename(out + ".tmp", out)
 elif cmd == "serve":
+    import hashlib
     port, out, ready, secs = args
     ls = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -257,6 +261,7 @@ elif cmd == "serve":
     os.rename(out + ".tmp", out)
     c.close()
 elif cmd == "stream":
+    import hashlib
     addr, port, nbytes, secs = args
     data = os.urandom(int(nbytes))
     c = socket.create_connection((addr, int(port)), timeout=float(secs))
@@ -284,7 +289,7 @@ lab_bg() {
 # IFNAME in NS ("" for this namespace) receives; returns once the socket is listening.
 cap_start() {
 	local name=$1 ns=$2 dev=$3 et=${4:-0x88b5}
-	lab_bg "$ns" timeout 30 "$NST_PYTHON" -c "$NST_PY" capture "$dev" "$et" "$LAB_TMP/$name.json" \
+	lab_bg "$ns" timeout 30 "$NST_PYTHON" -S -c "$NST_PY" capture "$dev" "$et" "$LAB_TMP/$name.json" \
 		"$LAB_TMP/$name.ready" 10
 	wait_until 10 test -e "$LAB_TMP/$name.ready" || fail "capture $name did not start"
 }
@@ -292,21 +297,21 @@ cap_start() {
 # cap_count NAME TAG: frames tagged TAG the capture counted (waits for the capture to end first).
 cap_count() {
 	wait_until 25 test -e "$LAB_TMP/$1.json" || fail "capture $1 did not finish"
-	"$NST_PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))["counts"].get(sys.argv[2], 0))' \
+	"$NST_PYTHON" -S -c 'import json, sys; print(json.load(open(sys.argv[1]))["counts"].get(sys.argv[2], 0))' \
 		"$LAB_TMP/$1.json" "$2"
 }
 
 # cap_saw_end NAME: the capture ended on its END marker (not on its time limit).
 cap_saw_end() {
 	wait_until 25 test -e "$LAB_TMP/$1.json" || fail "capture $1 did not finish"
-	"$NST_PYTHON" -c 'import json, sys; sys.exit(0 if json.load(open(sys.argv[1]))["end"] else 1)' \
+	"$NST_PYTHON" -S -c 'import json, sys; sys.exit(0 if json.load(open(sys.argv[1]))["end"] else 1)' \
 		"$LAB_TMP/$1.json"
 }
 
 # send_frames NS IFNAME DST SRC COUNT TAG [ETHERTYPE]: COUNT crafted frames out of IFNAME.
 send_frames() {
 	local ns=$1 dev=$2 dst=$3 src=$4 count=$5 tag=$6 et=${7:-0x88b5}
-	ns_run "$ns" "$NST_PYTHON" -c "$NST_PY" send "$dev" "$dst" "$src" "$et" "$count" "$tag" ||
+	ns_run "$ns" "$NST_PYTHON" -S -c "$NST_PY" send "$dev" "$dst" "$src" "$et" "$count" "$tag" ||
 		fail "sending $tag frames from $dev in ${ns:-the root namespace}"
 }
 
@@ -322,10 +327,10 @@ expect_count() {
 tcp_transfer() {
 	local src=$1 dst=$2 addr=$3 bytes=${4:-10485760} port=5201 name sent got
 	name=tcp$RANDOM
-	lab_bg "$dst" timeout 40 "$NST_PYTHON" -c "$NST_PY" serve "$port" "$LAB_TMP/$name.out" \
+	lab_bg "$dst" timeout 40 "$NST_PYTHON" -S -c "$NST_PY" serve "$port" "$LAB_TMP/$name.out" \
 		"$LAB_TMP/$name.ready" 30
 	wait_until 10 test -e "$LAB_TMP/$name.ready" || fail "TCP server in $dst did not start"
-	sent=$(ns_run "$src" timeout 40 "$NST_PYTHON" -c "$NST_PY" stream "$addr" "$port" "$bytes" 15 2>&1) ||
+	sent=$(ns_run "$src" timeout 40 "$NST_PYTHON" -S -c "$NST_PY" stream "$addr" "$port" "$bytes" 15 2>&1) ||
 		fail "TCP stream $src -> $dst ($addr) failed: ${sent##*$'\n'}"
 	wait_until 20 test -e "$LAB_TMP/$name.out" || fail "TCP server in $dst did not finish"
 	got=$(cat "$LAB_TMP/$name.out")
@@ -342,7 +347,7 @@ status_json() {
 
 # uplink_counter UPLINK FIELD: a field of nsteer's counters for the uplink itself (drop_X for drops).
 uplink_counter() {
-	"$NSTEER" status "$1" --json | "$NST_PYTHON" -c '
+	"$NSTEER" status "$1" --json | "$NST_PYTHON" -S -c '
 import json, sys
 c = json.load(sys.stdin)[0]["counters"]
 f = sys.argv[1]
@@ -352,7 +357,7 @@ print(c["drops"][f[5:]] if f.startswith("drop_") else c[f])
 
 # port_field UPLINK NETNS FIELD: a field of that port in nsteer status --json (mac, host_ifname...).
 port_field() {
-	"$NSTEER" status "$1" --json | "$NST_PYTHON" -c '
+	"$NSTEER" status "$1" --json | "$NST_PYTHON" -S -c '
 import json, sys
 for up in json.load(sys.stdin):
     for p in up.get("ports", []):

@@ -74,7 +74,7 @@ port_mac() { ip netns exec "$(port_ns "$1")" cat /sys/class/net/eth0/address; }
 ns_mac() {
 	if [ -n "$1" ]; then ip netns exec "$1" cat "/sys/class/net/$2/address"; else cat "/sys/class/net/$2/address"; fi
 }
-ifindex_in() { ip -n "$1" -j link show "$2" | "$L2_PYTHON" -c 'import json,sys; print(json.load(sys.stdin)[0]["ifindex"])'; }
+ifindex_in() { ip -n "$1" -j link show "$2" | "$L2_PYTHON" -S -c 'import json,sys; print(json.load(sys.stdin)[0]["ifindex"])'; }
 
 # l2_vlan_host UPLINK VID: a host on VLAN VID behind the wire (see the top of this file). Call
 # l2_wire_switch after the last one.
@@ -83,7 +83,7 @@ l2_vlan_host() {
 	w=$(wire_ns "$up")
 	ns=$(vhost_ns "$vid")
 	LAB_NETNS+=("$ns")
-	mtu=$(ip -n "$w" -j link show wire0 | "$L2_PYTHON" -c 'import json,sys; print(json.load(sys.stdin)[0]["mtu"])')
+	mtu=$(ip -n "$w" -j link show wire0 | "$L2_PYTHON" -S -c 'import json,sys; print(json.load(sys.stdin)[0]["mtu"])')
 	ip netns add "$ns" || fail "ip netns add $ns"
 	ip -n "$w" link add "wv$vid" mtu "$mtu" type veth peer name eth0 mtu "$mtu" netns "$ns" ||
 		fail "veth wv$vid"
@@ -204,7 +204,7 @@ l2_wire_switch() {
 #                                        route) to ff02::1 with a /64 prefix information option,
 #                                        flags on-link and autonomous
 L2_PY=$(cat <<'PYEOF'
-import hashlib, json, os, socket, struct, sys, time
+import json, os, socket, struct, sys, time # hashlib (slow to import) only where needed
 
 SOL_PACKET, PACKET_AUXDATA, TP_STATUS_VLAN_VALID, ETH_P_ALL = 263, 8, 0x10, 3
 
@@ -291,6 +291,7 @@ elif cmd == "count":
     code = compile(expr, "<filter>", "eval")
     print(sum(1 for f in json.load(open(out))["frames"] if eval(code, {"f": f})))
 elif cmd == "serve":
+    import hashlib
     out, ready, secs = args
     ls = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
     ls.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
@@ -312,6 +313,7 @@ elif cmd == "serve":
     os.rename(out + ".tmp", out)
     c.close()
 elif cmd == "stream":
+    import hashlib
     addr, port, nbytes, secs = args
     data = os.urandom(int(nbytes))
     c = socket.create_connection((addr, int(port)), timeout=float(secs))
@@ -336,7 +338,7 @@ elif cmd == "ra":
 PYEOF
 )
 
-l2_py() { "$L2_PYTHON" -c "$L2_PY" "$@"; }
+l2_py() { "$L2_PYTHON" -S -c "$L2_PY" "$@"; }
 
 # l2_bg NS cmd...: cmd in the background in NS ("" for this namespace), ended at teardown.
 l2_bg() {
@@ -360,7 +362,7 @@ l2_wait() {
 l2_cap() {
 	local name=$1 ns=$2 dev=$3 ends=$4
 	rm -f "$L2_TMP/$name.json" "$L2_TMP/$name.ready"
-	l2_bg "$ns" timeout 25 "$L2_PYTHON" -c "$L2_PY" capture "$dev" "$L2_TMP/$name.json" \
+	l2_bg "$ns" timeout 25 "$L2_PYTHON" -S -c "$L2_PY" capture "$dev" "$L2_TMP/$name.json" \
 		"$L2_TMP/$name.ready" 15 "$ends"
 	l2_wait 10 test -e "$L2_TMP/$name.ready" || fail "capture $name did not start"
 }
@@ -370,8 +372,8 @@ l2_cap() {
 l2_cap_done() {
 	l2_wait 25 test -e "$L2_TMP/$1.json" || fail "capture $1 did not finish"
 	l2_py count "$L2_TMP/$1.json" "True" >/dev/null || fail "capture $1 is unreadable"
-	"$L2_PYTHON" -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["complete"] else 1)' \
-		"$L2_TMP/$1.json" || fail "capture $1 never received its end marker(s): $("$L2_PYTHON" -c \
+	"$L2_PYTHON" -S -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["complete"] else 1)' \
+		"$L2_TMP/$1.json" || fail "capture $1 never received its end marker(s): $("$L2_PYTHON" -S -c \
 		'import json,sys; print(json.load(open(sys.argv[1]))["missing"])' "$L2_TMP/$1.json")"
 }
 
@@ -398,9 +400,9 @@ tagged_with() {
 l2_send() {
 	local ns=$1 dev=$2 dst=$3 src=$4 count=$5 tag=$6 vid=${7:-}
 	if [ -n "$ns" ]; then
-		ip netns exec "$ns" "$L2_PYTHON" -c "$L2_PY" send "$dev" "$dst" "$src" 0x88b5 "$count" "$tag" "$vid"
+		ip netns exec "$ns" "$L2_PYTHON" -S -c "$L2_PY" send "$dev" "$dst" "$src" 0x88b5 "$count" "$tag" "$vid"
 	else
-		"$L2_PYTHON" -c "$L2_PY" send "$dev" "$dst" "$src" 0x88b5 "$count" "$tag" "$vid"
+		"$L2_PYTHON" -S -c "$L2_PY" send "$dev" "$dst" "$src" 0x88b5 "$count" "$tag" "$vid"
 	fi || fail "sending $tag frames from $dev in ${ns:-this namespace}"
 }
 
@@ -409,13 +411,13 @@ l2_send() {
 l2_tcp() {
 	local src=$1 dst=$2 addr=$3 bytes=${4:-4194304} name sent got port
 	name=tcp$RANDOM$RANDOM
-	l2_bg "$dst" timeout 40 "$L2_PYTHON" -c "$L2_PY" serve "$L2_TMP/$name.out" "$L2_TMP/$name.ready" 30
+	l2_bg "$dst" timeout 40 "$L2_PYTHON" -S -c "$L2_PY" serve "$L2_TMP/$name.out" "$L2_TMP/$name.ready" 30
 	l2_wait 10 test -e "$L2_TMP/$name.ready" || fail "TCP server in ${dst:-this namespace} did not start"
 	port=$(cat "$L2_TMP/$name.ready")
 	if [ -n "$src" ]; then
-		sent=$(ip netns exec "$src" timeout 30 "$L2_PYTHON" -c "$L2_PY" stream "$addr" "$port" "$bytes" 10 2>"$L2_TMP/$name.err")
+		sent=$(ip netns exec "$src" timeout 30 "$L2_PYTHON" -S -c "$L2_PY" stream "$addr" "$port" "$bytes" 10 2>"$L2_TMP/$name.err")
 	else
-		sent=$(timeout 30 "$L2_PYTHON" -c "$L2_PY" stream "$addr" "$port" "$bytes" 10 2>"$L2_TMP/$name.err")
+		sent=$(timeout 30 "$L2_PYTHON" -S -c "$L2_PY" stream "$addr" "$port" "$bytes" 10 2>"$L2_TMP/$name.err")
 	fi || fail "TCP stream ${src:-host} -> ${dst:-host} ($addr) failed: $(tail -1 "$L2_TMP/$name.err")"
 	l2_wait 20 test -e "$L2_TMP/$name.out" || fail "TCP server in ${dst:-this namespace} did not finish"
 	got=$(cat "$L2_TMP/$name.out")
@@ -444,7 +446,7 @@ l2_no_ping() {
 
 # status_problems UPLINK: the "problems" nsteer status --json reports for UPLINK, one a line.
 status_problems() {
-	"$NSTEER" status "$1" --json 2>/dev/null | "$L2_PYTHON" -c '
+	"$NSTEER" status "$1" --json 2>/dev/null | "$L2_PYTHON" -S -c '
 import json, sys
 for up in json.load(sys.stdin):
     for p in up.get("problems", []):
@@ -453,14 +455,14 @@ for up in json.load(sys.stdin):
 
 # status_field UPLINK FIELD: a top-level field of the uplink in nsteer status --json.
 status_field() {
-	"$NSTEER" status "$1" --json 2>/dev/null | "$L2_PYTHON" -c '
+	"$NSTEER" status "$1" --json 2>/dev/null | "$L2_PYTHON" -S -c '
 import json, sys
 print(json.load(sys.stdin)[0].get(sys.argv[1]))' "$2"
 }
 
 # host_port_count UPLINK: how many host-access ports nsteer lists for UPLINK.
 host_port_count() {
-	"$NSTEER" status "$1" --json 2>/dev/null | "$L2_PYTHON" -c '
+	"$NSTEER" status "$1" --json 2>/dev/null | "$L2_PYTHON" -S -c '
 import json, sys
 print(sum(1 for p in json.load(sys.stdin)[0].get("ports", []) if p["netns"] == "(host)"))'
 }

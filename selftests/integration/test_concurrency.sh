@@ -8,7 +8,7 @@ source "$(dirname "$0")/lib.sh"
 PIN_ROOT=/sys/fs/bpf/nsteer
 
 port_names() { # UPLINK: the netns of every port, one a line, sorted
-	status_json "$1" | "$NST_PYTHON" -c '
+	status_json "$1" | "$NST_PYTHON" -S -c '
 import json, sys
 for p in sorted(p["netns"] for p in json.load(sys.stdin)[0]["ports"]):
     print(p)'
@@ -106,7 +106,7 @@ status_consistent() {
 	local up=$1 json rc
 	json=$("$NSTEER" status "$up" --json); rc=$?
 	[ $rc -le 1 ] || fail "status exited $rc after a killed loader"
-	"$NST_PYTHON" -c '
+	"$NST_PYTHON" -S -c '
 import json, os, sys
 up = json.loads(sys.argv[1])[0]
 problems = " ".join(p["problem"] for p in up["problems"])

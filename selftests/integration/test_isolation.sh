@@ -19,7 +19,7 @@ test_arp_after_neigh_flush() {
 		ip -n "$w" neigh flush dev wire0
 		ip -n "$p" neigh flush dev eth0
 		expect "wire -> port $n after neigh flush (ARP)" in_ns "$w" ping -c1 -W2 "$(port_addr4 "$n")"
-		mac=$(ip -n "$w" -j neigh show "$(port_addr4 "$n")" dev wire0 | "$NST_PYTHON" -c '
+		mac=$(ip -n "$w" -j neigh show "$(port_addr4 "$n")" dev wire0 | "$NST_PYTHON" -S -c '
 import json, sys
 print(next((e.get("lladdr", "") for e in json.load(sys.stdin)), ""))')
 		[ "$mac" = "$(port_field "$(uplink)" "$p" mac)" ] ||
@@ -38,7 +38,7 @@ test_neighbour_discovery_after_neigh_flush() {
 		ip -n "$w" -6 neigh flush dev wire0
 		ip -n "$p" -6 neigh flush dev eth0
 		expect "wire -> port $n after neigh flush (ND)" in_ns "$w" ping -6 -c1 -W2 "$(port_addr6 "$n")"
-		mac=$(ip -n "$w" -6 -j neigh show "$(port_addr6 "$n")" dev wire0 | "$NST_PYTHON" -c '
+		mac=$(ip -n "$w" -6 -j neigh show "$(port_addr6 "$n")" dev wire0 | "$NST_PYTHON" -S -c '
 import json, sys
 print(next((e.get("lladdr", "") for e in json.load(sys.stdin)), ""))')
 		[ "$mac" = "$(port_field "$(uplink)" "$p" mac)" ] ||

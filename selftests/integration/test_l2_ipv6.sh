@@ -28,7 +28,7 @@ v6_peer_if() { if [ "$1" -le 3 ]; then echo wire0; else echo eth0; fi; }
 v6_peer_addr() { if [ "$1" -le 3 ]; then echo "$WIRE_ADDR6"; else vhost_addr6 10; fi; }
 
 neigh_lladdr() { # neigh_lladdr NS IFNAME ADDR
-	ip -n "$1" -6 -j neigh show "$3" dev "$2" | "$L2_PYTHON" -c '
+	ip -n "$1" -6 -j neigh show "$3" dev "$2" | "$L2_PYTHON" -S -c '
 import json, sys
 print(next((e.get("lladdr", "") for e in json.load(sys.stdin)), ""))'
 }
@@ -101,8 +101,8 @@ test_ipv6_router_advertisement_reaches_every_port_of_its_vlan() {
 	done
 	link_local "$w" wire0 >/dev/null || fail "wire0 has no link-local address to send RAs from"
 	link_local "$(vhost_ns 10)" eth0 >/dev/null || fail "the VLAN 10 host has no link-local address"
-	ip netns exec "$w" "$L2_PYTHON" -c "$L2_PY" ra wire0 fd99:: || fail "sending an RA from the wire"
-	ip netns exec "$(vhost_ns 10)" "$L2_PYTHON" -c "$L2_PY" ra eth0 fd98:10:: || fail "sending an RA on VLAN 10"
+	ip netns exec "$w" "$L2_PYTHON" -S -c "$L2_PY" ra wire0 fd99:: || fail "sending an RA from the wire"
+	ip netns exec "$(vhost_ns 10)" "$L2_PYTHON" -S -c "$L2_PY" ra eth0 fd98:10:: || fail "sending an RA on VLAN 10"
 	for n in 1 2 3; do
 		l2_wait 10 has_prefix "$(port_ns "$n")" fd99 || fail "port $n did not autoconfigure an address in fd99::/64"
 	done

@@ -14,7 +14,7 @@ netns_exists() { [ -e "/var/run/netns/$1" ]; }
 
 # status_get UPLINK EXPR: a Python expression over s, the uplink's object in nsteer status --json.
 status_get() {
-	status_json "$1" | "$NST_PYTHON" -c '
+	status_json "$1" | "$NST_PYTHON" -S -c '
 import json, sys
 s = json.load(sys.stdin)[0]
 print(eval(sys.argv[1]))' "$2"
@@ -284,7 +284,7 @@ test_status_explains_vanished_namespace_and_repair_works() {
 	"$NSTEER" status "$up" >/dev/null; rc=$?
 	[ $rc = 1 ] || fail "status exits $rc with a vanished port namespace (expected 1)"
 	problems "$up" | grep -q "$p2" || fail "status problems do not name $p2: $(problems "$up")"
-	repair=$(status_json "$up" | "$NST_PYTHON" -c '
+	repair=$(status_json "$up" | "$NST_PYTHON" -S -c '
 import json, sys
 print(next(p["repair"] for p in json.load(sys.stdin)[0]["problems"] if sys.argv[1] in p["problem"]))' "$p2")
 	[[ $repair == "nsteer "* ]] || fail "no repair command for $p2: '$repair'"

@@ -77,7 +77,7 @@ mtu9000_lab() {
 	for ((n = 1; n <= $1; n++)); do lab_port "$(uplink)" "$n"; done
 }
 
-link_mtu() { ip ${1:+-n "$1"} -j link show "$2" | "$NST_PYTHON" -c 'import json,sys; print(json.load(sys.stdin)[0]["mtu"])'; }
+link_mtu() { ip ${1:+-n "$1"} -j link show "$2" | "$NST_PYTHON" -S -c 'import json,sys; print(json.load(sys.stdin)[0]["mtu"])'; }
 
 test_mtu9000_ports_inherit_mtu_and_pass_jumbo_ping() {
 	mtu9000_lab 2
