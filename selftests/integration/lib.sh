@@ -14,6 +14,11 @@ WIRE_ADDR4=10.77.0.1
 WIRE_ADDR6=fd77::1
 LAB_UPLINKS=()
 LAB_NETNS=()
+# Every time limit below (waits, captures, servers) is multiplied by NST_PATIENCE. `make vmtest`
+# raises it in VMs without KVM, where starting a process takes a second. Captures end on their END
+# frames and waits on their condition, so a longer limit costs time only when a test already fails.
+NST_PATIENCE=${NST_PATIENCE:-1}
+patient() { echo $(($1 * NST_PATIENCE)); }
 
 fail() { echo "  $*" >&2; exit 1; }
 
@@ -167,7 +172,7 @@ ns_run() {
 
 # wait_until SECONDS cmd...: polls cmd every 0.1 s until it succeeds; fails after SECONDS.
 wait_until() {
-	local limit=$(( $1 * 10 )) i; shift
+	local limit=$(( $1 * 10 * NST_PATIENCE )) i; shift
 	for ((i = 0; i < limit; i++)); do
 		"$@" >/dev/null 2>&1 && return 0
 		sleep 0.1
@@ -289,8 +294,8 @@ lab_bg() {
 # IFNAME in NS ("" for this namespace) receives; returns once the socket is listening.
 cap_start() {
 	local name=$1 ns=$2 dev=$3 et=${4:-0x88b5}
-	lab_bg "$ns" timeout 30 "$NST_PYTHON" -S -c "$NST_PY" capture "$dev" "$et" "$LAB_TMP/$name.json" \
-		"$LAB_TMP/$name.ready" 10
+	lab_bg "$ns" timeout "$(patient 30)" "$NST_PYTHON" -S -c "$NST_PY" capture "$dev" "$et" \
+		"$LAB_TMP/$name.json" "$LAB_TMP/$name.ready" "$(patient 10)"
 	wait_until 10 test -e "$LAB_TMP/$name.ready" || fail "capture $name did not start"
 }
 
@@ -327,10 +332,10 @@ expect_count() {
 tcp_transfer() {
 	local src=$1 dst=$2 addr=$3 bytes=${4:-10485760} port=5201 name sent got
 	name=tcp$RANDOM
-	lab_bg "$dst" timeout 40 "$NST_PYTHON" -S -c "$NST_PY" serve "$port" "$LAB_TMP/$name.out" \
-		"$LAB_TMP/$name.ready" 30
+	lab_bg "$dst" timeout "$(patient 40)" "$NST_PYTHON" -S -c "$NST_PY" serve "$port" "$LAB_TMP/$name.out" \
+		"$LAB_TMP/$name.ready" "$(patient 30)"
 	wait_until 10 test -e "$LAB_TMP/$name.ready" || fail "TCP server in $dst did not start"
-	sent=$(ns_run "$src" timeout 40 "$NST_PYTHON" -S -c "$NST_PY" stream "$addr" "$port" "$bytes" 15 2>&1) ||
+	sent=$(ns_run "$src" timeout "$(patient 40)" "$NST_PYTHON" -S -c "$NST_PY" stream "$addr" "$port" "$bytes" "$(patient 15)" 2>&1) ||
 		fail "TCP stream $src -> $dst ($addr) failed: ${sent##*$'\n'}"
 	wait_until 20 test -e "$LAB_TMP/$name.out" || fail "TCP server in $dst did not finish"
 	got=$(cat "$LAB_TMP/$name.out")

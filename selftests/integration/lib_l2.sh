@@ -349,7 +349,7 @@ l2_bg() {
 
 # l2_wait SECONDS cmd...: polls cmd every 0.1 s until it succeeds; fails after SECONDS.
 l2_wait() {
-	local limit=$(($1 * 10)) i; shift
+	local limit=$(($1 * 10 * ${NST_PATIENCE:-1})) i; shift
 	for ((i = 0; i < limit; i++)); do
 		"$@" >/dev/null 2>&1 && return 0
 		sleep 0.1
@@ -362,8 +362,8 @@ l2_wait() {
 l2_cap() {
 	local name=$1 ns=$2 dev=$3 ends=$4
 	rm -f "$L2_TMP/$name.json" "$L2_TMP/$name.ready"
-	l2_bg "$ns" timeout 25 "$L2_PYTHON" -S -c "$L2_PY" capture "$dev" "$L2_TMP/$name.json" \
-		"$L2_TMP/$name.ready" 15 "$ends"
+	l2_bg "$ns" timeout "$(patient 25)" "$L2_PYTHON" -S -c "$L2_PY" capture "$dev" "$L2_TMP/$name.json" \
+		"$L2_TMP/$name.ready" "$(patient 15)" "$ends"
 	l2_wait 10 test -e "$L2_TMP/$name.ready" || fail "capture $name did not start"
 }
 
@@ -411,13 +411,13 @@ l2_send() {
 l2_tcp() {
 	local src=$1 dst=$2 addr=$3 bytes=${4:-4194304} name sent got port
 	name=tcp$RANDOM$RANDOM
-	l2_bg "$dst" timeout 40 "$L2_PYTHON" -S -c "$L2_PY" serve "$L2_TMP/$name.out" "$L2_TMP/$name.ready" 30
+	l2_bg "$dst" timeout "$(patient 40)" "$L2_PYTHON" -S -c "$L2_PY" serve "$L2_TMP/$name.out" "$L2_TMP/$name.ready" "$(patient 30)"
 	l2_wait 10 test -e "$L2_TMP/$name.ready" || fail "TCP server in ${dst:-this namespace} did not start"
 	port=$(cat "$L2_TMP/$name.ready")
 	if [ -n "$src" ]; then
-		sent=$(ip netns exec "$src" timeout 30 "$L2_PYTHON" -S -c "$L2_PY" stream "$addr" "$port" "$bytes" 10 2>"$L2_TMP/$name.err")
+		sent=$(ip netns exec "$src" timeout "$(patient 30)" "$L2_PYTHON" -S -c "$L2_PY" stream "$addr" "$port" "$bytes" "$(patient 10)" 2>"$L2_TMP/$name.err")
 	else
-		sent=$(timeout 30 "$L2_PYTHON" -S -c "$L2_PY" stream "$addr" "$port" "$bytes" 10 2>"$L2_TMP/$name.err")
+		sent=$(timeout "$(patient 30)" "$L2_PYTHON" -S -c "$L2_PY" stream "$addr" "$port" "$bytes" "$(patient 10)" 2>"$L2_TMP/$name.err")
 	fi || fail "TCP stream ${src:-host} -> ${dst:-host} ($addr) failed: $(tail -1 "$L2_TMP/$name.err")"
 	l2_wait 20 test -e "$L2_TMP/$name.out" || fail "TCP server in ${dst:-this namespace} did not finish"
 	got=$(cat "$L2_TMP/$name.out")

@@ -19,7 +19,8 @@
 #                suite, and exit with its status; e.g. -c 'xdp-loader status'
 #
 # Environment: KERNEL, VMTEST_RUNNER, VMTEST_TIMEOUT, VMTEST_MEM (2G), VMTEST_CPUS (2),
-# VMTEST_CACHE (.output/vm), VMTEST_PASSENV (variables handed to the tests, default "ONLY CI"),
+# VMTEST_CACHE (.output/vm), VMTEST_PASSENV (variables handed to the tests, default
+# "ONLY CI XDP_MODES NST_PATIENCE"),
 # VMTEST_APPEND (extra kernel command line), QEMU (qemu-system-x86_64).
 #
 # The qemu runner (no virtme-ng needed; KVM when /dev/kvm is usable, else TCG):
@@ -60,7 +61,7 @@ TIMEOUT=${VMTEST_TIMEOUT:-3600}
 MEM=${VMTEST_MEM:-2G}
 CPUS=${VMTEST_CPUS:-2}
 CACHE=${VMTEST_CACHE:-$ROOT/.output/vm}
-PASSENV=${VMTEST_PASSENV:-ONLY CI}
+PASSENV=${VMTEST_PASSENV:-ONLY CI XDP_MODES NST_PATIENCE}
 QEMU=${QEMU:-qemu-system-x86_64}
 SHELL_MODE='' CMD=''
 
@@ -288,6 +289,9 @@ printf '%s\0' "${LEVELS[@]}" >"$RUN/args"
 for v in $PASSENV; do
 	[ -n "${!v+x}" ] && printf 'export %s=%q\n' "$v" "${!v}"
 done >"$RUN/env"
+# Without KVM starting a process takes about a second: the tests' time limits stretch (see
+# NST_PATIENCE in selftests/integration/lib.sh); their outcome does not depend on them.
+if ! kvm_usable && [ -z "${NST_PATIENCE:-}" ]; then echo "export NST_PATIENCE=6" >>"$RUN/env"; fi
 
 if [ "$RUNNER" = vng ]; then
 	case $KERNEL in
