@@ -93,13 +93,19 @@ struct nsteer_index_entry {
 
 /* The entry of mac_index that (mac, vlan) maps to: the low four bytes of a MAC vary the most
  * (derived MACs are hashes; vendors number their NICs there), folded so every bit counts. */
-static inline __u32 nsteer_index_of(const __u8 *mac, __u16 vlan)
+static inline __u32 nsteer_index_fold(__u32 mac_low4, __u16 vlan)
 {
-	__u32 x = ((__u32)mac[2] << 24 | (__u32)mac[3] << 16 | (__u32)mac[4] << 8 | mac[5]) ^ vlan;
+	__u32 x = mac_low4 ^ vlan;
 
 	x ^= x >> 13;
 	x ^= x >> 7;
 	return x & (NSTEER_INDEX_SIZE - 1);
+}
+
+static inline __u32 nsteer_index_of(const __u8 *mac, __u16 vlan)
+{
+	return nsteer_index_fold((__u32)mac[2] << 24 | (__u32)mac[3] << 16 | (__u32)mac[4] << 8 | mac[5],
+				 vlan);
 }
 
 /* nsteer_port.flags */
