@@ -31,6 +31,15 @@ struct {
 	__type(value, __u32);
 } bare_target SEC(".maps");
 
+/* Bare redirects spread over many ports, by the last two bytes of the destination MAC (the port
+ * number in the scale sweep's MACs): what N veths cost with no steering decision. */
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP);
+	__uint(max_entries, BENCH_MACS_MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} spread_targets SEC(".maps");
+
 /* The alternative to nsteer's tc flooding: one XDP broadcast to every port through a devmap. */
 struct {
 	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
@@ -78,6 +87,16 @@ SEC("xdp.frags")
 int bench_bare_redirect(struct xdp_md *ctx)
 {
 	return bpf_redirect_map(&bare_target, 0, 0);
+}
+
+SEC("xdp.frags")
+int bench_spread_redirect(struct xdp_md *ctx)
+{
+	__u8 *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
+
+	if (data + 6 > end)
+		return XDP_ABORTED;
+	return bpf_redirect_map(&spread_targets, (__u32)data[4] << 8 | data[5], 0);
 }
 
 SEC("xdp.frags")

@@ -9,6 +9,8 @@
  *                                    (NETNS "-": this namespace)
  *   bench_tool bare DEV TARGET       on DEV (here), XDP redirect everything to TARGET via a devmap
  *   bench_tool bcast DEV TARGET...   on DEV, XDP broadcast everything to the TARGETs (a devmap)
+ *   bench_tool spread DEV TARGET...  on DEV, XDP redirect frames to the Nth TARGET when their
+ *                                    destination MAC ends in N (two bytes), without a lookup
  *   bench_tool count                 print what all sinks counted so far
  *   bench_tool clean                 remove the pins (programs stay while attached)
  */
@@ -142,6 +144,19 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* The bench object with only prog (a program of it, by name) to be loaded. */
+static struct bench_bpf *open_only(const char *prog)
+{
+	struct bench_bpf *skel = bench_bpf__open();
+	struct bpf_program *p;
+
+	if (!skel)
+		die("open", errno);
+	bpf_object__for_each_program(p, skel->obj)
+		bpf_program__set_autoload(p, !strcmp(bpf_program__name(p), prog));
+	return skel;
+}
+
 static int cmd_gen(int argc, char **argv)
 {
 	static unsigned char macs[MAX_MACS][6], frame[9000];
@@ -162,13 +177,8 @@ static int cmd_gen(int argc, char **argv)
 		die("gen arguments", EINVAL);
 	enter_netns(argv[0]);
 	ifindex = ifindex_of(argv[1]);
-	skel = bench_bpf__open();
-	if (!skel)
-		die("open", errno);
+	skel = open_only("bench_tx");
 	skel->rodata->n_macs = n;
-	bpf_program__set_autoload(skel->progs.bench_sink, false);
-	bpf_program__set_autoload(skel->progs.bench_bare_redirect, false);
-	bpf_program__set_autoload(skel->progs.bench_devmap_bcast, false);
 	err = bench_bpf__load(skel);
 	if (err)
 		die("load", err);
@@ -205,12 +215,7 @@ static int sink_prog(void)
 	if (fd >= 0)
 		return fd;
 	mkdir(PIN_DIR, 0700);
-	skel = bench_bpf__open();
-	if (!skel)
-		die("open", errno);
-	bpf_program__set_autoload(skel->progs.bench_tx, false);
-	bpf_program__set_autoload(skel->progs.bench_bare_redirect, false);
-	bpf_program__set_autoload(skel->progs.bench_devmap_bcast, false);
+	skel = open_only("bench_sink");
 	err = bench_bpf__load(skel);
 	if (!err)
 		err = bpf_program__pin(skel->progs.bench_sink, PIN_SINK);
@@ -248,12 +253,7 @@ static int cmd_bare(int argc, char **argv)
 	if (argc < 2)
 		die("usage: bare DEV TARGET", EINVAL);
 	target = ifindex_of(argv[1]);
-	skel = bench_bpf__open();
-	if (!skel)
-		die("open", errno);
-	bpf_program__set_autoload(skel->progs.bench_tx, false);
-	bpf_program__set_autoload(skel->progs.bench_sink, false);
-	bpf_program__set_autoload(skel->progs.bench_devmap_bcast, false);
+	skel = open_only("bench_bare_redirect");
 	err = bench_bpf__load(skel);
 	if (!err)
 		err = bpf_map_update_elem(bpf_map__fd(skel->maps.bare_target), &zero, &target, 0);
@@ -274,12 +274,7 @@ static int cmd_bcast(int argc, char **argv)
 
 	if (argc < 2)
 		die("usage: bcast DEV TARGET...", EINVAL);
-	skel = bench_bpf__open();
-	if (!skel)
-		die("open", errno);
-	bpf_program__set_autoload(skel->progs.bench_tx, false);
-	bpf_program__set_autoload(skel->progs.bench_sink, false);
-	bpf_program__set_autoload(skel->progs.bench_bare_redirect, false);
+	skel = open_only("bench_devmap_bcast");
 	err = bench_bpf__load(skel);
 	for (int i = 1; !err && i < argc; i++) {
 		__u32 ifindex = ifindex_of(argv[i]);
@@ -292,6 +287,30 @@ static int cmd_bcast(int argc, char **argv)
 				     XDP_FLAGS_DRV_MODE, NULL);
 	if (err)
 		die("devmap broadcast", err);
+	bench_bpf__destroy(skel);
+	return 0;
+}
+
+static int cmd_spread(int argc, char **argv)
+{
+	struct bench_bpf *skel;
+	int err;
+
+	if (argc < 2 || argc > MAX_MACS)
+		die("usage: spread DEV TARGET...", EINVAL);
+	skel = open_only("bench_spread_redirect");
+	err = bench_bpf__load(skel);
+	for (__u32 i = 1; !err && i < (__u32)argc; i++) {
+		__u32 ifindex = ifindex_of(argv[i]);
+
+		err = bpf_map_update_elem(bpf_map__fd(skel->maps.spread_targets), &i, &ifindex, 0);
+	}
+	if (!err)
+		err = bpf_xdp_attach(ifindex_of(argv[0]),
+				     bpf_program__fd(skel->progs.bench_spread_redirect),
+				     XDP_FLAGS_DRV_MODE, NULL);
+	if (err)
+		die("spread redirect", err);
 	bench_bpf__destroy(skel);
 	return 0;
 }
@@ -322,6 +341,8 @@ int main(int argc, char **argv)
 		return cmd_bare(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "bcast"))
 		return cmd_bcast(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "spread"))
+		return cmd_spread(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "count"))
 		return cmd_count();
 	if (!strcmp(argv[1], "clean")) {

@@ -65,7 +65,9 @@ def main(results_path, json_path):
         report["ratios"].append({"bar": label, "ratio": ratio, "min": bar, "met": met})
         print(f"{label:<40} {ratio:>7.2f} {'>=' + str(bar):>6}  {'met' if met else 'NOT MET'}")
 
-    scale = {int(n.split("_")[1]): med("pps", n) for (k, n) in samples if k == "pps" and n.startswith("scale_")}
+    scale = {int(n.split("_")[1]): med("pps", n) for (k, n) in samples
+             if k == "pps" and n.startswith("scale_") and not n.startswith("scale_bare_")}
+    bare = {int(n.split("_")[2]): med("pps", n) for (k, n) in samples if k == "pps" and n.startswith("scale_bare_")}
     floods = {}
     for (k, n) in samples:
         if k == "pps" and n.startswith("flood_"):
@@ -84,6 +86,16 @@ def main(results_path, json_path):
         sweep = ", ".join(f"{k}: {v / 1e6:.2f}" for k, v in sorted(scale.items()))
         print(f"{'rate flat 1..1000 ports (min/max)':<40} {flat:>7.2f} {'>=0.9':>6}  {'met' if met else 'NOT MET'}"
               f"   (Mpps by ports: {sweep})")
+        if bare:
+            # The lab's own curve: the same spread by a redirect that decides nothing. Where it
+            # falls as nsteer does, the veths, not the steering, set the rate.
+            report["scale_bare"] = {str(k): v for k, v in sorted(bare.items())}
+            rel = {k: scale[k] / bare[k] for k in scale if bare.get(k)}
+            report["scale_vs_bare"] = {str(k): v for k, v in sorted(rel.items())}
+            print(f"{'  bare spread redirect, same ports':<40} {'':>7} {'':>6}  "
+                  f"   (Mpps by ports: {', '.join(f'{k}: {v / 1e6:.2f}' for k, v in sorted(bare.items()))})")
+            print(f"{'  nsteer / bare spread, by ports':<40} {'':>7} {'':>6}  "
+                  f"   ({', '.join(f'{k}: {v:.2f}' for k, v in sorted(rel.items()))})")
 
     ipb, nsb, one = med("seconds", "ip_batch_1000"), med("seconds", "nsteer_batch_1000"), med("seconds", "port_add_one")
     if ipb and nsb:
