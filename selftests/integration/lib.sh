@@ -202,7 +202,8 @@ for l in json.load(sys.stdin):
 #   send IFNAME DST SRC ETHERTYPE COUNT TAG   COUNT frames, payload "TAG i"; SRC "self": IFNAME's MAC
 #   capture IFNAME ETHERTYPE OUT READY SECS  counts received frames by payload tag until a frame
 #                                           tagged END arrives (or SECS pass); writes JSON to OUT
-#   serve PORT OUT READY SECS               accepts one TCP stream, writes "bytes sha256" to OUT
+#   serve OUT READY SECS                    accepts one TCP stream on an ephemeral port (written to
+#                                           READY), writes "bytes sha256" to OUT
 #   stream ADDR PORT BYTES SECS             sends BYTES random bytes, prints "bytes sha256"
 NST_PY=$(cat <<'PYEOF'
 import json, os, socket, struct, sys, time # hashlib (slow to import) only where needed
@@ -245,14 +246,14 @@ elif cmd == "capture":
     os.rename(out + ".tmp", out)
 elif cmd == "serve":
     import hashlib
-    port, out, ready, secs = args
+    out, ready, secs = args
     ls = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
-    ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
-    ls.bind(("::", int(port)))
+    ls.bind(("::", 0))
     ls.listen(1)
     ls.settimeout(float(secs))
-    open(ready, "w").close()
+    open(ready + ".tmp", "w").write("%d\n" % ls.getsockname()[1])
+    os.rename(ready + ".tmp", ready)
     c, _ = ls.accept()
     c.settimeout(float(secs))
     h, n = hashlib.sha256(), 0
@@ -328,18 +329,21 @@ expect_count() {
 }
 
 # tcp_transfer SRC_NS DST_NS DST_ADDR [BYTES]: a TCP stream of BYTES (default 10 MiB) from SRC_NS to
-# a server in DST_NS; the server's byte count and SHA-256 must match what was sent.
+# a server in DST_NS ("" for this namespace, either of them); the server's byte count and SHA-256
+# must match what was sent.
 tcp_transfer() {
-	local src=$1 dst=$2 addr=$3 bytes=${4:-10485760} port=5201 name sent got
-	name=tcp$RANDOM
-	lab_bg "$dst" timeout "$(patient 40)" "$NST_PYTHON" -S -c "$NST_PY" serve "$port" "$LAB_TMP/$name.out" \
+	local src=$1 dst=$2 addr=$3 bytes=${4:-10485760} name sent got port
+	name=tcp$RANDOM$RANDOM
+	lab_bg "$dst" timeout "$(patient 40)" "$NST_PYTHON" -S -c "$NST_PY" serve "$LAB_TMP/$name.out" \
 		"$LAB_TMP/$name.ready" "$(patient 30)"
-	wait_until 10 test -e "$LAB_TMP/$name.ready" || fail "TCP server in $dst did not start"
-	sent=$(ns_run "$src" timeout "$(patient 40)" "$NST_PYTHON" -S -c "$NST_PY" stream "$addr" "$port" "$bytes" "$(patient 15)" 2>&1) ||
-		fail "TCP stream $src -> $dst ($addr) failed: ${sent##*$'\n'}"
-	wait_until 20 test -e "$LAB_TMP/$name.out" || fail "TCP server in $dst did not finish"
+	wait_until 10 test -e "$LAB_TMP/$name.ready" || fail "TCP server in ${dst:-this namespace} did not start"
+	port=$(cat "$LAB_TMP/$name.ready")
+	sent=$(ns_run "$src" timeout "$(patient 40)" "$NST_PYTHON" -S -c "$NST_PY" stream "$addr" "$port" "$bytes" \
+		"$(patient 15)" 2>"$LAB_TMP/$name.err") ||
+		fail "TCP stream ${src:-host} -> ${dst:-host} ($addr) failed: $(tail -1 "$LAB_TMP/$name.err")"
+	wait_until 20 test -e "$LAB_TMP/$name.out" || fail "TCP server in ${dst:-this namespace} did not finish"
 	got=$(cat "$LAB_TMP/$name.out")
-	[ "$sent" = "$got" ] || fail "TCP $src -> $dst ($addr): sent '$sent', received '$got'"
+	[ "$sent" = "$got" ] || fail "TCP ${src:-host} -> ${dst:-host} ($addr): sent '$sent', received '$got'"
 }
 
 # status_json [DEV]: nsteer status --json (exit status 1 only means problems were found).

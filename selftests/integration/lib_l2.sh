@@ -16,27 +16,15 @@
 # is what the external switch of a VEPA setup does.
 
 L2_XDP_MODE=${XDP_MODE:-native}
-L2_PYTHON=${L2_PYTHON:-$(if [ -x /usr/bin/python3 ]; then echo /usr/bin/python3; else command -v python3; fi)}
 L2_TMP=
-L2_PIDS=()
 L2_VIDS=()
 BCAST=ff:ff:ff:ff:ff:ff
 
-# l2_begin: the first call of every L2 test. A temporary directory, and an EXIT trap that ends the
-# test's background processes before lab_destroy removes namespaces, uplinks and nsteer state.
+# l2_begin: the first call of every L2 test: lab_extras (a temporary directory, and background
+# processes ended before the lab goes), with the directory also known as L2_TMP.
 l2_begin() {
-	L2_TMP=$(mktemp -d /tmp/nsteer-l2.XXXXXX) || fail "mktemp"
-	trap l2_teardown EXIT
-}
-
-l2_teardown() {
-	local pid
-	for pid in "${L2_PIDS[@]}"; do kill "$pid" 2>/dev/null; done
-	for pid in "${L2_PIDS[@]}"; do wait "$pid" 2>/dev/null; done
-	L2_PIDS=()
-	lab_destroy
-	[ -n "$L2_TMP" ] && rm -rf "$L2_TMP"
-	L2_TMP=
+	lab_extras
+	L2_TMP=$LAB_TMP
 }
 
 # l2_attach UPLINK [OPTIONS...]: nsteer attach in the XDP mode under test.
@@ -74,7 +62,7 @@ port_mac() { ip netns exec "$(port_ns "$1")" cat /sys/class/net/eth0/address; }
 ns_mac() {
 	if [ -n "$1" ]; then ip netns exec "$1" cat "/sys/class/net/$2/address"; else cat "/sys/class/net/$2/address"; fi
 }
-ifindex_in() { ip -n "$1" -j link show "$2" | "$L2_PYTHON" -S -c 'import json,sys; print(json.load(sys.stdin)[0]["ifindex"])'; }
+ifindex_in() { ip -n "$1" -j link show "$2" | "$NST_PYTHON" -S -c 'import json,sys; print(json.load(sys.stdin)[0]["ifindex"])'; }
 
 # l2_vlan_host UPLINK VID: a host on VLAN VID behind the wire (see the top of this file). Call
 # l2_wire_switch after the last one.
@@ -83,7 +71,7 @@ l2_vlan_host() {
 	w=$(wire_ns "$up")
 	ns=$(vhost_ns "$vid")
 	LAB_NETNS+=("$ns")
-	mtu=$(ip -n "$w" -j link show wire0 | "$L2_PYTHON" -S -c 'import json,sys; print(json.load(sys.stdin)[0]["mtu"])')
+	mtu=$(ip -n "$w" -j link show wire0 | "$NST_PYTHON" -S -c 'import json,sys; print(json.load(sys.stdin)[0]["mtu"])')
 	ip netns add "$ns" || fail "ip netns add $ns"
 	ip -n "$w" link add "wv$vid" mtu "$mtu" type veth peer name eth0 mtu "$mtu" netns "$ns" ||
 		fail "veth wv$vid"
@@ -198,13 +186,11 @@ l2_wire_switch() {
 #                                        tagged with each of ENDS (comma separated) were seen or
 #                                        SECS passed; JSON to OUT
 #   count OUT EXPR                       frames of a capture for which EXPR (python, over f) holds
-#   serve OUT READY SECS                 one TCP stream on an ephemeral port (written to READY)
-#   stream ADDR PORT BYTES SECS          sends BYTES random bytes, prints "bytes sha256"
 #   ra IFNAME PREFIX                     a router advertisement (router lifetime 0: no default
 #                                        route) to ff02::1 with a /64 prefix information option,
 #                                        flags on-link and autonomous
 L2_PY=$(cat <<'PYEOF'
-import json, os, socket, struct, sys, time # hashlib (slow to import) only where needed
+import json, os, socket, struct, sys, time
 
 SOL_PACKET, PACKET_AUXDATA, TP_STATUS_VLAN_VALID, ETH_P_ALL = 263, 8, 0x10, 3
 
@@ -290,38 +276,6 @@ elif cmd == "count":
     out, expr = args
     code = compile(expr, "<filter>", "eval")
     print(sum(1 for f in json.load(open(out))["frames"] if eval(code, {"f": f})))
-elif cmd == "serve":
-    import hashlib
-    out, ready, secs = args
-    ls = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
-    ls.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
-    ls.bind(("::", 0))
-    ls.listen(1)
-    ls.settimeout(float(secs))
-    open(ready + ".tmp", "w").write("%d\n" % ls.getsockname()[1])
-    os.rename(ready + ".tmp", ready)
-    c, _ = ls.accept()
-    c.settimeout(float(secs))
-    h, n = hashlib.sha256(), 0
-    while True:
-        b = c.recv(1 << 16)
-        if not b:
-            break
-        h.update(b)
-        n += len(b)
-    open(out + ".tmp", "w").write("%d %s\n" % (n, h.hexdigest()))
-    os.rename(out + ".tmp", out)
-    c.close()
-elif cmd == "stream":
-    import hashlib
-    addr, port, nbytes, secs = args
-    data = os.urandom(int(nbytes))
-    c = socket.create_connection((addr, int(port)), timeout=float(secs))
-    c.sendall(data)
-    c.shutdown(socket.SHUT_WR)
-    while c.recv(1 << 16):
-        pass
-    print("%d %s" % (len(data), hashlib.sha256(data).hexdigest()))
 elif cmd == "ra":
     ifname, prefix = args
     ifindex = socket.if_nametoindex(ifname)
@@ -338,42 +292,25 @@ elif cmd == "ra":
 PYEOF
 )
 
-l2_py() { "$L2_PYTHON" -S -c "$L2_PY" "$@"; }
-
-# l2_bg NS cmd...: cmd in the background in NS ("" for this namespace), ended at teardown.
-l2_bg() {
-	local ns=$1; shift
-	if [ -n "$ns" ]; then ip netns exec "$ns" "$@" & else "$@" & fi
-	L2_PIDS+=("$!")
-}
-
-# l2_wait SECONDS cmd...: polls cmd every 0.1 s until it succeeds; fails after SECONDS.
-l2_wait() {
-	local limit=$(($1 * 10 * ${NST_PATIENCE:-1})) i; shift
-	for ((i = 0; i < limit; i++)); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	return 1
-}
+l2_py() { "$NST_PYTHON" -S -c "$L2_PY" "$@"; }
 
 # l2_cap NAME NS IFNAME ENDS: starts capturing what IFNAME in NS ("" here) receives, until it has
 # seen a frame tagged with each of ENDS (comma-separated) or 15 s passed; returns once listening.
 l2_cap() {
 	local name=$1 ns=$2 dev=$3 ends=$4
 	rm -f "$L2_TMP/$name.json" "$L2_TMP/$name.ready"
-	l2_bg "$ns" timeout "$(patient 25)" "$L2_PYTHON" -S -c "$L2_PY" capture "$dev" "$L2_TMP/$name.json" \
+	lab_bg "$ns" timeout "$(patient 25)" "$NST_PYTHON" -S -c "$L2_PY" capture "$dev" "$L2_TMP/$name.json" \
 		"$L2_TMP/$name.ready" "$(patient 15)" "$ends"
-	l2_wait 10 test -e "$L2_TMP/$name.ready" || fail "capture $name did not start"
+	wait_until 10 test -e "$L2_TMP/$name.ready" || fail "capture $name did not start"
 }
 
 # l2_cap_done NAME: waits for capture NAME to end, and fails unless it saw all its END frames
 # (so that every frame sent before them had its chance to arrive).
 l2_cap_done() {
-	l2_wait 25 test -e "$L2_TMP/$1.json" || fail "capture $1 did not finish"
+	wait_until 25 test -e "$L2_TMP/$1.json" || fail "capture $1 did not finish"
 	l2_py count "$L2_TMP/$1.json" "True" >/dev/null || fail "capture $1 is unreadable"
-	"$L2_PYTHON" -S -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["complete"] else 1)' \
-		"$L2_TMP/$1.json" || fail "capture $1 never received its end marker(s): $("$L2_PYTHON" -S -c \
+	"$NST_PYTHON" -S -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["complete"] else 1)' \
+		"$L2_TMP/$1.json" || fail "capture $1 never received its end marker(s): $("$NST_PYTHON" -S -c \
 		'import json,sys; print(json.load(open(sys.argv[1]))["missing"])' "$L2_TMP/$1.json")"
 }
 
@@ -400,29 +337,14 @@ tagged_with() {
 l2_send() {
 	local ns=$1 dev=$2 dst=$3 src=$4 count=$5 tag=$6 vid=${7:-}
 	if [ -n "$ns" ]; then
-		ip netns exec "$ns" "$L2_PYTHON" -S -c "$L2_PY" send "$dev" "$dst" "$src" 0x88b5 "$count" "$tag" "$vid"
+		ip netns exec "$ns" "$NST_PYTHON" -S -c "$L2_PY" send "$dev" "$dst" "$src" 0x88b5 "$count" "$tag" "$vid"
 	else
-		"$L2_PYTHON" -S -c "$L2_PY" send "$dev" "$dst" "$src" 0x88b5 "$count" "$tag" "$vid"
+		"$NST_PYTHON" -S -c "$L2_PY" send "$dev" "$dst" "$src" 0x88b5 "$count" "$tag" "$vid"
 	fi || fail "sending $tag frames from $dev in ${ns:-this namespace}"
 }
 
-# l2_tcp SRC_NS DST_NS DST_ADDR [BYTES]: a TCP stream of BYTES (default 4 MiB) from SRC_NS to a
-# server in DST_NS ("" for this namespace); byte count and SHA-256 must match at the server.
-l2_tcp() {
-	local src=$1 dst=$2 addr=$3 bytes=${4:-4194304} name sent got port
-	name=tcp$RANDOM$RANDOM
-	l2_bg "$dst" timeout "$(patient 40)" "$L2_PYTHON" -S -c "$L2_PY" serve "$L2_TMP/$name.out" "$L2_TMP/$name.ready" "$(patient 30)"
-	l2_wait 10 test -e "$L2_TMP/$name.ready" || fail "TCP server in ${dst:-this namespace} did not start"
-	port=$(cat "$L2_TMP/$name.ready")
-	if [ -n "$src" ]; then
-		sent=$(ip netns exec "$src" timeout "$(patient 30)" "$L2_PYTHON" -S -c "$L2_PY" stream "$addr" "$port" "$bytes" "$(patient 10)" 2>"$L2_TMP/$name.err")
-	else
-		sent=$(timeout "$(patient 30)" "$L2_PYTHON" -S -c "$L2_PY" stream "$addr" "$port" "$bytes" "$(patient 10)" 2>"$L2_TMP/$name.err")
-	fi || fail "TCP stream ${src:-host} -> ${dst:-host} ($addr) failed: $(tail -1 "$L2_TMP/$name.err")"
-	l2_wait 20 test -e "$L2_TMP/$name.out" || fail "TCP server in ${dst:-this namespace} did not finish"
-	got=$(cat "$L2_TMP/$name.out")
-	[ "$sent" = "$got" ] || fail "TCP ${src:-host} -> ${dst:-host} ($addr): sent '$sent', received '$got'"
-}
+# l2_tcp SRC_NS DST_NS DST_ADDR [BYTES]: tcp_transfer (lib.sh) of BYTES, default 4 MiB.
+l2_tcp() { tcp_transfer "$1" "$2" "$3" "${4:-4194304}"; }
 
 # l2_ping NS ADDR...: ping (v4 or v6) must be answered; NS "" is this namespace.
 l2_ping() {
@@ -446,7 +368,7 @@ l2_no_ping() {
 
 # status_problems UPLINK: the "problems" nsteer status --json reports for UPLINK, one a line.
 status_problems() {
-	"$NSTEER" status "$1" --json 2>/dev/null | "$L2_PYTHON" -S -c '
+	"$NSTEER" status "$1" --json 2>/dev/null | "$NST_PYTHON" -S -c '
 import json, sys
 for up in json.load(sys.stdin):
     for p in up.get("problems", []):
@@ -455,14 +377,14 @@ for up in json.load(sys.stdin):
 
 # status_field UPLINK FIELD: a top-level field of the uplink in nsteer status --json.
 status_field() {
-	"$NSTEER" status "$1" --json 2>/dev/null | "$L2_PYTHON" -S -c '
+	"$NSTEER" status "$1" --json 2>/dev/null | "$NST_PYTHON" -S -c '
 import json, sys
 print(json.load(sys.stdin)[0].get(sys.argv[1]))' "$2"
 }
 
 # host_port_count UPLINK: how many host-access ports nsteer lists for UPLINK.
 host_port_count() {
-	"$NSTEER" status "$1" --json 2>/dev/null | "$L2_PYTHON" -S -c '
+	"$NSTEER" status "$1" --json 2>/dev/null | "$NST_PYTHON" -S -c '
 import json, sys
 print(sum(1 for p in json.load(sys.stdin)[0].get("ports", []) if p["netns"] == "(host)"))'
 }

@@ -28,7 +28,7 @@ v6_peer_if() { if [ "$1" -le 3 ]; then echo wire0; else echo eth0; fi; }
 v6_peer_addr() { if [ "$1" -le 3 ]; then echo "$WIRE_ADDR6"; else vhost_addr6 10; fi; }
 
 neigh_lladdr() { # neigh_lladdr NS IFNAME ADDR
-	ip -n "$1" -6 -j neigh show "$3" dev "$2" | "$L2_PYTHON" -S -c '
+	ip -n "$1" -6 -j neigh show "$3" dev "$2" | "$NST_PYTHON" -S -c '
 import json, sys
 print(next((e.get("lladdr", "") for e in json.load(sys.stdin)), ""))'
 }
@@ -72,7 +72,7 @@ test_ipv6_dad_detects_duplicates_only() {
 	ip -n "$p1" addr add fd77::1:1/64 dev eth0        # fresh
 	ip -n "$p1" addr add "$WIRE_ADDR6/64" dev eth0    # the wire's
 	ip -n "$p2" addr add "$(port_addr6 3)/64" dev eth0 # port 3's
-	l2_wait 10 dad_over "$p1" && l2_wait 10 dad_over "$p2" || fail "DAD did not finish within 10 s"
+	wait_until 10 dad_over "$p1" && wait_until 10 dad_over "$p2" || fail "DAD did not finish within 10 s"
 	ip -n "$p1" -6 addr show dev eth0 | grep "fd77::1:1/" | grep -q dadfailed && fail "a fresh address failed DAD"
 	ip -n "$p1" -6 addr show dev eth0 | grep "$WIRE_ADDR6/" | grep -q dadfailed ||
 		fail "port 1 took the wire's address $WIRE_ADDR6 without DAD noticing"
@@ -101,13 +101,13 @@ test_ipv6_router_advertisement_reaches_every_port_of_its_vlan() {
 	done
 	link_local "$w" wire0 >/dev/null || fail "wire0 has no link-local address to send RAs from"
 	link_local "$(vhost_ns 10)" eth0 >/dev/null || fail "the VLAN 10 host has no link-local address"
-	ip netns exec "$w" "$L2_PYTHON" -S -c "$L2_PY" ra wire0 fd99:: || fail "sending an RA from the wire"
-	ip netns exec "$(vhost_ns 10)" "$L2_PYTHON" -S -c "$L2_PY" ra eth0 fd98:10:: || fail "sending an RA on VLAN 10"
+	ip netns exec "$w" "$NST_PYTHON" -S -c "$L2_PY" ra wire0 fd99:: || fail "sending an RA from the wire"
+	ip netns exec "$(vhost_ns 10)" "$NST_PYTHON" -S -c "$L2_PY" ra eth0 fd98:10:: || fail "sending an RA on VLAN 10"
 	for n in 1 2 3; do
-		l2_wait 10 has_prefix "$(port_ns "$n")" fd99 || fail "port $n did not autoconfigure an address in fd99::/64"
+		wait_until 10 has_prefix "$(port_ns "$n")" fd99 || fail "port $n did not autoconfigure an address in fd99::/64"
 	done
 	for n in 4 5; do
-		l2_wait 10 has_prefix "$(port_ns "$n")" fd98:10 || fail "port $n did not autoconfigure an address in fd98:10::/64"
+		wait_until 10 has_prefix "$(port_ns "$n")" fd98:10 || fail "port $n did not autoconfigure an address in fd98:10::/64"
 	done
 	# the RA of one segment configured nothing on the other
 	for n in 1 2 3; do has_prefix "$(port_ns "$n")" fd98:10 && fail "untagged port $n took VLAN 10's prefix"; done
@@ -116,7 +116,7 @@ test_ipv6_router_advertisement_reaches_every_port_of_its_vlan() {
 	ip -n "$w" addr add fd99::1/64 dev wire0 nodad
 	for n in 1 2 3; do
 		p=$(port_ns "$n")
-		l2_wait 10 sh -c "ip -n $p -6 addr show dev eth0 | grep 'inet6 fd99:' | grep -vq tentative" ||
+		wait_until 10 sh -c "ip -n $p -6 addr show dev eth0 | grep 'inet6 fd99:' | grep -vq tentative" ||
 			fail "port $n's fd99:: address stayed tentative"
 		ra1=$(ip -n "$p" -6 -o addr show dev eth0 | awk '/inet6 fd99:/ {sub("/.*", "", $4); print $4; exit}')
 		l2_ping "$w" "$ra1"
@@ -124,7 +124,7 @@ test_ipv6_router_advertisement_reaches_every_port_of_its_vlan() {
 	ip -n "$(vhost_ns 10)" addr add fd98:10::1/64 dev eth0 nodad
 	for n in 4 5; do
 		p=$(port_ns "$n")
-		l2_wait 10 sh -c "ip -n $p -6 addr show dev eth0 | grep 'inet6 fd98:10:' | grep -vq tentative" ||
+		wait_until 10 sh -c "ip -n $p -6 addr show dev eth0 | grep 'inet6 fd98:10:' | grep -vq tentative" ||
 			fail "port $n's fd98:10:: address stayed tentative"
 		ra2=$(ip -n "$p" -6 -o addr show dev eth0 | awk '/inet6 fd98:10:/ {sub("/.*", "", $4); print $4; exit}')
 		l2_ping "$(vhost_ns 10)" "$ra2"

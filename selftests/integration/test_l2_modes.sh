@@ -205,7 +205,7 @@ test_mode_change_in_place() {
 
 # port_field_l2 UPLINK NETNS FIELD
 port_field_l2() {
-	"$NSTEER" status "$1" --json | "$L2_PYTHON" -S -c '
+	"$NSTEER" status "$1" --json | "$NST_PYTHON" -S -c '
 import json, sys
 for p in json.load(sys.stdin)[0].get("ports", []):
     if p["netns"] == sys.argv[1]:

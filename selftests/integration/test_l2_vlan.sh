@@ -204,7 +204,7 @@ test_vlan_same_mac_on_one_vlan_is_refused() {
 	rc=$?
 	[ $rc -eq 1 ] || fail "a second port with $mac on VLAN 10: exit $rc, expected 1"
 	# nothing of the refused port stays behind, and the first still works
-	[ "$("$NSTEER" port list "$up" --json | "$L2_PYTHON" -S -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 1 ] ||
+	[ "$("$NSTEER" port list "$up" --json | "$NST_PYTHON" -S -c 'import json,sys; print(len(json.load(sys.stdin)))')" = 1 ] ||
 		fail "port list does not show exactly one port after the refused add"
 	l2_vlan_host "$up" 10
 	l2_wire_switch "$up"
