@@ -279,7 +279,13 @@ T_KERNEL=0 T_INITRD=0
 mkdir -p "$CACHE"
 # RUN is read by the guest (through the shared root); the console log stays outside the tree, so
 # that a `make clean` during a long run cannot take the result with it.
-RUN=$(mktemp -d "$CACHE/run.XXXXXX")
+# The guest mounts fresh /tmp and /run over the shared root, so RUN must not be under them.
+case $(cd "$CACHE" && pwd -P) in
+/tmp | /tmp/* | /run | /run/* | /var/run/*) run_parent=$ROOT/.output ;;
+*) run_parent=$CACHE ;;
+esac
+mkdir -p "$run_parent"
+RUN=$(mktemp -d "$run_parent/vmtest-run.XXXXXX")
 LOG=$(mktemp "${TMPDIR:-/tmp}/nsteer-vmtest.XXXXXX")
 trap 'rm -rf "$RUN" "$LOG"' EXIT
 chmod 0755 "$RUN"
