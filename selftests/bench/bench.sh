@@ -30,6 +30,7 @@ mkdir -p "$OUT"
 : >"$RESULTS"
 
 cleanup() {
+	pkill -f nsteer-bench-udp-sink 2>/dev/null || true
 	"$NSTEER" detach "$UP" --ports >/dev/null 2>&1 || true
 	ip link del "$UP" 2>/dev/null || true
 	ip link del nsbbr0 2>/dev/null || true
@@ -76,14 +77,33 @@ unknown_drops() {
 	"$NSTEER" status $UP --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["counters"]["drops"]["unknown_dst"])'
 }
 
+# A UDP socket on the frames' port (9) in the port's namespace, never read: delivered frames end in
+# its full receive buffer (UDP RcvbufErrors), where without it each one draws an ICMP port
+# unreachable whose route lookups would be most of what a path "into the stack" measures.
+udp_sink_start() {
+	ip netns exec nstbp1 python3 -c 'import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", 9))
+time.sleep(3600)' nsteer-bench-udp-sink &
+	UDP_SINK=$!
+	for _ in $(seq 50); do
+		ip netns exec nstbp1 ss -Hlun 'sport = :9' | grep -q . && return 0
+		sleep 0.1
+	done
+	echo "bench: the UDP sink in nstbp1 did not start" >&2; exit 1
+}
+udp_sink_stop() { kill "$UDP_SINK" 2>/dev/null; wait "$UDP_SINK" 2>/dev/null || true; UDP_SINK=; }
+
 # measure NAME COUNTER_CMD MACS: run the generator and record delivered/second.
 measure() {
 	local name=$1 counter=$2 macs=$3 before after out sent secs
+	if [ "$counter" = in_delivers_port ]; then udp_sink_start; fi
 	sleep 0.2
 	before=$($counter)
 	out=$("$TOOL" gen $WIRE wire0 "$SECS" "$macs")
 	sleep 0.2
 	after=$($counter)
+	if [ "$counter" = in_delivers_port ]; then udp_sink_stop; fi
 	sent=$(awk '{print $2}' <<<"$out")
 	secs=$(awk '{print $4}' <<<"$out")
 	record "pps $name $(python3 -c "print(($after - $before) / $secs)") sent $(python3 -c "print($sent / $secs)")"
