@@ -1,7 +1,8 @@
 # Helpers for the L2 completeness tests (test_l2_*.sh): VLANs, port-to-port modes, host access, IPv6.
-# Source it after lib.sh. It relies on lib.sh only for the lab itself (lab, lab_uplink, lab_port,
-# uplink, wire_ns, port_ns, in_ns, port_counter, expect, fail, skip, run_tests, LAB_NETNS,
-# LAB_UPLINKS) and brings its own frame tool, captures and background-process bookkeeping.
+# Source it after lib.sh. It relies on lib.sh for the lab (lab, lab_uplink, lab_port, uplink,
+# wire_ns, port_ns, in_ns, port_counter, expect, fail, skip, run_tests, LAB_NETNS, LAB_UPLINKS) and
+# its plumbing (lab_extras, lab_bg, ns_run, wait_until, mac_of, tcp_transfer), and brings its own
+# frame tool and captures.
 #
 # XDP mode: every attach these tests make goes through l2_attach or l2_lab, which pass
 # --xdp-mode "${XDP_MODE:-native}", so the suite can run each file once per mode.
@@ -16,16 +17,12 @@
 # is what the external switch of a VEPA setup does.
 
 L2_XDP_MODE=${XDP_MODE:-native}
-L2_TMP=
 L2_VIDS=()
 BCAST=ff:ff:ff:ff:ff:ff
 
-# l2_begin: the first call of every L2 test: lab_extras (a temporary directory, and background
-# processes ended before the lab goes), with the directory also known as L2_TMP.
-l2_begin() {
-	lab_extras
-	L2_TMP=$LAB_TMP
-}
+# l2_begin: the first call of every L2 test: lab_extras (a temporary directory, LAB_TMP, and
+# background processes ended before the lab goes).
+l2_begin() { lab_extras; }
 
 # l2_attach UPLINK [OPTIONS...]: nsteer attach in the XDP mode under test.
 l2_attach() {
@@ -58,10 +55,6 @@ vhost_addr6() { echo "fd78:$1::1"; }
 
 # port_mac N: the MAC of port N's eth0.
 port_mac() { ip netns exec "$(port_ns "$1")" cat /sys/class/net/eth0/address; }
-# ns_mac NS IFNAME ("" for this namespace)
-ns_mac() {
-	if [ -n "$1" ]; then ip netns exec "$1" cat "/sys/class/net/$2/address"; else cat "/sys/class/net/$2/address"; fi
-}
 ifindex_in() { ip -n "$1" -j link show "$2" | "$NST_PYTHON" -S -c 'import json,sys; print(json.load(sys.stdin)[0]["ifindex"])'; }
 
 # l2_vlan_host UPLINK VID: a host on VLAN VID behind the wire (see the top of this file). Call
@@ -158,17 +151,17 @@ CEOF
 # them goes back to the uplink, and so does a copy of their broadcasts and multicasts.
 l2_wire_switch() {
 	local up=$1; shift
-	local w trunk vid access="" reflect="" m multiarch obj=$L2_TMP/switch.$RANDOM.o
+	local w trunk vid access="" reflect="" m multiarch obj=$LAB_TMP/switch.$RANDOM.o
 	w=$(wire_ns "$up")
 	command -v "${CLANG:-clang}" >/dev/null || skip "clang is needed for the wire's VLAN switch"
 	trunk=$(ifindex_in "$w" wire0) || fail "no wire0 in $w"
 	for vid in "${L2_VIDS[@]}"; do access+="A($vid, $(ifindex_in "$w" "wv$vid")) "; done
 	for m in "$@"; do reflect+="R(0x${m//:/}ULL) "; done
 	multiarch=$(gcc -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)
-	printf '%s\n' "$L2_SWITCH_C" >"$L2_TMP/switch.c"
+	printf '%s\n' "$L2_SWITCH_C" >"$LAB_TMP/switch.c"
 	"${CLANG:-clang}" -O2 -target bpf -I"/usr/include/$multiarch" -DTRUNK="$trunk" \
-		-DACCESS="$access" -DREFLECT="$reflect" -c "$L2_TMP/switch.c" -o "$obj" >"$L2_TMP/clang.log" 2>&1 ||
-		{ cat "$L2_TMP/clang.log" >&2; fail "compiling the wire's switch"; }
+		-DACCESS="$access" -DREFLECT="$reflect" -c "$LAB_TMP/switch.c" -o "$obj" >"$LAB_TMP/clang.log" 2>&1 ||
+		{ cat "$LAB_TMP/clang.log" >&2; fail "compiling the wire's switch"; }
 	tc -n "$w" qdisc replace dev wire0 clsact || fail "clsact on wire0"
 	tc -n "$w" filter replace dev wire0 ingress pref 1 handle 1 bpf da obj "$obj" sec tc/trunk ||
 		fail "loading the wire's trunk program"
@@ -298,27 +291,27 @@ l2_py() { "$NST_PYTHON" -S -c "$L2_PY" "$@"; }
 # seen a frame tagged with each of ENDS (comma-separated) or 15 s passed; returns once listening.
 l2_cap() {
 	local name=$1 ns=$2 dev=$3 ends=$4
-	rm -f "$L2_TMP/$name.json" "$L2_TMP/$name.ready"
-	lab_bg "$ns" timeout "$(patient 25)" "$NST_PYTHON" -S -c "$L2_PY" capture "$dev" "$L2_TMP/$name.json" \
-		"$L2_TMP/$name.ready" "$(patient 15)" "$ends"
-	wait_until 10 test -e "$L2_TMP/$name.ready" || fail "capture $name did not start"
+	rm -f "$LAB_TMP/$name.json" "$LAB_TMP/$name.ready"
+	lab_bg "$ns" timeout "$(patient 25)" "$NST_PYTHON" -S -c "$L2_PY" capture "$dev" "$LAB_TMP/$name.json" \
+		"$LAB_TMP/$name.ready" "$(patient 15)" "$ends"
+	wait_until 10 test -e "$LAB_TMP/$name.ready" || fail "capture $name did not start"
 }
 
 # l2_cap_done NAME: waits for capture NAME to end, and fails unless it saw all its END frames
 # (so that every frame sent before them had its chance to arrive).
 l2_cap_done() {
-	wait_until 25 test -e "$L2_TMP/$1.json" || fail "capture $1 did not finish"
-	l2_py count "$L2_TMP/$1.json" "True" >/dev/null || fail "capture $1 is unreadable"
+	wait_until 25 test -e "$LAB_TMP/$1.json" || fail "capture $1 did not finish"
+	l2_py count "$LAB_TMP/$1.json" "True" >/dev/null || fail "capture $1 is unreadable"
 	"$NST_PYTHON" -S -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["complete"] else 1)' \
-		"$L2_TMP/$1.json" || fail "capture $1 never received its end marker(s): $("$NST_PYTHON" -S -c \
-		'import json,sys; print(json.load(open(sys.argv[1]))["missing"])' "$L2_TMP/$1.json")"
+		"$LAB_TMP/$1.json" || fail "capture $1 never received its end marker(s): $("$NST_PYTHON" -S -c \
+		'import json,sys; print(json.load(open(sys.argv[1]))["missing"])' "$LAB_TMP/$1.json")"
 }
 
 # l2_count NAME EXPR: how many frames of capture NAME satisfy EXPR (python over f: dst, src, vlan,
 # vlans, et, tag, proto, ipsrc, ipdst, icmp, pkttype).
 l2_count() {
 	l2_cap_done "$1"
-	l2_py count "$L2_TMP/$1.json" "$2"
+	l2_py count "$LAB_TMP/$1.json" "$2"
 }
 
 # l2_expect WHAT NAME EXPR N: exactly N frames of capture NAME satisfy EXPR.
@@ -336,11 +329,8 @@ tagged_with() {
 # l2_send NS IFNAME DST SRC COUNT TAG [VID]: COUNT crafted 0x88b5 frames out of IFNAME in NS.
 l2_send() {
 	local ns=$1 dev=$2 dst=$3 src=$4 count=$5 tag=$6 vid=${7:-}
-	if [ -n "$ns" ]; then
-		ip netns exec "$ns" "$NST_PYTHON" -S -c "$L2_PY" send "$dev" "$dst" "$src" 0x88b5 "$count" "$tag" "$vid"
-	else
-		"$NST_PYTHON" -S -c "$L2_PY" send "$dev" "$dst" "$src" 0x88b5 "$count" "$tag" "$vid"
-	fi || fail "sending $tag frames from $dev in ${ns:-this namespace}"
+	ns_run "$ns" "$NST_PYTHON" -S -c "$L2_PY" send "$dev" "$dst" "$src" 0x88b5 "$count" "$tag" "$vid" ||
+		fail "sending $tag frames from $dev in ${ns:-this namespace}"
 }
 
 # l2_tcp SRC_NS DST_NS DST_ADDR [BYTES]: tcp_transfer (lib.sh) of BYTES, default 4 MiB.
@@ -351,11 +341,8 @@ l2_ping() {
 	local ns=$1; shift
 	local a
 	for a in "$@"; do
-		if [ -n "$ns" ]; then
-			ip netns exec "$ns" ping -c2 -i0.2 -W2 "$a" >"$L2_TMP/ping.out" 2>&1
-		else
-			ping -c2 -i0.2 -W2 "$a" >"$L2_TMP/ping.out" 2>&1
-		fi || { cat "$L2_TMP/ping.out" >&2; fail "ping ${ns:-(host)} -> $a failed"; }
+		ns_run "$ns" ping -c2 -i0.2 -W2 "$a" >"$LAB_TMP/ping.out" 2>&1 ||
+			{ cat "$LAB_TMP/ping.out" >&2; fail "ping ${ns:-(host)} -> $a failed"; }
 	done
 }
 

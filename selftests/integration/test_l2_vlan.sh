@@ -49,7 +49,7 @@ test_vlan_tag_removed_toward_port_and_added_toward_wire() {
 	w=$(wire_ns "$up")
 	for n in 1 3; do
 		vid=$(vid_of_port "$n")
-		vmac=$(ns_mac "$(vhost_ns "$vid")" eth0)
+		vmac=$(mac_of "$(vhost_ns "$vid")" eth0)
 		l2_cap port "$(port_ns "$n")" eth0 END
 		l2_cap wire "$w" wire0 END_UP
 		l2_cap vhost "$(vhost_ns "$vid")" eth0 END_UP
