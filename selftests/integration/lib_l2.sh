@@ -185,7 +185,8 @@ l2_wire_switch() {
 L2_PY=$(cat <<'PYEOF'
 import json, os, socket, struct, sys, time
 
-SOL_PACKET, PACKET_AUXDATA, TP_STATUS_VLAN_VALID, ETH_P_ALL = 263, 8, 0x10, 3
+SOL_PACKET, PACKET_AUXDATA, PACKET_STATISTICS, TP_STATUS_VLAN_VALID, ETH_P_ALL = 263, 8, 6, 0x10, 3
+SO_RCVBUFFORCE = 33
 
 def mac_bytes(s, ifname):
     if s == "self":
@@ -239,6 +240,7 @@ elif cmd == "capture":
     ends = set(e for e in ends.split(",") if e)
     s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(ETH_P_ALL))
     s.setsockopt(SOL_PACKET, PACKET_AUXDATA, 1)
+    s.setsockopt(socket.SOL_SOCKET, SO_RCVBUFFORCE, 16 << 20) # as in lib.sh's capture: room for bursts
     s.bind((ifname, ETH_P_ALL))
     open(ready, "w").close()
     frames, seen, deadline = [], set(), time.monotonic() + float(secs)
@@ -262,7 +264,9 @@ elif cmd == "capture":
             frames.append(f)
         if f["tag"] in ends:
             seen.add(f["tag"])
-    json.dump({"frames": frames, "complete": ends <= seen, "missing": sorted(ends - seen)},
+    drops = struct.unpack("II", s.getsockopt(SOL_PACKET, PACKET_STATISTICS, 8))[1]
+    json.dump({"frames": frames, "complete": ends <= seen, "missing": sorted(ends - seen),
+               "socket_drops": drops},
               open(out + ".tmp", "w"))
     os.rename(out + ".tmp", out)
 elif cmd == "count":
@@ -318,7 +322,7 @@ l2_count() {
 l2_expect() {
 	local got
 	got=$(l2_count "$2" "$3") || exit 1
-	[ "$got" = "$4" ] || fail "$1: expected $4 frame(s) with [$3] in capture $2, got $got"
+	[ "$got" = "$4" ] || fail "$1: expected $4 frame(s) with [$3] in capture $2, got $got$(cap_drops_said "$2")"
 }
 
 # tagged_with TAG [VID]: a capture filter for crafted frames tagged TAG (untagged, or on VLAN VID)
