@@ -60,4 +60,20 @@ struct {
 	__type(value, struct nsteer_counters);
 } counters SEC(".maps");
 
+/* (group, slot): the IPv6 multicast groups each port listens to, from its MLD reports. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, NSTEER_MLD_GROUPS_MAX);
+	__type(key, struct nsteer_mld_key);
+	__type(value, __u8);
+} mld_listeners SEC(".maps");
+
+/* slot -> enum nsteer_mld_state: whether mld_listeners is the whole truth for that port. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, NSTEER_SLOTS);
+	__type(key, __u32);
+	__type(value, __u32);
+} mld_snooped SEC(".maps");
+
 #endif

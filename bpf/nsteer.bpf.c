@@ -19,6 +19,7 @@
 #include "maps.h"
 #include "ethernet.h"
 #include "counters.h"
+#include "mld.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -163,6 +164,8 @@ struct flood_ctx {
 	__u32 skip_ifindex; /* the sender, when a port floods */
 	__u32 only_flags;   /* 0: every port; else only ports with one of these flags */
 	__u16 vlan;
+	bool by_group;      /* an IPv6 multicast frame for mld.group: only to its listeners */
+	struct nsteer_mld_key mld;
 };
 
 static long flood_one(__u32 index, struct flood_ctx *fc)
@@ -171,7 +174,8 @@ static long flood_one(__u32 index, struct flood_ctx *fc)
 	const struct nsteer_slot *port = bpf_map_lookup_elem(&port_slots, &slot);
 
 	if (!port || !port->ifindex || port->vlan != fc->vlan || port->ifindex == fc->skip_ifindex ||
-	    (fc->only_flags && !(port->flags & fc->only_flags)))
+	    (fc->only_flags && !(port->flags & fc->only_flags)) ||
+	    (fc->by_group && !mld_listening(slot, &fc->mld)))
 		return 0;
 	/* Egress of the host end is ingress of the namespace end: the port receives the copy. */
 	if (bpf_clone_redirect(fc->skb, port->ifindex, 0) == 0)
@@ -189,8 +193,8 @@ static long flood_one(__u32 index, struct flood_ctx *fc)
  * its way into that stack and can do both. Broadcasts are control traffic (ARP, ND, DHCP), so the
  * measured tc rate (see README, Performance) is ample, and one mechanism serves every XDP mode. */
 static __always_inline void flood_to_ports(const struct nsteer_config *cfg, struct __sk_buff *skb,
-					   __u16 vlan, bool tagged, __u16 tci, __u32 skip_ifindex,
-					   __u32 only_flags)
+					   const __u8 *dst, __u16 vlan, bool tagged, __u16 tci,
+					   __u32 skip_ifindex, __u32 only_flags)
 {
 	struct flood_ctx fc = {
 		.skb = skb, .skip_ifindex = skip_ifindex, .only_flags = only_flags, .vlan = vlan,
@@ -198,6 +202,7 @@ static __always_inline void flood_to_ports(const struct nsteer_config *cfg, stru
 
 	if (tagged && bpf_skb_vlan_pop(skb) < 0)
 		return;
+	fc.by_group = mld_filtered_group(skb, dst, fc.mld.group);
 	if (cfg->slots_used > 1)
 		bpf_loop(cfg->slots_used - 1, flood_one, &fc, 0);
 	if (tagged)
@@ -261,7 +266,7 @@ int nsteer_tc_up(struct __sk_buff *skb)
 		struct nsteer_port_dest sender;
 		__u32 skip = port_find(h.src, vlan, &sender) ? sender.ifindex : 0;
 
-		flood_to_ports(cfg, skb, vlan, vlan != NSTEER_VLAN_NONE, tci, skip, 0);
+		flood_to_ports(cfg, skb, h.dst, vlan, vlan != NSTEER_VLAN_NONE, tci, skip, 0);
 		count_rx(NSTEER_SLOT_UPLINK, skb->len);
 		return TC_ACT_OK;
 	}
@@ -319,8 +324,11 @@ int nsteer_tc_port(struct __sk_buff *skb)
 	if (mac_is_multicast(h.dst)) {
 		bool to_all = cfg->mode == NSTEER_MODE_BRIDGE || (port->flags & NSTEER_PORT_HOST);
 
+		if (h.proto == bpf_htons(ETH_P_IPV6))
+			mld_snoop(skb, port->slot);
 		/* untagged: checked above */
-		flood_to_ports(cfg, skb, port->vlan, false, 0, self, to_all ? 0 : NSTEER_PORT_HOST);
+		flood_to_ports(cfg, skb, h.dst, port->vlan, false, 0, self,
+			       to_all ? 0 : NSTEER_PORT_HOST);
 		return to_wire(skb, port, cfg);
 	}
 	if (port_find(h.dst, port->vlan, &dst) && dst.ifindex != self) {

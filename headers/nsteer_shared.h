@@ -108,6 +108,27 @@ static inline __u32 nsteer_index_of(const __u8 *mac, __u16 vlan)
 				 vlan);
 }
 
+/* IPv6 multicast listening, snooped from the MLD reports (RFC 3810, and MLDv1) each port sends.
+ * A flood gives an IPv6 multicast frame only to the ports that joined its group, as macvlan does
+ * with each device's multicast filter, which a BPF program cannot read. Without it, the DAD, MLD
+ * and router solicitations of every port that comes up reach every other port: N^2 copies when N
+ * containers start. */
+#define NSTEER_MLD_GROUPS_MAX 16384
+
+/* Key of the "mld_listeners" map (the value, a __u8, is unused): port slot listens to group. */
+struct nsteer_mld_key {
+	__u8 group[16]; /* an IPv6 multicast address */
+	__u32 slot;
+};
+
+/* Values of the "mld_snooped" array, indexed by slot. Filtering is only safe for a port whose
+ * every report was seen; any doubt (a report nsteer could not parse or record, a port made before
+ * snooping existed) puts the port back to receiving every IPv6 multicast frame. */
+enum nsteer_mld_state {
+	NSTEER_MLD_UNKNOWN = 0, /* floods send the port every IPv6 multicast frame */
+	NSTEER_MLD_SNOOPED = 1, /* seen since its link came up: floods send only its groups */
+};
+
 /* nsteer_port.flags */
 #define NSTEER_PORT_NETNS_CREATED (1U << 0) /* port add created the named netns; port del removes it */
 /* The host-access port (attach --host-access): it lives in the uplink's own namespace, is reached
@@ -164,6 +185,7 @@ _Static_assert(sizeof(struct nsteer_port) == 192, "nsteer_port layout");
 _Static_assert(__builtin_offsetof(struct nsteer_port, netns_inode) == 24, "nsteer_port.netns_inode");
 _Static_assert(sizeof(struct nsteer_port_dest) == 12, "nsteer_port_dest layout");
 _Static_assert(sizeof(struct nsteer_slot) == 16, "nsteer_slot layout");
+_Static_assert(sizeof(struct nsteer_mld_key) == 20, "nsteer_mld_key layout");
 _Static_assert(sizeof(struct nsteer_index_entry) == 8, "nsteer_index_entry layout");
 _Static_assert((NSTEER_INDEX_SIZE & (NSTEER_INDEX_SIZE - 1)) == 0, "index size is a power of 2");
 _Static_assert(sizeof(struct nsteer_counters) == 9 * 8, "nsteer_counters layout");

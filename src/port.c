@@ -18,6 +18,7 @@
 #include "hash.h"
 #include "log.h"
 #include "mac.h"
+#include "mld.h"
 #include "netlink.h"
 #include "netns.h"
 #include "port.h"
@@ -236,6 +237,7 @@ int port_remove(const struct uplink *u, const struct nsteer_port *port)
 		index_remove(u, port);
 	bpf_map_update_elem(u->fd_port_slots, &slot, &no_port, BPF_ANY);
 	bpf_map_delete_elem(u->fd_port_devs, &slot);
+	mld_port_reset(u, slot, NSTEER_MLD_UNKNOWN); /* a failure here is undone by the next port add */
 	sk = nl_sock_open();
 	if (!sk)
 		return -errno;
@@ -360,6 +362,9 @@ static int port_create(const struct uplink *u, int netns_fd, struct nsteer_port 
 	dest.ifindex = ifindex;
 	dest.flags = port->flags & NSTEER_PORT_HOST;
 	err = counters_reset(u->fd_counters, port->slot);
+	/* Before the link comes up: its first MLD reports are what make it a listener. */
+	if (!err)
+		err = mld_port_reset(u, port->slot, NSTEER_MLD_SNOOPED);
 	if (!err)
 		err = bpf_map_update_elem(u->fd_port_by_ifindex, &ifindex, port, BPF_NOEXIST);
 	if (!err)

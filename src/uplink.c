@@ -71,7 +71,8 @@ static int open_pinned(const char *dev, const char *name)
 void uplink_close(struct uplink *u)
 {
 	int *fds[] = { &u->fd_config, &u->fd_ports, &u->fd_port_by_ifindex, &u->fd_port_devs,
-		       &u->fd_counters, &u->fd_port_slots, &u->fd_mac_index, &u->fd_prog_tc_port };
+		       &u->fd_counters, &u->fd_port_slots, &u->fd_mac_index, &u->fd_mld_listeners,
+		       &u->fd_mld_snooped, &u->fd_prog_tc_port };
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		if (*fds[i] >= 0)
@@ -89,7 +90,8 @@ int uplink_open(const char *dev, struct uplink *u, bool quiet)
 		{ &u->fd_config, "uplink_config" },     { &u->fd_ports, "ports" },
 		{ &u->fd_port_by_ifindex, "port_by_ifindex" }, { &u->fd_port_devs, "port_devs" },
 		{ &u->fd_counters, "counters" },        { &u->fd_port_slots, "port_slots" },
-		{ &u->fd_mac_index, "mac_index" },
+		{ &u->fd_mac_index, "mac_index" },     { &u->fd_mld_listeners, "mld_listeners" },
+		{ &u->fd_mld_snooped, "mld_snooped" },
 		{ &u->fd_prog_tc_port, NSTEER_PIN_PROG_TC_PORT },
 	};
 	__u32 zero = 0;

@@ -16,6 +16,8 @@ struct uplink {
 	int fd_counters;
 	int fd_port_slots;
 	int fd_mac_index;
+	int fd_mld_listeners;
+	int fd_mld_snooped;
 	int fd_prog_tc_port;
 	struct nsteer_config cfg;
 };

@@ -451,6 +451,26 @@ static inline struct nsteer_counters uplink_counters(void)
 	return counters_read(NSTEER_SLOT_UPLINK);
 }
 
+/* What a port counted as received: one per copy a flood gave it, or a redirect to it. */
+static inline void expect_rx(enum port_id id, __u64 packets, const char *why)
+{
+	struct nsteer_counters c = port_counters(id);
+
+	cr_assert_eq(c.rx_packets, packets, "port %s counted %llu frames received, want %llu: %s",
+		     port(id)->host_name, (unsigned long long)c.rx_packets,
+		     (unsigned long long)packets, why);
+}
+
+/* What the uplink counted as sent to the wire. */
+static inline void expect_wire_tx(__u64 packets, const char *why)
+{
+	struct nsteer_counters up = uplink_counters();
+
+	cr_assert_eq(up.tx_packets, packets,
+		     "uplink counted %llu frames sent to the wire, want %llu: %s",
+		     (unsigned long long)up.tx_packets, (unsigned long long)packets, why);
+}
+
 /* Every counter of c is zero. */
 static inline bool counters_zero(const struct nsteer_counters *c)
 {

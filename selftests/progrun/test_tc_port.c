@@ -8,24 +8,6 @@
 
 TestSuite(tc_port, .init = progrun_setup, .fini = progrun_teardown);
 
-static void expect_rx(enum port_id id, __u64 packets, const char *why)
-{
-	struct nsteer_counters c = port_counters(id);
-
-	cr_assert_eq(c.rx_packets, packets, "port %s counted %llu frames received, want %llu: %s",
-		     port(id)->host_name, (unsigned long long)c.rx_packets,
-		     (unsigned long long)packets, why);
-}
-
-static void expect_wire_tx(__u64 packets, const char *why)
-{
-	struct nsteer_counters up = uplink_counters();
-
-	cr_assert_eq(up.tx_packets, packets,
-		     "uplink counted %llu frames sent to the wire, want %llu: %s",
-		     (unsigned long long)up.tx_packets, (unsigned long long)packets, why);
-}
-
 Test(tc_port, frame_to_the_wire_is_redirected_to_the_uplink)
 {
 	struct frame f;
