@@ -58,6 +58,12 @@ int nsteer_for_each_port(const char *dev, nsteer_port_cb cb, void *ctx);
 /* Sums the per-CPU counters of a slot on dev: a port's (nsteer_port.slot) or NSTEER_SLOT_UPLINK. */
 int nsteer_counters_get(const char *dev, unsigned int slot, struct nsteer_counters *sum);
 int nsteer_config_get(const char *dev, struct nsteer_config *cfg);
+/* What nsteer knows of a port's IPv6 multicast listening, from its MLD reports. */
+struct nsteer_port_mld {
+	bool snooped;        /* false: floods give the port every IPv6 multicast frame */
+	unsigned int groups; /* the groups it listens to, when snooped */
+};
+int nsteer_port_mld_get(const char *dev, unsigned int slot, struct nsteer_port_mld *mld);
 
 int nsteer_lock(void);
 void nsteer_unlock(void);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <string.h>
 
 #include <bpf/bpf.h>
 
@@ -50,12 +51,21 @@ int mld_port_reset(const struct uplink *u, __u32 slot, enum nsteer_mld_state sta
 	return err;
 }
 
-int mld_port_groups(const struct uplink *u, __u32 slot)
+int nsteer_port_mld_get(const char *dev, unsigned int slot, struct nsteer_port_mld *mld)
 {
-	__u32 n, groups = 0;
-	int err = listeners_read(u, &n);
+	__u32 state = NSTEER_MLD_UNKNOWN, n;
+	struct uplink u;
+	int err = uplink_open(dev, &u, false);
 
-	for (__u32 i = 0; !err && i < n; i++)
-		groups += keys[i].slot == slot;
-	return err ? err : (int)groups;
+	memset(mld, 0, sizeof(*mld));
+	if (err)
+		return err;
+	err = bpf_map_lookup_elem(u.fd_mld_snooped, &slot, &state);
+	mld->snooped = !err && state == NSTEER_MLD_SNOOPED;
+	if (!err && mld->snooped)
+		err = listeners_read(&u, &n);
+	for (__u32 i = 0; !err && mld->snooped && i < n; i++)
+		mld->groups += keys[i].slot == slot;
+	uplink_close(&u);
+	return err;
 }

@@ -8,7 +8,5 @@
 /* Forgets the groups slot listened to and sets its state: NSTEER_MLD_SNOOPED for a port about to
  * come up (before its link does), NSTEER_MLD_UNKNOWN for a slot given up. */
 int mld_port_reset(const struct uplink *u, __u32 slot, enum nsteer_mld_state state);
-/* How many IPv6 multicast groups slot is known to listen to, or -errno. */
-int mld_port_groups(const struct uplink *u, __u32 slot);
 
 #endif

@@ -253,13 +253,18 @@ static int status_port(const char *dev, const struct nsteer_port *p, void *arg)
 {
 	struct status_ctx *s = arg;
 	struct nsteer_counters c = { 0 };
+	struct nsteer_port_mld mld;
 	char mac[MAC_STR_LEN];
 
 	nsteer_counters_get(dev, p->slot, &c);
+	nsteer_port_mld_get(dev, p->slot, &mld);
 	if (s->j) {
 		json_object_begin(s->j);
 		json_port(s->j, p);
 		json_counters(s->j, &c);
+		json_kv_bool(s->j, "mld_snooped", mld.snooped);
+		if (mld.snooped)
+			json_kv_u64(s->j, "mld_groups", mld.groups);
 		json_object_end(s->j);
 		return 0;
 	}
@@ -276,6 +281,11 @@ static int status_port(const char *dev, const struct nsteer_port *p, void *arg)
 		printf("  ");
 		print_drops(&c);
 	}
+	if (mld.snooped)
+		printf("    ipv6 multicast: the %u group%s it reported (MLD snooping)\n", mld.groups,
+		       mld.groups == 1 ? "" : "s");
+	else
+		printf("    ipv6 multicast: every group (its listening is not known)\n");
 	return 0;
 }
 

@@ -179,6 +179,8 @@ l2_wire_switch() {
 #                                        tagged with each of ENDS (comma separated) were seen or
 #                                        SECS passed; JSON to OUT
 #   count OUT EXPR                       frames of a capture for which EXPR (python, over f) holds
+#   join IFNAME GROUP SECS               listens to IPv6 multicast GROUP on IFNAME for SECS
+#   mcast IFNAME GROUP COUNT             COUNT UDP datagrams (port 9) to IPv6 multicast GROUP
 #   ra IFNAME PREFIX                     a router advertisement (router lifetime 0: no default
 #                                        route) to ff02::1 with a /64 prefix information option,
 #                                        flags on-link and autonomous
@@ -273,6 +275,19 @@ elif cmd == "count":
     out, expr = args
     code = compile(expr, "<filter>", "eval")
     print(sum(1 for f in json.load(open(out))["frames"] if eval(code, {"f": f})))
+elif cmd == "join":
+    ifname, group, secs = args
+    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    mreq = socket.inet_pton(socket.AF_INET6, group) + struct.pack("@I", socket.if_nametoindex(ifname))
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP, mreq)
+    time.sleep(float(secs)) # leaving (the socket closes with the process) sends the MLD leave
+elif cmd == "mcast":
+    ifname, group, count = args
+    ifindex = socket.if_nametoindex(ifname)
+    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_MULTICAST_IF, ifindex)
+    for i in range(int(count)):
+        s.sendto(b"nsteer %d" % i, (group, 9, 0, ifindex))
 elif cmd == "ra":
     ifname, prefix = args
     ifindex = socket.if_nametoindex(ifname)

@@ -143,4 +143,68 @@ test_ipv6_tcp_wire_and_ports() {
 	l2_tcp "$(port_ns 5)" "$(port_ns 4)" "$(v6_addr 4)"
 }
 
+# mld_groups NETNS: the IPv6 multicast groups nsteer knows port NETNS listens to ("unknown" when it
+# does not know them).
+mld_groups() {
+	"$NSTEER" status "$(uplink)" --json 2>/dev/null | "$NST_PYTHON" -S -c '
+import json, sys
+p = next(p for p in json.load(sys.stdin)[0]["ports"] if p["netns"] == sys.argv[1])
+print(p["mld_groups"] if p["mld_snooped"] else "unknown")' "$1"
+}
+mld_groups_are() { [ "$(mld_groups "$1")" = "$2" ]; } # mld_groups_are NETNS N
+
+# MLD snooping: IPv6 multicast reaches the ports that listen to its group, from the wire and from
+# another port, and stops when they leave; the others never see it.
+test_ipv6_multicast_reaches_only_listening_ports() {
+	v6_lab
+	local w g=ff05::1:2345 p1 before n listener
+	w=$(wire_ns "$(uplink)")
+	p1=$(port_ns 1)
+	before=$(mld_groups "$p1")
+	[ "$before" != unknown ] || fail "a port nsteer just made has no snooped listening"
+	lab_bg "$p1" "$NST_PYTHON" -S -c "$L2_PY" join eth0 "$g" "$(patient 60)"
+	listener=${LAB_PIDS[-1]}
+	wait_until 10 mld_groups_are "$p1" "$((before + 1))" ||
+		fail "port 1 joined $g but nsteer knows of $(mld_groups "$p1") groups, not $((before + 1))"
+	for n in 1 2 3; do l2_cap "p$n" "$(port_ns "$n")" eth0 END; done
+	ns_run "$(port_ns 3)" "$NST_PYTHON" -S -c "$L2_PY" mcast eth0 "$g" 3 || fail "multicast from port 3"
+	ns_run "$w" "$NST_PYTHON" -S -c "$L2_PY" mcast wire0 "$g" 3 || fail "multicast from the wire"
+	l2_send "$w" wire0 "$BCAST" self 1 END
+	l2_expect "port 1 (listening)" p1 "f['ipdst'] == '$g'" 6
+	l2_expect "port 2 (not listening)" p2 "f['ipdst'] == '$g'" 0
+	l2_expect "port 3 (not listening; its own 3 are outgoing)" p3 "f['ipdst'] == '$g'" 0
+
+	kill "$listener"
+	wait_until 10 mld_groups_are "$p1" "$before" ||
+		fail "port 1 left $g but nsteer still knows of $(mld_groups "$p1") groups"
+	l2_cap p1 "$p1" eth0 END
+	ns_run "$w" "$NST_PYTHON" -S -c "$L2_PY" mcast wire0 "$g" 3 || fail "multicast from the wire"
+	l2_send "$w" wire0 "$BCAST" self 1 END
+	l2_expect "port 1, after it left" p1 "f['ipdst'] == '$g'" 0
+}
+
+# What every port sends as it comes up (MLD reports, DAD probes, router solicitations) goes to the
+# wire, not to its siblings: with N ports starting, flooding it would be N^2 copies.
+test_ipv6_port_start_up_chatter_stays_off_sibling_ports() {
+	l2_begin
+	lab_uplink
+	l2_attach "$(uplink)" >/dev/null || fail "attach $(uplink)"
+	lab_port "$(uplink)" 1
+	local w n chatter
+	w=$(wire_ns "$(uplink)")
+	wait_until 10 dad_over "$(port_ns 1)" || fail "port 1's DAD did not finish"
+	l2_cap p1 "$(port_ns 1)" eth0 END
+	l2_cap wire "$w" wire0 END
+	lab_port "$(uplink)" 2
+	lab_port "$(uplink)" 3
+	for n in 2 3; do wait_until 10 dad_over "$(port_ns "$n")" || fail "port $n's DAD did not finish"; done
+	sleep "$(patient 2)" # their router solicitations follow DAD by up to a second
+	l2_send "$w" wire0 "$BCAST" self 1 END
+	l2_send "$(port_ns 1)" eth0 "$BCAST" self 1 END # the wire's capture skips its own
+	chatter="f['dst'].startswith('33:33:') and f['dst'] != '33:33:00:00:00:01' and f['src'] in ('$(port_mac 2)', '$(port_mac 3)')"
+	n=$(l2_count wire "$chatter") || exit 1
+	[ "$n" -gt 0 ] || fail "the wire saw no IPv6 multicast from the new ports: nothing was tested"
+	l2_expect "port 1 (the wire saw $n)" p1 "$chatter" 0
+}
+
 run_tests
