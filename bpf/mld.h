@@ -12,6 +12,7 @@
 #define ETH_P_IPV6 0x86dd
 #define NEXTHDR_HOP 0
 #define NEXTHDR_ICMP 58
+#define ICMPV6_MGM_QUERY 130
 #define ICMPV6_MGM_REPORT 131    /* MLDv1 report */
 #define ICMPV6_MGM_REDUCTION 132 /* MLDv1 done */
 #define ICMPV6_MLD2_REPORT 143
@@ -38,6 +39,18 @@ static __always_inline void mld_lost(__u32 slot)
 	bpf_map_update_elem(&mld_snooped, &slot, &unknown, BPF_ANY);
 }
 
+/* ff02::2 (all routers), ff05::2 (all site routers), ff02::16 (all MLDv2 routers): the groups a
+ * stack joins when it routes. */
+static __always_inline bool group_is_routers(const __u8 *group)
+{
+	const __u8 scope = group[1], last = group[15];
+
+	for (int i = 2; i < 15; i++)
+		if (group[i])
+			return false;
+	return ((scope == 0x02 || scope == 0x05) && last == 0x02) || (scope == 0x02 && last == 0x16);
+}
+
 static __always_inline void mld_note(__u32 slot, const __u8 *group, bool joined)
 {
 	struct nsteer_mld_key key = { .slot = slot };
@@ -45,6 +58,12 @@ static __always_inline void mld_note(__u32 slot, const __u8 *group, bool joined)
 
 	if (group[0] != 0xff) /* not a multicast address: nothing a flood would ever ask about */
 		return;
+	/* A multicast router forwards groups it never joins: like a snooping switch's router
+	 * ports (RFC 4541 2.1.2), a port that routes gets every group. */
+	if (joined && group_is_routers(group)) {
+		mld_lost(slot);
+		return;
+	}
 	__builtin_memcpy(key.group, group, sizeof(key.group));
 	if (!joined)
 		bpf_map_delete_elem(&mld_listeners, &key);
@@ -114,6 +133,9 @@ static __always_inline void mld_snoop(struct __sk_buff *skb, __u32 slot)
 	if (nexthdr != NEXTHDR_ICMP || bpf_skb_load_bytes(skb, off, &type, 1) < 0)
 		return;
 	switch (type) {
+	case ICMPV6_MGM_QUERY: /* a querier is a router (see mld_note) */
+		mld_lost(slot);
+		return;
 	case ICMPV6_MGM_REPORT:
 	case ICMPV6_MGM_REDUCTION:
 		if (bpf_skb_load_bytes(skb, off + 8, group, sizeof(group)) < 0)

@@ -292,3 +292,21 @@ Test(mld, a_flood_from_the_wire_reaches_only_listeners_of_its_vlan)
 			 "the group read after the tag came off was not the frame's own");
 	close(fd_d);
 }
+
+Test(mld, a_port_that_routes_gets_every_group)
+{
+	static const __u8 all_routers[16] = { 0xff, 0x02, [15] = 0x02 };
+	struct record join = { TO_EXCLUDE, 0, all_routers };
+	struct frame f;
+	struct run r;
+
+	snooped(PORT_A);
+	snooped(PORT_B);
+	report(PORT_B, &join, 1);
+	cr_assert_eq(state_of(PORT_B), NSTEER_MLD_UNKNOWN,
+		     "B joined ff02::2, as a stack does when it forwards, yet is still filtered");
+	/* An MLD query (130) makes a port a querier: a router too. */
+	mld1(&f, port(PORT_A)->mac, 130, ALL_NODES);
+	run_tc_port(PORT_A, &f, &r);
+	cr_assert_eq(state_of(PORT_A), NSTEER_MLD_UNKNOWN, "A sent an MLD query, yet is still filtered");
+}
