@@ -224,8 +224,11 @@ control_plane() {
 	# One port add on a quiet uplink, as a user adds a container's port. (Measured after the
 	# batch, it waits for the kernel's rtnl lock behind the IPv6 DAD, MLD and router
 	# solicitations of 1000 new ports, flooded to every sibling, and measures those instead.)
-	# The reference: the same plumbing as three iproute2 commands.
+	# The references: the same plumbing as three iproute2 commands, and starting a process that
+	# does nothing (on some machines that is most of the time of any command).
 	for i in $(seq 1 20); do
+		t0=$EPOCHREALTIME; /bin/true; t1=$EPOCHREALTIME
+		record "seconds process_start $(python3 -c "print($t1 - $t0)")"
 		t0=$EPOCHREALTIME; "$NSTEER" port add $UP nstbl$i --addr 10.78.0.$i/16 >/dev/null; t1=$EPOCHREALTIME
 		record "seconds port_add_one $(python3 -c "print($t1 - $t0)")"
 		t0=$EPOCHREALTIME
