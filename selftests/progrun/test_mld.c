@@ -17,6 +17,9 @@ static const __u8 LINK_LOCAL[16] = { 0xfe, 0x80, [15] = 0x01 };
 
 enum { TO_INCLUDE = 3, TO_EXCLUDE = 4 };
 
+/* What precedes every MLD message: next header ICMPv6, a router alert (MLD), and padding. */
+static const __u8 hop_by_hop[8] = { 58, 0, 5, 2, 0, 0, 1, 0 };
+
 struct record {
 	__u8 type;
 	__u16 sources;
@@ -93,7 +96,6 @@ static void mcast_frame(struct frame *f, const __u8 *group, const unsigned char 
 static void mld2_report(struct frame *f, const unsigned char *src, const struct record *recs,
 			int n, int claimed)
 {
-	static const __u8 hop_by_hop[8] = { 58, 0, 5, 2, 0, 0, 1, 0 };
 	size_t off = ipv6_head(f, ALL_MLDV2_ROUTERS, src, -1, 0);
 
 	memcpy(f->data + off, hop_by_hop, sizeof(hop_by_hop));
@@ -117,7 +119,6 @@ static void mld2_report(struct frame *f, const unsigned char *src, const struct 
 /* An MLDv1 report (131) or done (132) for group. */
 static void mld1(struct frame *f, const unsigned char *src, __u8 type, const __u8 *group)
 {
-	static const __u8 hop_by_hop[8] = { 58, 0, 5, 2, 0, 0, 1, 0 };
 	size_t off = ipv6_head(f, group, src, -1, 0);
 
 	memcpy(f->data + off, hop_by_hop, sizeof(hop_by_hop));
