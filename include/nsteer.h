@@ -63,7 +63,8 @@ struct nsteer_port_mld {
 	bool snooped;        /* false: floods give the port every IPv6 multicast frame */
 	unsigned int groups; /* the groups it listens to, when snooped */
 };
-int nsteer_port_mld_get(const char *dev, unsigned int slot, struct nsteer_port_mld *mld);
+/* Fills by_slot[slot] for every slot of dev (NSTEER_SLOTS entries): one read of the listeners. */
+int nsteer_mld_get(const char *dev, struct nsteer_port_mld *by_slot);
 
 int nsteer_lock(void);
 void nsteer_unlock(void);

@@ -51,21 +51,24 @@ int mld_port_reset(const struct uplink *u, __u32 slot, enum nsteer_mld_state sta
 	return err;
 }
 
-int nsteer_port_mld_get(const char *dev, unsigned int slot, struct nsteer_port_mld *mld)
+int nsteer_mld_get(const char *dev, struct nsteer_port_mld *by_slot)
 {
-	__u32 state = NSTEER_MLD_UNKNOWN, n;
 	struct uplink u;
+	__u32 state, n;
 	int err = uplink_open(dev, &u, false);
 
-	memset(mld, 0, sizeof(*mld));
+	memset(by_slot, 0, NSTEER_SLOTS * sizeof(*by_slot));
 	if (err)
 		return err;
-	err = bpf_map_lookup_elem(u.fd_mld_snooped, &slot, &state);
-	mld->snooped = !err && state == NSTEER_MLD_SNOOPED;
-	if (!err && mld->snooped)
+	for (__u32 slot = 1; !err && slot < u.cfg.slots_used && slot < NSTEER_SLOTS; slot++) {
+		err = bpf_map_lookup_elem(u.fd_mld_snooped, &slot, &state);
+		by_slot[slot].snooped = !err && state == NSTEER_MLD_SNOOPED;
+	}
+	if (!err)
 		err = listeners_read(&u, &n);
-	for (__u32 i = 0; !err && mld->snooped && i < n; i++)
-		mld->groups += keys[i].slot == slot;
+	for (__u32 i = 0; !err && i < n; i++)
+		if (keys[i].slot < NSTEER_SLOTS && by_slot[keys[i].slot].snooped)
+			by_slot[keys[i].slot].groups++;
 	uplink_close(&u);
 	return err;
 }

@@ -249,15 +249,18 @@ static int check_port(const char *dev, const struct nsteer_port *p, void *arg)
 	return 0;
 }
 
+/* Each slot's IPv6 multicast listening, read once per uplink before its ports are shown. */
+static struct nsteer_port_mld mld_by_slot[NSTEER_SLOTS];
+
 static int status_port(const char *dev, const struct nsteer_port *p, void *arg)
 {
 	struct status_ctx *s = arg;
 	struct nsteer_counters c = { 0 };
-	struct nsteer_port_mld mld;
+	const struct nsteer_port_mld mld = p->slot < NSTEER_SLOTS ? mld_by_slot[p->slot]
+								    : (struct nsteer_port_mld){ 0 };
 	char mac[MAC_STR_LEN];
 
 	nsteer_counters_get(dev, p->slot, &c);
-	nsteer_port_mld_get(dev, p->slot, &mld);
 	if (s->j) {
 		json_object_begin(s->j);
 		json_port(s->j, p);
@@ -321,7 +324,7 @@ static int status_uplink(const char *dev, void *arg)
 	has_xdp = dev_ok && xdp_find_ours(cfg.uplink_ifindex, &xdp) == 0;
 	has_tc = dev_ok && tc_ingress_prog_id(cfg.uplink_ifindex, &tc_id) == 0;
 	nsteer_counters_get(dev, NSTEER_SLOT_UPLINK, &c);
-
+	nsteer_mld_get(dev, mld_by_slot);
 	if (s->j) {
 		json_object_begin(s->j);
 		json_kv_string(s->j, "uplink", dev);
