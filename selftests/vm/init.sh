@@ -23,6 +23,12 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 exec 0</dev/console 1>/dev/console 2>&1
 
+# vmtest.sh's accelerator probe: reaching /init is the proof it wants.
+if grep -qw vmtest_probe=1 /proc/cmdline; then
+	echo NSTEER_VMTEST_PROBE_OK
+	poweroff -f
+fi
+
 say() { echo "vmtest: [$(cut -d' ' -f1 /proc/uptime)s] $*"; }
 halt() { sync; poweroff -f; sleep 5; echo o >/proc/sysrq-trigger; }
 die() { say "VM setup failed: $*"; halt; }

@@ -13,17 +13,19 @@
 #                                           PATH/../lib/modules/VERSION (or set VMTEST_MODDIR)
 #                vX.Y[.Z]                 : an upstream kernel that vng downloads (vng only)
 #   -r RUNNER    vng when virtme-ng is installed (auto, the default), else qemu
+#   -a ACCEL     kvm, tcg, or auto (the default): KVM only when the CPU has vmx/svm and a probe
+#                boot under KVM reaches the guest's /init within VMTEST_PROBE_SECONDS (20)
 #   -t SECONDS   give up after that long (default 3600); exit status 124
 #   -s           an interactive shell in the VM instead of the suite
 #   -c CMD       run the bash command CMD in the VM (from the project directory) instead of the
 #                suite, and exit with its status; e.g. -c 'xdp-loader status'
 #
-# Environment: KERNEL, VMTEST_RUNNER, VMTEST_TIMEOUT, VMTEST_MEM (2G), VMTEST_CPUS (2),
+# Environment: KERNEL, VMTEST_RUNNER, VMTEST_ACCEL, VMTEST_PROBE_SECONDS, VMTEST_TIMEOUT, VMTEST_MEM (2G), VMTEST_CPUS (2),
 # VMTEST_CACHE (.output/vm), VMTEST_PASSENV (variables handed to the tests, default
 # "ONLY CI XDP_MODES NST_PATIENCE"),
 # VMTEST_APPEND (extra kernel command line), QEMU (qemu-system-x86_64).
 #
-# The qemu runner (no virtme-ng needed; KVM when /dev/kvm is usable, else TCG):
+# The qemu runner (no virtme-ng needed; KVM when a probe shows it works, else TCG; see choose_accel):
 #  - downloads the Debian kernel package with apt-get download and unpacks it with dpkg -x into
 #    VMTEST_CACHE/kernels/PACKAGE (nothing is installed; depmod runs on the unpacked tree);
 #  - builds a small initramfs: busybox-static, the modules that mounting the host's root needs
@@ -57,6 +59,8 @@ VMDIR=$ROOT/selftests/vm
 
 KERNEL=${KERNEL:-6.1}
 RUNNER=${VMTEST_RUNNER:-auto}
+ACCEL=${VMTEST_ACCEL:-auto}
+PROBE_SECONDS=${VMTEST_PROBE_SECONDS:-20}
 TIMEOUT=${VMTEST_TIMEOUT:-3600}
 MEM=${VMTEST_MEM:-2G}
 CPUS=${VMTEST_CPUS:-2}
@@ -75,6 +79,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	-k | --kernel) KERNEL=${2:?}; shift 2 ;;
 	-r | --runner) RUNNER=${2:?}; shift 2 ;;
+	-a | --accel) ACCEL=${2:?}; shift 2 ;;
 	-t | --timeout) TIMEOUT=${2:?}; shift 2 ;;
 	-s | --shell) SHELL_MODE=1; shift ;;
 	-c | --command) CMD=${2:?}; shift 2 ;;
@@ -86,6 +91,7 @@ while [ $# -gt 0 ]; do
 done
 LEVELS=("$@")
 
+case $ACCEL in auto | kvm | tcg) ;; *) die "unknown accelerator '$ACCEL' (auto, kvm or tcg)" ;; esac
 case $RUNNER in
 auto) if command -v vng >/dev/null; then RUNNER=vng; else RUNNER=qemu; fi ;;
 vng | qemu) ;;
@@ -98,7 +104,53 @@ case "$ROOT$CACHE" in *[[:space:]]*) die "paths with white space are not support
 [ -x ./nsteer ] || die "./nsteer is not built: run 'make && make test-bins' first (or 'make vmtest')"
 [ -d .output/selftests ] || say "warning: no test binaries in .output/selftests ('make test-bins')"
 
-kvm_usable() { [ -e /dev/kvm ] && (exec 3<>/dev/kvm) 2>/dev/null; }
+# kvm_plausible: sets ACCEL_WHY and succeeds when KVM may run a guest here. A /dev/kvm that opens
+# is not enough: on some hosts it opens, SeaBIOS starts, and the guest kernel then spins at 100%
+# CPU forever; those hosts show no vmx/svm flag, which hardware virtualisation needs.
+kvm_plausible() {
+	if ! { [ -e /dev/kvm ] && (exec 3<>/dev/kvm) 2>/dev/null; }; then
+		ACCEL_WHY="/dev/kvm is missing or cannot be opened"
+		return 1
+	fi
+	if ! grep -qwE 'vmx|svm' /proc/cpuinfo; then
+		ACCEL_WHY="/dev/kvm opens but the CPU has no vmx/svm flag"
+		return 1
+	fi
+	return 0
+}
+
+# kvm_boots: a probe boot under KVM must reach the guest's /init (which prints the marker and
+# powers off at once when the command line says vmtest_probe=1) before the deadline.
+kvm_boots() {
+	local log=$RUN/kvm-probe.log rc=0
+	timeout -k 2 "$PROBE_SECONDS" "$QEMU" "${qemu_base[@]}" -machine q35,accel=kvm -cpu host \
+		-append "console=ttyS0 panic=-1 quiet vmtest_probe=1" </dev/null >"$log" 2>&1 || rc=$?
+	if grep -q NSTEER_VMTEST_PROBE_OK "$log"; then
+		return 0
+	fi
+	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		ACCEL_WHY="a probe boot under KVM did not reach the guest's /init within ${PROBE_SECONDS}s"
+	else
+		ACCEL_WHY="a probe boot under KVM failed: $(grep -m1 -i 'error' "$log" || tail -1 "$log")"
+	fi
+	return 1
+}
+
+# choose_accel: ACCEL becomes kvm or tcg, and ACCEL_WHY says why.
+choose_accel() {
+	case $ACCEL in
+	kvm) ACCEL_WHY="asked for" ;;
+	tcg) ACCEL_WHY="asked for" ;;
+	auto)
+		if kvm_plausible && { [ "$RUNNER" = vng ] || kvm_boots; }; then
+			ACCEL=kvm ACCEL_WHY="the CPU has vmx/svm and a KVM guest booted"
+		else
+			ACCEL=tcg
+		fi
+		;;
+	esac
+	say "accelerator: $ACCEL ($ACCEL_WHY)"
+}
 
 # install_missing PACKAGE...: installs the Debian packages not yet installed (root only).
 install_missing() {
@@ -297,7 +349,9 @@ for v in $PASSENV; do
 done >"$RUN/env"
 # Without KVM starting a process takes about a second: the tests' time limits stretch (see
 # NST_PATIENCE in selftests/integration/lib.sh); their outcome does not depend on them.
-if ! kvm_usable && [ -z "${NST_PATIENCE:-}" ]; then echo "export NST_PATIENCE=6" >>"$RUN/env"; fi
+stretch_patience() {
+	if [ "$ACCEL" = tcg ] && [ -z "${NST_PATIENCE:-}" ]; then echo "export NST_PATIENCE=6" >>"$RUN/env"; fi
+}
 
 if [ "$RUNNER" = vng ]; then
 	case $KERNEL in
@@ -307,7 +361,9 @@ if [ "$RUNNER" = vng ]; then
 	KERNEL_DESC="vng, kernel $KIMG"
 	TIMINGS="kernel fetch ${T_KERNEL}s"
 	vng_args=(--run "$KIMG" --user root --cpus "$CPUS" --memory "$MEM")
-	kvm_usable || vng_args+=(--disable-kvm)
+	choose_accel
+	stretch_patience
+	[ "$ACCEL" = kvm ] || vng_args+=(--disable-kvm)
 	[ -n "${VMTEST_APPEND:-}" ] && vng_args+=(--append "$VMTEST_APPEND")
 	say "running in vng: ${vng_args[*]}"
 	T_VM=$(now)
@@ -323,8 +379,17 @@ fi
 install_missing qemu-system-x86 busybox-static kmod cpio
 resolve_kernel
 build_initramfs
-if kvm_usable; then accel=kvm cpu=host; else accel=tcg cpu=max; fi
-KERNEL_DESC="qemu/$accel, kernel $KVER"
+# shellcheck disable=SC2054 # commas separate qemu's sub-options
+qemu_base=(
+	-smp "$CPUS" -m "$MEM" -nographic -no-reboot -nic none -kernel "$KIMG" -initrd "$INITRD"
+)
+# qboot (qemu-system-data) boots a -kernel faster than SeaBIOS and does not clear the terminal.
+qboot=/usr/share/qemu/qboot.rom
+[ -r "$qboot" ] && qemu_base+=(-bios "$qboot")
+choose_accel
+stretch_patience
+if [ "$ACCEL" = kvm ]; then cpu=host; else cpu=max; fi
+KERNEL_DESC="qemu/$ACCEL, kernel $KVER"
 TIMINGS="kernel fetch ${T_KERNEL}s, initramfs ${T_INITRD}s"
 append="console=ttyS0 panic=-1 quiet vmtest_dir=$ROOT vmtest_run=$RUN"
 [ -n "$MODDIR" ] && append+=" vmtest_moddir=$MODDIR"
@@ -332,15 +397,10 @@ append="console=ttyS0 panic=-1 quiet vmtest_dir=$ROOT vmtest_run=$RUN"
 [ -n "${VMTEST_APPEND:-}" ] && append+=" $VMTEST_APPEND"
 # shellcheck disable=SC2054 # commas separate qemu's sub-options
 qemu_args=(
-	-machine "q35,accel=$accel" -cpu "$cpu" -smp "$CPUS" -m "$MEM"
-	-nographic -no-reboot -nic none
-	-kernel "$KIMG" -initrd "$INITRD" -append "$append"
+	"${qemu_base[@]}" -machine "q35,accel=$ACCEL" -cpu "$cpu" -append "$append"
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
 )
-# qboot (qemu-system-data) boots a -kernel faster than SeaBIOS and does not clear the terminal.
-qboot=/usr/share/qemu/qboot.rom
-[ -r "$qboot" ] && qemu_args+=(-bios "$qboot")
-say "booting $KVER under qemu ($accel, $CPUS CPUs, $MEM)"
+say "booting $KVER under qemu ($ACCEL, $CPUS CPUs, $MEM)"
 T_VM=$(now)
 if [ -n "$SHELL_MODE" ]; then
 	"$QEMU" "${qemu_args[@]}"
