@@ -76,4 +76,13 @@ struct {
 	__type(value, __u32);
 } mld_snooped SEC(".maps");
 
+/* What the loader holds on the uplink's NIC (see struct nsteer_nic_hold); no program reads it.
+ * It lives here so that it is pinned, and removed, with the rest of the uplink's state. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, NSTEER_NIC_HOLDS_MAX);
+	__type(key, struct nsteer_nic_hold);
+	__type(value, struct nsteer_nic_hold_state);
+} nic_holds SEC(".maps");
+
 #endif

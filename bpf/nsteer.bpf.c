@@ -108,7 +108,9 @@ static __always_inline int steer_xdp(struct xdp_md *ctx)
 	__u16 vlan = NSTEER_VLAN_NONE;
 	__u32 len;
 
-	if (!cfg)
+	/* A tag the NIC stripped is out of XDP's sight (before the rx VLAN metadata kfunc, which
+	 * needs a device-bound program): any decision here could cross VLANs. */
+	if (!cfg || (cfg->flags & NSTEER_CFG_RX_VLAN_STRIPPED))
 		return XDP_PASS;
 	h = xdp_head(ctx, &buf.head, ETH_HLEN);
 	if (!h) {

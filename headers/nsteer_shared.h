@@ -33,11 +33,18 @@ enum nsteer_xdp_mode {
 	NSTEER_XDP_NATIVE = 0,
 	NSTEER_XDP_SKB = 1,
 	NSTEER_XDP_OFF = 2,
+	/* attach only: native where the driver's XDP sees whole frames, else off (see attach) */
+	NSTEER_XDP_AUTO = 3,
 };
 
 /* nsteer_config.flags */
 #define NSTEER_CFG_OWN_CLSACT (1U << 0) /* nsteer created the uplink's clsact qdisc, so removes it */
 #define NSTEER_CFG_HOST_ACCESS (1U << 1) /* attach --host-access */
+/* The uplink strips VLAN tags before XDP runs (ethtool rxvlan), so a frame that looks untagged to
+ * XDP may have been tagged: XDP hands every frame to tc, which reads the tag from the skb. */
+#define NSTEER_CFG_RX_VLAN_STRIPPED (1U << 2)
+#define NSTEER_CFG_XDP_AUTO (1U << 3)      /* xdp_mode was chosen by --xdp-mode auto */
+#define NSTEER_CFG_XDP_NO_NATIVE (1U << 4) /* ... as off, because native XDP failed to attach */
 
 /* The single entry of the "uplink_config" map. uplink_ifindex == 0 means "not configured yet": the
  * uplink's programs then pass everything to its stack and the ports' programs drop, so a
@@ -173,6 +180,28 @@ enum nsteer_drop_reason {
 	NSTEER_DROP__MAX,
 };
 
+/* What nsteer holds on the uplink's NIC so that frames for its ports get past the NIC's filters
+ * at all, as macvlan holds it for its devices: each port's MAC in the unicast list, each port
+ * VLAN in the VLAN filter, and allmulticast. Key of the "nic_holds" map. */
+enum nsteer_nic_hold_kind {
+	NSTEER_NIC_UNICAST = 0,   /* mac in the device's unicast address list */
+	NSTEER_NIC_VLAN = 1,      /* vlan in the device's VLAN filter (through an 802.1Q device) */
+	NSTEER_NIC_ALLMULTI = 2,  /* IFF_ALLMULTI */
+};
+
+struct nsteer_nic_hold {
+	__u8 mac[6];  /* NSTEER_NIC_UNICAST, else zero */
+	__u16 vlan;   /* NSTEER_NIC_VLAN, else zero */
+	__u32 kind;   /* enum nsteer_nic_hold_kind */
+};
+
+/* Value of "nic_holds". */
+struct nsteer_nic_hold_state {
+	__u32 ours;  /* 1: nsteer made this change to the NIC and undoes it; 0: it was there before */
+	__u32 users; /* ports that need it (allmulticast: the attachment itself) */
+};
+#define NSTEER_NIC_HOLDS_MAX (2 * NSTEER_PORTS_MAX + 1)
+
 #define NSTEER_PIN_ROOT "/sys/fs/bpf/nsteer"
 /* Programs pinned beside the maps so that a later `port add` can attach the same program. */
 #define NSTEER_PIN_PROG_TC_UPLINK "prog_tc_uplink"
@@ -187,6 +216,8 @@ _Static_assert(sizeof(struct nsteer_port_dest) == 12, "nsteer_port_dest layout")
 _Static_assert(sizeof(struct nsteer_slot) == 16, "nsteer_slot layout");
 _Static_assert(sizeof(struct nsteer_mld_key) == 20, "nsteer_mld_key layout");
 _Static_assert(sizeof(struct nsteer_index_entry) == 8, "nsteer_index_entry layout");
+_Static_assert(sizeof(struct nsteer_nic_hold) == 12, "nsteer_nic_hold layout");
+_Static_assert(sizeof(struct nsteer_nic_hold_state) == 8, "nsteer_nic_hold_state layout");
 _Static_assert((NSTEER_INDEX_SIZE & (NSTEER_INDEX_SIZE - 1)) == 0, "index size is a power of 2");
 _Static_assert(sizeof(struct nsteer_counters) == 9 * 8, "nsteer_counters layout");
 _Static_assert(__builtin_offsetof(struct nsteer_counters, drop_malformed) ==

@@ -136,6 +136,7 @@ const char *xdp_mode_name(enum nsteer_xdp_mode mode)
 	case NSTEER_XDP_NATIVE: return "native";
 	case NSTEER_XDP_SKB: return "skb";
 	case NSTEER_XDP_OFF: return "off";
+	case NSTEER_XDP_AUTO: return "auto";
 	}
 	return "?";
 }

@@ -17,8 +17,8 @@ static const char usage_main[] =
 	"Usage: nsteer [-v] COMMAND [ARGS]\n"
 	"Steer frames arriving on a NIC into network namespaces by destination MAC (XDP + tc).\n\n"
 	"Commands:\n"
-	"  attach DEV [--mode bridge|private|vepa] [--xdp-mode native|skb|off] [--unknown pass|drop]\n"
-	"             [--host-access]\n"
+	"  attach DEV [--mode bridge|private|vepa] [--xdp-mode auto|native|skb|off]\n"
+	"             [--unknown pass|drop] [--host-access]\n"
 	"  detach DEV [--ports]\n"
 	"  port add DEV NETNS|--netns-path PATH|--pid PID [--mac MAC] [--vlan ID] [--ifname NAME]\n"
 	"           [--addr CIDR]...\n"
@@ -32,14 +32,16 @@ static const char usage_main[] =
 	"  -v, --verbose   say more, including libbpf's and libxdp's messages\n" EXIT_STATUS_HELP;
 
 static const char usage_attach[] =
-	"Usage: nsteer attach DEV [--mode bridge|private|vepa] [--xdp-mode native|skb|off]\n"
+	"Usage: nsteer attach DEV [--mode bridge|private|vepa] [--xdp-mode auto|native|skb|off]\n"
 	"                         [--unknown pass|drop] [--host-access]\n"
 	"Load the datapath on DEV and pin its state under /sys/fs/bpf/nsteer/DEV/.\n"
 	"Re-running with the same options changes nothing; other options or a newer nsteer\n"
 	"replace the programs without a moment in which frames go unsteered.\n"
 	"  --mode M       how ports reach each other: bridge (default, inside the host),\n"
 	"                 private (never), vepa (through the external switch)\n"
-	"  --xdp-mode M   native (default), skb (generic XDP), off (tc only)\n"
+	"  --xdp-mode M   auto (default: native where the driver's XDP sees whole frames, as on\n"
+	"                 NIC drivers and virtio_net; off on veth, tun and unknown devices, and on\n"
+	"                 NICs that strip VLAN tags), native, skb (generic XDP), off (tc only)\n"
 	"  --unknown P    frames for a MAC no port owns: pass to DEV's stack (default) or drop\n"
 	"  --host-access  create nsh-DEV here: an interface through which this namespace reaches\n"
 	"                 every port (give it an address with ip addr add); macvlan cannot do this\n"
@@ -240,7 +242,7 @@ static enum cli_result apply_option(const struct command *c, int id, const char 
 				    struct cli *cli, FILE *err)
 {
 	static const char *const modes[] = { "bridge", "private", "vepa" };
-	static const char *const xdp_modes[] = { "native", "skb", "off" };
+	static const char *const xdp_modes[] = { "native", "skb", "off", "auto" };
 	static const char *const unknowns[] = { "pass", "drop" };
 	unsigned char addr[16];
 	unsigned int prefix;
@@ -254,8 +256,8 @@ static enum cli_result apply_option(const struct command *c, int id, const char 
 		cli->attach.mode = v;
 		break;
 	case OPT_XDP_MODE:
-		if ((v = parse_choice(arg, xdp_modes, 3)) < 0)
-			USAGE_ERR("invalid --xdp-mode '%s': native, skb or off", arg);
+		if ((v = parse_choice(arg, xdp_modes, 4)) < 0)
+			USAGE_ERR("invalid --xdp-mode '%s': auto, native, skb or off", arg);
 		cli->attach.xdp_mode = v;
 		break;
 	case OPT_UNKNOWN:
@@ -362,6 +364,7 @@ enum cli_result cli_parse(int argc, char **argv, struct cli *cli, FILE *out, FIL
 	int words = 0, id, longindex = 0;
 
 	memset(cli, 0, sizeof(*cli));
+	cli->attach.xdp_mode = NSTEER_XDP_AUTO;
 	/* Global options come before the command. */
 	while (argc > 1 && argv[1][0] == '-') {
 		if (!strcmp(argv[1], "-v") || !strcmp(argv[1], "--verbose")) {

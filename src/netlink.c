@@ -12,6 +12,8 @@
 #include <libmnl/libmnl.h>
 #include <linux/ethtool.h>
 #include <linux/if_addr.h>
+#include <linux/if_link.h>
+#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <linux/sockios.h>
 #include <linux/veth.h>
@@ -163,6 +165,7 @@ static int link_parse(const struct nlmsghdr *nlh, void *data)
 	memset(l, 0, sizeof(*l));
 	l->ifindex = ifm->ifi_index;
 	l->up = ifm->ifi_flags & IFF_UP;
+	l->flags = ifm->ifi_flags;
 	mnl_attr_for_each(a, nlh, sizeof(*ifm)) {
 		switch (mnl_attr_get_type(a)) {
 		case IFLA_IFNAME:
@@ -435,6 +438,156 @@ int nl_addr_add(struct nl_sock *sk, int ifindex, const char *cidr)
 	return nl_talk(sk, nlh, NULL, NULL);
 }
 
+/* An RTM_*NEIGH request about ifindex's own address list (NTF_SELF: the device, not a master
+ * bridge); the kernel's default handler keeps only permanent entries, without VLANs. */
+static struct nlmsghdr *uc_req(char *buf, uint16_t type, uint16_t flags, int ifindex,
+			       const unsigned char mac[6])
+{
+	struct nlmsghdr *nlh = nl_req(buf, type, flags);
+	struct ndmsg *ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+
+	ndm->ndm_family = PF_BRIDGE;
+	ndm->ndm_ifindex = ifindex;
+	ndm->ndm_flags = NTF_SELF;
+	ndm->ndm_state = NUD_PERMANENT;
+	if (mac)
+		mnl_attr_put(nlh, NDA_LLADDR, 6, mac);
+	return nlh;
+}
+
+int nl_uc_add(struct nl_sock *sk, int ifindex, const unsigned char mac[6])
+{
+	char buf[NL_REQ_SIZE];
+
+	if (ifindex <= 0 || (mac[0] & 1))
+		return -EINVAL;
+	/* EXCL: an address someone else put there must be told apart from one added here. */
+	return nl_talk(sk, uc_req(buf, RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_EXCL, ifindex, mac), NULL,
+		       NULL);
+}
+
+int nl_uc_del(struct nl_sock *sk, int ifindex, const unsigned char mac[6])
+{
+	char buf[NL_REQ_SIZE];
+
+	if (ifindex <= 0 || (mac[0] & 1))
+		return -EINVAL;
+	return nl_talk(sk, uc_req(buf, RTM_DELNEIGH, 0, ifindex, mac), NULL, NULL);
+}
+
+struct uc_dump_ctx {
+	int ifindex;
+	nl_uc_cb cb;
+	void *ctx;
+};
+
+static int uc_dump_one(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ndmsg *ndm = mnl_nlmsg_get_payload(nlh);
+	struct uc_dump_ctx *d = data;
+	const struct nlattr *a;
+
+	if (nlh->nlmsg_type != RTM_NEWNEIGH || nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*ndm)))
+		return -EBADMSG;
+	if (ndm->ndm_ifindex != d->ifindex || !(ndm->ndm_flags & NTF_SELF))
+		return 0;
+	mnl_attr_for_each(a, nlh, sizeof(*ndm)) {
+		const unsigned char *mac = mnl_attr_get_payload(a);
+
+		if (mnl_attr_get_type(a) == NDA_LLADDR && mnl_attr_get_payload_len(a) == 6 &&
+		    !(mac[0] & 1))
+			return d->cb(mac, d->ctx);
+	}
+	return 0;
+}
+
+int nl_uc_dump(struct nl_sock *sk, int ifindex, nl_uc_cb cb, void *ctx)
+{
+	char buf[NL_REQ_SIZE];
+	struct nlmsghdr *nlh = nl_req(buf, RTM_GETNEIGH, NLM_F_DUMP);
+	struct ndmsg *ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+	struct uc_dump_ctx d = { ifindex, cb, ctx };
+
+	ndm->ndm_family = PF_BRIDGE;
+	ndm->ndm_ifindex = ifindex; /* the kernel dumps only this device (and checks it here too) */
+	return nl_talk(sk, nlh, uc_dump_one, &d);
+}
+
+int nl_link_set_allmulti(struct nl_sock *sk, int ifindex, bool on)
+{
+	char buf[NL_REQ_SIZE];
+	struct nlmsghdr *nlh = nl_req(buf, RTM_NEWLINK, 0);
+	struct ifinfomsg *ifm;
+
+	if (ifindex <= 0)
+		return -EINVAL;
+	ifm = put_ifinfomsg(nlh, ifindex);
+	ifm->ifi_change = IFF_ALLMULTI;
+	ifm->ifi_flags = on ? IFF_ALLMULTI : 0;
+	return nl_talk(sk, nlh, NULL, NULL);
+}
+
+int nl_vlan_create(struct nl_sock *sk, const char *name, int link_ifindex, unsigned int vid)
+{
+	char buf[NL_REQ_SIZE];
+	struct nlmsghdr *nlh = nl_req(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	struct nlattr *linkinfo, *data;
+
+	if (!ifname_ok(name) || link_ifindex <= 0 || !vid || vid > 4094)
+		return -EINVAL;
+	put_ifinfomsg(nlh, 0);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	mnl_attr_put_u32(nlh, IFLA_LINK, link_ifindex);
+	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "vlan");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	mnl_attr_put_u16(nlh, IFLA_VLAN_ID, vid);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, linkinfo);
+	return nl_talk(sk, nlh, NULL, NULL);
+}
+
+static int vlan_id_parse(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *a, *b, *c;
+	int *vid = data;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK || nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*ifm)))
+		return -EBADMSG;
+	mnl_attr_for_each(a, nlh, sizeof(*ifm)) {
+		if (mnl_attr_get_type(a) != IFLA_LINKINFO)
+			continue;
+		mnl_attr_for_each_nested(b, a) {
+			if (mnl_attr_get_type(b) == IFLA_INFO_KIND &&
+			    (mnl_attr_validate(b, MNL_TYPE_NUL_STRING) < 0 ||
+			     strcmp(mnl_attr_get_str(b), "vlan")))
+				return 0;
+			if (mnl_attr_get_type(b) != IFLA_INFO_DATA)
+				continue;
+			mnl_attr_for_each_nested(c, b)
+				if (mnl_attr_get_type(c) == IFLA_VLAN_ID &&
+				    mnl_attr_validate(c, MNL_TYPE_U16) == 0)
+					*vid = mnl_attr_get_u16(c);
+		}
+	}
+	return 0;
+}
+
+int nl_vlan_id(struct nl_sock *sk, int ifindex)
+{
+	char buf[NL_REQ_SIZE];
+	struct nlmsghdr *nlh = nl_req(buf, RTM_GETLINK, 0);
+	int vid = -EINVAL, err;
+
+	if (ifindex <= 0)
+		return -EINVAL;
+	put_ifinfomsg(nlh, ifindex);
+	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	err = nl_talk(sk, nlh, vlan_id_parse, &vid);
+	return err ? err : vid;
+}
+
 static int ethtool_value_cmd(int netns_fd, const char *ifname, struct ethtool_value *ev)
 {
 	struct ifreq ifr = { .ifr_data = (void *)ev };
@@ -456,6 +609,56 @@ int nl_set_gro(int netns_fd, const char *ifname, bool on)
 	struct ethtool_value ev = { .cmd = ETHTOOL_SGRO, .data = on };
 
 	return ethtool_value_cmd(netns_fd, ifname, &ev);
+}
+
+/* The kernel names features by string (ETH_SS_FEATURES); their bits follow that order. */
+int nl_feature_active(const char *ifname, const char *feature)
+{
+	struct {
+		struct ethtool_sset_info hdr;
+		__u32 len;
+	} sset = { .hdr = { .cmd = ETHTOOL_GSSET_INFO, .sset_mask = 1ULL << ETH_SS_FEATURES } };
+	struct ethtool_gstrings *names = NULL;
+	struct ethtool_gfeatures *features = NULL;
+	struct ifreq ifr = { 0 };
+	int fd, err, found = -ENOENT;
+	__u32 n, blocks;
+
+	if (!ifname_ok(ifname))
+		return -EINVAL;
+	memcpy(ifr.ifr_name, ifname, strlen(ifname) + 1);
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	ifr.ifr_data = (void *)&sset;
+	err = ioctl(fd, SIOCETHTOOL, &ifr) < 0 ? -errno : 0;
+	n = sset.len;
+	blocks = (n + 31) / 32;
+	if (!err) {
+		names = calloc(1, sizeof(*names) + (size_t)n * ETH_GSTRING_LEN);
+		features = calloc(1, sizeof(*features) + blocks * sizeof(features->features[0]));
+		err = names && features ? 0 : -ENOMEM;
+	}
+	if (!err) {
+		names->cmd = ETHTOOL_GSTRINGS;
+		names->string_set = ETH_SS_FEATURES;
+		names->len = n;
+		ifr.ifr_data = (void *)names;
+		err = ioctl(fd, SIOCETHTOOL, &ifr) < 0 ? -errno : 0;
+	}
+	if (!err) {
+		features->cmd = ETHTOOL_GFEATURES;
+		features->size = blocks;
+		ifr.ifr_data = (void *)features;
+		err = ioctl(fd, SIOCETHTOOL, &ifr) < 0 ? -errno : 0;
+	}
+	for (__u32 i = 0; !err && i < n; i++)
+		if (!strncmp((char *)names->data + i * ETH_GSTRING_LEN, feature, ETH_GSTRING_LEN))
+			found = !!(features->features[i / 32].active & (1U << (i % 32)));
+	free(names);
+	free(features);
+	close(fd);
+	return err ? err : found;
 }
 
 int nl_rx_vlan_strip(const char *ifname)

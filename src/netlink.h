@@ -24,6 +24,7 @@ struct nl_link {
 	unsigned int mtu;
 	unsigned char mac[6];
 	bool up;          /* IFF_UP */
+	unsigned int flags; /* IFF_*, as the kernel reports them (IFF_ALLMULTI, IFF_PROMISC: the user's) */
 	char kind[16];    /* IFLA_INFO_KIND, "" when absent */
 	int link_ifindex; /* IFLA_LINK (a veth's peer index, in the peer's namespace), 0 if absent */
 };
@@ -53,10 +54,30 @@ int nl_addr_add(struct nl_sock *sk, int ifindex, const char *cidr);
 /* Parses cidr as nl_addr_add does; returns AF_INET or AF_INET6, or -EINVAL. */
 int nl_cidr_parse(const char *cidr, void *addr16, unsigned int *prefix);
 
+/* The device's own unicast address list (what `bridge fdb show dev DEV` prints as "self
+ * permanent"): a NIC with a unicast filter accepts these addresses, and the kernel turns on
+ * promiscuous mode by itself when the filter has no room. -EEXIST when mac is there already,
+ * whoever put it there; -ENOENT from del when it is not. */
+int nl_uc_add(struct nl_sock *sk, int ifindex, const unsigned char mac[6]);
+int nl_uc_del(struct nl_sock *sk, int ifindex, const unsigned char mac[6]);
+/* Calls cb for every address in ifindex's unicast list. */
+typedef int (*nl_uc_cb)(const unsigned char mac[6], void *ctx);
+int nl_uc_dump(struct nl_sock *sk, int ifindex, nl_uc_cb cb, void *ctx);
+/* Sets or clears the user's IFF_ALLMULTI on ifindex. */
+int nl_link_set_allmulti(struct nl_sock *sk, int ifindex, bool on);
+/* An 802.1Q device name on link_ifindex for vid, left down. -EEXIST when the name is taken or
+ * another device already has vid on that link. */
+int nl_vlan_create(struct nl_sock *sk, const char *name, int link_ifindex, unsigned int vid);
+/* The VLAN ID of the 802.1Q device ifindex, or -EINVAL when it is not one. */
+int nl_vlan_id(struct nl_sock *sk, int ifindex);
+
 /* ethtool's "gro on/off" for ifname inside netns_fd (-1: the current namespace), through the
  * SIOCETHTOOL ioctl. A veth only runs NAPI (needed to receive XDP-redirected frames) with GRO or
  * an XDP program on it. */
 int nl_set_gro(int netns_fd, const char *ifname, bool on);
+/* 1 when feature (ethtool -k's name, e.g. "rx-vlan-filter") is active on ifname in the current
+ * namespace, 0 when not, -ENOENT when the kernel knows no such feature. */
+int nl_feature_active(const char *ifname, const char *feature);
 /* 1 when ifname (in the current namespace) strips VLAN tags on receive (ethtool rxvlan), else 0. */
 int nl_rx_vlan_strip(const char *ifname);
 

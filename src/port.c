@@ -19,6 +19,7 @@
 #include "log.h"
 #include "mac.h"
 #include "mld.h"
+#include "nic.h"
 #include "netlink.h"
 #include "netns.h"
 #include "port.h"
@@ -238,6 +239,7 @@ int port_remove(const struct uplink *u, const struct nsteer_port *port)
 	bpf_map_update_elem(u->fd_port_slots, &slot, &no_port, BPF_ANY);
 	bpf_map_delete_elem(u->fd_port_devs, &slot);
 	mld_port_reset(u, slot, NSTEER_MLD_UNKNOWN); /* a failure here is undone by the next port add */
+	nic_release_port(u, port); /* a failure here is reported by status, undone by attach */
 	sk = nl_sock_open();
 	if (!sk)
 		return -errno;
@@ -375,6 +377,9 @@ static int port_create(const struct uplink *u, int netns_fd, struct nsteer_port 
 		err = bpf_map_update_elem(u->fd_port_slots, &port->slot, &slot_entry, BPF_ANY);
 	if (!err)
 		err = uplink_slots_cover(u, port->slot);
+	/* After the port is registered, so that a failure's port_remove gives back what it took. */
+	if (!err)
+		err = nic_hold_port(u, port);
 	if (err) {
 		pr_warn("Couldn't add port %s to the maps of %s: %s\n", port->netns, u->dev,
 			strerror(-err));
@@ -532,8 +537,11 @@ int nsteer_port_add(const char *dev, const struct nsteer_port_opts *o)
 	}
 	if (same) {
 		if (same_settings(same, port.mac, o->vlan, ifname)) {
-			/* Re-running the same command completes it (addresses) and changes nothing. */
+			/* Re-running the same command completes it (addresses, the NIC's filters) and
+			 * changes nothing else. */
 			err = configure_peer(netns_fd, same, o);
+			if (!err)
+				err = nic_hold_port(&u, same);
 			if (!err)
 				pr_info("%s: port %s already exists (%s)\n", dev, port.netns, macs);
 		} else {

@@ -16,6 +16,7 @@
 #include <xdp/libxdp.h>
 
 #include "attach.h"
+#include "nic.h"
 #include "hash.h"
 #include "log.h"
 #include "netlink.h"
@@ -72,7 +73,7 @@ void uplink_close(struct uplink *u)
 {
 	int *fds[] = { &u->fd_config, &u->fd_ports, &u->fd_port_by_ifindex, &u->fd_port_devs,
 		       &u->fd_counters, &u->fd_port_slots, &u->fd_mac_index, &u->fd_mld_listeners,
-		       &u->fd_mld_snooped, &u->fd_prog_tc_port };
+		       &u->fd_mld_snooped, &u->fd_prog_tc_port, &u->fd_nic_holds };
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		if (*fds[i] >= 0)
@@ -92,7 +93,7 @@ int uplink_open(const char *dev, struct uplink *u, bool quiet)
 		{ &u->fd_counters, "counters" },        { &u->fd_port_slots, "port_slots" },
 		{ &u->fd_mac_index, "mac_index" },     { &u->fd_mld_listeners, "mld_listeners" },
 		{ &u->fd_mld_snooped, "mld_snooped" },
-		{ &u->fd_prog_tc_port, NSTEER_PIN_PROG_TC_PORT },
+		{ &u->fd_prog_tc_port, NSTEER_PIN_PROG_TC_PORT }, { &u->fd_nic_holds, "nic_holds" },
 	};
 	__u32 zero = 0;
 	int err;
@@ -241,8 +242,14 @@ static int reuse_or_pin(struct bpf_map *map, const char *dev)
 	return err;
 }
 
+/* XDP that must not decide because the NIC strips VLAN tags out of its sight. */
+static __u32 rx_vlan_flag(const char *dev, enum nsteer_xdp_mode mode)
+{
+	return mode != NSTEER_XDP_OFF && nl_rx_vlan_strip(dev) == 1 ? NSTEER_CFG_RX_VLAN_STRIPPED : 0;
+}
+
 static int xdp_attach_new(struct nsteer_bpf *skel, const char *dev, int ifindex,
-			  enum nsteer_xdp_mode mode)
+			  enum nsteer_xdp_mode mode, bool quiet)
 {
 	DECLARE_LIBXDP_OPTS(xdp_program_opts, opts, .obj = skel->obj,
 			    .prog_name = mode == NSTEER_XDP_SKB ? NSTEER_XDP_SKB_PROG_NAME
@@ -266,7 +273,7 @@ static int xdp_attach_new(struct nsteer_bpf *skel, const char *dev, int ifindex,
 	/* libxdp loads the whole object here, tc programs included. */
 	err = xdp_program__attach(prog, ifindex,
 				  mode == NSTEER_XDP_SKB ? XDP_MODE_SKB : XDP_MODE_NATIVE, 0);
-	if (err)
+	if (err && !quiet)
 		pr_warn("Couldn't attach XDP to %s in %s mode: %s%s\n", dev, xdp_mode_name(mode),
 			strerror(-err), mode == NSTEER_XDP_NATIVE ? " (try --xdp-mode skb or off)" : "");
 	xdp_program__close(prog); /* the kernel holds the attached program */
@@ -274,7 +281,7 @@ static int xdp_attach_new(struct nsteer_bpf *skel, const char *dev, int ifindex,
 }
 
 static int load_and_attach(const char *dev, int ifindex, const struct nsteer_attach_opts *o,
-			   const struct nsteer_config *old)
+			   __u32 choice_flags, const struct nsteer_config *old)
 {
 	bool fresh = !old, created_qdisc = false;
 	struct nsteer_config cfg = {
@@ -319,8 +326,10 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 		bpf_program__set_autoload(skel->progs.nsteer_xdp_skb, false);
 	}
 	if (!err)
-		err = o->xdp_mode == NSTEER_XDP_OFF ? nsteer_bpf__load(skel)
-						    : xdp_attach_new(skel, dev, ifindex, o->xdp_mode);
+		err = o->xdp_mode == NSTEER_XDP_OFF
+			      ? nsteer_bpf__load(skel)
+			      : xdp_attach_new(skel, dev, ifindex, o->xdp_mode,
+					       choice_flags & NSTEER_CFG_XDP_AUTO);
 	if (err) {
 		if (o->xdp_mode == NSTEER_XDP_OFF)
 			pr_warn("Couldn't load the BPF programs: %s\n", strerror(-err));
@@ -348,7 +357,8 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 	}
 	cfg.flags = (old ? old->flags & NSTEER_CFG_OWN_CLSACT : 0) |
 		    (created_qdisc ? NSTEER_CFG_OWN_CLSACT : 0) |
-		    (o->host_access ? NSTEER_CFG_HOST_ACCESS : 0);
+		    (o->host_access ? NSTEER_CFG_HOST_ACCESS : 0) | choice_flags |
+		    rx_vlan_flag(dev, o->xdp_mode);
 	u.fd_config = bpf_map__fd(skel->maps.uplink_config);
 	err = uplink_config_write(&u, &cfg);
 	if (err)
@@ -365,30 +375,94 @@ out:
 	return err;
 }
 
-/* A veth uplink's peer hands over packets with partial checksums, TSO sizes and VLAN tags kept
- * beside the data (tx offloads), all invisible to XDP: redirected, they arrive corrupt, oversized
- * or, for the tag, on the wrong VLAN. Physical NICs never deliver such frames; tc sees the real
- * skb and handles them right, so --xdp-mode off is always safe. */
-static void warn_virtual_uplink(const char *dev, int ifindex)
+/* The driver behind dev's parent device ("" for a device without one: veth, tun, bridge...). */
+static void driver_of(const char *dev, char *buf, size_t size)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/device/driver", dev);
+	n = readlink(path, target, sizeof(target) - 1);
+	target[n > 0 ? n : 0] = '\0';
+	snprintf(buf, size, "%s", n > 0 ? strrchr(target, '/') + 1 : "");
+}
+
+int xdp_mode_reason(const char *dev, const struct nsteer_config *cfg, char *buf, size_t size)
+{
+	char driver[64];
+
+	if (!(cfg->flags & NSTEER_CFG_XDP_AUTO))
+		return snprintf(buf, size, "as asked");
+	driver_of(dev, driver, sizeof(driver));
+	if (cfg->flags & NSTEER_CFG_XDP_NO_NATIVE)
+		return snprintf(buf, size, "auto: driver %s has no native XDP", driver);
+	if (cfg->xdp_mode == NSTEER_XDP_NATIVE)
+		return snprintf(buf, size, "auto: driver %s hands XDP whole frames", driver);
+	if (!driver[0])
+		return snprintf(buf, size, "auto: a virtual device, whose XDP cannot see the offloads "
+				"(partial checksums, GSO, VLAN tags) of the frames it is handed");
+	return snprintf(buf, size, "auto: %s strips VLAN tags before XDP could see them", dev);
+}
+
+/* What --xdp-mode auto means on dev: native on a NIC (a device with a driver behind it, virtio_net
+ * included), whose XDP sees each frame whole as it came off the wire; off (tc) on everything
+ * else. A veth, tun or tap is handed skbs whose checksums, segmentation and VLAN tags are
+ * offloaded state beside the data: XDP sees only the data, so redirected frames arrive corrupt
+ * or oversized (TCP stalls), where tc handles the real skb. A NIC that strips VLAN tags hides
+ * them from XDP too; there XDP would only hand every frame to tc anyway. */
+static enum nsteer_xdp_mode auto_mode(const char *dev)
+{
+	char driver[64];
+
+	driver_of(dev, driver, sizeof(driver));
+	if (!driver[0] || nl_rx_vlan_strip(dev) == 1)
+		return NSTEER_XDP_OFF;
+	return NSTEER_XDP_NATIVE;
+}
+
+/* Notes for a mode asked for explicitly where it cannot do its job. */
+static void warn_explicit_mode(const char *dev, int ifindex, enum nsteer_xdp_mode mode)
 {
 	struct nl_sock *sk = nl_sock_open();
 	struct nl_link link;
 	bool veth = sk && nl_link_get_by_index(sk, ifindex, &link) == 0 && !strcmp(link.kind, "veth");
 
 	nl_sock_close(sk);
+	if (mode == NSTEER_XDP_OFF)
+		return;
 	if (veth)
-		pr_warn("note: %s is a veth: turn transmit offloads off on its peer (ethtool -K PEER "
-			"tx off tso off gso off txvlan off) or use --xdp-mode off; XDP cannot see "
-			"offloaded checksums, segments or VLAN tags\n", dev);
-	/* A NIC that strips tags before XDP runs makes tagged frames look untagged. */
-	else if (nl_rx_vlan_strip(dev) == 1)
-		pr_warn("note: %s strips VLAN tags on receive, where XDP cannot see them; for VLAN "
-			"isolation turn that off (ethtool -K %s rxvlan off) or use --xdp-mode off\n",
+		pr_warn("note: %s is a veth: TCP through its ports needs its peer's transmit offloads "
+			"off (ethtool -K PEER tx off tso off gso off txvlan off); XDP cannot see "
+			"offloaded checksums, segments or VLAN tags. --xdp-mode auto picks tc here\n",
+			dev);
+	if (nl_rx_vlan_strip(dev) == 1)
+		pr_warn("note: %s strips VLAN tags on receive, out of XDP's sight: XDP hands every "
+			"frame to tc, which sees the tags (ethtool -K %s rxvlan off lets XDP steer)\n",
 			dev, dev);
 }
 
-int nsteer_attach(const char *dev, const struct nsteer_attach_opts *o)
+/* attach's last step, also when nothing else changed: the NIC's filters hold what the ports
+ * need (repairing any drift), and what no port needs any more is given back. */
+static int nic_filters_sync(const struct uplink *u)
 {
+	struct port_table *t = malloc(sizeof(*t));
+	int err = t ? uplink_ports(u, t) : -ENOMEM;
+
+	if (!err)
+		err = nic_sync(u, t);
+	if (err)
+		pr_warn("Couldn't set up the address filters of %s: %s\n", u->dev, strerror(-err));
+	free(t);
+	return err;
+}
+
+int nsteer_attach(const char *dev, const struct nsteer_attach_opts *opts)
+{
+	struct nsteer_attach_opts resolved = *opts, *o = &resolved;
+	const __u32 choice_mask = NSTEER_CFG_XDP_AUTO | NSTEER_CFG_XDP_NO_NATIVE |
+				  NSTEER_CFG_RX_VLAN_STRIPPED;
+	__u32 choice = 0;
+	char why[160];
 	struct nsteer_config cfg;
 	struct uplink u;
 	bool attached;
@@ -401,12 +475,23 @@ int nsteer_attach(const char *dev, const struct nsteer_attach_opts *o)
 	if (err)
 		return err;
 	attached = uplink_open(dev, &u, true) == 0;
+	if (opts->xdp_mode == NSTEER_XDP_AUTO) {
+		o->xdp_mode = auto_mode(dev);
+		choice = NSTEER_CFG_XDP_AUTO;
+		/* A driver found without native XDP before is not tried again on every attach. */
+		if (attached && o->xdp_mode == NSTEER_XDP_NATIVE &&
+		    (u.cfg.flags & NSTEER_CFG_XDP_NO_NATIVE) && u.cfg.uplink_ifindex == (__u32)ifindex) {
+			o->xdp_mode = NSTEER_XDP_OFF;
+			choice |= NSTEER_CFG_XDP_NO_NATIVE;
+		}
+	}
 	if (attached && programs_current(&u, ifindex, o)) {
 		cfg = u.cfg;
 		cfg.mode = o->mode;
 		cfg.unknown = o->unknown;
-		cfg.flags = (cfg.flags & ~NSTEER_CFG_HOST_ACCESS) |
-			    (o->host_access ? NSTEER_CFG_HOST_ACCESS : 0);
+		cfg.flags = (cfg.flags & ~(NSTEER_CFG_HOST_ACCESS | choice_mask)) |
+			    (o->host_access ? NSTEER_CFG_HOST_ACCESS : 0) | choice |
+			    rx_vlan_flag(dev, o->xdp_mode);
 		if (!memcmp(&cfg, &u.cfg, sizeof(cfg))) {
 			pr_info("%s: already attached as asked, nothing changed\n", dev);
 		} else {
@@ -414,10 +499,14 @@ int nsteer_attach(const char *dev, const struct nsteer_attach_opts *o)
 			if (!err)
 				err = uplink_config_write(&u, &cfg);
 			if (!err)
-				pr_info("%s: now mode %s, unknown %s%s\n", dev, mode_name(o->mode),
+				pr_info("%s: now mode %s, unknown %s%s%s\n", dev, mode_name(o->mode),
 					unknown_name(o->unknown),
-					o->host_access ? ", host access" : "");
+					o->host_access ? ", host access" : "",
+					cfg.flags & NSTEER_CFG_RX_VLAN_STRIPPED
+						? ", XDP defers to tc (VLAN tags stripped)" : "");
 		}
+		if (!err)
+			err = nic_filters_sync(&u);
 		uplink_close(&u);
 		goto out;
 	}
@@ -429,17 +518,28 @@ int nsteer_attach(const char *dev, const struct nsteer_attach_opts *o)
 		memset(&cfg, 0, sizeof(cfg));
 		attached = true;
 	}
-	if (!attached && o->xdp_mode != NSTEER_XDP_OFF)
-		warn_virtual_uplink(dev, ifindex);
-	err = load_and_attach(dev, ifindex, o, attached ? &cfg : NULL);
+	if (!(choice & NSTEER_CFG_XDP_AUTO))
+		warn_explicit_mode(dev, ifindex, o->xdp_mode);
+	err = load_and_attach(dev, ifindex, o, choice, attached ? &cfg : NULL);
+	if (err && (choice & NSTEER_CFG_XDP_AUTO) && o->xdp_mode == NSTEER_XDP_NATIVE) {
+		o->xdp_mode = NSTEER_XDP_OFF;
+		choice |= NSTEER_CFG_XDP_NO_NATIVE;
+		err = load_and_attach(dev, ifindex, o, choice, attached ? &cfg : NULL);
+	}
 	if (!err && !(err = uplink_open(dev, &u, false))) {
 		err = host_access_set(&u, o->host_access);
+		if (!err)
+			err = nic_filters_sync(&u);
+		xdp_mode_reason(dev, &u.cfg, why, sizeof(why));
+		cfg = u.cfg;
 		uplink_close(&u);
 	}
 	if (!err)
-		pr_info("%s: %s (xdp %s, mode %s, unknown %s)\n", dev,
-			attached ? "re-attached" : "attached", xdp_mode_name(o->xdp_mode),
-			mode_name(o->mode), unknown_name(o->unknown));
+		pr_info("%s: %s (xdp %s [%s], mode %s, unknown %s)%s\n", dev,
+			attached ? "re-attached" : "attached", xdp_mode_name(o->xdp_mode), why,
+			mode_name(o->mode), unknown_name(o->unknown),
+			cfg.flags & NSTEER_CFG_RX_VLAN_STRIPPED
+				? "; VLAN tags are stripped before XDP, so XDP defers to tc" : "");
 out:
 	nsteer_unlock();
 	return err;
@@ -494,6 +594,13 @@ int nsteer_detach(const char *dev, bool with_ports)
 		nsteer_for_each_port(dev, detach_port, &d);
 		err = d.err;
 		if (err) {
+			uplink_close(&u);
+			goto out;
+		}
+		/* The NIC gets back exactly what it had: only what nsteer added goes. */
+		err = nic_release_all(&u);
+		if (err) {
+			pr_warn("Couldn't give %s's address filters back: %s\n", dev, strerror(-err));
 			uplink_close(&u);
 			goto out;
 		}

@@ -19,6 +19,7 @@ struct uplink {
 	int fd_mld_listeners;
 	int fd_mld_snooped;
 	int fd_prog_tc_port;
+	int fd_nic_holds;
 	struct nsteer_config cfg;
 };
 
@@ -32,6 +33,9 @@ int uplink_slots_cover(const struct uplink *u, __u32 slot);
 int counters_reset(int fd_counters, __u32 slot);
 /* Validates a device name and resolves it in the current namespace; reports unknown devices. */
 int dev_ifindex(const char *dev);
+
+/* Why cfg's XDP mode is what it is on dev ("as asked", or what --xdp-mode auto saw). */
+int xdp_mode_reason(const char *dev, const struct nsteer_config *cfg, char *buf, size_t size);
 
 const char *mode_name(enum nsteer_mode mode);
 const char *unknown_name(enum nsteer_unknown unknown);

@@ -185,7 +185,7 @@ Test(cli, attach_defaults)
 	cr_expect_eq(cli.cmd, CMD_ATTACH);
 	cr_expect_str_eq(cli.dev, "eth0");
 	cr_expect_eq(cli.attach.mode, NSTEER_MODE_BRIDGE);
-	cr_expect_eq(cli.attach.xdp_mode, NSTEER_XDP_NATIVE);
+	cr_expect_eq(cli.attach.xdp_mode, NSTEER_XDP_AUTO);
 	cr_expect_eq(cli.attach.unknown, NSTEER_UNKNOWN_PASS);
 	cr_expect_not(cli.verbose);
 	cr_expect_not(cli.json);
@@ -206,7 +206,7 @@ Test(cli, attach_mode)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		EXPECT_RUN("attach", "eth0", "--mode", cases[i].arg);
 		cr_expect_eq(cli.attach.mode, cases[i].mode, "--mode %s", cases[i].arg);
-		cr_expect_eq(cli.attach.xdp_mode, NSTEER_XDP_NATIVE);
+		cr_expect_eq(cli.attach.xdp_mode, NSTEER_XDP_AUTO);
 		cr_expect_eq(cli.attach.unknown, NSTEER_UNKNOWN_PASS);
 	}
 }
@@ -220,6 +220,7 @@ Test(cli, attach_xdp_mode)
 		{ "native", NSTEER_XDP_NATIVE },
 		{ "skb", NSTEER_XDP_SKB },
 		{ "off", NSTEER_XDP_OFF },
+		{ "auto", NSTEER_XDP_AUTO },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -237,7 +238,7 @@ Test(cli, attach_unknown)
 	EXPECT_RUN("attach", "eth0", "--unknown", "drop");
 	cr_expect_eq(cli.attach.unknown, NSTEER_UNKNOWN_DROP);
 	cr_expect_eq(cli.attach.mode, NSTEER_MODE_BRIDGE);
-	cr_expect_eq(cli.attach.xdp_mode, NSTEER_XDP_NATIVE);
+	cr_expect_eq(cli.attach.xdp_mode, NSTEER_XDP_AUTO);
 }
 
 Test(cli, attach_options_before_and_after_dev)
@@ -1032,7 +1033,7 @@ Test(cli, repeated_parse_resets_state)
 	EXPECT_RUN("attach", "eth0", "--mode", "vepa", "--xdp-mode", "off", "--unknown", "drop");
 	EXPECT_RUN("attach", "eth0");
 	cr_expect_eq(cli.attach.mode, NSTEER_MODE_BRIDGE);
-	cr_expect_eq(cli.attach.xdp_mode, NSTEER_XDP_NATIVE);
+	cr_expect_eq(cli.attach.xdp_mode, NSTEER_XDP_AUTO);
 	cr_expect_eq(cli.attach.unknown, NSTEER_UNKNOWN_PASS);
 	cr_expect_not(cli.detach_ports);
 	cr_expect_null(cli.file);

@@ -25,7 +25,7 @@ ip link set lo up
 # Debian kernels build these as modules; the host kernel has them built in. Loading them up front
 # gives one clear line when one is missing, rather than an odd failure deep inside a test.
 missing=()
-for m in veth sch_ingress cls_bpf act_bpf 8021q bridge macvlan; do
+for m in veth sch_ingress cls_bpf act_bpf 8021q bridge macvlan virtio_net e1000; do
 	modprobe -q "$m" 2>/dev/null || [ -d "/sys/module/$m" ] || missing+=("$m")
 done
 [ ${#missing[@]} -gt 0 ] && say "modules not loaded: ${missing[*]}"

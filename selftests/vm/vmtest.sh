@@ -23,7 +23,8 @@
 # Environment: KERNEL, VMTEST_RUNNER, VMTEST_ACCEL, VMTEST_PROBE_SECONDS, VMTEST_TIMEOUT, VMTEST_MEM (2G), VMTEST_CPUS (2),
 # VMTEST_CACHE (.output/vm), VMTEST_PASSENV (variables handed to the tests, default
 # "ONLY CI XDP_MODES NST_PATIENCE"),
-# VMTEST_APPEND (extra kernel command line), QEMU (qemu-system-x86_64).
+# VMTEST_APPEND (extra kernel command line), QEMU (qemu-system-x86_64), VMTEST_NICS (the qemu
+# NIC models of the real-NIC lab, default "virtio-net-pci e1000"; empty for none).
 #
 # The qemu runner (no virtme-ng needed; KVM when a probe shows it works, else TCG; see choose_accel):
 #  - downloads the Debian kernel package with apt-get download and unpacks it with dpkg -x into
@@ -400,6 +401,22 @@ qemu_args=(
 	"${qemu_base[@]}" -machine "q35,accel=$ACCEL" -cpu "$cpu" -append "$append"
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
 )
+# The real-NIC lab: for each model, two NICs on a qemu hub of their own and nothing else, so a
+# frame one sends reaches only the other (no host network). The tests know them by these MACs
+# (NST_NIC_LAB) and touch no other device.
+nic_lab=()
+hub=0
+for model in ${VMTEST_NICS-virtio-net-pci e1000}; do
+	hub=$((hub + 1))
+	macs=()
+	for end in 1 2; do
+		mac=$(printf '52:54:00:4e:%02x:%02x' "$hub" "$end")
+		macs+=("$mac")
+		qemu_args+=(-netdev "hubport,id=h${hub}p$end,hubid=$hub" -device "$model,netdev=h${hub}p$end,mac=$mac")
+	done
+	nic_lab+=("$model=${macs[0]},${macs[1]}")
+done
+[ ${#nic_lab[@]} -gt 0 ] && echo "export NST_NIC_LAB='${nic_lab[*]}'" >>"$RUN/env"
 say "booting $KVER under qemu ($ACCEL, $CPUS CPUs, $MEM)"
 T_VM=$(now)
 if [ -n "$SHELL_MODE" ]; then
