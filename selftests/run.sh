@@ -3,12 +3,14 @@
 #   unit         Criterion tests of user-space logic (no root needed for most)
 #   progrun      Criterion tests running each BPF program on crafted frames (BPF_PROG_RUN)
 #   integration  shell tests: namespaces, veth "NICs", real traffic
-# Usage: selftests/run.sh [unit|progrun|integration]... (default: all). Needs root.
+#   nic          the same on real NIC drivers (virtio-net, e1000): only in `make vmtest`'s VM,
+#                which makes the NICs; skipped elsewhere
+# Usage: selftests/run.sh [unit|progrun|integration|nic]... (default: all). Needs root.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 levels=("$@")
-[ ${#levels[@]} -eq 0 ] && levels=(unit progrun integration)
+[ ${#levels[@]} -eq 0 ] && levels=(unit progrun integration nic)
 passed=0 failed=0 skipped=0
 failures=()
 
@@ -46,22 +48,28 @@ run_criterion_dir() { # dir
 
 # Every integration test runs once per attach mode (XDP_MODES, default: all three): the
 # datapath must behave the same with native XDP, generic XDP and tc alone.
+run_shell_test() { # FILE LABEL [VAR=VALUE...]
+	local t=$1 label=$2 out rc t0 n
+	shift 2
+	echo "== $t$label"
+	t0=$SECONDS
+	out=$(env "$@" bash "$t" 2>&1); rc=$?
+	echo "$out"
+	echo "-- $t$label: $((SECONDS - t0)) s"
+	passed=$((passed + $(grep -c '^PASS: ' <<<"$out")))
+	skipped=$((skipped + $(grep -c '^SKIP: ' <<<"$out")))
+	n=$(grep -c '^FAIL: ' <<<"$out")
+	if [ "$n" -eq 0 ] && [ $rc -ne 0 ]; then n=1; fi
+	failed=$((failed + n))
+	[ "$n" -gt 0 ] && failures+=("$t$label: $n failed (exit $rc)")
+}
+
 run_integration() {
-	local t out rc mode t0
+	local t mode
 	for mode in ${XDP_MODES:-native skb off}; do
-	for t in selftests/integration/test_*.sh; do
-		echo "== $t (xdp-mode $mode)"
-		t0=$SECONDS
-		out=$(XDP_MODE=$mode bash "$t" 2>&1); rc=$?
-		echo "$out"
-		echo "-- $t (xdp-mode $mode): $((SECONDS - t0)) s"
-		passed=$((passed + $(grep -c '^PASS: ' <<<"$out")))
-		skipped=$((skipped + $(grep -c '^SKIP: ' <<<"$out")))
-		n=$(grep -c '^FAIL: ' <<<"$out")
-		if [ "$n" -eq 0 ] && [ $rc -ne 0 ]; then n=1; fi
-		failed=$((failed + n))
-		[ "$n" -gt 0 ] && failures+=("$t (xdp-mode $mode): $n failed (exit $rc)")
-	done
+		for t in selftests/integration/test_*.sh; do
+			run_shell_test "$t" " (xdp-mode $mode)" XDP_MODE="$mode"
+		done
 	done
 }
 
@@ -69,6 +77,7 @@ for level in "${levels[@]}"; do
 	case $level in
 	unit | progrun) run_criterion_dir "$level" ;;
 	integration) run_integration ;;
+	nic) for t in selftests/nic/test_*.sh; do run_shell_test "$t" ""; done ;;
 	*) echo "unknown level '$level'" >&2; exit 2 ;;
 	esac
 done

@@ -13,7 +13,9 @@
 #include "mac.h"
 #include "netlink.h"
 #include "netns.h"
+#include "nic.h"
 #include "pins.h"
+#include "port.h"
 #include "show.h"
 #include "uplink.h"
 
@@ -292,13 +294,151 @@ static int status_port(const char *dev, const struct nsteer_port *p, void *arg)
 	return 0;
 }
 
+/* ---- what nsteer holds on the uplink's NIC ---- */
+
+struct nic_items {
+	struct nic_survey_item *v;
+	size_t n, cap;
+};
+
+static int nic_collect(const struct nic_survey_item *item, void *ctx)
+{
+	struct nic_items *l = ctx;
+
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 16;
+		void *v = realloc(l->v, cap * sizeof(*l->v));
+
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = *item;
+	return 0;
+}
+
+static int nic_items_get(const char *dev, struct nic_items *l)
+{
+	struct port_table *t = malloc(sizeof(*t));
+	struct uplink u;
+	int err = t ? uplink_open(dev, &u, true) : -ENOMEM;
+
+	if (!err) {
+		err = uplink_ports(&u, t);
+		if (!err)
+			err = nic_survey(&u, t, nic_collect, l);
+		uplink_close(&u);
+	}
+	free(t);
+	return err;
+}
+
+static const char *hold_kind_name(__u32 kind)
+{
+	return kind == NSTEER_NIC_UNICAST ? "unicast" : kind == NSTEER_NIC_VLAN ? "vlan" : "allmulticast";
+}
+
+static void json_nic(struct json *j, const struct nic_items *l)
+{
+	char mac[MAC_STR_LEN];
+
+	json_key(j, "nic_holds");
+	json_array_begin(j);
+	for (size_t i = 0; i < l->n; i++) {
+		const struct nic_survey_item *it = &l->v[i];
+
+		json_object_begin(j);
+		json_kv_string(j, "kind", hold_kind_name(it->hold.kind));
+		if (it->hold.kind == NSTEER_NIC_UNICAST)
+			json_kv_string(j, "mac", mac_format(it->hold.mac, mac));
+		if (it->hold.kind == NSTEER_NIC_VLAN)
+			json_kv_u64(j, "vlan", it->hold.vlan);
+		json_kv_bool(j, "wanted", it->wanted);
+		json_kv_bool(j, "present", it->present);
+		json_kv_bool(j, "added_by_nsteer", it->recorded && it->state.ours);
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
+static void print_nic(const char *dev, int ifindex, const struct nic_items *l)
+{
+	unsigned int macs = 0, theirs = 0;
+	bool allmulti = false, allmulti_ours = false, first = true;
+	char name[IF_NAMESIZE];
+
+	for (size_t i = 0; i < l->n; i++) {
+		const struct nic_survey_item *it = &l->v[i];
+
+		if (it->hold.kind == NSTEER_NIC_UNICAST && it->present) {
+			macs++;
+			theirs += it->recorded && !it->state.ours;
+		} else if (it->hold.kind == NSTEER_NIC_ALLMULTI) {
+			allmulti = it->present;
+			allmulti_ours = it->recorded && it->state.ours;
+		}
+	}
+	printf("  nic %s: %u port MAC%s in the unicast list", dev, macs, macs == 1 ? "" : "s");
+	if (theirs)
+		printf(" (%u of them there before nsteer)", theirs);
+	printf(", allmulticast %s", !allmulti ? "off" : allmulti_ours ? "on (nsteer's)" : "on (not nsteer's)");
+	for (size_t i = 0; i < l->n; i++) {
+		const struct nic_survey_item *it = &l->v[i];
+
+		if (it->hold.kind != NSTEER_NIC_VLAN || !it->present)
+			continue;
+		nic_vlan_dev_name(ifindex, it->hold.vlan, name);
+		printf("%s%u", first ? ", VLAN filter: " : " ", it->hold.vlan);
+		if (it->recorded && it->state.ours)
+			printf(" (%s)", name);
+		first = false;
+	}
+	printf("\n");
+}
+
+static void nic_problems(struct status_ctx *s, const char *dev, const struct nic_items *l,
+			 const char *attach_cmd)
+{
+	char what[256], mac[MAC_STR_LEN];
+
+	for (size_t i = 0; i < l->n; i++) {
+		const struct nic_survey_item *it = &l->v[i];
+		const char *kind = it->hold.kind == NSTEER_NIC_UNICAST ? "the unicast address list"
+				   : "the VLAN filter";
+
+		if (it->wanted == it->present || (!it->wanted && !(it->recorded && it->state.ours)))
+			continue;
+		if (it->hold.kind == NSTEER_NIC_ALLMULTI)
+			snprintf(what, sizeof(what), "%s: allmulticast is off, so the NIC may drop "
+				 "multicast for the ports (IPv6 neighbour discovery)", dev);
+		else if (it->wanted)
+			snprintf(what, sizeof(what), "%s: %s %s is missing from %s, so the NIC may drop "
+				 "the port's frames", dev,
+				 it->hold.kind == NSTEER_NIC_UNICAST ? "port MAC" : "port VLAN",
+				 it->hold.kind == NSTEER_NIC_UNICAST ? mac_format(it->hold.mac, mac)
+								     : (snprintf(mac, sizeof(mac), "%u",
+										 it->hold.vlan), mac),
+				 kind);
+		else
+			snprintf(what, sizeof(what), "%s: nsteer still holds %s %s in %s, which no port "
+				 "needs", dev, it->hold.kind == NSTEER_NIC_UNICAST ? "MAC" : "VLAN",
+				 it->hold.kind == NSTEER_NIC_UNICAST ? mac_format(it->hold.mac, mac)
+								     : (snprintf(mac, sizeof(mac), "%u",
+										 it->hold.vlan), mac),
+				 kind);
+		problem(s, what, attach_cmd);
+	}
+}
+
 static int status_uplink(const char *dev, void *arg)
 {
 	struct status_ctx *s = arg;
 	struct nsteer_config cfg;
 	struct nsteer_counters c = { 0 };
 	struct xdp_found xdp = { 0 };
-	char name[IF_NAMESIZE], what[256], repair[256];
+	char name[IF_NAMESIZE], what[256], repair[256], why[160];
+	struct nic_items nic = { 0 };
 	__u32 tc_id = 0;
 	bool dev_ok, has_xdp, has_tc;
 	int err = nsteer_config_get(dev, &cfg);
@@ -325,6 +465,9 @@ static int status_uplink(const char *dev, void *arg)
 	has_tc = dev_ok && tc_ingress_prog_id(cfg.uplink_ifindex, &tc_id) == 0;
 	nsteer_counters_get(dev, NSTEER_SLOT_UPLINK, &c);
 	nsteer_mld_get(dev, mld_by_slot);
+	xdp_mode_reason(dev, &cfg, why, sizeof(why));
+	if (dev_ok)
+		nic_items_get(dev, &nic);
 	if (s->j) {
 		json_object_begin(s->j);
 		json_kv_string(s->j, "uplink", dev);
@@ -332,12 +475,15 @@ static int status_uplink(const char *dev, void *arg)
 		json_kv_string(s->j, "mode", mode_name(cfg.mode));
 		json_kv_string(s->j, "unknown", unknown_name(cfg.unknown));
 		json_kv_string(s->j, "xdp_mode", xdp_mode_name(cfg.xdp_mode));
+		json_kv_string(s->j, "xdp_mode_reason", why);
+		json_kv_bool(s->j, "xdp_defers_to_tc", cfg.flags & NSTEER_CFG_RX_VLAN_STRIPPED);
 		json_key(s->j, "xdp_prog_id");
 		has_xdp ? json_u64(s->j, xdp.prog_id) : json_null(s->j);
 		json_kv_bool(s->j, "xdp_dispatcher", xdp.dispatcher);
 		json_key(s->j, "tc_prog_id");
 		has_tc ? json_u64(s->j, tc_id) : json_null(s->j);
 		json_counters(s->j, &c);
+		json_nic(s->j, &nic);
 		json_key(s->j, "ports");
 		json_array_begin(s->j);
 		nsteer_for_each_port(dev, status_port, s);
@@ -352,15 +498,22 @@ static int status_uplink(const char *dev, void *arg)
 			       xdp.dispatcher ? ", behind libxdp's dispatcher" : "");
 		if (has_tc)
 			printf(", tc prog id %u", tc_id);
-		printf("\n  to the uplink's stack: %llu packets %llu bytes; to the wire: %llu packets "
+		printf("\n  xdp %s: %s%s\n", xdp_mode_name(cfg.xdp_mode), why,
+		       cfg.flags & NSTEER_CFG_RX_VLAN_STRIPPED
+			       ? "; the NIC strips VLAN tags, so XDP hands every frame to tc" : "");
+		if (dev_ok)
+			print_nic(dev, cfg.uplink_ifindex, &nic);
+		printf("  to the uplink's stack: %llu packets %llu bytes; to the wire: %llu packets "
 		       "%llu bytes\n", (unsigned long long)c.rx_packets,
 		       (unsigned long long)c.rx_bytes, (unsigned long long)c.tx_packets,
 		       (unsigned long long)c.tx_bytes);
 		print_drops(&c);
 		nsteer_for_each_port(dev, status_port, s);
 	}
-	snprintf(repair, sizeof(repair), "nsteer attach %s --mode %s --xdp-mode %s --unknown %s",
-		 dev, mode_name(cfg.mode), xdp_mode_name(cfg.xdp_mode), unknown_name(cfg.unknown));
+	snprintf(repair, sizeof(repair), "nsteer attach %s --mode %s --xdp-mode %s --unknown %s%s",
+		 dev, mode_name(cfg.mode),
+		 xdp_mode_name(cfg.flags & NSTEER_CFG_XDP_AUTO ? NSTEER_XDP_AUTO : cfg.xdp_mode),
+		 unknown_name(cfg.unknown), cfg.flags & NSTEER_CFG_HOST_ACCESS ? " --host-access" : "");
 	if (!dev_ok) {
 		snprintf(what, sizeof(what), "%s: the device (ifindex %u) is gone", dev,
 			 cfg.uplink_ifindex);
@@ -376,7 +529,21 @@ static int status_uplink(const char *dev, void *arg)
 			problem(s, what, repair);
 		}
 		nsteer_for_each_port(dev, check_port, s);
+		nic_problems(s, dev, &nic, repair);
+		if (cfg.xdp_mode != NSTEER_XDP_OFF &&
+		    rx_vlan_stripped(dev) != !!(cfg.flags & NSTEER_CFG_RX_VLAN_STRIPPED)) {
+			bool was = cfg.flags & NSTEER_CFG_RX_VLAN_STRIPPED;
+
+			snprintf(what, sizeof(what), "%s: VLAN tag stripping on receive (ethtool "
+				 "rxvlan) is %s now but was %s at attach: XDP %s", dev,
+				 was ? "off" : "on", was ? "on" : "off",
+				 cfg.flags & NSTEER_CFG_RX_VLAN_STRIPPED
+					 ? "hands every frame to tc needlessly"
+					 : "cannot see the tags and may deliver across VLANs");
+			problem(s, what, repair);
+		}
 	}
+	free(nic.v);
 	for (int i = 0; i < s->n_orphans; i++) {
 		snprintf(what, sizeof(what), "veth %s belongs to no port: left by an interrupted "
 			 "port add", s->orphans[i]);

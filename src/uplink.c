@@ -242,10 +242,22 @@ static int reuse_or_pin(struct bpf_map *map, const char *dev)
 	return err;
 }
 
-/* XDP that must not decide because the NIC strips VLAN tags out of its sight. */
+static void driver_of(const char *dev, char *buf, size_t size);
+
+/* XDP that must not decide because the NIC strips VLAN tags out of its sight. Only a NIC (a
+ * device with a driver behind it) strips: a veth reports rxvlan on, but hands XDP each frame as
+ * its peer sent it, where the peer's tx offloads are the hazard (see warn_explicit_mode). */
+int rx_vlan_stripped(const char *dev)
+{
+	char driver[64];
+
+	driver_of(dev, driver, sizeof(driver));
+	return driver[0] && nl_rx_vlan_strip(dev) == 1;
+}
+
 static __u32 rx_vlan_flag(const char *dev, enum nsteer_xdp_mode mode)
 {
-	return mode != NSTEER_XDP_OFF && nl_rx_vlan_strip(dev) == 1 ? NSTEER_CFG_RX_VLAN_STRIPPED : 0;
+	return mode != NSTEER_XDP_OFF && rx_vlan_stripped(dev) ? NSTEER_CFG_RX_VLAN_STRIPPED : 0;
 }
 
 static int xdp_attach_new(struct nsteer_bpf *skel, const char *dev, int ifindex,
@@ -415,7 +427,7 @@ static enum nsteer_xdp_mode auto_mode(const char *dev)
 	char driver[64];
 
 	driver_of(dev, driver, sizeof(driver));
-	if (!driver[0] || nl_rx_vlan_strip(dev) == 1)
+	if (!driver[0] || rx_vlan_stripped(dev))
 		return NSTEER_XDP_OFF;
 	return NSTEER_XDP_NATIVE;
 }
@@ -435,7 +447,7 @@ static void warn_explicit_mode(const char *dev, int ifindex, enum nsteer_xdp_mod
 			"off (ethtool -K PEER tx off tso off gso off txvlan off); XDP cannot see "
 			"offloaded checksums, segments or VLAN tags. --xdp-mode auto picks tc here\n",
 			dev);
-	if (nl_rx_vlan_strip(dev) == 1)
+	if (rx_vlan_stripped(dev))
 		pr_warn("note: %s strips VLAN tags on receive, out of XDP's sight: XDP hands every "
 			"frame to tc, which sees the tags (ethtool -K %s rxvlan off lets XDP steer)\n",
 			dev, dev);

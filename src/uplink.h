@@ -34,6 +34,8 @@ int counters_reset(int fd_counters, __u32 slot);
 /* Validates a device name and resolves it in the current namespace; reports unknown devices. */
 int dev_ifindex(const char *dev);
 
+/* 1 when dev is a NIC that strips VLAN tags before XDP runs (ethtool rxvlan). */
+int rx_vlan_stripped(const char *dev);
 /* Why cfg's XDP mode is what it is on dev ("as asked", or what --xdp-mode auto saw). */
 int xdp_mode_reason(const char *dev, const struct nsteer_config *cfg, char *buf, size_t size);
 

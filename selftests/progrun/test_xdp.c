@@ -313,3 +313,36 @@ Test(xdp, unknown_mac_sharing_an_occupied_entry_is_unknown)
 	assert_xdp_verdict(&r, XDP_DROP, "an overflowing entry still tells strangers apart");
 	cr_assert_eq(uplink_counters().drop_unknown_dst, 2, "both strangers counted as unknown");
 }
+
+/* On a NIC that strips VLAN tags before XDP runs, a frame tagged for VLAN 10 looks untagged here:
+ * steering it by its MAC alone could hand it to an untagged port, and dropping it as unknown
+ * could starve a VLAN port. XDP makes no decision at all then; tc reads the tag from the skb. */
+Test(xdp, every_frame_goes_to_tc_when_the_nic_strips_vlan_tags)
+{
+	const unsigned char *dst[] = { port(PORT_A)->mac, MAC_UNKNOWN, MAC_BROADCAST };
+	struct nsteer_config cfg = {
+		.uplink_ifindex = pr.uplink, .mode = NSTEER_MODE_BRIDGE,
+		.unknown = NSTEER_UNKNOWN_DROP, .slots_used = PORTS_N + 1,
+		.flags = NSTEER_CFG_RX_VLAN_STRIPPED,
+	};
+	struct frame f;
+	struct run r;
+	struct nsteer_counters up, a;
+
+	config_write(&cfg);
+	for (size_t i = 0; i < sizeof(dst) / sizeof(dst[0]); i++) {
+		frame_make(&f, dst[i], MAC_REMOTE, -1, 128);
+		run_xdp(&f, &r);
+		assert_xdp_verdict(&r, XDP_PASS, "XDP cannot see a stripped tag: tc decides");
+	}
+	up = uplink_counters();
+	a = port_counters(PORT_A);
+	cr_assert(counters_zero(&up) && counters_zero(&a), "XDP counted frames it left to tc");
+
+	/* The same frame without the flag: redirected, so the test above tells the two apart. */
+	cfg.flags = 0;
+	config_write(&cfg);
+	frame_make(&f, port(PORT_A)->mac, MAC_REMOTE, -1, 128);
+	run_xdp(&f, &r);
+	assert_xdp_verdict(&r, XDP_REDIRECT, "without stripping, a known port's MAC is steered here");
+}
