@@ -16,7 +16,7 @@
 # The same trunk program can hairpin unicast back to the uplink for given destination MACs, which
 # is what the external switch of a VEPA setup does.
 
-L2_XDP_MODE=${XDP_MODE:-native}
+L2_XDP_MODE=${XDP_MODE:-auto}
 L2_VIDS=()
 BCAST=ff:ff:ff:ff:ff:ff
 

@@ -18,7 +18,8 @@ neighbour_id() { xdp_progs "$1" | awk '$3 == "neighbour_mark" { print $4 }'; }
 
 # coexist_lab: one port; the neighbour loaded behind nsteer's back, through the same dispatcher.
 coexist_lab() {
-	local mode=${XDP_MODE:-native}
+	local mode
+	mode=$(lab_xdp_mode)
 	[ "$mode" != off ] || skip "--xdp-mode off attaches no XDP program to share the uplink with"
 	[ -r "$NEIGHBOUR_OBJ" ] || fail "$NEIGHBOUR_OBJ is missing (make test-bins)"
 	lab_extras

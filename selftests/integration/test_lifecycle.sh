@@ -27,7 +27,7 @@ test_detach_removes_programs_and_pins() {
 	lab 2
 	local up ids=() host hosts=() id
 	up=$(uplink)
-	if [ "${XDP_MODE:-native}" != off ]; then
+	if [ "$(lab_xdp_mode)" != off ]; then
 		ids+=("$(xdp_prog_id "$up")")
 		[ -n "${ids[0]}" ] || fail "no XDP program on $up after attach"
 	fi
@@ -38,7 +38,7 @@ test_detach_removes_programs_and_pins() {
 		ids+=($(tc_prog_ids "$host"))
 	done
 	local want=4
-	[ "${XDP_MODE:-native}" = off ] && want=3
+	[ "$(lab_xdp_mode)" = off ] && want=3
 	[ ${#ids[@]} -ge $want ] || fail "expected XDP (unless off) + 3 tc programs, found ids: ${ids[*]}"
 	for id in "${ids[@]}"; do
 		# behind libxdp's dispatcher (where freplace is allowed) the device's program is that
