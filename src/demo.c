@@ -132,7 +132,7 @@ static void collect(struct party *parties, int window_ms)
 
 static int build_lab(struct party *parties)
 {
-	struct nsteer_attach_opts attach = { 0 };
+	struct nsteer_attach_opts attach = { .xdp_mode = NSTEER_XDP_AUTO }; /* as a user gets it */
 	struct nl_veth_spec veth = { .name = DEMO_UPLINK, .peer_name = "wire0" };
 	struct nl_sock *sk = NULL, *wire_sk = NULL;
 	struct nl_link up, wire;

@@ -23,7 +23,11 @@ patient() { echo $(($1 * NST_PATIENCE)); }
 fail() { echo "  $*" >&2; exit 1; }
 
 # The XDP mode an attach in this run ends up in on a veth uplink: auto picks off (tc) there.
-lab_xdp_mode() { case ${XDP_MODE:-auto} in auto) echo off ;; *) echo "$XDP_MODE" ;; esac; }
+# A lab whose attach names its own --xdp-mode sets LAB_XDP_MODE (see lab).
+lab_xdp_mode() {
+	local m=${LAB_XDP_MODE:-${XDP_MODE:-auto}}
+	case $m in auto) echo off ;; *) echo "$m" ;; esac
+}
 
 # expect "what" cmd...: cmd must succeed
 expect() {
@@ -93,7 +97,11 @@ port_addr6() { echo "fd77::$((10 + $1))"; }
 
 # lab [NPORTS] [ATTACH OPTIONS...]: one uplink, attached, with NPORTS (default 3) ports.
 lab() {
-	local nports=${1:-3}; shift || true
+	local nports=${1:-3} prev=; shift || true
+	for a in "$@"; do
+		[ "$prev" = --xdp-mode ] && LAB_XDP_MODE=$a
+		prev=$a
+	done
 	lab_uplink
 	"$NSTEER" attach "$(uplink)" "$@" >/dev/null || fail "attach $(uplink) $*"
 	for ((i = 1; i <= nports; i++)); do lab_port "$(uplink)" "$i"; done
