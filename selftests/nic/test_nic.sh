@@ -28,6 +28,8 @@ nic_state() {
 	ip -o link show type vlan | grep -o "[^ ]*@$1" | sort
 }
 
+nic_as_before() { [ "$(nic_state "$NIC_UP")" = "$NIC_BEFORE" ]; }
+
 # nic_lab MODEL UPLINK_MAC WIRE_MAC: NIC_UP here, NIC_WIRE in WIRE with WIRE_ADDR4/6 and a VLAN 10
 # interface (wv10, 10.78.0.1/24).
 nic_lab() {
@@ -48,8 +50,13 @@ nic_lab() {
 	ip -n "$WIRE" addr add 10.78.0.1/24 dev wv10
 	ip -n "$WIRE" link set wv10 up
 	ip link set "$NIC_UP" up
+	# The stack joins its IPv6 groups (all-nodes, solicited-node) once carrier is up and its
+	# link-local address is through DAD: the state to compare against is the one after that.
+	wait_until 20 has_link_local "$NIC_UP" || fail "$NIC_UP got no link-local address"
 	NIC_BEFORE=$(nic_state "$NIC_UP")
 }
+
+has_link_local() { ip -6 addr show dev "$1" scope link | grep -q inet6 && ! ip -6 addr show dev "$1" tentative | grep -q inet6; }
 
 # Leaves both NICs as the VM booted them: detached, the wire NIC back here, the uplink down.
 nic_teardown() {
@@ -81,8 +88,10 @@ macvlan_control() {
 	ip -n "$ns" link set nstmv0 up
 	wait_until 10 ip netns exec "$WIRE" ping -c 1 -W 1 10.77.0.21 ||
 		fail "control: macvlan on $NIC_UP does not answer the wire: the lab is broken"
+	ip -n "$ns" link del nstmv0
 	ip netns del "$ns"
-	[ "$(nic_state "$NIC_UP")" = "$NIC_BEFORE" ] || fail "the macvlan control left $NIC_UP changed"
+	wait_until 5 nic_as_before ||
+		fail "the macvlan control left $NIC_UP changed: $(diff <(echo "$NIC_BEFORE") <(nic_state "$NIC_UP") | tr '\n' ' ')"
 }
 
 dropped_at_least() { [ "$(uplink_counter "$NIC_UP" drop_unknown_dst)" -ge "$1" ]; }
