@@ -247,23 +247,12 @@ static int plan_frames(const struct party *p, struct frame_plan *plan)
 	return n;
 }
 
-static nsteer_log_fn default_log;
-
-/* The demo's NIC is a veth, which attach warns about for the sake of TCP from its peer; the
- * demo's crafted frames carry no checksums to lose, so the warning would only confuse. */
-static void demo_log(enum nsteer_log_level level, const char *fmt, va_list ap)
-{
-	if (strncmp(fmt, "note: ", 6))
-		default_log(level, fmt, ap);
-}
-
 int demo_run(void)
 {
 	struct party parties[PARTIES] = { 0 };
 	struct frame_plan plan[16];
 	int n, wrong = 0, err;
 
-	default_log = nsteer_set_log(demo_log);
 	for (int i = 0; i < PARTIES; i++)
 		parties[i].sock = -1;
 	/* Leftovers of a demo that was killed: all of these names are the demo's own. */

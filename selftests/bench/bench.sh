@@ -127,7 +127,7 @@ setup_nsteer_xdp_drop() {
 
 setup_nsteer_stack() {
 	lab_wire
-	"$NSTEER" attach $UP >/dev/null
+	"$NSTEER" attach $UP --xdp-mode native >/dev/null
 	nsteer_port nstbp1
 }
 
@@ -156,7 +156,7 @@ setup_bridge_stack() {
 
 setup_unknown_drop() {
 	lab_wire
-	"$NSTEER" attach $UP --unknown drop >/dev/null
+	"$NSTEER" attach $UP --xdp-mode native --unknown drop >/dev/null
 	nsteer_port nstbp1
 }
 
@@ -181,7 +181,7 @@ fi
 scale_sweep() {
 	local n have=0 batch=$OUT/scale.batch macs=$OUT/macs.txt hosts
 	lab_wire
-	"$NSTEER" attach $UP >/dev/null
+	"$NSTEER" attach $UP --xdp-mode native >/dev/null
 	: >"$macs"
 	for n in 1 10 100 1000; do
 		: >"$batch"
@@ -211,7 +211,7 @@ print(" ".join(p["host_ifname"] for p in ports))')
 		"$TOOL" spread $UP $hosts
 		for ((r = 1; r <= ROUNDS; r++)); do measure "scale_bare_$n" sink_count "@$macs"; done
 		ip link set $UP xdp off
-		"$NSTEER" attach $UP >/dev/null # puts nsteer's XDP program back
+		"$NSTEER" attach $UP --xdp-mode native >/dev/null # puts nsteer's XDP program back
 	done
 }
 
@@ -220,7 +220,7 @@ print(" ".join(p["host_ifname"] for p in ports))')
 control_plane() {
 	local n=1000 t0 t1 i
 	cleanup; lab_wire
-	"$NSTEER" attach $UP >/dev/null
+	"$NSTEER" attach $UP --xdp-mode native >/dev/null
 	# One port add on a quiet uplink, as a user adds a container's port. (Measured after the
 	# batch, it waits for the kernel's rtnl lock behind the IPv6 DAD, MLD and router
 	# solicitations of 1000 new ports, flooded to every sibling, and measures those instead.)
@@ -238,7 +238,7 @@ control_plane() {
 	done
 	"$NSTEER" detach $UP --ports >/dev/null
 	for i in $(seq 1 20); do echo "link del nsbr$i"; echo "netns del nstbr$i"; done | ip -batch - 2>/dev/null || true
-	"$NSTEER" attach $UP >/dev/null
+	"$NSTEER" attach $UP --xdp-mode native >/dev/null
 	: >$OUT/ip.batch; : >$OUT/nsteer.batch
 	for ((i = 1; i <= n; i++)); do
 		printf 'netns add nstbi%d\nlink add nsbi%d type veth peer name eth0 netns nstbi%d\nlink set nsbi%d up\n' $i $i $i $i >>$OUT/ip.batch

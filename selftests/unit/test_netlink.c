@@ -450,3 +450,73 @@ Test(root, netns_lifecycle)
 	cr_expect_eq(netns_open_name(ns_b.name, false, NULL), -ENOENT);
 	cr_expect_eq(netns_delete_name(ns_b.name), -ENOENT);
 }
+
+struct uc_seen {
+	unsigned char macs[8][6];
+	int n;
+};
+
+static int uc_note(const unsigned char mac[6], void *ctx)
+{
+	struct uc_seen *s = ctx;
+
+	if (s->n < 8)
+		memcpy(s->macs[s->n++], mac, 6);
+	return 0;
+}
+
+static bool uc_has(struct nl_sock *sk, int ifindex, const unsigned char mac[6])
+{
+	struct uc_seen s = { .n = 0 };
+
+	cr_assert_eq(nl_uc_dump(sk, ifindex, uc_note, &s), 0);
+	for (int i = 0; i < s.n; i++)
+		if (!memcmp(s.macs[i], mac, 6))
+			return true;
+	return false;
+}
+
+/* The device's own address lists and flags, as nsteer holds them on an uplink: an address added
+ * twice is EEXIST (someone else's, as far as the second adder knows), and a multicast MAC is not
+ * a unicast address. */
+Test(root, unicast_list_allmulti_and_features)
+{
+	static const unsigned char mac[6] = { 0x02, 0x5e, 0x00, 0x00, 0x00, 0x01 };
+	static const unsigned char group[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 };
+	struct nl_veth_spec spec = {
+		.name = "ut-u0", .peer_name = "ut-u1", .peer_netns_fd = -1,
+	};
+	struct nl_link l;
+	int saved, filter, strip;
+
+	REQUIRE_ROOT();
+	cr_assert_eq(nl_veth_create(ns_a.sk, &spec), 0);
+	cr_assert_eq(nl_link_get_by_name(ns_a.sk, "ut-u0", &l), 0);
+
+	cr_expect_not(uc_has(ns_a.sk, l.ifindex, mac));
+	cr_assert_eq(nl_uc_add(ns_a.sk, l.ifindex, mac), 0);
+	cr_expect(uc_has(ns_a.sk, l.ifindex, mac));
+	cr_expect_eq(nl_uc_add(ns_a.sk, l.ifindex, mac), -EEXIST);
+	cr_expect_eq(nl_uc_add(ns_a.sk, l.ifindex, group), -EINVAL);
+	cr_assert_eq(nl_uc_del(ns_a.sk, l.ifindex, mac), 0);
+	cr_expect_not(uc_has(ns_a.sk, l.ifindex, mac));
+	cr_expect_eq(nl_uc_del(ns_a.sk, l.ifindex, mac), -ENOENT);
+
+	cr_expect_not(l.flags & IFF_ALLMULTI);
+	cr_assert_eq(nl_link_set_allmulti(ns_a.sk, l.ifindex, true), 0);
+	cr_assert_eq(nl_link_get_by_index(ns_a.sk, l.ifindex, &l), 0);
+	cr_expect(l.flags & IFF_ALLMULTI);
+	cr_assert_eq(nl_link_set_allmulti(ns_a.sk, l.ifindex, false), 0);
+	cr_assert_eq(nl_link_get_by_index(ns_a.sk, l.ifindex, &l), 0);
+	cr_expect_not(l.flags & IFF_ALLMULTI);
+
+	/* A veth has no VLAN filter; and it is not an 802.1Q device. */
+	cr_assert_eq(netns_enter(ns_a.fd, &saved), 0);
+	filter = nl_feature_active("ut-u0", "rx-vlan-filter");
+	strip = nl_feature_active("ut-u0", "no-such-feature");
+	cr_assert_eq(netns_leave(saved), 0);
+	cr_expect_eq(filter, 0, "rx-vlan-filter on a veth: %d", filter);
+	cr_expect_eq(strip, -ENOENT);
+	cr_expect_eq(nl_vlan_id(ns_a.sk, l.ifindex), -EINVAL);
+	cr_expect_eq(nl_link_del(ns_a.sk, l.ifindex), 0);
+}
