@@ -336,7 +336,8 @@ int nl_link_del(struct nl_sock *sk, int ifindex)
 	return nl_talk(sk, nlh, NULL, NULL);
 }
 
-int nl_link_set_up(struct nl_sock *sk, int ifindex, bool up)
+/* Sets or clears one of the flags a user may change (IFF_UP, IFF_ALLMULTI, ...). */
+static int link_set_flag(struct nl_sock *sk, int ifindex, unsigned int flag, bool on)
 {
 	char buf[NL_REQ_SIZE];
 	struct nlmsghdr *nlh = nl_req(buf, RTM_NEWLINK, 0);
@@ -345,9 +346,14 @@ int nl_link_set_up(struct nl_sock *sk, int ifindex, bool up)
 	if (ifindex <= 0)
 		return -EINVAL;
 	ifm = put_ifinfomsg(nlh, ifindex);
-	ifm->ifi_change = IFF_UP;
-	ifm->ifi_flags = up ? IFF_UP : 0;
+	ifm->ifi_change = flag;
+	ifm->ifi_flags = on ? flag : 0;
 	return nl_talk(sk, nlh, NULL, NULL);
+}
+
+int nl_link_set_up(struct nl_sock *sk, int ifindex, bool up)
+{
+	return link_set_flag(sk, ifindex, IFF_UP, up);
 }
 
 int nl_link_set_mtu(struct nl_sock *sk, int ifindex, unsigned int mtu)
@@ -515,16 +521,7 @@ int nl_uc_dump(struct nl_sock *sk, int ifindex, nl_uc_cb cb, void *ctx)
 
 int nl_link_set_allmulti(struct nl_sock *sk, int ifindex, bool on)
 {
-	char buf[NL_REQ_SIZE];
-	struct nlmsghdr *nlh = nl_req(buf, RTM_NEWLINK, 0);
-	struct ifinfomsg *ifm;
-
-	if (ifindex <= 0)
-		return -EINVAL;
-	ifm = put_ifinfomsg(nlh, ifindex);
-	ifm->ifi_change = IFF_ALLMULTI;
-	ifm->ifi_flags = on ? IFF_ALLMULTI : 0;
-	return nl_talk(sk, nlh, NULL, NULL);
+	return link_set_flag(sk, ifindex, IFF_ALLMULTI, on);
 }
 
 int nl_vlan_create(struct nl_sock *sk, const char *name, int link_ifindex, unsigned int vid)
