@@ -131,6 +131,13 @@ setup_nsteer_stack() {
 	nsteer_port nstbp1
 }
 
+# Generic XDP: whether it adds anything over tc only, which --xdp-mode auto picks instead.
+setup_nsteer_skb_stack() {
+	lab_wire
+	"$NSTEER" attach $UP --xdp-mode skb >/dev/null
+	nsteer_port nstbp1
+}
+
 setup_tc_peer_stack() {
 	lab_wire
 	"$NSTEER" attach $UP --xdp-mode off >/dev/null
@@ -169,6 +176,7 @@ PATHS=(
 	"macvlan_stack in_delivers_port $PORT_MAC"
 	"bridge_stack in_delivers_port $PORT_MAC"
 	"tc_peer_stack in_delivers_port $PORT_MAC"
+	"nsteer_skb_stack in_delivers_port $PORT_MAC"
 	"unknown_drop unknown_drops $UNKNOWN_MAC"
 )
 # BENCH_PATHS="bare_redirect nsteer_xdp_drop" measures only those (quick comparisons while working).

@@ -13,6 +13,7 @@ LABELS = {
     "macvlan_stack": "macvlan (bridge) -> port stack",
     "bridge_stack": "Linux bridge + veth -> port stack",
     "tc_peer_stack": "tc redirect_peer (nsteer --xdp-mode off) -> stack",
+    "nsteer_skb_stack": "nsteer generic XDP (--xdp-mode skb) -> stack",
     "unknown_drop": "nsteer --unknown drop, unknown MAC",
 }
 
