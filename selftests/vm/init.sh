@@ -74,8 +74,16 @@ ln -sf /proc/self/fd/0 $R/dev/stdin
 ln -sf /proc/self/fd/1 $R/dev/stdout
 ln -sf /proc/self/fd/2 $R/dev/stderr
 mount -t tmpfs -o mode=1777 tmpfs $R/dev/shm
+# A project checked out under /tmp or /run would vanish under the fresh mounts: keep its view.
+keep=''
+case $dir in
+/tmp/* | /run/*) mkdir -p /keep && mount --bind "$R$dir" /keep && keep=1 ;;
+esac
 mount -t tmpfs -o mode=0755 tmpfs $R/run
 mount -t tmpfs -o mode=1777 tmpfs $R/tmp
+if [ -n "$keep" ]; then
+	mkdir -p "$R$dir" && mount --move /keep "$R$dir" || die "cannot keep $dir visible"
+fi
 mount -t bpf -o mode=0700 bpf $R/sys/fs/bpf
 mount -t tracefs tracefs $R/sys/kernel/tracing 2>/dev/null
 mount -t debugfs debugfs $R/sys/kernel/debug 2>/dev/null

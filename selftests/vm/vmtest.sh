@@ -332,7 +332,8 @@ T_KERNEL=0 T_INITRD=0
 mkdir -p "$CACHE"
 # RUN is read by the guest (through the shared root); the console log stays outside the tree, so
 # that a `make clean` during a long run cannot take the result with it.
-# The guest mounts fresh /tmp and /run over the shared root, so RUN must not be under them.
+# The guest mounts fresh /tmp and /run over the shared root (keeping only the project directory
+# visible), so RUN must not be elsewhere under them.
 case $(cd "$CACHE" && pwd -P) in
 /tmp | /tmp/* | /run | /run/* | /var/run/*) run_parent=$ROOT/.output ;;
 *) run_parent=$CACHE ;;
