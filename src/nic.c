@@ -68,7 +68,7 @@ static void describe(const struct nsteer_nic_hold *h, int ifindex, char *buf, si
 	}
 }
 
-/* Is an 802.1Q device with vid on uplink ifindex there, and is it nsteer's (by name)? */
+/* Is vid registered on uplink ifindex through any 802.1Q device, nsteer's or someone else's? */
 struct vlan_find {
 	struct nl_sock *sk;
 	int ifindex;
