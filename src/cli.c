@@ -37,6 +37,8 @@ static const char usage_attach[] =
 	"Load the datapath on DEV and pin its state under /sys/fs/bpf/nsteer/DEV/.\n"
 	"Re-running with the same options changes nothing; other options or a newer nsteer\n"
 	"replace the programs without a moment in which frames go unsteered.\n"
+	"As macvlan does, nsteer keeps each port's MAC in DEV's unicast address list (and each\n"
+	"port VLAN in its VLAN filter) and DEV allmulticast; detach gives DEV back as it was.\n"
 	"  --mode M       how ports reach each other: bridge (default, inside the host),\n"
 	"                 private (never), vepa (through the external switch)\n"
 	"  --xdp-mode M   auto (default: native where the driver's XDP sees whole frames, as on\n"
