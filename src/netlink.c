@@ -157,7 +157,7 @@ static struct ifinfomsg *put_ifinfomsg(struct nlmsghdr *nlh, int ifindex)
 static int link_parse(const struct nlmsghdr *nlh, void *data)
 {
 	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *a, *b;
+	const struct nlattr *a, *b, *info_data = NULL;
 	struct nl_link *l = data;
 
 	if (nlh->nlmsg_type != RTM_NEWLINK || nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*ifm)))
@@ -189,6 +189,8 @@ static int link_parse(const struct nlmsghdr *nlh, void *data)
 			break;
 		case IFLA_LINKINFO:
 			mnl_attr_for_each_nested(b, a) {
+				if (mnl_attr_get_type(b) == IFLA_INFO_DATA)
+					info_data = b;
 				if (mnl_attr_get_type(b) != IFLA_INFO_KIND)
 					continue;
 				if (mnl_attr_validate(b, MNL_TYPE_NUL_STRING) < 0)
@@ -198,6 +200,11 @@ static int link_parse(const struct nlmsghdr *nlh, void *data)
 			break;
 		}
 	}
+	/* IFLA_INFO_DATA's attributes mean what the kind says they mean. */
+	if (info_data && !strcmp(l->kind, "vlan"))
+		mnl_attr_for_each_nested(b, info_data)
+			if (mnl_attr_get_type(b) == IFLA_VLAN_ID && mnl_attr_validate(b, MNL_TYPE_U16) == 0)
+				l->vlan_id = mnl_attr_get_u16(b);
 	return 0;
 }
 
@@ -542,47 +549,6 @@ int nl_vlan_create(struct nl_sock *sk, const char *name, int link_ifindex, unsig
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, linkinfo);
 	return nl_talk(sk, nlh, NULL, NULL);
-}
-
-static int vlan_id_parse(const struct nlmsghdr *nlh, void *data)
-{
-	const struct ifinfomsg *ifm = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *a, *b, *c;
-	int *vid = data;
-
-	if (nlh->nlmsg_type != RTM_NEWLINK || nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*ifm)))
-		return -EBADMSG;
-	mnl_attr_for_each(a, nlh, sizeof(*ifm)) {
-		if (mnl_attr_get_type(a) != IFLA_LINKINFO)
-			continue;
-		mnl_attr_for_each_nested(b, a) {
-			if (mnl_attr_get_type(b) == IFLA_INFO_KIND &&
-			    (mnl_attr_validate(b, MNL_TYPE_NUL_STRING) < 0 ||
-			     strcmp(mnl_attr_get_str(b), "vlan")))
-				return 0;
-			if (mnl_attr_get_type(b) != IFLA_INFO_DATA)
-				continue;
-			mnl_attr_for_each_nested(c, b)
-				if (mnl_attr_get_type(c) == IFLA_VLAN_ID &&
-				    mnl_attr_validate(c, MNL_TYPE_U16) == 0)
-					*vid = mnl_attr_get_u16(c);
-		}
-	}
-	return 0;
-}
-
-int nl_vlan_id(struct nl_sock *sk, int ifindex)
-{
-	char buf[NL_REQ_SIZE];
-	struct nlmsghdr *nlh = nl_req(buf, RTM_GETLINK, 0);
-	int vid = -EINVAL, err;
-
-	if (ifindex <= 0)
-		return -EINVAL;
-	put_ifinfomsg(nlh, ifindex);
-	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
-	err = nl_talk(sk, nlh, vlan_id_parse, &vid);
-	return err ? err : vid;
 }
 
 static int ethtool_value_cmd(int netns_fd, const char *ifname, struct ethtool_value *ev)

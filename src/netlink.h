@@ -27,6 +27,7 @@ struct nl_link {
 	unsigned int flags; /* IFF_*, as the kernel reports them (IFF_ALLMULTI, IFF_PROMISC: the user's) */
 	char kind[16];    /* IFLA_INFO_KIND, "" when absent */
 	int link_ifindex; /* IFLA_LINK (a veth's peer index, in the peer's namespace), 0 if absent */
+	unsigned int vlan_id; /* an 802.1Q device's VLAN ID (kind "vlan"), else 0 */
 };
 
 /* Calls cb for every link in sk's namespace; a non-zero return from cb ends the walk with it. */
@@ -68,8 +69,6 @@ int nl_link_set_allmulti(struct nl_sock *sk, int ifindex, bool on);
 /* An 802.1Q device name on link_ifindex for vid, left down. -EEXIST when the name is taken or
  * another device already has vid on that link. */
 int nl_vlan_create(struct nl_sock *sk, const char *name, int link_ifindex, unsigned int vid);
-/* The VLAN ID of the 802.1Q device ifindex, or -EINVAL when it is not one. */
-int nl_vlan_id(struct nl_sock *sk, int ifindex);
 
 /* ethtool's "gro on/off" for ifname inside netns_fd (-1: the current namespace), through the
  * SIOCETHTOOL ioctl. A veth only runs NAPI (needed to receive XDP-redirected frames) with GRO or

@@ -68,35 +68,6 @@ static void describe(const struct nsteer_nic_hold *h, int ifindex, char *buf, si
 	}
 }
 
-/* Is vid registered on uplink ifindex through any 802.1Q device, nsteer's or someone else's? */
-struct vlan_find {
-	struct nl_sock *sk;
-	int ifindex;
-	unsigned int vid;
-	bool found;
-};
-
-static int vlan_find_one(const struct nl_link *l, void *ctx)
-{
-	struct vlan_find *f = ctx;
-
-	if (!strcmp(l->kind, "vlan") && l->link_ifindex == f->ifindex &&
-	    nl_vlan_id(f->sk, l->ifindex) == (int)f->vid)
-		f->found = true;
-	return 0;
-}
-
-static int vlan_present(struct nl_sock *sk, int ifindex, unsigned int vid)
-{
-	struct vlan_find f = { .sk = sk, .ifindex = ifindex, .vid = vid };
-	/* the dump's own socket is busy until it ends: ask about each device on another one */
-	struct nl_sock *dump = nl_sock_open();
-	int err = dump ? nl_link_dump(dump, vlan_find_one, &f) : -errno;
-
-	nl_sock_close(dump);
-	return err ? err : f.found;
-}
-
 /* Makes h true on the NIC: 0 when this call did it, -EEXIST when it was so already. */
 static int nic_apply(struct nl_sock *sk, int ifindex, const struct nsteer_nic_hold *h)
 {
@@ -144,21 +115,26 @@ static int nic_undo(struct nl_sock *sk, int ifindex, const struct nsteer_nic_hol
 	}
 }
 
-static bool nic_present(struct nl_sock *sk, int ifindex, const struct nsteer_nic_hold *h,
-			const unsigned char (*uc)[6], size_t n_uc)
-{
-	struct nl_link link;
+/* What the NIC has now, read once for a whole survey. */
+struct nic_now {
+	unsigned char (*uc)[6]; /* its unicast list */
+	size_t n_uc, cap_uc;
+	bool vids[4096];        /* VLANs registered through any 802.1Q device, nsteer's or not */
+	bool allmulti;
+};
 
+static bool nic_present(const struct nic_now *now, const struct nsteer_nic_hold *h)
+{
 	switch (h->kind) {
 	case NSTEER_NIC_UNICAST:
-		for (size_t i = 0; i < n_uc; i++)
-			if (!memcmp(uc[i], h->mac, 6))
+		for (size_t i = 0; i < now->n_uc; i++)
+			if (!memcmp(now->uc[i], h->mac, 6))
 				return true;
 		return false;
 	case NSTEER_NIC_VLAN:
-		return vlan_present(sk, ifindex, h->vlan) == 1;
+		return h->vlan < 4096 && now->vids[h->vlan];
 	default:
-		return nl_link_get_by_index(sk, ifindex, &link) == 0 && (link.flags & IFF_ALLMULTI);
+		return now->allmulti;
 	}
 }
 
@@ -376,42 +352,66 @@ int nic_release_all(const struct uplink *u)
 	return err;
 }
 
-struct uc_list {
-	unsigned char (*macs)[6];
-	size_t n, cap;
-};
-
 static int uc_collect(const unsigned char mac[6], void *ctx)
 {
-	struct uc_list *l = ctx;
+	struct nic_now *now = ctx;
 
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 64;
-		void *m = realloc(l->macs, cap * 6);
+	if (now->n_uc == now->cap_uc) {
+		size_t cap = now->cap_uc ? 2 * now->cap_uc : 64;
+		void *m = realloc(now->uc, cap * 6);
 
 		if (!m)
 			return -ENOMEM;
-		l->macs = m;
-		l->cap = cap;
+		now->uc = m;
+		now->cap_uc = cap;
 	}
-	memcpy(l->macs[l->n++], mac, 6);
+	memcpy(now->uc[now->n_uc++], mac, 6);
 	return 0;
+}
+
+struct vid_collect {
+	struct nic_now *now;
+	int ifindex;
+};
+
+static int vid_collect(const struct nl_link *l, void *ctx)
+{
+	struct vid_collect *c = ctx;
+
+	if (l->link_ifindex == c->ifindex && l->vlan_id && l->vlan_id < 4096)
+		c->now->vids[l->vlan_id] = true;
+	else if (l->ifindex == c->ifindex)
+		c->now->allmulti = l->flags & IFF_ALLMULTI;
+	return 0;
+}
+
+/* One dump of the unicast list and one of the links. */
+static int nic_now_read(struct nl_sock *sk, int ifindex, struct nic_now *now)
+{
+	struct vid_collect c = { now, ifindex };
+	int err = nl_uc_dump(sk, ifindex, uc_collect, now);
+
+	return err ? err : nl_link_dump(sk, vid_collect, &c);
 }
 
 int nic_survey(const struct uplink *u, const struct port_table *t, nic_survey_cb cb, void *ctx)
 {
 	struct nl_sock *sk = nl_sock_open();
 	struct nsteer_nic_hold *recorded = NULL;
-	struct uc_list uc = { 0 };
+	struct nic_now *now = calloc(1, sizeof(*now));
 	struct wanted *w = NULL;
 	size_t n_wanted = 0, n_recorded = 0;
-	int ifindex = u->cfg.uplink_ifindex, err;
+	int err;
 
-	if (!sk)
-		return -errno;
+	if (!sk || !now) {
+		err = sk ? -ENOMEM : -errno;
+		free(now);
+		nl_sock_close(sk);
+		return err;
+	}
 	w = wanted_of(u, t, &n_wanted);
 	recorded = recorded_holds(u, &n_recorded);
-	err = w && recorded ? nl_uc_dump(sk, ifindex, uc_collect, &uc) : -ENOMEM;
+	err = w && recorded ? nic_now_read(sk, u->cfg.uplink_ifindex, now) : -ENOMEM;
 	for (size_t i = 0; !err && i < n_wanted + n_recorded; i++) {
 		struct nic_survey_item item = { 0 };
 
@@ -424,10 +424,11 @@ int nic_survey(const struct uplink *u, const struct port_table *t, nic_survey_cb
 			continue;
 		}
 		item.recorded = bpf_map_lookup_elem(u->fd_nic_holds, &item.hold, &item.state) == 0;
-		item.present = nic_present(sk, ifindex, &item.hold, uc.macs, uc.n);
+		item.present = nic_present(now, &item.hold);
 		err = cb(&item, ctx);
 	}
-	free(uc.macs);
+	free(now->uc);
+	free(now);
 	free(w);
 	free(recorded);
 	nl_sock_close(sk);

@@ -397,10 +397,19 @@ static void print_nic(const char *dev, int ifindex, const struct nic_items *l)
 	printf("\n");
 }
 
+/* The MAC or the VLAN ID a holding is about, as text. */
+static const char *hold_subject(const struct nsteer_nic_hold *h, char buf[MAC_STR_LEN])
+{
+	if (h->kind == NSTEER_NIC_UNICAST)
+		return mac_format(h->mac, buf);
+	snprintf(buf, MAC_STR_LEN, "%u", h->vlan);
+	return buf;
+}
+
 static void nic_problems(struct status_ctx *s, const char *dev, const struct nic_items *l,
 			 const char *attach_cmd)
 {
-	char what[256], mac[MAC_STR_LEN];
+	char what[256], subject[MAC_STR_LEN];
 
 	for (size_t i = 0; i < l->n; i++) {
 		const struct nic_survey_item *it = &l->v[i];
@@ -416,17 +425,11 @@ static void nic_problems(struct status_ctx *s, const char *dev, const struct nic
 			snprintf(what, sizeof(what), "%s: %s %s is missing from %s, so the NIC may drop "
 				 "the port's frames", dev,
 				 it->hold.kind == NSTEER_NIC_UNICAST ? "port MAC" : "port VLAN",
-				 it->hold.kind == NSTEER_NIC_UNICAST ? mac_format(it->hold.mac, mac)
-								     : (snprintf(mac, sizeof(mac), "%u",
-										 it->hold.vlan), mac),
-				 kind);
+				 hold_subject(&it->hold, subject), kind);
 		else
 			snprintf(what, sizeof(what), "%s: nsteer still holds %s %s in %s, which no port "
 				 "needs", dev, it->hold.kind == NSTEER_NIC_UNICAST ? "MAC" : "VLAN",
-				 it->hold.kind == NSTEER_NIC_UNICAST ? mac_format(it->hold.mac, mac)
-								     : (snprintf(mac, sizeof(mac), "%u",
-										 it->hold.vlan), mac),
-				 kind);
+				 hold_subject(&it->hold, subject), kind);
 		problem(s, what, attach_cmd);
 	}
 }

@@ -242,7 +242,17 @@ static int reuse_or_pin(struct bpf_map *map, const char *dev)
 	return err;
 }
 
-static void driver_of(const char *dev, char *buf, size_t size);
+/* The driver behind dev's parent device ("" for a device without one: veth, tun, bridge...). */
+static void driver_of(const char *dev, char *buf, size_t size)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/device/driver", dev);
+	n = readlink(path, target, sizeof(target) - 1);
+	target[n > 0 ? n : 0] = '\0';
+	snprintf(buf, size, "%s", n > 0 ? strrchr(target, '/') + 1 : "");
+}
 
 /* XDP that must not decide because the NIC strips VLAN tags out of its sight. Only a NIC (a
  * device with a driver behind it) strips: a veth reports rxvlan on, but hands XDP each frame as
@@ -385,18 +395,6 @@ out:
 		pin_dir_remove(dev);
 	}
 	return err;
-}
-
-/* The driver behind dev's parent device ("" for a device without one: veth, tun, bridge...). */
-static void driver_of(const char *dev, char *buf, size_t size)
-{
-	char path[PATH_MAX], target[PATH_MAX];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/sys/class/net/%s/device/driver", dev);
-	n = readlink(path, target, sizeof(target) - 1);
-	target[n > 0 ? n : 0] = '\0';
-	snprintf(buf, size, "%s", n > 0 ? strrchr(target, '/') + 1 : "");
 }
 
 int xdp_mode_reason(const char *dev, const struct nsteer_config *cfg, char *buf, size_t size)
