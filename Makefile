@@ -17,7 +17,7 @@ MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 PKGS      := libbpf libxdp libmnl
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -Wno-missing-field-initializers \
-             -Iinclude -Iheaders -Isrc -I$(OUTPUT) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+             -Iinclude -Iheaders -I$(OUTPUT) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libbpf, libxdp and their ELF/zlib dependencies are linked statically: `nsteer port add` is run
 # once per port, and resolving four shared libraries at every start cost more than a millisecond.
 LDLIBS    += -Wl,-Bstatic -lxdp -lbpf -lelf -lz -Wl,-Bdynamic -lmnl
@@ -34,9 +34,14 @@ endif
 
 BPF_HDRS  := $(wildcard bpf/*.h) headers/nsteer_shared.h vmlinux.h
 SKELS     := $(OUTPUT)/nsteer.skel.h # the library's; bench_tool names its own
-LIB_SRCS  := $(filter-out src/main.c,$(wildcard src/*.c))
-LIB_OBJS  := $(patsubst src/%.c,$(OUTPUT)/%.o,$(LIB_SRCS))
+# src/ is the library, libnsteer.a; include/nsteer.h is its API. src/cli/ is the nsteer command,
+# built on that API (its demo borrows the library's netlink and namespace helpers for its lab).
+LIB_SRCS  := $(wildcard src/*.c)
+LIB_OBJS  := $(patsubst src/%.c,$(OUTPUT)/lib/%.o,$(LIB_SRCS))
+CLI_SRCS  := $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
+CLI_OBJS  := $(patsubst src/cli/%.c,$(OUTPUT)/cli/%.o,$(CLI_SRCS))
 HDRS      := $(wildcard src/*.h include/*.h) headers/nsteer_shared.h
+CLI_HDRS  := $(wildcard src/cli/*.h include/*.h) headers/nsteer_shared.h
 
 .PHONY: all clean demo test deps vmlinux bench test-bins vmtest
 .DELETE_ON_ERROR:
@@ -55,15 +60,25 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(notdir $*)_bpf > $@
 
-$(OUTPUT)/%.o: src/%.c $(HDRS) $(SKELS) | $(OUTPUT)
+$(OUTPUT)/lib/%.o: src/%.c $(HDRS) $(SKELS)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -c $< -o $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -Isrc -c $< -o $@
+
+$(OUTPUT)/cli/%.o: src/cli/%.c $(CLI_HDRS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -Isrc/cli $(if $(filter demo,$*),-idirafter src) -c $< -o $@
 
 $(OUTPUT)/libnsteer.a: $(LIB_OBJS)
 	$(call msg,AR,$@)
 	$(Q)$(AR) rcs $@ $^
 
-nsteer: $(OUTPUT)/main.o $(OUTPUT)/libnsteer.a
+$(OUTPUT)/libnsteer-cli.a: $(CLI_OBJS)
+	$(call msg,AR,$@)
+	$(Q)$(AR) rcs $@ $^
+
+nsteer: $(OUTPUT)/cli/main.o $(OUTPUT)/libnsteer-cli.a $(OUTPUT)/libnsteer.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
@@ -72,10 +87,13 @@ UNIT_SRCS    := $(wildcard selftests/unit/test_*.c)
 PROGRUN_SRCS := $(wildcard selftests/progrun/test_*.c)
 TEST_BINS    := $(patsubst selftests/%.c,$(OUTPUT)/selftests/%,$(UNIT_SRCS) $(PROGRUN_SRCS))
 
-$(OUTPUT)/selftests/%: selftests/%.c $(OUTPUT)/libnsteer.a $(wildcard selftests/progrun/*.h)
+# Tests see the library's internals (and the CLI's, for its parser), which they test.
+$(OUTPUT)/selftests/%: selftests/%.c $(OUTPUT)/libnsteer-cli.a $(OUTPUT)/libnsteer.a \
+		       $(wildcard selftests/progrun/*.h)
 	$(call msg,TEST-CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -Iselftests/progrun $< $(OUTPUT)/libnsteer.a $(LDLIBS) -lcriterion -o $@
+	$(Q)$(CC) $(CFLAGS) -Isrc -Isrc/cli -Iselftests/progrun $< $(OUTPUT)/libnsteer-cli.a \
+		$(OUTPUT)/libnsteer.a $(LDLIBS) -lcriterion -o $@
 
 # neighbour.bpf.o is the foreign XDP program of the coexistence test.
 test-bins: $(TEST_BINS) $(OUTPUT)/neighbour.bpf.o
@@ -114,7 +132,7 @@ clean:
 # Benchmark: bench.sh drives labs; bench_tool generates and counts frames.
 $(OUTPUT)/bench_tool: selftests/bench/bench_tool.c $(OUTPUT)/bench.skel.h $(OUTPUT)/libnsteer.a
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) $< $(OUTPUT)/libnsteer.a $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) -Isrc $< $(OUTPUT)/libnsteer.a $(LDLIBS) -o $@
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory nsteer $(OUTPUT)/bench_tool

@@ -31,16 +31,9 @@ static __always_inline void count_drop(__u32 slot, enum nsteer_drop_reason reaso
 {
 	struct nsteer_counters *c = counters_of(slot);
 
-	if (!c)
-		return;
-	switch (reason) {
-	case NSTEER_DROP_MALFORMED: c->drop_malformed++; break;
-	case NSTEER_DROP_UNKNOWN_DST: c->drop_unknown_dst++; break;
-	case NSTEER_DROP_SPOOFED_SRC: c->drop_spoofed_src++; break;
-	case NSTEER_DROP_PORT_TO_PORT: c->drop_port_to_port++; break;
-	case NSTEER_DROP_VLAN: c->drop_vlan++; break;
-	default: break;
-	}
+	/* The bound keeps the verifier sure of the index where reason is not a constant. */
+	if (c && reason < NSTEER_DROP__MAX)
+		c->drops[reason]++;
 }
 
 #endif

@@ -18,24 +18,32 @@
 #define NSTEER_TC_HANDLE 0x6e73 /* "ns" */
 #define NSTEER_TC_PRIORITY 1
 
-enum nsteer_mode {
-	NSTEER_MODE_BRIDGE = 0,
-	NSTEER_MODE_PRIVATE = 1,
-	NSTEER_MODE_VEPA = 2,
-};
+/* Each enum below is one list, X(ID, name, value): the enum and the names the CLI, JSON and
+ * status use both come from it, so a new value is one line here. The listing order is the order
+ * in which help text offers the names. */
+#define NSTEER_MODES(X)                                                                    \
+	X(BRIDGE, bridge, 0)   /* ports reach each other inside the host */                \
+	X(PRIVATE, private, 1) /* never */                                                 \
+	X(VEPA, vepa, 2)       /* only through the external switch */
 
-enum nsteer_unknown {
-	NSTEER_UNKNOWN_PASS = 0,
-	NSTEER_UNKNOWN_DROP = 1,
-};
+#define NSTEER_UNKNOWNS(X)                                                                 \
+	X(PASS, pass, 0) /* frames for a MAC no port owns go to the uplink's stack */       \
+	X(DROP, drop, 1)
 
-enum nsteer_xdp_mode {
-	NSTEER_XDP_NATIVE = 0,
-	NSTEER_XDP_SKB = 1,
-	NSTEER_XDP_OFF = 2,
-	/* attach only: native where the driver's XDP sees whole frames, else off (see attach) */
-	NSTEER_XDP_AUTO = 3,
-};
+#define NSTEER_XDP_MODES(X)                                                                \
+	X(AUTO, auto, 3) /* attach only: native where the driver's XDP sees whole frames, else off */ \
+	X(NATIVE, native, 0)                                                               \
+	X(SKB, skb, 1)                                                                     \
+	X(OFF, off, 2)
+
+#define NSTEER_ENUM_VALUE(prefix, ID, name, value) prefix##ID = value,
+#define NSTEER_MODE_VALUE(ID, name, value) NSTEER_ENUM_VALUE(NSTEER_MODE_, ID, name, value)
+#define NSTEER_UNKNOWN_VALUE(ID, name, value) NSTEER_ENUM_VALUE(NSTEER_UNKNOWN_, ID, name, value)
+#define NSTEER_XDP_VALUE(ID, name, value) NSTEER_ENUM_VALUE(NSTEER_XDP_, ID, name, value)
+
+enum nsteer_mode { NSTEER_MODES(NSTEER_MODE_VALUE) };
+enum nsteer_unknown { NSTEER_UNKNOWNS(NSTEER_UNKNOWN_VALUE) };
+enum nsteer_xdp_mode { NSTEER_XDP_MODES(NSTEER_XDP_VALUE) };
 
 /* nsteer_config.flags */
 #define NSTEER_CFG_OWN_CLSACT (1U << 0) /* nsteer created the uplink's clsact qdisc, so removes it */
@@ -157,37 +165,49 @@ struct nsteer_port {
 	char host_ifname[NSTEER_IFNAME_LEN]; /* host end */
 };
 
+/* Why the datapath drops a frame: X(ID, name, what). The enum, the counters' fields, `stats`,
+ * `status`, their JSON and the layout checks all come from this list, so a new reason is one line
+ * here (and the count_drop calls that use it). */
+#define NSTEER_DROP_REASONS(X)                                                             \
+	X(MALFORMED, malformed, "too short for an Ethernet (or 802.1Q) header")            \
+	X(UNKNOWN_DST, unknown_dst, "no port owns the destination (--unknown drop)")       \
+	X(SPOOFED_SRC, spoofed_src, "a port sent with a source MAC not its own")            \
+	X(PORT_TO_PORT, port_to_port, "port to port, which private mode forbids")          \
+	X(VLAN, vlan, "a tagged frame where none is allowed")
+
+#define NSTEER_DROP_VALUE(ID, name, what) NSTEER_DROP_##ID,
+enum nsteer_drop_reason {
+	NSTEER_DROP_REASONS(NSTEER_DROP_VALUE)
+	NSTEER_DROP__MAX,
+};
+
 /* Per-CPU values of the "counters" map, indexed by slot: a port's, or NSTEER_SLOT_UPLINK for the
- * uplink's own (frames to its stack and to the wire). For a port, rx is toward it, tx from it. */
+ * uplink's own (frames to its stack and to the wire). For a port, rx is toward it, tx from it.
+ * The drops sit in an array indexed by reason, named one by one beside it for readers. */
+#define NSTEER_DROP_FIELD(ID, name, what) __u64 drop_##name;
 struct nsteer_counters {
 	__u64 rx_packets;
 	__u64 rx_bytes;
 	__u64 tx_packets;
 	__u64 tx_bytes;
-	__u64 drop_malformed;    /* too short for an Ethernet (or 802.1Q) header */
-	__u64 drop_unknown_dst;  /* --unknown drop */
-	__u64 drop_spoofed_src;  /* a port sent with a source MAC not its own */
-	__u64 drop_port_to_port; /* private mode */
-	__u64 drop_vlan;         /* a tagged frame where none is allowed */
-};
-
-enum nsteer_drop_reason {
-	NSTEER_DROP_MALFORMED,
-	NSTEER_DROP_UNKNOWN_DST,
-	NSTEER_DROP_SPOOFED_SRC,
-	NSTEER_DROP_PORT_TO_PORT,
-	NSTEER_DROP_VLAN,
-	NSTEER_DROP__MAX,
+	union {
+		__u64 drops[NSTEER_DROP__MAX];
+		struct {
+			NSTEER_DROP_REASONS(NSTEER_DROP_FIELD)
+		};
+	};
 };
 
 /* What nsteer holds on the uplink's NIC so that frames for its ports get past the NIC's filters
  * at all, as macvlan holds it for its devices: each port's MAC in the unicast list, each port
  * VLAN in the VLAN filter, and allmulticast. Key of the "nic_holds" map. */
-enum nsteer_nic_hold_kind {
-	NSTEER_NIC_UNICAST = 0,   /* mac in the device's unicast address list */
-	NSTEER_NIC_VLAN = 1,      /* vlan in the device's VLAN filter (through an 802.1Q device) */
-	NSTEER_NIC_ALLMULTI = 2,  /* IFF_ALLMULTI */
-};
+#define NSTEER_NIC_HOLD_KINDS(X)                                                           \
+	X(UNICAST, unicast, 0)        /* mac in the device's unicast address list */        \
+	X(VLAN, vlan, 1)              /* vlan in its VLAN filter (through an 802.1Q device) */ \
+	X(ALLMULTI, allmulticast, 2)  /* IFF_ALLMULTI */
+
+#define NSTEER_NIC_VALUE(ID, name, value) NSTEER_ENUM_VALUE(NSTEER_NIC_, ID, name, value)
+enum nsteer_nic_hold_kind { NSTEER_NIC_HOLD_KINDS(NSTEER_NIC_VALUE) };
 
 struct nsteer_nic_hold {
 	__u8 mac[6];  /* NSTEER_NIC_UNICAST, else zero */
@@ -219,10 +239,11 @@ _Static_assert(sizeof(struct nsteer_index_entry) == 8, "nsteer_index_entry layou
 _Static_assert(sizeof(struct nsteer_nic_hold) == 12, "nsteer_nic_hold layout");
 _Static_assert(sizeof(struct nsteer_nic_hold_state) == 8, "nsteer_nic_hold_state layout");
 _Static_assert((NSTEER_INDEX_SIZE & (NSTEER_INDEX_SIZE - 1)) == 0, "index size is a power of 2");
-_Static_assert(sizeof(struct nsteer_counters) == 9 * 8, "nsteer_counters layout");
-_Static_assert(__builtin_offsetof(struct nsteer_counters, drop_malformed) ==
-		       4 * 8 + NSTEER_DROP_MALFORMED * 8, "drop reasons follow the enum order");
-_Static_assert(__builtin_offsetof(struct nsteer_counters, drop_vlan) ==
-		       4 * 8 + NSTEER_DROP_VLAN * 8, "drop reasons follow the enum order");
+_Static_assert(sizeof(struct nsteer_counters) == (4 + NSTEER_DROP__MAX) * 8, "nsteer_counters layout");
+#define NSTEER_DROP_ASSERT(ID, name, what)                                                 \
+	_Static_assert(__builtin_offsetof(struct nsteer_counters, drop_##name) ==          \
+			       __builtin_offsetof(struct nsteer_counters, drops[NSTEER_DROP_##ID]), \
+		       "drop_" #name " is drops[NSTEER_DROP_" #ID "]");
+NSTEER_DROP_REASONS(NSTEER_DROP_ASSERT)
 
 #endif

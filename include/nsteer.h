@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* nsteer's C API: what the `nsteer` command does, callable from a program.
+/* nsteer's C API, the whole of libnsteer: what the `nsteer` command does, callable from a program
+ * (the CLI in src/cli uses nothing else of the library's state).
  *
  * Every call returns 0 on success or a negative errno, after reporting what went wrong through the
  * log function (stderr by default, see nsteer_set_log). Mutating calls take the lock on
  * /sys/fs/bpf/nsteer themselves; nsteer_lock() lets a caller hold it across several calls. Callers
- * need CAP_NET_ADMIN and CAP_BPF (in practice: root). */
+ * need CAP_NET_ADMIN and CAP_BPF (in practice: root).
+ *
+ * Reentrancy: calls keep no state between them (each opens the pins it needs and closes them),
+ * and a callback of nsteer_for_each_* may call back into the library. The library is not
+ * thread-safe: the lock and the log function are per process, so one thread at a time. */
 #ifndef NSTEER_H
 #define NSTEER_H
 
@@ -63,8 +68,68 @@ struct nsteer_port_mld {
 	bool snooped;        /* false: floods give the port every IPv6 multicast frame */
 	unsigned int groups; /* the groups it listens to, when snooped */
 };
-/* Fills by_slot[slot] for every slot of dev (NSTEER_SLOTS entries): one read of the listeners. */
-int nsteer_mld_get(const char *dev, struct nsteer_port_mld *by_slot);
+
+/* What `nsteer status` shows of one uplink, gathered in one pass over its pins. */
+struct nsteer_port_status {
+	struct nsteer_port port;
+	struct nsteer_counters counters;
+	struct nsteer_port_mld mld;
+};
+
+struct nsteer_nic_hold_status {
+	struct nsteer_nic_hold hold;
+	bool wanted;  /* a port (or, for allmulticast, the attachment) needs it */
+	bool present; /* on the NIC now, whoever put it there */
+	bool ours;    /* nsteer made this change, and undoes it */
+	char vlan_dev[16]; /* NSTEER_NIC_VLAN: the 802.1Q device through which nsteer holds it */
+};
+
+/* An inconsistency, and the command that repairs it. */
+struct nsteer_problem {
+	char what[384];
+	char repair[384];
+};
+
+struct nsteer_uplink_status {
+	char dev[16];
+	bool complete; /* false: pins without a complete attach; only problems are filled in */
+	struct nsteer_config cfg;
+	bool dev_present; /* cfg.uplink_ifindex still names dev */
+	bool has_xdp, xdp_dispatcher, has_tc;
+	__u32 xdp_prog_id, tc_prog_id;
+	char xdp_mode_reason[160];
+	struct nsteer_counters counters; /* the uplink's own: to its stack, to the wire */
+	struct nsteer_port_status *ports;
+	unsigned int n_ports;
+	struct nsteer_nic_hold_status *nic_holds; /* empty when the device is gone */
+	unsigned int n_nic_holds;
+	struct nsteer_problem *problems;
+	unsigned int n_problems;
+};
+
+/* Fills st for dev (-ENOENT when dev has no pins at all); free with nsteer_status_free. */
+int nsteer_status_get(const char *dev, struct nsteer_uplink_status *st);
+void nsteer_status_free(struct nsteer_uplink_status *st);
+
+/* Names of enum values as the CLI, JSON and status spell them, from the lists in
+ * nsteer_shared.h; each table ends with a NULL name. */
+struct nsteer_name {
+	int value;
+	const char *name;
+	const char *doc; /* drop reasons: what the reason means */
+};
+extern const struct nsteer_name nsteer_mode_names[], nsteer_unknown_names[],
+	nsteer_xdp_mode_names[], nsteer_nic_hold_names[], nsteer_drop_names[];
+const char *nsteer_name_of(const struct nsteer_name *names, int value); /* "?" when unknown */
+int nsteer_value_of(const struct nsteer_name *names, const char *name); /* -1 when unknown */
+
+/* Text forms a front end reads from users and prints. */
+#define NSTEER_MAC_STR_LEN 18
+int nsteer_mac_parse(const char *s, unsigned char mac[6]); /* 0 or -EINVAL */
+char *nsteer_mac_format(const unsigned char mac[6], char buf[NSTEER_MAC_STR_LEN]);
+bool nsteer_mac_port_valid(const unsigned char mac[6]); /* unicast, not all zeros */
+bool nsteer_dev_name_valid(const char *dev);
+bool nsteer_cidr_valid(const char *cidr); /* ADDR[/PREFIX], IPv4 or IPv6, as --addr takes */
 
 int nsteer_lock(void);
 void nsteer_unlock(void);
@@ -72,6 +137,8 @@ void nsteer_unlock(void);
 enum nsteer_log_level { NSTEER_LOG_WARN, NSTEER_LOG_INFO, NSTEER_LOG_DEBUG };
 typedef void (*nsteer_log_fn)(enum nsteer_log_level level, const char *fmt, va_list ap);
 nsteer_log_fn nsteer_set_log(nsteer_log_fn fn);
+/* Front ends print through the same function, so that nsteer_set_log redirects all of it. */
+void nsteer_log(enum nsteer_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void nsteer_set_verbose(bool verbose); /* also lets libbpf and libxdp speak */
 
 #endif

@@ -4,8 +4,6 @@
 
 #include "nsteer.h"
 
-void nsteer_log(enum nsteer_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 bool nsteer_verbose(void);
 
 #define pr_warn(...) nsteer_log(NSTEER_LOG_WARN, __VA_ARGS__)

@@ -10,14 +10,11 @@
 #include <string.h>
 #include <unistd.h>
 #include <libmnl/libmnl.h>
-#include <linux/ethtool.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
-#include <linux/sockios.h>
 #include <linux/veth.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #define NL_REQ_SIZE 1024   /* every request here is a few hundred bytes at most */
@@ -33,23 +30,6 @@ struct nl_sock {
 typedef int (*nl_reply_fn)(const struct nlmsghdr *nlh, void *data);
 
 /* socket(2) in netns_fd's namespace (-1: the current one). */
-static int socket_in(int netns_fd, int domain, int type, int protocol)
-{
-	int saved, fd, err;
-
-	if (netns_fd >= 0) {
-		err = netns_enter(netns_fd, &saved);
-		if (err)
-			return err;
-	}
-	fd = socket(domain, type | SOCK_CLOEXEC, protocol);
-	err = fd < 0 ? -errno : 0;
-	/* A thread stranded in the other namespace would go on configuring the wrong one. */
-	if (netns_fd >= 0 && netns_leave(saved))
-		abort();
-	return fd < 0 ? err : fd;
-}
-
 struct nl_sock *nl_sock_open(void)
 {
 	return nl_sock_open_in(-1);
@@ -61,7 +41,7 @@ struct nl_sock *nl_sock_open_in(int netns_fd)
 	struct nl_sock *sk;
 	int fd, err;
 
-	fd = socket_in(netns_fd, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+	fd = netns_socket(netns_fd, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
 	if (fd < 0) {
 		errno = -fd;
 		return NULL;
@@ -549,85 +529,4 @@ int nl_vlan_create(struct nl_sock *sk, const char *name, int link_ifindex, unsig
 	mnl_attr_nest_end(nlh, data);
 	mnl_attr_nest_end(nlh, linkinfo);
 	return nl_talk(sk, nlh, NULL, NULL);
-}
-
-static int ethtool_value_cmd(int netns_fd, const char *ifname, struct ethtool_value *ev)
-{
-	struct ifreq ifr = { .ifr_data = (void *)ev };
-	int fd, err;
-
-	if (!ifname_ok(ifname))
-		return -EINVAL;
-	memcpy(ifr.ifr_name, ifname, strlen(ifname) + 1);
-	fd = socket_in(netns_fd, AF_INET, SOCK_DGRAM, 0);
-	if (fd < 0)
-		return fd;
-	err = ioctl(fd, SIOCETHTOOL, &ifr) < 0 ? -errno : 0;
-	close(fd);
-	return err;
-}
-
-int nl_set_gro(int netns_fd, const char *ifname, bool on)
-{
-	struct ethtool_value ev = { .cmd = ETHTOOL_SGRO, .data = on };
-
-	return ethtool_value_cmd(netns_fd, ifname, &ev);
-}
-
-/* The kernel names features by string (ETH_SS_FEATURES); their bits follow that order. */
-int nl_feature_active(const char *ifname, const char *feature)
-{
-	struct {
-		struct ethtool_sset_info hdr;
-		__u32 len;
-	} sset = { .hdr = { .cmd = ETHTOOL_GSSET_INFO, .sset_mask = 1ULL << ETH_SS_FEATURES } };
-	struct ethtool_gstrings *names = NULL;
-	struct ethtool_gfeatures *features = NULL;
-	struct ifreq ifr = { 0 };
-	int fd, err, found = -ENOENT;
-	__u32 n, blocks;
-
-	if (!ifname_ok(ifname))
-		return -EINVAL;
-	memcpy(ifr.ifr_name, ifname, strlen(ifname) + 1);
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	ifr.ifr_data = (void *)&sset;
-	err = ioctl(fd, SIOCETHTOOL, &ifr) < 0 ? -errno : 0;
-	n = sset.len;
-	blocks = (n + 31) / 32;
-	if (!err) {
-		names = calloc(1, sizeof(*names) + (size_t)n * ETH_GSTRING_LEN);
-		features = calloc(1, sizeof(*features) + blocks * sizeof(features->features[0]));
-		err = names && features ? 0 : -ENOMEM;
-	}
-	if (!err) {
-		names->cmd = ETHTOOL_GSTRINGS;
-		names->string_set = ETH_SS_FEATURES;
-		names->len = n;
-		ifr.ifr_data = (void *)names;
-		err = ioctl(fd, SIOCETHTOOL, &ifr) < 0 ? -errno : 0;
-	}
-	if (!err) {
-		features->cmd = ETHTOOL_GFEATURES;
-		features->size = blocks;
-		ifr.ifr_data = (void *)features;
-		err = ioctl(fd, SIOCETHTOOL, &ifr) < 0 ? -errno : 0;
-	}
-	for (__u32 i = 0; !err && i < n; i++)
-		if (!strncmp((char *)names->data + i * ETH_GSTRING_LEN, feature, ETH_GSTRING_LEN))
-			found = !!(features->features[i / 32].active & (1U << (i % 32)));
-	free(names);
-	free(features);
-	close(fd);
-	return err ? err : found;
-}
-
-int nl_rx_vlan_strip(const char *ifname)
-{
-	struct ethtool_value ev = { .cmd = ETHTOOL_GFLAGS };
-	int err = ethtool_value_cmd(-1, ifname, &ev);
-
-	return err ? err : !!(ev.data & ETH_FLAG_RXVLAN);
 }

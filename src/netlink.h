@@ -70,14 +70,4 @@ int nl_link_set_allmulti(struct nl_sock *sk, int ifindex, bool on);
  * another device already has vid on that link. */
 int nl_vlan_create(struct nl_sock *sk, const char *name, int link_ifindex, unsigned int vid);
 
-/* ethtool's "gro on/off" for ifname inside netns_fd (-1: the current namespace), through the
- * SIOCETHTOOL ioctl. A veth only runs NAPI (needed to receive XDP-redirected frames) with GRO or
- * an XDP program on it. */
-int nl_set_gro(int netns_fd, const char *ifname, bool on);
-/* 1 when feature (ethtool -k's name, e.g. "rx-vlan-filter") is active on ifname in the current
- * namespace, 0 when not, -ENOENT when the kernel knows no such feature. */
-int nl_feature_active(const char *ifname, const char *feature);
-/* 1 when ifname (in the current namespace) strips VLAN tags on receive (ethtool rxvlan), else 0. */
-int nl_rx_vlan_strip(const char *ifname);
-
 #endif

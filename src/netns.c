@@ -8,6 +8,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <linux/magic.h>
 #include <linux/nsfs.h>
@@ -220,4 +221,42 @@ int netns_leave(int saved_fd)
 
 	close(saved_fd);
 	return err;
+}
+
+int netns_open_ref(const struct nsteer_netns_ref *ref, bool create, bool *created)
+{
+	*created = false;
+	switch (ref->kind) {
+	case NSTEER_NETNS_NAME:
+		return netns_open_name(ref->name, create, created);
+	case NSTEER_NETNS_PATH:
+		return netns_open_path(ref->name);
+	default:
+		return netns_open_pid(ref->pid);
+	}
+}
+
+void netns_label(const struct nsteer_netns_ref *ref, char *buf, size_t size)
+{
+	if (ref->kind == NSTEER_NETNS_PID)
+		snprintf(buf, size, "pid:%d", (int)ref->pid);
+	else
+		snprintf(buf, size, "%s", ref->name);
+}
+
+int netns_socket(int netns_fd, int domain, int type, int protocol)
+{
+	int saved, fd, err;
+
+	if (netns_fd >= 0) {
+		err = netns_enter(netns_fd, &saved);
+		if (err)
+			return err;
+	}
+	fd = socket(domain, type | SOCK_CLOEXEC, protocol);
+	err = fd < 0 ? -errno : 0;
+	/* A thread stranded in the other namespace would go on configuring the wrong one. */
+	if (netns_fd >= 0 && netns_leave(saved))
+		abort();
+	return fd < 0 ? err : fd;
 }

@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "nsteer.h"
+
 #define NETNS_RUN_DIR "/var/run/netns"
 
 /* A name iproute2 would accept: 1..NAME_MAX bytes, no '/', not "." or "..". */
@@ -17,6 +19,10 @@ bool netns_name_valid(const char *name);
 int netns_open_name(const char *name, bool create, bool *created);
 int netns_open_path(const char *path);
 int netns_open_pid(pid_t pid);
+/* Opens the namespace ref names, by whichever of the three ways it names it (create as above). */
+int netns_open_ref(const struct nsteer_netns_ref *ref, bool create, bool *created);
+/* The label a port keeps of ref, as port list shows it: name, path or "pid:N". */
+void netns_label(const struct nsteer_netns_ref *ref, char *buf, size_t size);
 /* As `ip netns del`: unmounts and removes NETNS_RUN_DIR/name. */
 int netns_delete_name(const char *name);
 /* The namespace's inode number: its identity, whatever path reached it. */
@@ -27,5 +33,7 @@ int netns_self_inode(uint64_t *ino);
  * restores it and closes saved_fd. */
 int netns_enter(int netns_fd, int *saved_fd);
 int netns_leave(int saved_fd);
+/* socket(2) in netns_fd's namespace (-1: the current one); the caller stays where it was. */
+int netns_socket(int netns_fd, int domain, int type, int protocol);
 
 #endif

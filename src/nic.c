@@ -26,6 +26,7 @@
 
 #include <bpf/bpf.h>
 
+#include "ethtool.h"
 #include "log.h"
 #include "mac.h"
 #include "netlink.h"
@@ -210,7 +211,7 @@ static __u32 users_of(const struct port_table *t, const struct nsteer_nic_hold *
 /* Only a NIC that filters VLANs needs them registered; a veth has no such filter. */
 static bool filters_vlans(const struct uplink *u)
 {
-	return nl_feature_active(u->dev, "rx-vlan-filter") == 1;
+	return ethtool_feature_active(u->dev, "rx-vlan-filter") == 1;
 }
 
 /* hold (adding port) or release (removing it) the port's MAC and VLAN. */

@@ -6,7 +6,7 @@
 #ifndef NSTEER_NIC_H
 #define NSTEER_NIC_H
 
-#include "port.h"
+#include "state.h"
 
 /* A port comes (or is repaired): its MAC and VLAN are held, and put back if they went missing. */
 int nic_hold_port(const struct uplink *u, const struct nsteer_port *port);

@@ -14,7 +14,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "attach.h"
+#include "hooks.h"
+#include "ethtool.h"
 #include "hash.h"
 #include "log.h"
 #include "mac.h"
@@ -25,14 +26,6 @@
 #include "port.h"
 
 #define PORT_IFNAME_DEFAULT "eth0"
-
-void netns_label(const struct nsteer_netns_ref *ref, char *buf, size_t size)
-{
-	if (ref->kind == NSTEER_NETNS_PID)
-		snprintf(buf, size, "pid:%d", (int)ref->pid);
-	else
-		snprintf(buf, size, "%s", ref->name);
-}
 
 /* A namespace port add creates is port del's to remove, which the port's flags record. Between
  * creating it and registering the port a killed nsteer would lose that fact, so it is written
@@ -75,22 +68,11 @@ static int netns_ref_open(const struct nsteer_netns_ref *ref, bool create, bool 
 {
 	int fd;
 
-	*created = false;
-	switch (ref->kind) {
-	case NSTEER_NETNS_NAME:
-		if (!netns_name_valid(ref->name)) {
-			pr_warn("Invalid namespace name '%s'\n", ref->name);
-			return -EINVAL;
-		}
-		fd = netns_open_name(ref->name, create, created);
-		break;
-	case NSTEER_NETNS_PATH:
-		fd = netns_open_path(ref->name);
-		break;
-	default:
-		fd = netns_open_pid(ref->pid);
-		break;
+	if (ref->kind == NSTEER_NETNS_NAME && !netns_name_valid(ref->name)) {
+		pr_warn("Invalid namespace name '%s'\n", ref->name);
+		return -EINVAL;
 	}
+	fd = netns_open_ref(ref, create, created);
 	if (fd < 0) {
 		char label[NSTEER_NETNS_LEN];
 
@@ -99,41 +81,6 @@ static int netns_ref_open(const struct nsteer_netns_ref *ref, bool create, bool 
 			fd == -EINVAL ? "not a network namespace" : strerror(-fd));
 	}
 	return fd;
-}
-
-int uplink_ports(const struct uplink *u, struct port_table *t)
-{
-	static __u32 keys[NSTEER_PORTS_MAX];
-	__u32 batch, count;
-	void *in = NULL;
-	int err;
-
-	t->n = 0;
-	/* One syscall for the whole table: port add reads it every time, and `batch` adds thousands. */
-	do {
-		count = NSTEER_PORTS_MAX - t->n;
-		err = bpf_map_lookup_batch(u->fd_port_by_ifindex, in, &batch, keys + t->n,
-					   t->ports + t->n, &count, NULL);
-		if (err && err != -ENOENT)
-			return err;
-		t->n += count;
-		in = &batch;
-	} while (!err && t->n < NSTEER_PORTS_MAX);
-	return 0;
-}
-
-int nsteer_for_each_port(const char *dev, nsteer_port_cb cb, void *ctx)
-{
-	static struct port_table t;
-	struct uplink u;
-	int err = uplink_open(dev, &u, false);
-
-	if (!err)
-		err = uplink_ports(&u, &t);
-	uplink_close(&u);
-	for (__u32 i = 0; !err && i < t.n; i++)
-		err = cb(dev, &t.ports[i], ctx);
-	return err;
 }
 
 /* By namespace identity when it can be opened, else by the label it was added under. */
@@ -155,69 +102,6 @@ static const struct nsteer_port *find_port_by_ifindex(const struct port_table *t
 	return NULL;
 }
 
-/* The lowest slot no port uses; slot 0 is the uplink's. */
-static __u32 free_slot(const struct port_table *t)
-{
-	static bool used[NSTEER_SLOTS];
-	__u32 slot;
-
-	memset(used, 0, sizeof(used));
-	for (__u32 i = 0; i < t->n; i++)
-		if (t->ports[i].slot < NSTEER_SLOTS)
-			used[t->ports[i].slot] = true;
-	for (slot = 1; slot < NSTEER_SLOTS && used[slot]; slot++)
-		;
-	return slot < NSTEER_SLOTS ? slot : 0;
-}
-
-/* Puts a port into mac_index: into its entry if free, else counted as overflow (it is found
- * through the "ports" hash then). */
-static int index_insert(const struct uplink *u, const struct nsteer_port *port)
-{
-	__u32 idx = nsteer_index_of(port->mac, port->vlan);
-	struct nsteer_index_entry e;
-	int err = bpf_map_lookup_elem(u->fd_mac_index, &idx, &e);
-
-	if (err)
-		return err;
-	if (e.slot)
-		e.overflow++;
-	else
-		e.slot = port->slot;
-	return bpf_map_update_elem(u->fd_mac_index, &idx, &e, BPF_ANY);
-}
-
-/* Takes a port out of mac_index; when it held the entry, a port that overflowed from the same
- * entry takes its place. */
-static int index_remove(const struct uplink *u, const struct nsteer_port *port)
-{
-	static struct port_table table;
-	__u32 idx = nsteer_index_of(port->mac, port->vlan);
-	struct nsteer_index_entry e;
-	int err = bpf_map_lookup_elem(u->fd_mac_index, &idx, &e);
-
-	if (err)
-		return err;
-	if (e.slot != port->slot) {
-		if (e.overflow)
-			e.overflow--;
-		return bpf_map_update_elem(u->fd_mac_index, &idx, &e, BPF_ANY);
-	}
-	e.slot = 0;
-	if (e.overflow && uplink_ports(u, &table) == 0) {
-		for (__u32 i = 0; i < table.n; i++) {
-			const struct nsteer_port *q = &table.ports[i];
-
-			if (q->slot != port->slot && nsteer_index_of(q->mac, q->vlan) == idx) {
-				e.slot = q->slot;
-				e.overflow--;
-				break;
-			}
-		}
-	}
-	return bpf_map_update_elem(u->fd_mac_index, &idx, &e, BPF_ANY);
-}
-
 /* The order matters: the port is unpublished (index, ports, port_slots, port_devs) before its veth is
  * deleted, and its slot is freed (port_by_ifindex) only after. Deleting a device waits for an RCU
  * grace period (synchronize_net), so by the time a new port may take the slot, no program still
@@ -225,20 +109,13 @@ static int index_remove(const struct uplink *u, const struct nsteer_port *port)
  * never be redirected to the new one. */
 int port_remove(const struct uplink *u, const struct nsteer_port *port)
 {
-	struct nsteer_port_key key = { .vlan = port->vlan };
-	struct nsteer_slot no_port = { 0 };
-	__u32 ifindex = port->ifindex, slot = port->slot;
+	__u32 ifindex = port->ifindex;
 	struct nl_sock *sk;
 	struct nl_link link;
 	int err = 0;
 
-	memcpy(key.mac, port->mac, 6);
-	/* Only a port that was published has a place in the index to give back. */
-	if (bpf_map_delete_elem(u->fd_ports, &key) == 0)
-		index_remove(u, port);
-	bpf_map_update_elem(u->fd_port_slots, &slot, &no_port, BPF_ANY);
-	bpf_map_delete_elem(u->fd_port_devs, &slot);
-	mld_port_reset(u, slot, NSTEER_MLD_UNKNOWN); /* a failure here is undone by the next port add */
+	port_unpublish(u, port);
+	mld_port_reset(u, port->slot, NSTEER_MLD_UNKNOWN); /* a failure here is undone by the next port add */
 	nic_release_port(u, port); /* a failure here is reported by status, undone by attach */
 	sk = nl_sock_open();
 	if (!sk)
@@ -251,7 +128,7 @@ int port_remove(const struct uplink *u, const struct nsteer_port *port)
 		pr_warn("Couldn't delete %s: %s\n", port->host_ifname, strerror(-err));
 		return err;
 	}
-	bpf_map_delete_elem(u->fd_port_by_ifindex, &ifindex);
+	slot_release(u, port);
 	if (port->flags & NSTEER_PORT_NETNS_CREATED) {
 		err = netns_delete_name(port->netns);
 		if (err && err != -ENOENT)
@@ -261,7 +138,7 @@ int port_remove(const struct uplink *u, const struct nsteer_port *port)
 }
 
 /* A stable host-end name, unique per (uplink, namespace), so port del and status can find it. */
-static void host_ifname(int uplink_ifindex, __u64 netns_inode, char buf[IF_NAMESIZE])
+void port_host_ifname(int uplink_ifindex, __u64 netns_inode, char buf[IF_NAMESIZE])
 {
 	uint64_t h = fnv1a64(FNV64_OFFSET, &uplink_ifindex, sizeof(uplink_ifindex));
 
@@ -299,7 +176,7 @@ static int configure_peer(int netns_fd, const struct nsteer_port *port,
 	 * are refused (EOPNOTSUPP). The kernel only marks the host end as a redirect target when
 	 * GRO is switched on while the device is up, so this must come after link up. */
 	if (!err) {
-		err = nl_set_gro(netns_fd, port->ifname, true);
+		err = ethtool_set_gro(netns_fd, port->ifname, true);
 		if (err)
 			pr_warn("Couldn't enable GRO on %s: %s\n", port->ifname, strerror(-err));
 	}
@@ -307,12 +184,9 @@ static int configure_peer(int netns_fd, const struct nsteer_port *port,
 	return err;
 }
 
-static int port_create(const struct uplink *u, int netns_fd, struct nsteer_port *port,
+int port_create(const struct uplink *u, int netns_fd, struct nsteer_port *port,
 		       const struct nsteer_port_opts *o)
 {
-	struct nsteer_port_key key = { .vlan = port->vlan };
-	struct nsteer_port_dest dest = { .slot = port->slot };
-	struct nsteer_slot slot_entry = { .vlan = port->vlan, .flags = port->flags & NSTEER_PORT_HOST };
 	struct nl_link uplink, host, peer;
 	struct nl_veth_spec spec = {
 		.name = port->host_ifname, .peer_name = port->ifname, .peer_netns_fd = netns_fd,
@@ -322,7 +196,6 @@ static int port_create(const struct uplink *u, int netns_fd, struct nsteer_port 
 	__u32 ifindex = 0;
 	int err;
 
-	memcpy(key.mac, port->mac, 6);
 	if (!sk)
 		return -errno;
 	err = nl_link_get_by_index(sk, u->cfg.uplink_ifindex, &uplink);
@@ -361,22 +234,10 @@ static int port_create(const struct uplink *u, int netns_fd, struct nsteer_port 
 	port->ifindex = host.ifindex;
 	port->peer_ifindex = peer.ifindex;
 
-	dest.ifindex = ifindex;
-	dest.flags = port->flags & NSTEER_PORT_HOST;
-	err = counters_reset(u->fd_counters, port->slot);
+	err = slot_register(u, port);
 	/* Before the link comes up: its first MLD reports are what make it a listener. */
 	if (!err)
 		err = mld_port_reset(u, port->slot, NSTEER_MLD_SNOOPED);
-	if (!err)
-		err = bpf_map_update_elem(u->fd_port_by_ifindex, &ifindex, port, BPF_NOEXIST);
-	if (!err)
-		err = bpf_map_update_elem(u->fd_port_devs, &port->slot, &ifindex, BPF_ANY);
-	memcpy(slot_entry.mac, port->mac, 6);
-	slot_entry.ifindex = ifindex;
-	if (!err)
-		err = bpf_map_update_elem(u->fd_port_slots, &port->slot, &slot_entry, BPF_ANY);
-	if (!err)
-		err = uplink_slots_cover(u, port->slot);
 	/* After the port is registered, so that a failure's port_remove gives back what it took. */
 	if (!err)
 		err = nic_hold_port(u, port);
@@ -396,10 +257,7 @@ static int port_create(const struct uplink *u, int netns_fd, struct nsteer_port 
 		err = configure_peer(netns_fd, port, o);
 	if (err)
 		goto out;
-	/* Published last: the hash first (the truth, and what overflow points to), then the index. */
-	err = bpf_map_update_elem(u->fd_ports, &key, &dest, BPF_NOEXIST);
-	if (!err)
-		err = index_insert(u, port);
+	err = port_publish(u, port); /* last: only a complete port is steered to */
 	if (err)
 		pr_warn("Couldn't enable steering for %s: %s\n", port->netns, strerror(-err));
 out:
@@ -411,15 +269,12 @@ out:
 }
 
 /* A port is published once its "ports" entry names it and its host end runs nsteer's program. */
-static bool port_published(const struct uplink *u, const struct nsteer_port *p)
+/* A port is complete once it is published and its host end runs nsteer's program. */
+static bool port_complete(const struct uplink *u, const struct nsteer_port *p)
 {
-	struct nsteer_port_key key = { .vlan = p->vlan };
-	struct nsteer_port_dest dest;
 	__u32 prog_id;
 
-	memcpy(key.mac, p->mac, 6);
-	return bpf_map_lookup_elem(u->fd_ports, &key, &dest) == 0 && dest.ifindex == p->ifindex &&
-	       tc_ingress_prog_id(p->ifindex, &prog_id) == 0;
+	return port_is_published(u, p) && tc_ingress_prog_id(p->ifindex, &prog_id) == 0;
 }
 
 /* Who uses mac on vlan already, for a message that names them. */
@@ -472,14 +327,40 @@ static bool port_opts_valid(const struct nsteer_port_opts *o)
 	return true;
 }
 
+/* What every port command starts with: the lock, dev's state, and its ports. */
+static int port_command_begin(const char *dev, struct uplink *u, struct port_table **t)
+{
+	int err = nsteer_lock();
+
+	if (err)
+		return err;
+	err = uplink_open(dev, u, false);
+	if (!err && !(*t = uplink_ports_alloc(u))) {
+		err = -errno;
+		pr_warn("Couldn't read the ports of %s: %s\n", dev, strerror(-err));
+		uplink_close(u);
+	}
+	if (err)
+		nsteer_unlock();
+	return err;
+}
+
+static void port_command_end(struct uplink *u, struct port_table *t)
+{
+	free(t);
+	uplink_close(u);
+	nsteer_unlock();
+}
+
 int nsteer_port_add(const char *dev, const struct nsteer_port_opts *o)
 {
 	struct nsteer_port port = { .vlan = o->vlan };
 	struct nsteer_port_key key = { .vlan = o->vlan };
 	const char *ifname = o->ifname ? o->ifname : PORT_IFNAME_DEFAULT;
-	static struct port_table table;
+	bool named = o->netns.kind == NSTEER_NETNS_NAME && netns_name_valid(o->netns.name);
 	const struct nsteer_port *same;
 	char owner[NSTEER_NETNS_LEN], macs[MAC_STR_LEN];
+	struct port_table *table;
 	bool created = false;
 	int netns_fd = -1, err;
 	uint64_t inode;
@@ -487,20 +368,17 @@ int nsteer_port_add(const char *dev, const struct nsteer_port_opts *o)
 
 	if (!port_opts_valid(o))
 		return -EINVAL;
-	err = nsteer_lock();
+	err = port_command_begin(dev, &u, &table);
 	if (err)
 		return err;
-	err = uplink_open(dev, &u, false);
-	if (err)
-		goto unlock;
 	netns_label(&o->netns, port.netns, sizeof(port.netns));
 	/* The note goes down before the namespace exists: a kill in between leaves no doubt. */
-	if (o->netns.kind == NSTEER_NETNS_NAME && netns_name_valid(o->netns.name))
+	if (named)
 		creation_intent(o->netns.name);
 	netns_fd = netns_ref_open(&o->netns, true, &created);
 	if (netns_fd < 0) {
 		err = netns_fd;
-		if (o->netns.kind == NSTEER_NETNS_NAME && netns_name_valid(o->netns.name))
+		if (named)
 			creation_intent_done(o->netns.name);
 		goto close;
 	}
@@ -516,13 +394,8 @@ int nsteer_port_add(const char *dev, const struct nsteer_port_opts *o)
 		mac_derive(dev, port.netns, o->vlan, port.mac);
 	mac_format(port.mac, macs);
 
-	err = uplink_ports(&u, &table);
-	if (err) {
-		pr_warn("Couldn't read the ports of %s: %s\n", dev, strerror(-err));
-		goto close;
-	}
-	same = find_port(&table, port.netns_inode, NULL);
-	if (same && !port_published(&u, same)) {
+	same = find_port(table, port.netns_inode, NULL);
+	if (same && !port_complete(&u, same)) {
 		/* Registered but never published: a port add killed half-way. Take it down (keeping
 		 * the namespace) and build it again below, as if it had never started. */
 		struct nsteer_port partial = *same;
@@ -553,13 +426,13 @@ int nsteer_port_add(const char *dev, const struct nsteer_port_opts *o)
 		goto close;
 	}
 	memcpy(key.mac, port.mac, 6);
-	if (owner_of(&u, &table, &key, owner, sizeof(owner)) == 0) {
+	if (owner_of(&u, table, &key, owner, sizeof(owner)) == 0) {
 		pr_warn("MAC %s%s is already used by port %s on %s\n", macs,
 			o->vlan ? " on that VLAN" : "", owner, dev);
 		err = -EEXIST;
 		goto close;
 	}
-	port.slot = free_slot(&table);
+	port.slot = slot_free(table);
 	if (!port.slot) {
 		pr_warn("%s has %d ports already, the most it can have\n", dev, NSTEER_PORTS_MAX);
 		err = -ENOSPC;
@@ -568,7 +441,7 @@ int nsteer_port_add(const char *dev, const struct nsteer_port_opts *o)
 	if (created)
 		port.flags |= NSTEER_PORT_NETNS_CREATED;
 	snprintf(port.ifname, sizeof(port.ifname), "%s", ifname);
-	host_ifname(u.cfg.uplink_ifindex, port.netns_inode, port.host_ifname);
+	port_host_ifname(u.cfg.uplink_ifindex, port.netns_inode, port.host_ifname);
 	err = port_create(&u, netns_fd, &port, o);
 	if (!err)
 		pr_info("%s: port %s %s %s@%s\n", dev, port.netns, macs, port.ifname,
@@ -580,32 +453,26 @@ close:
 		netns_delete_name(o->netns.name);
 	if (created)
 		creation_intent_done(o->netns.name);
-	uplink_close(&u);
-unlock:
-	nsteer_unlock();
+	port_command_end(&u, table);
 	return err;
 }
 
 int nsteer_port_del(const char *dev, const struct nsteer_netns_ref *ref)
 {
-	static struct port_table table;
 	const struct nsteer_port *port;
 	char label[NSTEER_NETNS_LEN];
+	struct port_table *table;
 	__u64 inode_wanted = 0;
 	bool created;
 	int netns_fd, err;
 	struct uplink u;
 
-	err = nsteer_lock();
+	err = port_command_begin(dev, &u, &table);
 	if (err)
 		return err;
-	err = uplink_open(dev, &u, false);
-	if (err)
-		goto unlock;
 	netns_label(ref, label, sizeof(label));
 	/* By identity when the namespace still exists, by the name it was added under if not. */
-	netns_fd = ref->kind == NSTEER_NETNS_NAME ? netns_open_name(ref->name, false, &created)
-	      : ref->kind == NSTEER_NETNS_PATH ? netns_open_path(ref->name) : netns_open_pid(ref->pid);
+	netns_fd = netns_open_ref(ref, false, &created);
 	if (netns_fd >= 0) {
 		uint64_t inode;
 
@@ -613,57 +480,11 @@ int nsteer_port_del(const char *dev, const struct nsteer_netns_ref *ref)
 			inode_wanted = inode;
 		close(netns_fd);
 	}
-	err = uplink_ports(&u, &table);
-	port = err ? NULL : find_port(&table, inode_wanted, label);
-	if (err)
-		pr_warn("Couldn't read the ports of %s: %s\n", dev, strerror(-err));
-	else if (!port)
+	port = find_port(table, inode_wanted, label);
+	if (!port)
 		pr_info("%s: no port %s, nothing to delete\n", dev, label);
 	else if (!(err = port_remove(&u, port)))
 		pr_info("%s: port %s deleted\n", dev, port->netns);
-	uplink_close(&u);
-unlock:
-	nsteer_unlock();
-	return err;
-}
-
-/* The host-access port is a port whose namespace is the uplink's own: same veth, same program,
- * and the namespace end (nsh-DEV) is where the host puts its address. */
-int host_access_set(const struct uplink *u, bool on)
-{
-	static struct port_table table;
-	struct nsteer_port port = { .flags = NSTEER_PORT_HOST };
-	struct nsteer_port_opts no_addrs = { 0 };
-	const struct nsteer_port *found = NULL;
-	uint64_t inode;
-	int netns_fd, err;
-
-	err = uplink_ports(u, &table);
-	for (__u32 i = 0; !err && i < table.n && !found; i++)
-		if (table.ports[i].flags & NSTEER_PORT_HOST)
-			found = &table.ports[i];
-	if (err || !found == !on)
-		return err;
-	if (!on)
-		return port_remove(u, found);
-
-	netns_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (netns_fd < 0)
-		return -errno;
-	err = netns_inode(netns_fd, &inode);
-	port.netns_inode = inode;
-	snprintf(port.netns, sizeof(port.netns), NSTEER_HOST_PORT_LABEL);
-	snprintf(port.ifname, sizeof(port.ifname), "nsh-%.11s", u->dev);
-	mac_derive(u->dev, port.netns, 0, port.mac);
-	port.slot = free_slot(&table);
-	host_ifname(u->cfg.uplink_ifindex, port.netns_inode, port.host_ifname);
-	if (!err && !port.slot)
-		err = -ENOSPC;
-	if (!err)
-		err = port_create(u, netns_fd, &port, &no_addrs);
-	close(netns_fd);
-	if (err)
-		pr_warn("Couldn't create the host-access interface %s: %s\n", port.ifname,
-			strerror(-err));
+	port_command_end(&u, table);
 	return err;
 }

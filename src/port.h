@@ -1,22 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Ports: a veth pair per namespace, its host end under nsteer's tc program, its MAC in the maps
+ * (state.h), its MLD listening reset (mld.h) and its MAC and VLAN held on the NIC (nic.h). */
 #ifndef NSTEER_PORT_H
 #define NSTEER_PORT_H
 
-#include "uplink.h"
+#include "state.h"
 
-struct port_table {
-	struct nsteer_port ports[NSTEER_PORTS_MAX];
-	__u32 n;
-};
-
-/* A snapshot of every port of u, read in one batch. */
-int uplink_ports(const struct uplink *u, struct port_table *t);
+/* Builds port (slot, names, MAC and netns_inode filled in) with its namespace end in netns_fd:
+ * veth, registration, program, addresses from o, publishing last. On failure, what was built
+ * is taken down again. */
+int port_create(const struct uplink *u, int netns_fd, struct nsteer_port *port,
+		const struct nsteer_port_opts *o);
 /* Takes a port away: steering first, then the veth (and the netns if port add created it). */
 int port_remove(const struct uplink *u, const struct nsteer_port *port);
-#define NSTEER_HOST_PORT_LABEL "(host)"
-/* Creates or removes u's host-access port (NSTEER_PORT_HOST), as attach --host-access asks. */
-int host_access_set(const struct uplink *u, bool on);
-/* The netns label stored with a port and shown by port list: name, path or "pid:N". */
-void netns_label(const struct nsteer_netns_ref *ref, char *buf, size_t size);
+/* A stable host-end name, unique per (uplink, namespace), so port del and status can find it. */
+void port_host_ifname(int uplink_ifindex, __u64 netns_inode, char buf[IF_NAMESIZE]);
 
 #endif

@@ -15,32 +15,18 @@
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 
-#include "attach.h"
-#include "nic.h"
 #include "hash.h"
+#include "hooks.h"
+#include "host_access.h"
 #include "log.h"
-#include "netlink.h"
+#include "nic.h"
 #include "nsteer.skel.h"
 #include "pins.h"
 #include "port.h"
-#include "uplink.h"
+#include "xdp_mode.h"
 
-const char *mode_name(enum nsteer_mode mode)
-{
-	switch (mode) {
-	case NSTEER_MODE_BRIDGE: return "bridge";
-	case NSTEER_MODE_PRIVATE: return "private";
-	case NSTEER_MODE_VEPA: return "vepa";
-	}
-	return "?";
-}
-
-const char *unknown_name(enum nsteer_unknown unknown)
-{
-	return unknown == NSTEER_UNKNOWN_DROP ? "drop" : "pass";
-}
-
-int dev_ifindex(const char *dev)
+/* Validates a device name and resolves it in the current namespace; reports unknown devices. */
+static int dev_ifindex(const char *dev)
 {
 	unsigned int ifindex = 0;
 
@@ -59,92 +45,6 @@ static uint64_t build_id(void)
 	const void *elf = nsteer_bpf__elf_bytes(&size);
 
 	return fnv1a64(FNV64_OFFSET, elf, size);
-}
-
-static int open_pinned(const char *dev, const char *name)
-{
-	char path[PATH_MAX];
-	int err = pin_path(path, sizeof(path), dev, name);
-
-	return err ? err : bpf_obj_get(path);
-}
-
-void uplink_close(struct uplink *u)
-{
-	int *fds[] = { &u->fd_config, &u->fd_ports, &u->fd_port_by_ifindex, &u->fd_port_devs,
-		       &u->fd_counters, &u->fd_port_slots, &u->fd_mac_index, &u->fd_mld_listeners,
-		       &u->fd_mld_snooped, &u->fd_prog_tc_port, &u->fd_nic_holds };
-
-	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
-		if (*fds[i] >= 0)
-			close(*fds[i]);
-		*fds[i] = -1;
-	}
-}
-
-int uplink_open(const char *dev, struct uplink *u, bool quiet)
-{
-	struct {
-		int *fd;
-		const char *name;
-	} pins[] = {
-		{ &u->fd_config, "uplink_config" },     { &u->fd_ports, "ports" },
-		{ &u->fd_port_by_ifindex, "port_by_ifindex" }, { &u->fd_port_devs, "port_devs" },
-		{ &u->fd_counters, "counters" },        { &u->fd_port_slots, "port_slots" },
-		{ &u->fd_mac_index, "mac_index" },     { &u->fd_mld_listeners, "mld_listeners" },
-		{ &u->fd_mld_snooped, "mld_snooped" },
-		{ &u->fd_prog_tc_port, NSTEER_PIN_PROG_TC_PORT }, { &u->fd_nic_holds, "nic_holds" },
-	};
-	__u32 zero = 0;
-	int err;
-
-	memset(u, 0, sizeof(*u));
-	snprintf(u->dev, sizeof(u->dev), "%s", dev);
-	for (size_t i = 0; i < sizeof(pins) / sizeof(pins[0]); i++)
-		*pins[i].fd = -1;
-	err = bpffs_ensure_mounted();
-	if (err)
-		return err;
-	for (size_t i = 0; i < sizeof(pins) / sizeof(pins[0]); i++) {
-		*pins[i].fd = open_pinned(dev, pins[i].name);
-		if (*pins[i].fd < 0) {
-			err = *pins[i].fd;
-			goto fail;
-		}
-	}
-	err = bpf_map_lookup_elem(u->fd_config, &zero, &u->cfg);
-	if (err)
-		goto fail;
-	if (!u->cfg.uplink_ifindex) {
-		err = -ENOENT; /* an attach that never finished */
-		goto fail;
-	}
-	return 0;
-fail:
-	if (!quiet)
-		pr_warn("%s is not attached (%s); run 'nsteer attach %s' first\n", dev,
-			err == -ENOENT ? "no complete state in " NSTEER_PIN_ROOT : strerror(-err), dev);
-	uplink_close(u);
-	return err == -ENOENT ? -ENOENT : err;
-}
-
-int uplink_config_write(const struct uplink *u, const struct nsteer_config *cfg)
-{
-	__u32 zero = 0;
-
-	return bpf_map_update_elem(u->fd_config, &zero, cfg, BPF_ANY);
-}
-
-int uplink_slots_cover(const struct uplink *u, __u32 slot)
-{
-	struct nsteer_config cfg;
-	__u32 zero = 0;
-	int err = bpf_map_lookup_elem(u->fd_config, &zero, &cfg);
-
-	if (err || cfg.slots_used > slot)
-		return err;
-	cfg.slots_used = slot + 1;
-	return uplink_config_write(u, &cfg);
 }
 
 /* Everything is where this exact nsteer would have put it: attach has nothing to redo. */
@@ -174,42 +74,24 @@ static int pin_prog(struct bpf_program *prog, const char *dev, const char *name)
 	return bpf_program__pin(prog, path);
 }
 
-struct port_retarget {
-	int prog_fd;
-	int fd_port_devs;
-	int err;
-};
-
-/* Moves a port onto newly loaded programs and maps: its tc filter, and its port_devs entry. */
-static int retarget_port(const char *dev, const struct nsteer_port *port, void *ctx)
+/* Moves u's ports onto newly loaded programs and maps: their tc filters, their port_devs entries. */
+static int ports_retarget(const struct uplink *u)
 {
-	struct port_retarget *r = ctx;
-	__u32 ifindex = port->ifindex;
-	int err = tc_ingress_attach(port->ifindex, r->prog_fd, NULL);
+	struct port_table *t = uplink_ports_alloc(u);
+	int err = t ? 0 : -errno;
 
-	if (!err)
-		err = bpf_map_update_elem(r->fd_port_devs, &port->slot, &ifindex, BPF_ANY);
-	(void)dev;
-	if (err && !r->err) {
-		pr_warn("Couldn't update the program of port %s (%s): %s\n", port->netns,
-			port->host_ifname, strerror(-err));
-		r->err = err;
+	for (__u32 i = 0; !err && i < t->n; i++) {
+		const struct nsteer_port *port = &t->ports[i];
+		__u32 ifindex = port->ifindex;
+
+		err = tc_ingress_attach(ifindex, u->fd_prog_tc_port, NULL);
+		if (!err)
+			err = bpf_map_update_elem(u->fd_port_devs, &port->slot, &ifindex, BPF_ANY);
+		if (err)
+			pr_warn("Couldn't update the program of port %s (%s): %s\n", port->netns,
+				port->host_ifname, strerror(-err));
 	}
-	return 0;
-}
-
-int counters_reset(int fd_counters, __u32 slot)
-{
-	int ncpus = libbpf_num_possible_cpus(), err;
-	void *zeros;
-
-	if (ncpus < 0)
-		return ncpus;
-	zeros = calloc(ncpus, sizeof(struct nsteer_counters));
-	if (!zeros)
-		return -ENOMEM;
-	err = bpf_map_update_elem(fd_counters, &slot, zeros, BPF_ANY);
-	free(zeros);
+	free(t);
 	return err;
 }
 
@@ -242,34 +124,6 @@ static int reuse_or_pin(struct bpf_map *map, const char *dev)
 	return err;
 }
 
-/* The driver behind dev's parent device ("" for a device without one: veth, tun, bridge...). */
-static void driver_of(const char *dev, char *buf, size_t size)
-{
-	char path[PATH_MAX], target[PATH_MAX];
-	ssize_t n;
-
-	snprintf(path, sizeof(path), "/sys/class/net/%s/device/driver", dev);
-	n = readlink(path, target, sizeof(target) - 1);
-	target[n > 0 ? n : 0] = '\0';
-	snprintf(buf, size, "%s", n > 0 ? strrchr(target, '/') + 1 : "");
-}
-
-/* XDP that must not decide because the NIC strips VLAN tags out of its sight. Only a NIC (a
- * device with a driver behind it) strips: a veth reports rxvlan on, but hands XDP each frame as
- * its peer sent it, where the peer's tx offloads are the hazard (see warn_explicit_mode). */
-int rx_vlan_stripped(const char *dev)
-{
-	char driver[64];
-
-	driver_of(dev, driver, sizeof(driver));
-	return driver[0] && nl_rx_vlan_strip(dev) == 1;
-}
-
-static __u32 rx_vlan_flag(const char *dev, enum nsteer_xdp_mode mode)
-{
-	return mode != NSTEER_XDP_OFF && rx_vlan_stripped(dev) ? NSTEER_CFG_RX_VLAN_STRIPPED : 0;
-}
-
 static int xdp_attach_new(struct nsteer_bpf *skel, const char *dev, int ifindex,
 			  enum nsteer_xdp_mode mode, bool quiet)
 {
@@ -296,7 +150,7 @@ static int xdp_attach_new(struct nsteer_bpf *skel, const char *dev, int ifindex,
 	err = xdp_program__attach(prog, ifindex,
 				  mode == NSTEER_XDP_SKB ? XDP_MODE_SKB : XDP_MODE_NATIVE, 0);
 	if (err && !quiet)
-		pr_warn("Couldn't attach XDP to %s in %s mode: %s%s\n", dev, xdp_mode_name(mode),
+		pr_warn("Couldn't attach XDP to %s in %s mode: %s%s\n", dev, nsteer_name_of(nsteer_xdp_mode_names, mode),
 			strerror(-err), mode == NSTEER_XDP_NATIVE ? " (try --xdp-mode skb or off)" : "");
 	xdp_program__close(prog); /* the kernel holds the attached program */
 	return err;
@@ -311,9 +165,8 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 		.xdp_mode = o->xdp_mode, .build_id = build_id(),
 		.slots_used = old && old->slots_used ? old->slots_used : 1,
 	};
-	struct port_retarget retarget = { 0 };
 	char path[PATH_MAX];
-	struct uplink u;
+	struct uplink u = { .fd_config = -1 };
 	struct bpf_map *map;
 	struct nsteer_bpf *skel;
 	int err;
@@ -369,23 +222,20 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 		pr_warn("Couldn't pin programs under %s: %s\n", NSTEER_PIN_ROOT, strerror(-err));
 		goto out;
 	}
-	if (!fresh) {
-		retarget.prog_fd = bpf_program__fd(skel->progs.nsteer_tc_port);
-		retarget.fd_port_devs = bpf_map__fd(skel->maps.port_devs);
-		nsteer_for_each_port(dev, retarget_port, &retarget);
-		err = retarget.err;
-		if (err)
-			goto out;
-	}
+	err = uplink_from_object(dev, skel->obj, &u);
+	if (!err && !fresh)
+		err = ports_retarget(&u);
+	if (err)
+		goto out;
 	cfg.flags = (old ? old->flags & NSTEER_CFG_OWN_CLSACT : 0) |
 		    (created_qdisc ? NSTEER_CFG_OWN_CLSACT : 0) |
 		    (o->host_access ? NSTEER_CFG_HOST_ACCESS : 0) | choice_flags |
-		    rx_vlan_flag(dev, o->xdp_mode);
-	u.fd_config = bpf_map__fd(skel->maps.uplink_config);
+		    xdp_rx_vlan_flag(dev, o->xdp_mode);
 	err = uplink_config_write(&u, &cfg);
 	if (err)
 		pr_warn("Couldn't write the configuration: %s\n", strerror(-err));
 out:
+	uplink_close(&u);
 	nsteer_bpf__destroy(skel);
 	if (err && fresh) {
 		xdp_detach_ours(ifindex);
@@ -395,60 +245,6 @@ out:
 		pin_dir_remove(dev);
 	}
 	return err;
-}
-
-int xdp_mode_reason(const char *dev, const struct nsteer_config *cfg, char *buf, size_t size)
-{
-	char driver[64];
-
-	if (!(cfg->flags & NSTEER_CFG_XDP_AUTO))
-		return snprintf(buf, size, "as asked");
-	driver_of(dev, driver, sizeof(driver));
-	if (cfg->flags & NSTEER_CFG_XDP_NO_NATIVE)
-		return snprintf(buf, size, "auto: driver %s has no native XDP", driver);
-	if (cfg->xdp_mode == NSTEER_XDP_NATIVE)
-		return snprintf(buf, size, "auto: driver %s hands XDP whole frames", driver);
-	if (!driver[0])
-		return snprintf(buf, size, "auto: a virtual device, whose XDP cannot see the offloads "
-				"(partial checksums, GSO, VLAN tags) of the frames it is handed");
-	return snprintf(buf, size, "auto: %s strips VLAN tags before XDP could see them", dev);
-}
-
-/* What --xdp-mode auto means on dev: native on a NIC (a device with a driver behind it, virtio_net
- * included), whose XDP sees each frame whole as it came off the wire; off (tc) on everything
- * else. A veth, tun or tap is handed skbs whose checksums, segmentation and VLAN tags are
- * offloaded state beside the data: XDP sees only the data, so redirected frames arrive corrupt
- * or oversized (TCP stalls), where tc handles the real skb. A NIC that strips VLAN tags hides
- * them from XDP too; there XDP would only hand every frame to tc anyway. */
-static enum nsteer_xdp_mode auto_mode(const char *dev)
-{
-	char driver[64];
-
-	driver_of(dev, driver, sizeof(driver));
-	if (!driver[0] || rx_vlan_stripped(dev))
-		return NSTEER_XDP_OFF;
-	return NSTEER_XDP_NATIVE;
-}
-
-/* Notes for a mode asked for explicitly where it cannot do its job. */
-static void warn_explicit_mode(const char *dev, int ifindex, enum nsteer_xdp_mode mode)
-{
-	struct nl_sock *sk = nl_sock_open();
-	struct nl_link link;
-	bool veth = sk && nl_link_get_by_index(sk, ifindex, &link) == 0 && !strcmp(link.kind, "veth");
-
-	nl_sock_close(sk);
-	if (mode == NSTEER_XDP_OFF)
-		return;
-	if (veth)
-		pr_warn("note: %s is a veth: TCP through its ports needs its peer's transmit offloads "
-			"off (ethtool -K PEER tx off tso off gso off txvlan off); XDP cannot see "
-			"offloaded checksums, segments or VLAN tags. --xdp-mode auto picks tc here\n",
-			dev);
-	if (rx_vlan_stripped(dev))
-		pr_warn("note: %s strips VLAN tags on receive, out of XDP's sight: XDP hands every "
-			"frame to tc, which sees the tags (ethtool -K %s rxvlan off lets XDP steer)\n",
-			dev, dev);
 }
 
 /* attach's last step, also when nothing else changed: the NIC's filters hold what the ports
@@ -486,7 +282,7 @@ int nsteer_attach(const char *dev, const struct nsteer_attach_opts *opts)
 		return err;
 	attached = uplink_open(dev, &u, true) == 0;
 	if (opts->xdp_mode == NSTEER_XDP_AUTO) {
-		o->xdp_mode = auto_mode(dev);
+		o->xdp_mode = xdp_mode_auto(dev);
 		choice = NSTEER_CFG_XDP_AUTO;
 		/* A driver found without native XDP before is not tried again on every attach. */
 		if (attached && o->xdp_mode == NSTEER_XDP_NATIVE &&
@@ -501,7 +297,7 @@ int nsteer_attach(const char *dev, const struct nsteer_attach_opts *opts)
 		cfg.unknown = o->unknown;
 		cfg.flags = (cfg.flags & ~(NSTEER_CFG_HOST_ACCESS | choice_mask)) |
 			    (o->host_access ? NSTEER_CFG_HOST_ACCESS : 0) | choice |
-			    rx_vlan_flag(dev, o->xdp_mode);
+			    xdp_rx_vlan_flag(dev, o->xdp_mode);
 		if (!memcmp(&cfg, &u.cfg, sizeof(cfg))) {
 			pr_info("%s: already attached as asked, nothing changed\n", dev);
 		} else {
@@ -509,8 +305,8 @@ int nsteer_attach(const char *dev, const struct nsteer_attach_opts *opts)
 			if (!err)
 				err = uplink_config_write(&u, &cfg);
 			if (!err)
-				pr_info("%s: now mode %s, unknown %s%s%s\n", dev, mode_name(o->mode),
-					unknown_name(o->unknown),
+				pr_info("%s: now mode %s, unknown %s%s%s\n", dev, nsteer_name_of(nsteer_mode_names, o->mode),
+					nsteer_name_of(nsteer_unknown_names, o->unknown),
 					o->host_access ? ", host access" : "",
 					cfg.flags & NSTEER_CFG_RX_VLAN_STRIPPED
 						? ", XDP defers to tc (VLAN tags stripped)" : "");
@@ -529,7 +325,7 @@ int nsteer_attach(const char *dev, const struct nsteer_attach_opts *opts)
 		attached = true;
 	}
 	if (!(choice & NSTEER_CFG_XDP_AUTO))
-		warn_explicit_mode(dev, ifindex, o->xdp_mode);
+		xdp_mode_warn(dev, ifindex, o->xdp_mode);
 	err = load_and_attach(dev, ifindex, o, choice, attached ? &cfg : NULL);
 	if (err && (choice & NSTEER_CFG_XDP_AUTO) && o->xdp_mode == NSTEER_XDP_NATIVE) {
 		o->xdp_mode = NSTEER_XDP_OFF;
@@ -546,8 +342,8 @@ int nsteer_attach(const char *dev, const struct nsteer_attach_opts *opts)
 	}
 	if (!err)
 		pr_info("%s: %s (xdp %s [%s], mode %s, unknown %s)%s\n", dev,
-			attached ? "re-attached" : "attached", xdp_mode_name(o->xdp_mode), why,
-			mode_name(o->mode), unknown_name(o->unknown),
+			attached ? "re-attached" : "attached", nsteer_name_of(nsteer_xdp_mode_names, o->xdp_mode), why,
+			nsteer_name_of(nsteer_mode_names, o->mode), nsteer_name_of(nsteer_unknown_names, o->unknown),
 			cfg.flags & NSTEER_CFG_RX_VLAN_STRIPPED
 				? "; VLAN tags are stripped before XDP, so XDP defers to tc" : "");
 out:
@@ -555,31 +351,28 @@ out:
 	return err;
 }
 
-struct detach_ports {
-	const struct uplink *u;
-	bool remove;
-	int err;
-};
-
-static int detach_port(const char *dev, const struct nsteer_port *port, void *ctx)
+/* Without with_ports the veths stay but are no longer steered: their host ends must not keep a
+ * program whose maps are about to be unpinned. The host-access port is part of the attachment
+ * itself: it always goes. */
+static int detach_ports(const struct uplink *u, bool with_ports)
 {
-	struct detach_ports *d = ctx;
-	int err;
+	struct port_table *t = uplink_ports_alloc(u);
+	int err = t ? 0 : -errno;
 
-	(void)dev;
-	/* Without --ports the veths stay but are no longer steered: their host ends must not keep
-	 * a program whose maps are about to be unpinned. */
-	/* The host-access port is part of the attachment itself: it always goes. */
-	err = d->remove || (port->flags & NSTEER_PORT_HOST) ? port_remove(d->u, port)
-							   : tc_ingress_detach(port->ifindex);
-	if (err && !d->err)
-		d->err = err;
-	return 0;
+	for (__u32 i = 0; t && i < t->n; i++) {
+		const struct nsteer_port *port = &t->ports[i];
+		int e = with_ports || (port->flags & NSTEER_PORT_HOST) ? port_remove(u, port)
+								      : tc_ingress_detach(port->ifindex);
+
+		if (e && !err)
+			err = e;
+	}
+	free(t);
+	return err;
 }
 
 int nsteer_detach(const char *dev, bool with_ports)
 {
-	struct detach_ports d = { .remove = with_ports };
 	unsigned int ifindex;
 	struct uplink u;
 	int err;
@@ -600,9 +393,7 @@ int nsteer_detach(const char *dev, bool with_ports)
 		goto out;
 	}
 	if (uplink_open(dev, &u, true) == 0) {
-		d.u = &u;
-		nsteer_for_each_port(dev, detach_port, &d);
-		err = d.err;
+		err = detach_ports(&u, with_ports);
 		if (err) {
 			uplink_close(&u);
 			goto out;
@@ -634,63 +425,5 @@ int nsteer_detach(const char *dev, bool with_ports)
 		pr_info("%s: detached%s\n", dev, with_ports ? " (ports removed)" : "");
 out:
 	nsteer_unlock();
-	return err;
-}
-
-int nsteer_for_each_uplink(nsteer_uplink_cb cb, void *ctx)
-{
-	struct dirent **names;
-	int n, err = bpffs_ensure_mounted();
-
-	if (err)
-		return err;
-	n = scandir(NSTEER_PIN_ROOT, &names, NULL, alphasort);
-	if (n < 0)
-		return errno == ENOENT ? 0 : -errno;
-	for (int i = 0; i < n; i++) {
-		if (!err && names[i]->d_name[0] != '.' && names[i]->d_type == DT_DIR)
-			err = cb(names[i]->d_name, ctx);
-		free(names[i]);
-	}
-	free(names);
-	return err;
-}
-
-int nsteer_config_get(const char *dev, struct nsteer_config *cfg)
-{
-	struct uplink u;
-	int err = uplink_open(dev, &u, false);
-
-	if (!err) {
-		*cfg = u.cfg;
-		uplink_close(&u);
-	}
-	return err;
-}
-
-int nsteer_counters_get(const char *dev, unsigned int slot, struct nsteer_counters *sum)
-{
-	int ncpus = libbpf_num_possible_cpus();
-	struct nsteer_counters *per_cpu;
-	struct uplink u;
-	int err;
-
-	if (ncpus < 0)
-		return ncpus;
-	err = uplink_open(dev, &u, false);
-	if (err)
-		return err;
-	per_cpu = calloc(ncpus, sizeof(*per_cpu));
-	err = per_cpu ? bpf_map_lookup_elem(u.fd_counters, &slot, per_cpu) : -ENOMEM;
-	memset(sum, 0, sizeof(*sum));
-	for (int cpu = 0; !err && cpu < ncpus; cpu++) {
-		__u64 *dst = (__u64 *)sum;
-		const __u64 *src = (const __u64 *)&per_cpu[cpu];
-
-		for (size_t i = 0; i < sizeof(*sum) / sizeof(__u64); i++)
-			dst[i] += src[i];
-	}
-	free(per_cpu);
-	uplink_close(&u);
 	return err;
 }

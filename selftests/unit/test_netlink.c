@@ -16,6 +16,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
+#include "ethtool.h"
 #include "netlink.h"
 #include "netns.h"
 
@@ -169,7 +170,7 @@ Test(netlink, bad_arguments)
 	cr_expect_eq(nl_veth_create(sk, NULL), -EINVAL);
 	cr_expect_eq(nl_addr_add(sk, 1, "192.0.2.1/33"), -EINVAL);
 	cr_expect_eq(nl_link_del(sk, 0), -EINVAL);
-	cr_expect_eq(nl_set_gro(-1, "0123456789abcdef", true), -EINVAL);
+	cr_expect_eq(ethtool_set_gro(-1, "0123456789abcdef", true), -EINVAL);
 	/* Unprivileged or not, a lookup of the loopback works. */
 	cr_expect_eq(nl_link_get_by_name(sk, "lo", &l), 0);
 	cr_expect_eq(l.ifindex, 1);
@@ -348,11 +349,11 @@ Test(root, veth_roundtrip)
 	cr_expect_eq(bind_in(ns_a.fd, AF_INET6, "2001:db8::2"), -EADDRNOTAVAIL);
 	cr_expect_eq(bind_in(ns_b.fd, AF_INET6, "2001:db8::1"), -EADDRNOTAVAIL);
 
-	cr_assert_eq(nl_set_gro(ns_b.fd, "ut-b0", true), 0);
+	cr_assert_eq(ethtool_set_gro(ns_b.fd, "ut-b0", true), 0);
 	cr_expect_eq(gro_in(ns_b.fd, "ut-b0"), 1);
-	cr_assert_eq(nl_set_gro(ns_b.fd, "ut-b0", false), 0);
+	cr_assert_eq(ethtool_set_gro(ns_b.fd, "ut-b0", false), 0);
 	cr_expect_eq(gro_in(ns_b.fd, "ut-b0"), 0);
-	cr_expect_eq(nl_set_gro(ns_b.fd, "ut-a0", true), -ENODEV);
+	cr_expect_eq(ethtool_set_gro(ns_b.fd, "ut-a0", true), -ENODEV);
 
 	cr_assert_eq(nl_link_set_mtu(ns_a.sk, a.ifindex, 1500), 0);
 	cr_assert_eq(nl_link_get_by_index(ns_a.sk, a.ifindex, &l), 0);
@@ -410,7 +411,7 @@ Test(root, missing_device)
 	cr_expect_eq(nl_link_set_up(ns_a.sk, 4242, true), -ENODEV);
 	cr_expect_eq(nl_link_set_mtu(ns_a.sk, 4242, 1500), -ENODEV);
 	cr_expect_eq(nl_link_del(ns_a.sk, 4242), -ENODEV);
-	cr_expect_eq(nl_set_gro(ns_a.fd, "ut-nosuch", true), -ENODEV);
+	cr_expect_eq(ethtool_set_gro(ns_a.fd, "ut-nosuch", true), -ENODEV);
 	/* The socket still pairs replies with requests after errors. */
 	cr_expect_eq(nl_link_get_by_name(ns_a.sk, "lo", &l), 0);
 	cr_expect_eq(l.ifindex, 1);
@@ -512,8 +513,8 @@ Test(root, unicast_list_allmulti_and_features)
 
 	/* A veth has no VLAN filter; and it is not an 802.1Q device. */
 	cr_assert_eq(netns_enter(ns_a.fd, &saved), 0);
-	filter = nl_feature_active("ut-u0", "rx-vlan-filter");
-	strip = nl_feature_active("ut-u0", "no-such-feature");
+	filter = ethtool_feature_active("ut-u0", "rx-vlan-filter");
+	strip = ethtool_feature_active("ut-u0", "no-such-feature");
 	cr_assert_eq(netns_leave(saved), 0);
 	cr_expect_eq(filter, 0, "rx-vlan-filter on a veth: %d", filter);
 	cr_expect_eq(strip, -ENOENT);

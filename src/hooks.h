@@ -2,8 +2,8 @@
 /* Putting programs on devices and finding them again: tc ingress (clsact) and XDP via libxdp.
  * nsteer's tc filter is recognised by NSTEER_TC_HANDLE/PRIORITY, its XDP program by name, so
  * other users' programs on the same device are never touched. */
-#ifndef NSTEER_ATTACH_H
-#define NSTEER_ATTACH_H
+#ifndef NSTEER_HOOKS_H
+#define NSTEER_HOOKS_H
 
 #include <stdbool.h>
 #include <linux/types.h>
@@ -28,7 +28,5 @@ struct xdp_found {
 /* -ENOENT when no nsteer XDP program is attached to ifindex; found may be NULL. */
 int xdp_find_ours(int ifindex, struct xdp_found *found);
 int xdp_detach_ours(int ifindex); /* 0 when there was nothing to remove */
-
-const char *xdp_mode_name(enum nsteer_xdp_mode mode);
 
 #endif

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "commands.h"
-#include "log.h"
+#include "batch.h"
+#include "cli.h"
 
 #define BATCH_MAX_ARGS 64
 
@@ -46,7 +46,7 @@ static int split_words(char *line, char **argv, int max)
 	return argc;
 }
 
-int batch_run(const char *file)
+int batch_run(const char *file, batch_line_fn run)
 {
 	FILE *in = strcmp(file, "-") ? fopen(file, "r") : stdin;
 	char *line = NULL, *argv[BATCH_MAX_ARGS + 1];
@@ -63,8 +63,7 @@ int batch_run(const char *file)
 			fclose(in);
 		return EXIT_FAILURE;
 	}
-	while (getline(&line, &cap, in) > 0) {
-		struct cli cli;
+	while (status == EXIT_SUCCESS && getline(&line, &cap, in) > 0) {
 		int argc;
 
 		lineno++;
@@ -78,26 +77,10 @@ int batch_run(const char *file)
 			break;
 		}
 		argv[argc + 1] = NULL;
-		switch (cli_parse(argc + 1, argv, &cli, stdout, stderr)) {
-		case CLI_DONE:
-			continue;
-		case CLI_USAGE:
-			status = EXIT_USAGE;
-			break;
-		case CLI_RUN:
-			if (cli.cmd == CMD_BATCH || cli.cmd == CMD_DEMO) {
-				pr_warn("'%s' cannot run inside batch\n", argv[1]);
-				status = EXIT_USAGE;
-			} else {
-				status = command_run(&cli);
-			}
-			break;
-		}
-		if (status != EXIT_SUCCESS) {
+		status = run(argc + 1, argv);
+		if (status != EXIT_SUCCESS)
 			pr_warn("%s:%u: failed, stopping here (earlier lines took effect)\n",
 				strcmp(file, "-") ? file : "stdin", lineno);
-			break;
-		}
 	}
 	nsteer_unlock();
 	free(line);

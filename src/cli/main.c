@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdlib.h>
 
-#include "commands.h"
-#include "log.h"
+#include "cli.h"
 
 int main(int argc, char **argv)
 {
@@ -17,5 +16,5 @@ int main(int argc, char **argv)
 		break;
 	}
 	nsteer_set_verbose(cli.verbose);
-	return command_run(&cli);
+	return cli_run(&cli);
 }

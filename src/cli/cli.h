@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Command-line parsing, kept apart from execution so that it can be unit tested and reused by
- * `batch` for every line. */
+/* The nsteer command: one table of commands and their options (cli.c), from which parsing, usage
+ * text and dispatch all come. Parsing is kept apart from running so that it can be unit tested,
+ * and `batch` parses every line with it. */
 #ifndef NSTEER_CLI_H
 #define NSTEER_CLI_H
 
@@ -10,6 +11,9 @@
 #include "nsteer.h"
 
 #define EXIT_USAGE 2
+
+#define pr_warn(...) nsteer_log(NSTEER_LOG_WARN, __VA_ARGS__)
+#define pr_info(...) nsteer_log(NSTEER_LOG_INFO, __VA_ARGS__)
 
 enum cli_cmd {
 	CMD_NONE,
@@ -45,5 +49,7 @@ enum cli_result {
 
 /* argv[0] is the program name. Output (help) goes to out, mistakes to err. */
 enum cli_result cli_parse(int argc, char **argv, struct cli *cli, FILE *out, FILE *err);
+/* Runs a parsed command; returns the exit status (0, 1 or 2). */
+int cli_run(const struct cli *cli);
 
 #endif

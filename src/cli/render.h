@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* What `port list`, `status` and `stats` print, as text or JSON. dev NULL means every uplink. */
-#ifndef NSTEER_SHOW_H
-#define NSTEER_SHOW_H
+#ifndef NSTEER_RENDER_H
+#define NSTEER_RENDER_H
 
 #include <stdbool.h>
 
-int show_port_list(const char *dev, bool json);
+int render_port_list(const char *dev, bool json);
 /* Returns 0 when all is consistent, 1 when problems were found (and printed), <0 on errors. */
-int show_status(const char *dev, bool json);
-int show_stats(const char *dev, bool json, unsigned int interval, unsigned int count);
+int render_status(const char *dev, bool json);
+int render_stats(const char *dev, bool json, unsigned int interval, unsigned int count);
 
 #endif

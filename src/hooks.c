@@ -5,7 +5,7 @@
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 
-#include "attach.h"
+#include "hooks.h"
 #include "log.h"
 
 #define TC_HOOK(name, idx)                                                                 \
@@ -128,15 +128,4 @@ int xdp_detach_ours(int ifindex)
 	int err = with_our_xdp(ifindex, detach, NULL);
 
 	return err == -ENOENT ? 0 : err;
-}
-
-const char *xdp_mode_name(enum nsteer_xdp_mode mode)
-{
-	switch (mode) {
-	case NSTEER_XDP_NATIVE: return "native";
-	case NSTEER_XDP_SKB: return "skb";
-	case NSTEER_XDP_OFF: return "off";
-	case NSTEER_XDP_AUTO: return "auto";
-	}
-	return "?";
 }

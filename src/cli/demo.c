@@ -15,13 +15,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "commands.h"
-#include "log.h"
-#include "mac.h"
+#include "cli.h"
+#include "demo.h"
+/* The lab is built with the library's own netlink and namespace helpers; nsteer itself is
+ * driven only through its API (nsteer.h), as any program would. */
 #include "netlink.h"
 #include "netns.h"
-#include "pins.h"
-#include "show.h"
+#include "render.h"
 
 #define DEMO_UPLINK "nsteer-demo0"
 #define DEMO_WIRE_NS "nsteer-demo-wire"
@@ -193,6 +193,12 @@ static int build_lab(struct party *parties)
 	return 0;
 }
 
+static int is_demo_uplink(const char *dev, void *ctx)
+{
+	(void)ctx;
+	return !strcmp(dev, DEMO_UPLINK);
+}
+
 static void destroy_lab(struct party *parties, bool announce)
 {
 	struct nl_sock *sk = nl_sock_open();
@@ -202,7 +208,7 @@ static void destroy_lab(struct party *parties, bool announce)
 	for (int i = 0; i < PARTIES; i++)
 		if (parties[i].sock >= 0)
 			close(parties[i].sock);
-	if (has_uplink || pin_dir_exists(DEMO_UPLINK))
+	if (has_uplink || nsteer_for_each_uplink(is_demo_uplink, NULL) == 1)
 		nsteer_detach(DEMO_UPLINK, true);
 	if (has_uplink)
 		nl_link_del(sk, up.ifindex);
@@ -287,7 +293,7 @@ int demo_run(void)
 		printf("\n");
 	}
 	printf("\nnsteer's counters:\n");
-	show_status(DEMO_UPLINK, false);
+	render_status(DEMO_UPLINK, false);
 	printf("\n%s\n", wrong ? "demo: some frames did NOT go where they should" :
 				 "demo: every frame went exactly where it should");
 	err = wrong ? -EIO : 0;

@@ -1,0 +1,569 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The command table. Every option is declared once (name, value, field, help) and every command
+ * once (words, arguments, options, help, handler); getopt's table, the usage text, the errors and
+ * the dispatch are all made from these two, so a new option is one declaration plus its place in
+ * a command's list. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "batch.h"
+#include "cli.h"
+#include "demo.h"
+#include "render.h"
+
+enum opt_kind {
+	OPT_FLAG,       /* sets a bool */
+	OPT_ENUM,       /* one of choices, into an enum field */
+	OPT_UINT,       /* min..max, into an unsigned int */
+	OPT_MAC,        /* a port MAC */
+	OPT_IFNAME,     /* an interface name */
+	OPT_ADDR,       /* an address, repeatable */
+	OPT_NETNS_PATH, /* the port's namespace, by path */
+	OPT_PID,        /* the port's namespace, by process */
+};
+
+struct opt_spec {
+	const char *name;
+	const char *metavar; /* shown in help; enums show their choices */
+	enum opt_kind kind;
+	size_t field; /* offsetof(struct cli, ...) */
+	const struct nsteer_name *choices;
+	unsigned long min, max;
+	const char *range; /* OPT_UINT: the accepted values, for the error message */
+	const char *help;  /* lines after the first are indented under it */
+};
+
+#define FIELD(f) offsetof(struct cli, f)
+
+static const struct opt_spec
+	opt_mode = { "mode", "M", OPT_ENUM, FIELD(attach.mode), nsteer_mode_names,
+		     .help = "how ports reach each other: bridge (default, inside the host),\n"
+			     "private (never), vepa (through the external switch)" },
+	opt_xdp_mode = { "xdp-mode", "M", OPT_ENUM, FIELD(attach.xdp_mode), nsteer_xdp_mode_names,
+			 .help = "auto (default: native where the driver's XDP sees whole frames, as on\n"
+				 "NIC drivers and virtio_net; off on veth, tun and unknown devices, and on\n"
+				 "NICs that strip VLAN tags), native, skb (generic XDP), off (tc only)" },
+	opt_unknown = { "unknown", "P", OPT_ENUM, FIELD(attach.unknown), nsteer_unknown_names,
+			.help = "frames for a MAC no port owns: pass to DEV's stack (default) or drop" },
+	opt_host_access = { "host-access", NULL, OPT_FLAG, FIELD(attach.host_access),
+			    .help = "create nsh-DEV here: an interface through which this namespace reaches\n"
+				    "every port (give it an address with ip addr add); macvlan cannot do this" },
+	opt_ports = { "ports", NULL, OPT_FLAG, FIELD(detach_ports),
+		      .help = "delete every port of DEV too (and the namespaces port add created)" },
+	opt_mac = { "mac", "MAC", OPT_MAC, FIELD(port),
+		    .help = "the port's MAC (default: a stable one derived from DEV, NETNS, VLAN)" },
+	opt_vlan = { "vlan", "ID", OPT_UINT, FIELD(port.vlan), .min = 1, .max = 4094,
+		     .range = "1-4094", .help = "802.1Q VLAN of the port, 1-4094" },
+	opt_ifname = { "ifname", "NAME", OPT_IFNAME, FIELD(port.ifname),
+		       .help = "the interface inside the namespace (default eth0)" },
+	opt_addr = { "addr", "CIDR", OPT_ADDR, FIELD(port),
+		     .help = "an IPv4 or IPv6 address for it; repeatable" },
+	opt_netns_path = { "netns-path", "PATH", OPT_NETNS_PATH, FIELD(port.netns),
+			   .help = "the namespace by path (a bind mount, /proc/PID/ns/net)" },
+	opt_pid = { "pid", "PID", OPT_PID, FIELD(port.netns), .min = 1, .max = INT_MAX,
+		    .help = "the namespace of a running process, e.g. a container" },
+	opt_json = { "json", NULL, OPT_FLAG, FIELD(json), .help = "print JSON, one line" },
+	opt_interval = { "interval", "SEC", OPT_UINT, FIELD(interval), .min = 1, .max = 3600,
+			 .range = "1-3600 seconds", .help = "print rates every SEC seconds" },
+	opt_count = { "count", "N", OPT_UINT, FIELD(count), .min = 1, .max = UINT_MAX,
+		      .help = "stop after N samples (default: until interrupted)" };
+
+enum arg_kind {
+	ARGS_NONE,
+	ARGS_FILE,       /* FILE|- */
+	ARGS_DEV,        /* DEV */
+	ARGS_DEV_OPT,    /* [DEV] */
+	ARGS_DEV_NETNS,  /* DEV and a namespace: NETNS, --netns-path or --pid */
+};
+
+struct command {
+	const char *name;
+	const char *sub; /* "add" for "port add" */
+	enum cli_cmd id;
+	enum arg_kind args;
+	const struct opt_spec *const *opts; /* NULL-terminated */
+	const char *help;
+	int (*run)(const struct cli *cli); /* returns 0 or a negative errno, or an exit status */
+	bool returns_status; /* run returns an exit status (batch, demo) */
+};
+
+static int run_attach(const struct cli *c) { return nsteer_attach(c->dev, &c->attach); }
+static int run_detach(const struct cli *c) { return nsteer_detach(c->dev, c->detach_ports); }
+static int run_port_add(const struct cli *c) { return nsteer_port_add(c->dev, &c->port); }
+static int run_port_del(const struct cli *c) { return nsteer_port_del(c->dev, &c->port.netns); }
+static int run_port_list(const struct cli *c) { return render_port_list(c->dev, c->json); }
+static int run_status(const struct cli *c) { return render_status(c->dev, c->json); }
+static int run_stats(const struct cli *c)
+{
+	return render_stats(c->dev, c->json, c->interval, c->count);
+}
+static int run_batch(const struct cli *c);
+static int run_demo(const struct cli *c) { (void)c; return demo_run(); }
+
+#define OPTS(...) ((const struct opt_spec *const[]){ __VA_ARGS__, NULL })
+#define NO_OPTS ((const struct opt_spec *const[]){ NULL })
+
+static const struct command commands[] = {
+	{ "attach", NULL, CMD_ATTACH, ARGS_DEV, OPTS(&opt_mode, &opt_xdp_mode, &opt_unknown, &opt_host_access),
+	  "Load the datapath on DEV and pin its state under /sys/fs/bpf/nsteer/DEV/.\n"
+	  "Re-running with the same options changes nothing; other options or a newer nsteer\n"
+	  "replace the programs without a moment in which frames go unsteered.\n"
+	  "As macvlan does, nsteer keeps each port's MAC in DEV's unicast address list (and each\n"
+	  "port VLAN in its VLAN filter) and DEV allmulticast; detach gives DEV back as it was.",
+	  run_attach },
+	{ "detach", NULL, CMD_DETACH, ARGS_DEV, OPTS(&opt_ports),
+	  "Remove nsteer's programs from DEV and its pins. Ports keep their veths unless --ports\n"
+	  "is given.", run_detach },
+	{ "port", "add", CMD_PORT_ADD, ARGS_DEV_NETNS,
+	  OPTS(&opt_mac, &opt_vlan, &opt_ifname, &opt_addr, &opt_netns_path, &opt_pid),
+	  "Give a network namespace a port on DEV: a veth whose namespace end carries the port's\n"
+	  "MAC and receives the frames addressed to it. NETNS is an iproute2 name (created when\n"
+	  "missing); --netns-path and --pid name an existing namespace.", run_port_add },
+	{ "port", "del", CMD_PORT_DEL, ARGS_DEV_NETNS, OPTS(&opt_netns_path, &opt_pid),
+	  "Remove the namespace's port from DEV (and the namespace, if port add created it).",
+	  run_port_del },
+	{ "port", "list", CMD_PORT_LIST, ARGS_DEV_OPT, OPTS(&opt_json),
+	  "List the ports of DEV, or of every attached uplink.", run_port_list },
+	{ "status", NULL, CMD_STATUS, ARGS_DEV_OPT, OPTS(&opt_json),
+	  "Show uplinks, their programs and ports, counters, and any inconsistency found, with the\n"
+	  "command that repairs it.", run_status },
+	{ "stats", NULL, CMD_STATS, ARGS_DEV_OPT, OPTS(&opt_interval, &opt_count, &opt_json),
+	  "Per-port counters summed over CPUs: packets and bytes each way, drops by reason.\n"
+	  "With --interval, print rates every SEC seconds (N times, or until interrupted).",
+	  run_stats },
+	{ "batch", NULL, CMD_BATCH, ARGS_FILE, NO_OPTS,
+	  "Run one nsteer command per line (without the word nsteer) under one lock, in one\n"
+	  "process; blank lines and lines starting with # are skipped. Stops at the first failing\n"
+	  "line and names it.", run_batch, true },
+	{ "demo", NULL, CMD_DEMO, ARGS_NONE, NO_OPTS,
+	  "Build a self-contained lab (a veth \"NIC\" whose far end sits in a \"wire\" namespace,\n"
+	  "three port namespaces), attach, send frames both ways, print who received what, and\n"
+	  "remove everything. Touches no interface it did not create.", run_demo, true },
+};
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const char exit_status_help[] = "\nExit status: 0 success, 1 runtime failure, 2 usage error.\n";
+
+/* ---- usage text ---- */
+
+static const char *args_text(enum arg_kind a)
+{
+	switch (a) {
+	case ARGS_FILE: return "FILE|-";
+	case ARGS_DEV: return "DEV";
+	case ARGS_DEV_OPT: return "[DEV]";
+	case ARGS_DEV_NETNS: return "DEV NETNS|--netns-path PATH|--pid PID";
+	default: return "";
+	}
+}
+
+static bool in_args(const struct command *c, const struct opt_spec *o)
+{
+	return c->args == ARGS_DEV_NETNS && (o->kind == OPT_NETNS_PATH || o->kind == OPT_PID);
+}
+
+/* A line of words that wraps at 92 columns, continuing under indent. */
+struct wrap {
+	FILE *out;
+	int col, indent;
+	bool fresh; /* nothing on this line yet: no space before the next word */
+};
+
+static void word(struct wrap *w, const char *text)
+{
+	int len = (int)strlen(text);
+
+	if (!w->fresh && w->col + 1 + len > 92) {
+		w->col = fprintf(w->out, "\n%*s", w->indent, "") - 1;
+		w->fresh = true;
+	}
+	w->col += fprintf(w->out, "%s%s", w->fresh ? "" : " ", text);
+	w->fresh = false;
+}
+
+static void option_value(const struct opt_spec *o, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (o->kind != OPT_ENUM) {
+		snprintf(buf, size, "%s", o->metavar ? o->metavar : "");
+		return;
+	}
+	for (const struct nsteer_name *v = o->choices; v->name && n < size; v++)
+		n += snprintf(buf + n, size - n, "%s%s", v == o->choices ? "" : "|", v->name);
+}
+
+/* "attach DEV [--mode bridge|private|vepa] ...", continued under the first argument. */
+static void synopsis(FILE *out, const struct command *c, int col, bool fresh)
+{
+	struct wrap w = { out, col, col + (fresh ? 0 : 1) + (int)strlen(c->name) + 1, fresh };
+	char text[160], value[96];
+
+	if (c->sub)
+		w.indent += (int)strlen(c->sub) + 1;
+	word(&w, c->name);
+	if (c->sub)
+		word(&w, c->sub);
+	if (c->args != ARGS_NONE)
+		word(&w, args_text(c->args));
+	for (const struct opt_spec *const *o = c->opts; *o; o++) {
+		if (in_args(c, *o))
+			continue;
+		option_value(*o, value, sizeof(value));
+		snprintf(text, sizeof(text), "[--%s%s%s]%s", (*o)->name, value[0] ? " " : "", value,
+			 (*o)->kind == OPT_ADDR ? "..." : "");
+		word(&w, text);
+	}
+	fputc('\n', out);
+}
+
+static void command_usage(FILE *out, const struct command *c)
+{
+	int col = fprintf(out, "Usage: nsteer");
+
+	synopsis(out, c, col, false);
+	fprintf(out, "%s\n", c->help);
+	for (const struct opt_spec *const *o = c->opts; *o; o++) {
+		char head[32];
+		const char *line = (*o)->help, *nl;
+
+		if (in_args(c, *o))
+			continue;
+		snprintf(head, sizeof(head), "--%s%s%s", (*o)->name, (*o)->metavar ? " " : "",
+			 (*o)->metavar ? (*o)->metavar : "");
+		for (bool first = true; line; first = false, line = nl ? nl + 1 : NULL) {
+			nl = strchr(line, '\n');
+			fprintf(out, "  %-14s %.*s\n", first ? head : "",
+				nl ? (int)(nl - line) : (int)strlen(line), line);
+		}
+	}
+	fputs(exit_status_help, out);
+}
+
+static void main_usage(FILE *out)
+{
+	fputs("Usage: nsteer [-v] COMMAND [ARGS]\n"
+	      "Steer frames arriving on a NIC into network namespaces by destination MAC (XDP + tc).\n\n"
+	      "Commands:\n", out);
+	for (size_t i = 0; i < N_COMMANDS; i++) {
+		fputs("  ", out);
+		synopsis(out, &commands[i], 2, true);
+	}
+	fputs("\nRun 'nsteer COMMAND --help' for details. State lives in /sys/fs/bpf/nsteer/DEV/.\n"
+	      "  -v, --verbose   say more, including libbpf's and libxdp's messages\n", out);
+	fputs(exit_status_help, out);
+}
+
+/* ---- parsing ---- */
+
+#define USAGE_ERR(...)                                                                     \
+	do {                                                                               \
+		fprintf(err, "nsteer: " __VA_ARGS__);                                      \
+		fputc('\n', err);                                                          \
+		command_usage(err, c);                                                     \
+		return CLI_USAGE;                                                          \
+	} while (0)
+
+/* NULL with *words -1: help was printed. */
+static const struct command *find_command(int argc, char **argv, int *words, FILE *out, FILE *err)
+{
+	const char *name = argc > 1 ? argv[1] : NULL;
+	bool known = false, help = argc > 2 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"));
+
+	for (size_t i = 0; name && i < N_COMMANDS; i++) {
+		const struct command *c = &commands[i];
+
+		if (strcmp(c->name, name))
+			continue;
+		known = true;
+		*words = c->sub ? 2 : 1;
+		if (!c->sub || (argc > 2 && !strcmp(argv[2], c->sub)))
+			return c;
+	}
+	*words = 0;
+	if (known && help) {
+		for (size_t i = 0; i < N_COMMANDS; i++)
+			if (!strcmp(commands[i].name, name))
+				command_usage(out, &commands[i]);
+		*words = -1;
+	} else if (known) {
+		fprintf(err, "nsteer: '%s' needs a subcommand: add, del or list\n", name);
+	} else if (name) {
+		fprintf(err, "nsteer: unknown command '%s'; see 'nsteer --help'\n", name);
+	} else {
+		main_usage(err);
+	}
+	return NULL;
+}
+
+static bool parse_uint(const char *s, unsigned long min, unsigned long max, unsigned long *out)
+{
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+')
+		return false;
+	errno = 0;
+	*out = strtoul(s, &end, 10);
+	return !errno && !*end && *out >= min && *out <= max;
+}
+
+/* "a, b or c" */
+static void choices_text(const struct nsteer_name *names, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (const struct nsteer_name *v = names; v->name && n < size; v++)
+		n += snprintf(buf + n, size - n, "%s%s", v == names ? "" : !v[1].name ? " or " : ", ",
+			      v->name);
+}
+
+static enum cli_result apply_option(const struct command *c, const struct opt_spec *o,
+				    const char *arg, struct cli *cli, FILE *err)
+{
+	void *field = (char *)cli + o->field;
+	struct nsteer_netns_ref *ns = &cli->port.netns;
+	char choices[96];
+	unsigned long n;
+	int v;
+
+	switch (o->kind) {
+	case OPT_FLAG:
+		*(bool *)field = true;
+		break;
+	case OPT_ENUM:
+		if ((v = nsteer_value_of(o->choices, arg)) < 0) {
+			choices_text(o->choices, choices, sizeof(choices));
+			USAGE_ERR("invalid --%s '%s': %s", o->name, arg, choices);
+		}
+		*(int *)field = v;
+		break;
+	case OPT_UINT:
+		if (!parse_uint(arg, o->min, o->max, &n))
+			USAGE_ERR("invalid --%s '%s'%s%s", o->name, arg, o->range ? ": " : "",
+				  o->range ? o->range : "");
+		*(unsigned int *)field = n;
+		break;
+	case OPT_MAC:
+		if (nsteer_mac_parse(arg, cli->port.mac) < 0)
+			USAGE_ERR("invalid MAC '%s': expected six hex bytes like 02:00:00:00:00:01", arg);
+		if (!nsteer_mac_port_valid(cli->port.mac))
+			USAGE_ERR("invalid MAC '%s': a port MAC must be unicast and not all zeros", arg);
+		cli->port.has_mac = true;
+		break;
+	case OPT_IFNAME:
+		if (!*arg || strlen(arg) >= 16 || strpbrk(arg, "/ \t\n:"))
+			USAGE_ERR("invalid --%s '%s': 1-15 characters, no '/', ':' or spaces", o->name, arg);
+		*(const char **)field = arg;
+		break;
+	case OPT_ADDR:
+		if (cli->port.n_addrs == NSTEER_ADDRS_MAX)
+			USAGE_ERR("at most %d --addr", NSTEER_ADDRS_MAX);
+		if (!nsteer_cidr_valid(arg))
+			USAGE_ERR("invalid --addr '%s': expected ADDR[/PREFIX], IPv4 or IPv6", arg);
+		cli->port.addrs[cli->port.n_addrs++] = arg;
+		break;
+	case OPT_NETNS_PATH:
+	case OPT_PID:
+		if (ns->name || ns->pid)
+			USAGE_ERR("give one namespace: NETNS, --netns-path or --pid");
+		if (o->kind == OPT_NETNS_PATH) {
+			if (!*arg)
+				USAGE_ERR("empty --netns-path");
+			ns->kind = NSTEER_NETNS_PATH;
+			ns->name = arg;
+		} else {
+			if (!parse_uint(arg, o->min, o->max, &n))
+				USAGE_ERR("invalid --pid '%s'", arg);
+			ns->kind = NSTEER_NETNS_PID;
+			ns->pid = n;
+		}
+		break;
+	}
+	return CLI_RUN;
+}
+
+static enum cli_result check_positionals(const struct command *c, int nargs, char **args,
+					 struct cli *cli, FILE *err)
+{
+	bool ns_option = cli->port.netns.name || cli->port.netns.pid;
+	int min = c->args == ARGS_FILE || c->args == ARGS_DEV || c->args == ARGS_DEV_NETNS;
+	int max = c->args == ARGS_NONE ? 0 : c->args == ARGS_DEV_NETNS ? 2 : 1;
+
+	if (nargs < min)
+		USAGE_ERR("missing %s", c->args == ARGS_FILE ? "FILE" : "DEV");
+	if (nargs > max)
+		USAGE_ERR("unexpected argument '%s'", args[max]);
+	if (c->args == ARGS_FILE)
+		cli->file = args[0];
+	else if (nargs > 0)
+		cli->dev = args[0];
+	if (cli->dev && !nsteer_dev_name_valid(cli->dev))
+		USAGE_ERR("invalid device name '%s'", cli->dev);
+	if (c->args == ARGS_DEV_NETNS) {
+		if (nargs == 2 && ns_option)
+			USAGE_ERR("give one namespace: NETNS, --netns-path or --pid");
+		if (nargs == 1 && !ns_option)
+			USAGE_ERR("missing NETNS (or --netns-path PATH, or --pid PID)");
+		if (nargs == 2) {
+			cli->port.netns.kind = NSTEER_NETNS_NAME;
+			cli->port.netns.name = args[1];
+		}
+	}
+	if (cli->count && !cli->interval)
+		USAGE_ERR("--count needs --interval");
+	return CLI_RUN;
+}
+
+/* getopt's view of every option of every command; the value is the option's index in it. */
+#define LONGOPTS_MAX 32
+static const struct opt_spec *all_specs[LONGOPTS_MAX];
+static struct option longopts[LONGOPTS_MAX + 2];
+#define OPT_HELP 'h'
+#define OPT_BASE 256
+
+static void longopts_build(void)
+{
+	int n = 0;
+
+	if (longopts[0].name)
+		return;
+	longopts[n++] = (struct option){ "help", no_argument, NULL, OPT_HELP };
+	for (size_t i = 0; i < N_COMMANDS; i++) {
+		for (const struct opt_spec *const *o = commands[i].opts; *o; o++) {
+			int k = 0;
+
+			while (k < n - 1 && all_specs[k] != *o)
+				k++;
+			if (k < n - 1 || n - 1 == LONGOPTS_MAX)
+				continue;
+			all_specs[n - 1] = *o;
+			longopts[n] = (struct option){ (*o)->name,
+						       (*o)->metavar ? required_argument : no_argument,
+						       NULL, OPT_BASE + n - 1 };
+			n++;
+		}
+	}
+}
+
+static const struct opt_spec *allowed(const struct command *c, int id)
+{
+	const struct opt_spec *spec = id >= OPT_BASE ? all_specs[id - OPT_BASE] : NULL;
+
+	for (const struct opt_spec *const *o = c->opts; spec && *o; o++)
+		if (*o == spec)
+			return spec;
+	return NULL;
+}
+
+enum cli_result cli_parse(int argc, char **argv, struct cli *cli, FILE *out, FILE *err)
+{
+	const struct command *c;
+	int words = 0, id, longindex = 0;
+
+	longopts_build();
+	memset(cli, 0, sizeof(*cli));
+	cli->attach.xdp_mode = NSTEER_XDP_AUTO;
+	/* Global options come before the command. */
+	while (argc > 1 && argv[1][0] == '-') {
+		if (!strcmp(argv[1], "-v") || !strcmp(argv[1], "--verbose")) {
+			cli->verbose = true;
+		} else if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+			main_usage(out);
+			return CLI_DONE;
+		} else {
+			fprintf(err, "nsteer: unknown option '%s'\n", argv[1]);
+			main_usage(err);
+			return CLI_USAGE;
+		}
+		argv++;
+		argc--;
+	}
+	c = find_command(argc, argv, &words, out, err);
+	if (!c)
+		return words < 0 ? CLI_DONE : CLI_USAGE;
+	cli->cmd = c->id;
+	argv += words;
+	argc -= words;
+	optind = 0; /* glibc: full re-initialisation, as batch parses many lines */
+	opterr = 0;
+	while ((id = getopt_long(argc, argv, ":h", longopts, &longindex)) != -1) {
+		const struct opt_spec *spec;
+		enum cli_result r;
+
+		if (id == OPT_HELP) {
+			command_usage(out, c);
+			return CLI_DONE;
+		}
+		/* A known option of another command: name it, not the value getopt took for it. */
+		if (id == ':' ? optopt >= OPT_BASE && !allowed(c, optopt) : id != '?' && !allowed(c, id))
+			USAGE_ERR("unknown option '--%s' for this command",
+				  all_specs[(id == ':' ? optopt : id) - OPT_BASE]->name);
+		if (id == ':')
+			USAGE_ERR("option '%s' needs a value", argv[optind - 1]);
+		if (id == '?')
+			USAGE_ERR("unknown option '%s'", argv[optind - 1]);
+		spec = allowed(c, id);
+		r = apply_option(c, spec, optarg, cli, err);
+		if (r != CLI_RUN)
+			return r;
+	}
+	return check_positionals(c, argc - optind, argv + optind, cli, err);
+}
+
+/* ---- running ---- */
+
+static const struct command *command_of(enum cli_cmd id)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (commands[i].id == id)
+			return &commands[i];
+	return NULL;
+}
+
+int cli_run(const struct cli *cli)
+{
+	const struct command *c = command_of(cli->cmd);
+	int ret;
+
+	if (!c)
+		return EXIT_USAGE;
+	if (geteuid() != 0) {
+		pr_warn("this command needs root (CAP_NET_ADMIN and CAP_BPF)\n");
+		return EXIT_FAILURE;
+	}
+	ret = c->run(cli);
+	if (c->returns_status)
+		return ret;
+	return ret ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+static int run_line(int argc, char **argv)
+{
+	struct cli cli;
+
+	switch (cli_parse(argc, argv, &cli, stdout, stderr)) {
+	case CLI_DONE:
+		return EXIT_SUCCESS;
+	case CLI_USAGE:
+		return EXIT_USAGE;
+	case CLI_RUN:
+		break;
+	}
+	if (command_of(cli.cmd)->returns_status) {
+		pr_warn("'%s' cannot run inside batch\n", argv[1]);
+		return EXIT_USAGE;
+	}
+	return cli_run(&cli);
+}
+
+static int run_batch(const struct cli *c)
+{
+	return batch_run(c->file, run_line);
+}

@@ -1,0 +1,467 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Text and JSON renderings of what the library gathers. */
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "json.h"
+#include "render.h"
+
+static int each_dev(const char *dev, nsteer_uplink_cb cb, void *ctx)
+{
+	return dev ? cb(dev, ctx) : nsteer_for_each_uplink(cb, ctx);
+}
+
+static void json_port(struct json *j, const struct nsteer_port *p)
+{
+	char mac[NSTEER_MAC_STR_LEN];
+
+	json_kv_string(j, "netns", p->netns);
+	json_kv_string(j, "mac", nsteer_mac_format(p->mac, mac));
+	json_kv_u64(j, "vlan", p->vlan);
+	json_kv_string(j, "ifname", p->ifname);
+	json_kv_u64(j, "peer_ifindex", p->peer_ifindex);
+	json_kv_string(j, "host_ifname", p->host_ifname);
+	json_kv_u64(j, "host_ifindex", p->ifindex);
+	json_kv_bool(j, "netns_created", p->flags & NSTEER_PORT_NETNS_CREATED);
+}
+
+static void json_counters(struct json *j, const struct nsteer_counters *c)
+{
+	json_key(j, "counters");
+	json_object_begin(j);
+	json_kv_u64(j, "rx_packets", c->rx_packets);
+	json_kv_u64(j, "rx_bytes", c->rx_bytes);
+	json_kv_u64(j, "tx_packets", c->tx_packets);
+	json_kv_u64(j, "tx_bytes", c->tx_bytes);
+	json_key(j, "drops");
+	json_object_begin(j);
+	for (const struct nsteer_name *d = nsteer_drop_names; d->name; d++)
+		json_kv_u64(j, d->name, c->drops[d->value]);
+	json_object_end(j);
+	json_object_end(j);
+}
+
+/* The drops that happened, "malformed 3, vlan 1" (sep ", ", eq " ") after first; whether any. */
+static bool print_drops(const struct nsteer_counters *c, const char *first, const char *sep,
+			const char *eq)
+{
+	bool any = false;
+
+	for (const struct nsteer_name *d = nsteer_drop_names; d->name; d++) {
+		if (!c->drops[d->value])
+			continue;
+		printf("%s%s%s%llu", any ? sep : first, d->name, eq,
+		       (unsigned long long)c->drops[d->value]);
+		any = true;
+	}
+	return any;
+}
+
+/* ---- port list ---- */
+
+struct list_ctx {
+	struct json *j;
+	bool header_done;
+};
+
+static int list_port(const char *dev, const struct nsteer_port *p, void *arg)
+{
+	struct list_ctx *l = arg;
+	char mac[NSTEER_MAC_STR_LEN], vlan[8] = "-";
+
+	if (l->j) {
+		json_object_begin(l->j);
+		json_kv_string(l->j, "uplink", dev);
+		json_port(l->j, p);
+		json_object_end(l->j);
+		return 0;
+	}
+	if (!l->header_done) {
+		printf("%-15s %-20s %-17s %-4s %-15s %s\n", "UPLINK", "NETNS", "MAC", "VLAN",
+		       "IFNAME", "HOST-END");
+		l->header_done = true;
+	}
+	if (p->vlan)
+		snprintf(vlan, sizeof(vlan), "%u", p->vlan);
+	printf("%-15s %-20s %-17s %-4s %-15s %s\n", dev, p->netns, nsteer_mac_format(p->mac, mac), vlan,
+	       p->ifname, p->host_ifname);
+	return 0;
+}
+
+static int list_uplink(const char *dev, void *arg)
+{
+	return nsteer_for_each_port(dev, list_port, arg);
+}
+
+int render_port_list(const char *dev, bool json)
+{
+	struct json j;
+	struct list_ctx l = { .j = json ? &j : NULL };
+	int err;
+
+	if (json) {
+		json_init(&j, stdout);
+		json_array_begin(&j);
+	}
+	err = each_dev(dev, list_uplink, &l);
+	if (json)
+		json_array_end(&j);
+	return err;
+}
+
+/* ---- status ---- */
+
+static void json_nic(struct json *j, const struct nsteer_uplink_status *st)
+{
+	char mac[NSTEER_MAC_STR_LEN];
+
+	json_key(j, "nic_holds");
+	json_array_begin(j);
+	for (unsigned int i = 0; i < st->n_nic_holds; i++) {
+		const struct nsteer_nic_hold_status *h = &st->nic_holds[i];
+
+		json_object_begin(j);
+		json_kv_string(j, "kind", nsteer_name_of(nsteer_nic_hold_names, h->hold.kind));
+		if (h->hold.kind == NSTEER_NIC_UNICAST)
+			json_kv_string(j, "mac", nsteer_mac_format(h->hold.mac, mac));
+		if (h->hold.kind == NSTEER_NIC_VLAN)
+			json_kv_u64(j, "vlan", h->hold.vlan);
+		json_kv_bool(j, "wanted", h->wanted);
+		json_kv_bool(j, "present", h->present);
+		json_kv_bool(j, "added_by_nsteer", h->ours);
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
+static void json_problems(struct json *j, const struct nsteer_uplink_status *st)
+{
+	json_key(j, "problems");
+	json_array_begin(j);
+	for (unsigned int i = 0; i < st->n_problems; i++) {
+		json_object_begin(j);
+		json_kv_string(j, "problem", st->problems[i].what);
+		json_kv_string(j, "repair", st->problems[i].repair);
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
+static void json_status(struct json *j, const struct nsteer_uplink_status *st)
+{
+	const struct nsteer_config *cfg = &st->cfg;
+
+	json_object_begin(j);
+	json_kv_string(j, "uplink", st->dev);
+	if (st->complete) {
+		json_kv_u64(j, "ifindex", cfg->uplink_ifindex);
+		json_kv_string(j, "mode", nsteer_name_of(nsteer_mode_names, cfg->mode));
+		json_kv_string(j, "unknown", nsteer_name_of(nsteer_unknown_names, cfg->unknown));
+		json_kv_string(j, "xdp_mode", nsteer_name_of(nsteer_xdp_mode_names, cfg->xdp_mode));
+		json_kv_string(j, "xdp_mode_reason", st->xdp_mode_reason);
+		json_kv_bool(j, "xdp_defers_to_tc", cfg->flags & NSTEER_CFG_RX_VLAN_STRIPPED);
+		json_key(j, "xdp_prog_id");
+		st->has_xdp ? json_u64(j, st->xdp_prog_id) : json_null(j);
+		json_kv_bool(j, "xdp_dispatcher", st->xdp_dispatcher);
+		json_key(j, "tc_prog_id");
+		st->has_tc ? json_u64(j, st->tc_prog_id) : json_null(j);
+		json_counters(j, &st->counters);
+		json_nic(j, st);
+		json_key(j, "ports");
+		json_array_begin(j);
+		for (unsigned int i = 0; i < st->n_ports; i++) {
+			const struct nsteer_port_status *ps = &st->ports[i];
+
+			json_object_begin(j);
+			json_port(j, &ps->port);
+			json_counters(j, &ps->counters);
+			json_kv_bool(j, "mld_snooped", ps->mld.snooped);
+			if (ps->mld.snooped)
+				json_kv_u64(j, "mld_groups", ps->mld.groups);
+			json_object_end(j);
+		}
+		json_array_end(j);
+	}
+	json_problems(j, st);
+	json_object_end(j);
+}
+
+static void print_nic(const struct nsteer_uplink_status *st)
+{
+	unsigned int macs = 0, theirs = 0;
+	bool allmulti = false, allmulti_ours = false, first = true;
+
+	for (unsigned int i = 0; i < st->n_nic_holds; i++) {
+		const struct nsteer_nic_hold_status *h = &st->nic_holds[i];
+
+		if (h->hold.kind == NSTEER_NIC_UNICAST && h->present) {
+			macs++;
+			theirs += !h->ours;
+		} else if (h->hold.kind == NSTEER_NIC_ALLMULTI) {
+			allmulti = h->present;
+			allmulti_ours = h->ours;
+		}
+	}
+	printf("  nic %s: %u port MAC%s in the unicast list", st->dev, macs, macs == 1 ? "" : "s");
+	if (theirs)
+		printf(" (%u of them there before nsteer)", theirs);
+	printf(", allmulticast %s",
+	       !allmulti ? "off" : allmulti_ours ? "on (nsteer's)" : "on (not nsteer's)");
+	for (unsigned int i = 0; i < st->n_nic_holds; i++) {
+		const struct nsteer_nic_hold_status *h = &st->nic_holds[i];
+
+		if (h->hold.kind != NSTEER_NIC_VLAN || !h->present)
+			continue;
+		printf("%s%u", first ? ", VLAN filter: " : " ", h->hold.vlan);
+		if (h->ours)
+			printf(" (%s)", h->vlan_dev);
+		first = false;
+	}
+	printf("\n");
+}
+
+static void print_port(const struct nsteer_port_status *ps)
+{
+	const struct nsteer_port *p = &ps->port;
+	const struct nsteer_counters *c = &ps->counters;
+	char mac[NSTEER_MAC_STR_LEN];
+
+	printf("  port %s: %s", p->netns, nsteer_mac_format(p->mac, mac));
+	if (p->vlan)
+		printf(" vlan %u", p->vlan);
+	printf(", %s (ifindex %u in the namespace) <-> %s (ifindex %u)\n", p->ifname,
+	       p->peer_ifindex, p->host_ifname, p->ifindex);
+	printf("    rx %llu packets %llu bytes, tx %llu packets %llu bytes\n",
+	       (unsigned long long)c->rx_packets, (unsigned long long)c->rx_bytes,
+	       (unsigned long long)c->tx_packets, (unsigned long long)c->tx_bytes);
+	if (print_drops(c, "    drops: ", ", ", " "))
+		putchar('\n');
+	if (ps->mld.snooped)
+		printf("    ipv6 multicast: the %u group%s it reported (MLD snooping)\n",
+		       ps->mld.groups, ps->mld.groups == 1 ? "" : "s");
+	else
+		printf("    ipv6 multicast: every group (its listening is not known)\n");
+}
+
+static void print_status(const struct nsteer_uplink_status *st)
+{
+	const struct nsteer_config *cfg = &st->cfg;
+	const char *xdp_mode = nsteer_name_of(nsteer_xdp_mode_names, cfg->xdp_mode);
+	const struct nsteer_counters *c = &st->counters;
+
+	if (!st->complete) {
+		printf("%s: not attached\n", st->dev);
+	} else {
+		printf("%s (ifindex %u): mode %s, unknown %s, xdp %s", st->dev, cfg->uplink_ifindex,
+		       nsteer_name_of(nsteer_mode_names, cfg->mode),
+		       nsteer_name_of(nsteer_unknown_names, cfg->unknown), xdp_mode);
+		if (st->has_xdp)
+			printf(" (prog id %u%s)", st->xdp_prog_id,
+			       st->xdp_dispatcher ? ", behind libxdp's dispatcher" : "");
+		if (st->has_tc)
+			printf(", tc prog id %u", st->tc_prog_id);
+		printf("\n  xdp %s: %s%s\n", xdp_mode, st->xdp_mode_reason,
+		       cfg->flags & NSTEER_CFG_RX_VLAN_STRIPPED
+			       ? "; the NIC strips VLAN tags, so XDP hands every frame to tc" : "");
+		if (st->dev_present)
+			print_nic(st);
+		printf("  to the uplink's stack: %llu packets %llu bytes; to the wire: %llu packets "
+		       "%llu bytes\n", (unsigned long long)c->rx_packets,
+		       (unsigned long long)c->rx_bytes, (unsigned long long)c->tx_packets,
+		       (unsigned long long)c->tx_bytes);
+		if (print_drops(c, "  drops: ", ", ", " "))
+			putchar('\n');
+		for (unsigned int i = 0; i < st->n_ports; i++)
+			print_port(&st->ports[i]);
+	}
+	for (unsigned int i = 0; i < st->n_problems; i++)
+		printf("  PROBLEM: %s\n    repair: %s\n", st->problems[i].what,
+		       st->problems[i].repair);
+}
+
+struct status_set {
+	struct nsteer_uplink_status *v;
+	unsigned int n;
+};
+
+static int status_gather(const char *dev, void *arg)
+{
+	struct status_set *set = arg;
+	void *v = realloc(set->v, (set->n + 1) * sizeof(*set->v));
+
+	if (!v)
+		return -ENOMEM;
+	set->v = v;
+	return nsteer_status_get(dev, &set->v[set->n++]);
+}
+
+/* Everything is gathered before anything is printed, so an error leaves no half a report. */
+int render_status(const char *dev, bool json)
+{
+	struct status_set set = { 0 };
+	unsigned int problems = 0;
+	struct json j;
+	int err = each_dev(dev, status_gather, &set);
+
+	if (err == -ENOENT && dev)
+		pr_warn("%s is not attached\n", dev);
+	if (!err && json) {
+		json_init(&j, stdout);
+		json_array_begin(&j);
+	}
+	for (unsigned int i = 0; i < set.n; i++) {
+		if (!err && json)
+			json_status(&j, &set.v[i]);
+		else if (!err)
+			print_status(&set.v[i]);
+		problems += set.v[i].n_problems;
+		nsteer_status_free(&set.v[i]);
+	}
+	if (!err && json)
+		json_array_end(&j);
+	free(set.v);
+	return err ? err : problems ? 1 : 0;
+}
+
+/* ---- stats ---- */
+
+struct sample {
+	char dev[IF_NAMESIZE];
+	char name[NSTEER_NETNS_LEN];
+	__u32 slot;
+	struct nsteer_counters c;
+};
+
+struct sample_set {
+	struct sample *v;
+	size_t n, cap;
+};
+
+static int sample_add(struct sample_set *s, const char *dev, const char *name, __u32 slot)
+{
+	struct sample *x;
+
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 16;
+
+		x = realloc(s->v, cap * sizeof(*x));
+		if (!x)
+			return -ENOMEM;
+		s->v = x;
+		s->cap = cap;
+	}
+	x = &s->v[s->n++];
+	memset(x, 0, sizeof(*x));
+	snprintf(x->dev, sizeof(x->dev), "%s", dev);
+	snprintf(x->name, sizeof(x->name), "%s", name);
+	x->slot = slot;
+	return nsteer_counters_get(dev, slot, &x->c);
+}
+
+static int sample_port(const char *dev, const struct nsteer_port *p, void *arg)
+{
+	return sample_add(arg, dev, p->netns, p->slot);
+}
+
+static int sample_uplink(const char *dev, void *arg)
+{
+	struct nsteer_config cfg;
+	int err = nsteer_config_get(dev, &cfg);
+
+	if (!err)
+		err = sample_add(arg, dev, "(uplink)", NSTEER_SLOT_UPLINK);
+	return err ? err : nsteer_for_each_port(dev, sample_port, arg);
+}
+
+static double rate(__u64 now, __u64 then, double seconds)
+{
+	return now >= then ? (now - then) / seconds : 0;
+}
+
+static void print_stats(const struct sample_set *now, const struct sample_set *then,
+			double seconds, struct json *j)
+{
+	if (j)
+		json_array_begin(j);
+	else
+		printf("%-15s %-20s %14s %14s %14s %14s %s\n", "UPLINK", "PORT",
+		       then ? "RX-PPS" : "RX-PACKETS", then ? "RX-BPS" : "RX-BYTES",
+		       then ? "TX-PPS" : "TX-PACKETS", then ? "TX-BPS" : "TX-BYTES", "DROPS");
+	for (size_t i = 0; i < now->n; i++) {
+		const struct nsteer_counters *c = &now->v[i].c, *o = NULL;
+
+		for (size_t k = 0; then && k < then->n; k++)
+			if (then->v[k].slot == now->v[i].slot &&
+			    !strcmp(then->v[k].dev, now->v[i].dev))
+				o = &then->v[k].c;
+		if (j) {
+			json_object_begin(j);
+			json_kv_string(j, "uplink", now->v[i].dev);
+			json_kv_string(j, "port", now->v[i].name);
+			json_kv_u64(j, "slot", now->v[i].slot);
+			json_counters(j, c);
+			if (o) {
+				json_key(j, "rates");
+				json_object_begin(j);
+				json_kv_u64(j, "rx_pps", rate(c->rx_packets, o->rx_packets, seconds));
+				json_kv_u64(j, "rx_bps", 8 * rate(c->rx_bytes, o->rx_bytes, seconds));
+				json_kv_u64(j, "tx_pps", rate(c->tx_packets, o->tx_packets, seconds));
+				json_kv_u64(j, "tx_bps", 8 * rate(c->tx_bytes, o->tx_bytes, seconds));
+				json_object_end(j);
+			}
+			json_object_end(j);
+			continue;
+		}
+		if (o)
+			printf("%-15s %-20s %14.0f %14.0f %14.0f %14.0f", now->v[i].dev, now->v[i].name,
+			       rate(c->rx_packets, o->rx_packets, seconds),
+			       8 * rate(c->rx_bytes, o->rx_bytes, seconds),
+			       rate(c->tx_packets, o->tx_packets, seconds),
+			       8 * rate(c->tx_bytes, o->tx_bytes, seconds));
+		else
+			printf("%-15s %-20s %14llu %14llu %14llu %14llu", now->v[i].dev, now->v[i].name,
+			       (unsigned long long)c->rx_packets, (unsigned long long)c->rx_bytes,
+			       (unsigned long long)c->tx_packets, (unsigned long long)c->tx_bytes);
+		print_drops(c, "  ", " ", "=");
+		putchar('\n');
+	}
+	if (j)
+		json_array_end(j);
+	fflush(stdout);
+}
+
+static int sample_all(const char *dev, struct sample_set *s)
+{
+	s->n = 0;
+	return each_dev(dev, sample_uplink, s);
+}
+
+int render_stats(const char *dev, bool json, unsigned int interval, unsigned int count)
+{
+	struct sample_set a = { 0 }, b = { 0 }, tmp;
+	struct timespec pause = { .tv_sec = interval };
+	struct json j;
+	int err;
+
+	json_init(&j, stdout);
+	err = sample_all(dev, &a);
+	if (!err && !interval)
+		print_stats(&a, NULL, 0, json ? &j : NULL);
+	for (unsigned int i = 0; !err && interval && (!count || i < count); i++) {
+		nanosleep(&pause, NULL);
+		err = sample_all(dev, &b);
+		if (!err)
+			print_stats(&b, &a, interval, json ? &j : NULL);
+		tmp = a;
+		a = b;
+		b = tmp;
+	}
+	free(a.v);
+	free(b.v);
+	return err;
+}

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The host-access port (attach --host-access) is a port whose namespace is the uplink's own: the
+ * same veth and program as any port, and its namespace end (nsh-DEV) is where the host puts its
+ * address to reach every port, which macvlan cannot offer. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "host_access.h"
+#include "log.h"
+#include "mac.h"
+#include "netns.h"
+#include "port.h"
+
+int host_access_set(const struct uplink *u, bool on)
+{
+	struct nsteer_port port = { .flags = NSTEER_PORT_HOST };
+	struct nsteer_port_opts no_addrs = { 0 };
+	const struct nsteer_port *found = NULL;
+	struct port_table *table = uplink_ports_alloc(u);
+	uint64_t inode;
+	int netns_fd, err = table ? 0 : -errno;
+
+	for (__u32 i = 0; !err && i < table->n && !found; i++)
+		if (table->ports[i].flags & NSTEER_PORT_HOST)
+			found = &table->ports[i];
+	if (err || !found == !on) {
+		free(table);
+		return err;
+	}
+	if (!on) {
+		err = port_remove(u, found);
+		free(table);
+		return err;
+	}
+	port.slot = slot_free(table);
+	free(table);
+	netns_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (netns_fd < 0)
+		return -errno;
+	err = netns_inode(netns_fd, &inode);
+	port.netns_inode = inode;
+	snprintf(port.netns, sizeof(port.netns), NSTEER_HOST_PORT_LABEL);
+	snprintf(port.ifname, sizeof(port.ifname), "nsh-%.11s", u->dev);
+	mac_derive(u->dev, port.netns, 0, port.mac);
+	port_host_ifname(u->cfg.uplink_ifindex, port.netns_inode, port.host_ifname);
+	if (!err && !port.slot)
+		err = -ENOSPC;
+	if (!err)
+		err = port_create(u, netns_fd, &port, &no_addrs);
+	close(netns_fd);
+	if (err)
+		pr_warn("Couldn't create the host-access interface %s: %s\n", port.ifname,
+			strerror(-err));
+	return err;
+}

@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "log.h"
+#include "pins.h"
+#include "state.h"
+
+/* Where each of struct uplink's fds comes from: the map (or program) of that name. */
+#define UPLINK_OBJECTS(X)                                                                  \
+	X(fd_config, "uplink_config")                                                      \
+	X(fd_ports, "ports")                                                               \
+	X(fd_port_by_ifindex, "port_by_ifindex")                                           \
+	X(fd_port_devs, "port_devs")                                                       \
+	X(fd_counters, "counters")                                                         \
+	X(fd_port_slots, "port_slots")                                                     \
+	X(fd_mac_index, "mac_index")                                                       \
+	X(fd_mld_listeners, "mld_listeners")                                               \
+	X(fd_mld_snooped, "mld_snooped")                                                   \
+	X(fd_prog_tc_port, NSTEER_PIN_PROG_TC_PORT)                                        \
+	X(fd_nic_holds, "nic_holds")
+
+struct uplink_object {
+	size_t offset;
+	const char *name;
+};
+
+#define UPLINK_OBJECT(field, pin) { offsetof(struct uplink, field), pin },
+static const struct uplink_object uplink_objects[] = { UPLINK_OBJECTS(UPLINK_OBJECT) };
+#define N_OBJECTS (sizeof(uplink_objects) / sizeof(uplink_objects[0]))
+
+static int *fd_of(struct uplink *u, size_t i)
+{
+	return (int *)((char *)u + uplink_objects[i].offset);
+}
+
+static void uplink_reset(struct uplink *u, const char *dev)
+{
+	memset(u, 0, sizeof(*u));
+	snprintf(u->dev, sizeof(u->dev), "%s", dev);
+	for (size_t i = 0; i < N_OBJECTS; i++)
+		*fd_of(u, i) = -1;
+}
+
+void uplink_close(struct uplink *u)
+{
+	for (size_t i = 0; i < N_OBJECTS; i++) {
+		if (*fd_of(u, i) >= 0)
+			close(*fd_of(u, i));
+		*fd_of(u, i) = -1;
+	}
+}
+
+static int config_read(struct uplink *u)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(u->fd_config, &zero, &u->cfg);
+}
+
+int uplink_open(const char *dev, struct uplink *u, bool quiet)
+{
+	char path[PATH_MAX];
+	int err;
+
+	uplink_reset(u, dev);
+	err = bpffs_ensure_mounted();
+	if (err)
+		return err;
+	for (size_t i = 0; i < N_OBJECTS && !err; i++) {
+		err = pin_path(path, sizeof(path), dev, uplink_objects[i].name);
+		*fd_of(u, i) = err ? -1 : bpf_obj_get(path);
+		if (!err && *fd_of(u, i) < 0)
+			err = *fd_of(u, i);
+	}
+	if (!err)
+		err = config_read(u);
+	if (!err && !u->cfg.uplink_ifindex)
+		err = -ENOENT; /* an attach that never finished */
+	if (!err)
+		return 0;
+	if (!quiet)
+		pr_warn("%s is not attached (%s); run 'nsteer attach %s' first\n", dev,
+			err == -ENOENT ? "no complete state in " NSTEER_PIN_ROOT : strerror(-err), dev);
+	uplink_close(u);
+	return err;
+}
+
+int uplink_from_object(const char *dev, struct bpf_object *obj, struct uplink *u)
+{
+	struct bpf_program *prog;
+	struct bpf_map *map;
+	int fd, err = 0;
+
+	uplink_reset(u, dev);
+	for (size_t i = 0; i < N_OBJECTS && !err; i++) {
+		map = bpf_object__find_map_by_name(obj, uplink_objects[i].name);
+		prog = map ? NULL : bpf_object__find_program_by_name(obj, "nsteer_tc_port");
+		fd = map ? bpf_map__fd(map) : prog ? bpf_program__fd(prog) : -ENOENT;
+		*fd_of(u, i) = fd < 0 ? fd : dup(fd);
+		if (*fd_of(u, i) < 0)
+			err = fd < 0 ? fd : -errno;
+	}
+	if (!err)
+		config_read(u);
+	if (err)
+		uplink_close(u);
+	return err;
+}
+
+int uplink_config_write(const struct uplink *u, const struct nsteer_config *cfg)
+{
+	__u32 zero = 0;
+
+	return bpf_map_update_elem(u->fd_config, &zero, cfg, BPF_ANY);
+}
+
+int uplink_ports(const struct uplink *u, struct port_table *t)
+{
+	__u32 keys[NSTEER_PORTS_MAX], batch, count;
+	void *in = NULL;
+	int err;
+
+	t->n = 0;
+	/* One syscall for the whole table: port add reads it every time, and `batch` adds
+	 * thousands. */
+	do {
+		count = NSTEER_PORTS_MAX - t->n;
+		err = bpf_map_lookup_batch(u->fd_port_by_ifindex, in, &batch, keys + t->n,
+					   t->ports + t->n, &count, NULL);
+		if (err && err != -ENOENT)
+			return err;
+		t->n += count;
+		in = &batch;
+	} while (!err && t->n < NSTEER_PORTS_MAX);
+	return 0;
+}
+
+struct port_table *uplink_ports_alloc(const struct uplink *u)
+{
+	struct port_table *t = malloc(sizeof(*t));
+	int err = t ? uplink_ports(u, t) : -ENOMEM;
+
+	if (err) {
+		free(t);
+		errno = -err;
+		return NULL;
+	}
+	return t;
+}
+
+__u32 slot_free(const struct port_table *t)
+{
+	bool used[NSTEER_SLOTS] = { false };
+	__u32 slot;
+
+	for (__u32 i = 0; i < t->n; i++)
+		if (t->ports[i].slot < NSTEER_SLOTS)
+			used[t->ports[i].slot] = true;
+	for (slot = 1; slot < NSTEER_SLOTS && used[slot]; slot++)
+		;
+	return slot < NSTEER_SLOTS ? slot : 0;
+}
+
+/* Raises slots_used in the pinned config so that floods reach slot. */
+static int slots_cover(const struct uplink *u, __u32 slot)
+{
+	struct nsteer_config cfg;
+	__u32 zero = 0;
+	int err = bpf_map_lookup_elem(u->fd_config, &zero, &cfg);
+
+	if (err || cfg.slots_used > slot)
+		return err;
+	cfg.slots_used = slot + 1;
+	return uplink_config_write(u, &cfg);
+}
+
+int slot_register(const struct uplink *u, const struct nsteer_port *port)
+{
+	struct nsteer_slot entry = {
+		.vlan = port->vlan, .ifindex = port->ifindex, .flags = port->flags & NSTEER_PORT_HOST,
+	};
+	__u32 ifindex = port->ifindex;
+	int err = counters_reset(u, port->slot);
+
+	memcpy(entry.mac, port->mac, 6);
+	if (!err)
+		err = bpf_map_update_elem(u->fd_port_by_ifindex, &ifindex, port, BPF_NOEXIST);
+	if (!err)
+		err = bpf_map_update_elem(u->fd_port_devs, &port->slot, &ifindex, BPF_ANY);
+	if (!err)
+		err = bpf_map_update_elem(u->fd_port_slots, &port->slot, &entry, BPF_ANY);
+	if (!err)
+		err = slots_cover(u, port->slot);
+	return err;
+}
+
+int slot_release(const struct uplink *u, const struct nsteer_port *port)
+{
+	__u32 ifindex = port->ifindex;
+
+	return bpf_map_delete_elem(u->fd_port_by_ifindex, &ifindex);
+}
+
+static struct nsteer_port_key key_of(const struct nsteer_port *port)
+{
+	struct nsteer_port_key key = { .vlan = port->vlan };
+
+	memcpy(key.mac, port->mac, 6);
+	return key;
+}
+
+/* Puts a port into mac_index: into its entry if free, else counted as overflow (it is found
+ * through the "ports" hash then). */
+static int index_insert(const struct uplink *u, const struct nsteer_port *port)
+{
+	__u32 idx = nsteer_index_of(port->mac, port->vlan);
+	struct nsteer_index_entry e;
+	int err = bpf_map_lookup_elem(u->fd_mac_index, &idx, &e);
+
+	if (err)
+		return err;
+	if (e.slot)
+		e.overflow++;
+	else
+		e.slot = port->slot;
+	return bpf_map_update_elem(u->fd_mac_index, &idx, &e, BPF_ANY);
+}
+
+/* Takes a port out of mac_index; when it held the entry, a port that overflowed from the same
+ * entry takes its place. */
+static int index_remove(const struct uplink *u, const struct nsteer_port *port)
+{
+	__u32 idx = nsteer_index_of(port->mac, port->vlan);
+	struct nsteer_index_entry e;
+	struct port_table *t;
+	int err = bpf_map_lookup_elem(u->fd_mac_index, &idx, &e);
+
+	if (err)
+		return err;
+	if (e.slot != port->slot) {
+		if (e.overflow)
+			e.overflow--;
+		return bpf_map_update_elem(u->fd_mac_index, &idx, &e, BPF_ANY);
+	}
+	e.slot = 0;
+	t = e.overflow ? uplink_ports_alloc(u) : NULL;
+	for (__u32 i = 0; t && i < t->n; i++) {
+		const struct nsteer_port *q = &t->ports[i];
+
+		if (q->slot != port->slot && nsteer_index_of(q->mac, q->vlan) == idx) {
+			e.slot = q->slot;
+			e.overflow--;
+			break;
+		}
+	}
+	free(t);
+	return bpf_map_update_elem(u->fd_mac_index, &idx, &e, BPF_ANY);
+}
+
+int port_publish(const struct uplink *u, const struct nsteer_port *port)
+{
+	struct nsteer_port_key key = key_of(port);
+	struct nsteer_port_dest dest = {
+		.ifindex = port->ifindex, .slot = port->slot, .flags = port->flags & NSTEER_PORT_HOST,
+	};
+	int err = bpf_map_update_elem(u->fd_ports, &key, &dest, BPF_NOEXIST);
+
+	return err ? err : index_insert(u, port);
+}
+
+void port_unpublish(const struct uplink *u, const struct nsteer_port *port)
+{
+	struct nsteer_port_key key = key_of(port);
+	struct nsteer_slot no_port = { 0 };
+	__u32 slot = port->slot;
+
+	/* Only a port that was published has a place in the index to give back. */
+	if (bpf_map_delete_elem(u->fd_ports, &key) == 0)
+		index_remove(u, port);
+	bpf_map_update_elem(u->fd_port_slots, &slot, &no_port, BPF_ANY);
+	bpf_map_delete_elem(u->fd_port_devs, &slot);
+}
+
+bool port_is_published(const struct uplink *u, const struct nsteer_port *port)
+{
+	struct nsteer_port_key key = key_of(port);
+	struct nsteer_port_dest dest;
+
+	return bpf_map_lookup_elem(u->fd_ports, &key, &dest) == 0 && dest.ifindex == port->ifindex;
+}
+
+int counters_reset(const struct uplink *u, __u32 slot)
+{
+	int ncpus = libbpf_num_possible_cpus(), err;
+	void *zeros;
+
+	if (ncpus < 0)
+		return ncpus;
+	zeros = calloc(ncpus, sizeof(struct nsteer_counters));
+	if (!zeros)
+		return -ENOMEM;
+	err = bpf_map_update_elem(u->fd_counters, &slot, zeros, BPF_ANY);
+	free(zeros);
+	return err;
+}
+
+int counters_sum(const struct uplink *u, __u32 slot, struct nsteer_counters *sum)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	struct nsteer_counters *per_cpu;
+	int err;
+
+	if (ncpus < 0)
+		return ncpus;
+	per_cpu = calloc(ncpus, sizeof(*per_cpu));
+	err = per_cpu ? bpf_map_lookup_elem(u->fd_counters, &slot, per_cpu) : -ENOMEM;
+	memset(sum, 0, sizeof(*sum));
+	for (int cpu = 0; !err && cpu < ncpus; cpu++) {
+		__u64 *dst = (__u64 *)sum;
+		const __u64 *src = (const __u64 *)&per_cpu[cpu];
+
+		for (size_t i = 0; i < sizeof(*sum) / sizeof(__u64); i++)
+			dst[i] += src[i];
+	}
+	free(per_cpu);
+	return err;
+}
+
+/* ---- the public read API: one open per call ---- */
+
+int nsteer_for_each_uplink(nsteer_uplink_cb cb, void *ctx)
+{
+	struct dirent **names;
+	int n, err = bpffs_ensure_mounted();
+
+	if (err)
+		return err;
+	n = scandir(NSTEER_PIN_ROOT, &names, NULL, alphasort);
+	if (n < 0)
+		return errno == ENOENT ? 0 : -errno;
+	for (int i = 0; i < n; i++) {
+		if (!err && names[i]->d_name[0] != '.' && names[i]->d_type == DT_DIR)
+			err = cb(names[i]->d_name, ctx);
+		free(names[i]);
+	}
+	free(names);
+	return err;
+}
+
+int nsteer_for_each_port(const char *dev, nsteer_port_cb cb, void *ctx)
+{
+	struct port_table *t = NULL;
+	struct uplink u;
+	int err = uplink_open(dev, &u, false);
+
+	if (!err)
+		t = uplink_ports_alloc(&u);
+	if (!err && !t)
+		err = -errno;
+	uplink_close(&u);
+	for (__u32 i = 0; !err && i < t->n; i++)
+		err = cb(dev, &t->ports[i], ctx);
+	free(t);
+	return err;
+}
+
+int nsteer_config_get(const char *dev, struct nsteer_config *cfg)
+{
+	struct uplink u;
+	int err = uplink_open(dev, &u, false);
+
+	if (!err) {
+		*cfg = u.cfg;
+		uplink_close(&u);
+	}
+	return err;
+}
+
+int nsteer_counters_get(const char *dev, unsigned int slot, struct nsteer_counters *sum)
+{
+	struct uplink u;
+	int err = uplink_open(dev, &u, false);
+
+	if (!err) {
+		err = counters_sum(&u, slot, sum);
+		uplink_close(&u);
+	}
+	return err;
+}

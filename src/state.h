@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The bottom of the loader: an attached uplink's state, the maps and programs pinned under
+ * /sys/fs/bpf/nsteer/DEV, opened once per command, and the map operations every module above
+ * builds on (reading the port table in one batch, registering and publishing a port in the maps
+ * the datapath reads, counters). It knows nothing of veths, namespaces or the NIC. */
+#ifndef NSTEER_STATE_H
+#define NSTEER_STATE_H
+
+#include <net/if.h>
+
+#include "nsteer.h"
+
+struct bpf_object;
+
+struct uplink {
+	char dev[IF_NAMESIZE];
+	int fd_config;
+	int fd_ports;
+	int fd_port_by_ifindex;
+	int fd_port_devs;
+	int fd_counters;
+	int fd_port_slots;
+	int fd_mac_index;
+	int fd_mld_listeners;
+	int fd_mld_snooped;
+	int fd_prog_tc_port;
+	int fd_nic_holds;
+	struct nsteer_config cfg;
+};
+
+/* Opens dev's pinned state. -ENOENT (and a message unless quiet) when dev is not attached. */
+int uplink_open(const char *dev, struct uplink *u, bool quiet);
+/* The same state from a loaded object's own maps (copies of their fds), before or without
+ * pinning: attach fills them, and the BPF tests publish ports with the loader's own functions.
+ * cfg is read too, but not required to be complete. */
+int uplink_from_object(const char *dev, struct bpf_object *obj, struct uplink *u);
+void uplink_close(struct uplink *u);
+int uplink_config_write(const struct uplink *u, const struct nsteer_config *cfg);
+
+struct port_table {
+	struct nsteer_port ports[NSTEER_PORTS_MAX];
+	__u32 n;
+};
+/* A snapshot of every port of u, read in one batch. t is large: allocate it. */
+int uplink_ports(const struct uplink *u, struct port_table *t);
+/* The same, allocated; NULL (with errno) on failure. */
+struct port_table *uplink_ports_alloc(const struct uplink *u);
+
+/* The lowest slot no port of t uses, 0 when there is none; slot 0 is the uplink's. */
+__u32 slot_free(const struct port_table *t);
+/* A port's slot is taken: its counters start from zero, port_by_ifindex records it (the truth
+ * about ports, -EEXIST if its host end is registered already), port_devs and port_slots name its
+ * host end, and floods reach its slot. The datapath does not steer to it yet. */
+int slot_register(const struct uplink *u, const struct nsteer_port *port);
+/* Frees the slot of a port already unpublished (its port_by_ifindex entry). */
+int slot_release(const struct uplink *u, const struct nsteer_port *port);
+/* Steering on: the "ports" hash (the truth, what overflow points to), then the index. */
+int port_publish(const struct uplink *u, const struct nsteer_port *port);
+/* Steering off: index, "ports", port_slots and port_devs lose the port; the slot stays taken. */
+void port_unpublish(const struct uplink *u, const struct nsteer_port *port);
+/* A published port: its "ports" entry names its host end. */
+bool port_is_published(const struct uplink *u, const struct nsteer_port *port);
+
+int counters_reset(const struct uplink *u, __u32 slot);
+int counters_sum(const struct uplink *u, __u32 slot, struct nsteer_counters *sum);
+
+#endif

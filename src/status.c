@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0
+/* `nsteer status` gathered: what an uplink's pins, devices and NIC say, and every inconsistency
+ * between them with the command that repairs it. Rendering is the caller's. */
+#include <errno.h>
+#include <limits.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "hooks.h"
+#include "mld.h"
+#include "netlink.h"
+#include "netns.h"
+#include "nic.h"
+#include "pins.h"
+#include "state.h"
+#include "xdp_mode.h"
+
+/* Grows an array by one zeroed element; NULL when memory ran out. */
+static void *grow(void **v, unsigned int *n, size_t size)
+{
+	char *p = realloc(*v, (*n + 1) * size);
+
+	if (!p)
+		return NULL;
+	*v = p;
+	memset(p + *n * size, 0, size);
+	return p + (*n)++ * size;
+}
+
+static void problem(struct nsteer_uplink_status *st, const char *repair, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void problem(struct nsteer_uplink_status *st, const char *repair, const char *fmt, ...)
+{
+	struct nsteer_problem *p = grow((void **)&st->problems, &st->n_problems, sizeof(*p));
+	va_list ap;
+
+	if (!p)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(p->what, sizeof(p->what), fmt, ap);
+	va_end(ap);
+	snprintf(p->repair, sizeof(p->repair), "%s", repair);
+}
+
+/* ---- host ends no port owns ---- */
+
+/* Host ends (nstXXXXXXXX veths) that no port of any uplink owns: what a port add killed between
+ * creating the veth and registering the port leaves. */
+struct orphan_scan {
+	unsigned int *known;
+	unsigned int n_known;
+	struct nsteer_uplink_status *st;
+};
+
+static int note_known(const char *dev, const struct nsteer_port *p, void *arg)
+{
+	struct orphan_scan *o = arg;
+	unsigned int *slot = grow((void **)&o->known, &o->n_known, sizeof(*slot));
+
+	(void)dev;
+	if (slot)
+		*slot = p->ifindex;
+	return 0;
+}
+
+static int note_uplink(const char *dev, void *arg)
+{
+	nsteer_for_each_port(dev, note_known, arg);
+	return 0;
+}
+
+static int note_orphan(const struct nl_link *l, void *arg)
+{
+	struct orphan_scan *o = arg;
+	char repair[384];
+	unsigned int hash;
+	char end;
+
+	if (strcmp(l->kind, "veth") || sscanf(l->name, "nst%8x%c", &hash, &end) != 1 ||
+	    strlen(l->name) != 11)
+		return 0;
+	for (unsigned int i = 0; i < o->n_known; i++)
+		if (o->known[i] == (unsigned int)l->ifindex)
+			return 0;
+	snprintf(repair, sizeof(repair), "nsteer port add %s NETNS ... (re-run the interrupted "
+		 "command: it removes %s first), or: ip link del %s", o->st->dev, l->name, l->name);
+	problem(o->st, repair, "veth %s belongs to no port: left by an interrupted port add",
+		l->name);
+	return 0;
+}
+
+static void find_orphans(struct nsteer_uplink_status *st)
+{
+	struct orphan_scan o = { .st = st };
+	struct nl_sock *sk;
+
+	/* Under the lock, a veth that a running port add has not registered yet is not an orphan. */
+	if (nsteer_lock())
+		return;
+	sk = nl_sock_open();
+	nsteer_for_each_uplink(note_uplink, &o);
+	if (sk)
+		nl_link_dump(sk, note_orphan, &o);
+	nl_sock_close(sk);
+	nsteer_unlock();
+	free(o.known);
+}
+
+/* ---- ports ---- */
+
+static void port_repair_command(const char *dev, const struct nsteer_port *p, char *buf, size_t size)
+{
+	const char *how = p->netns[0] == '/' ? "--netns-path " : "";
+	char mac[NSTEER_MAC_STR_LEN];
+	int n = snprintf(buf, size, "nsteer port del %s %s%s && nsteer port add %s %s%s --mac %s",
+			 dev, how, p->netns, dev, how, p->netns, nsteer_mac_format(p->mac, mac));
+
+	if (p->vlan && n > 0 && (size_t)n < size)
+		snprintf(buf + n, size - n, " --vlan %u", p->vlan);
+}
+
+/* A port is sound when its host end still carries its name and runs nsteer's program, and its
+ * namespace can be found. */
+static void check_port(struct nsteer_uplink_status *st, const struct nsteer_port *p)
+{
+	char name[IF_NAMESIZE], repair[384], path[PATH_MAX];
+	struct stat sb;
+	__u32 tc_id;
+
+	port_repair_command(st->dev, p, repair, sizeof(repair));
+	if (!if_indextoname(p->ifindex, name) || strcmp(name, p->host_ifname)) {
+		problem(st, repair, "port %s: its veth %s is gone", p->netns, p->host_ifname);
+	} else if (tc_ingress_prog_id(p->ifindex, &tc_id)) {
+		snprintf(repair, sizeof(repair), "nsteer attach %s (with its current options)", st->dev);
+		problem(st, repair, "port %s: no nsteer program on %s", p->netns, p->host_ifname);
+	}
+	if (!(p->flags & NSTEER_PORT_HOST) && p->netns[0] != '/' && strncmp(p->netns, "pid:", 4)) {
+		snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, p->netns);
+		snprintf(repair, sizeof(repair), "nsteer port del %s %s", st->dev, p->netns);
+		if (stat(path, &sb))
+			problem(st, repair, "port %s: namespace %s is gone", p->netns, path);
+	}
+}
+
+static int ports_get(const struct uplink *u, const struct port_table *t,
+		     struct nsteer_uplink_status *st)
+{
+	struct nsteer_port_mld *mld = calloc(NSTEER_SLOTS, sizeof(*mld));
+	int err = mld ? 0 : -ENOMEM;
+
+	/* What cannot be read shows as not known: status must report, not give up. */
+	if (mld && mld_get(u, mld))
+		memset(mld, 0, NSTEER_SLOTS * sizeof(*mld));
+	st->ports = err ? NULL : calloc(t->n + 1, sizeof(*st->ports));
+	if (!err && !st->ports)
+		err = -ENOMEM;
+	for (__u32 i = 0; !err && i < t->n; i++) {
+		struct nsteer_port_status *ps = &st->ports[st->n_ports++];
+
+		ps->port = t->ports[i];
+		if (ps->port.slot < NSTEER_SLOTS)
+			ps->mld = mld[ps->port.slot];
+		counters_sum(u, ps->port.slot, &ps->counters);
+	}
+	free(mld);
+	return err;
+}
+
+/* ---- the NIC ---- */
+
+static int nic_collect(const struct nic_survey_item *item, void *ctx)
+{
+	struct nsteer_uplink_status *st = ctx;
+	struct nsteer_nic_hold_status *h = grow((void **)&st->nic_holds, &st->n_nic_holds, sizeof(*h));
+
+	if (!h)
+		return -ENOMEM;
+	h->hold = item->hold;
+	h->wanted = item->wanted;
+	h->present = item->present;
+	h->ours = item->recorded && item->state.ours;
+	if (h->hold.kind == NSTEER_NIC_VLAN)
+		nic_vlan_dev_name(st->cfg.uplink_ifindex, h->hold.vlan, h->vlan_dev);
+	return 0;
+}
+
+static void nic_problems(struct nsteer_uplink_status *st, const char *attach_cmd)
+{
+	for (unsigned int i = 0; i < st->n_nic_holds; i++) {
+		const struct nsteer_nic_hold_status *h = &st->nic_holds[i];
+		bool unicast = h->hold.kind == NSTEER_NIC_UNICAST;
+		const char *list = unicast ? "the unicast address list" : "the VLAN filter";
+		char subject[NSTEER_MAC_STR_LEN];
+
+		if (h->wanted == h->present || (!h->wanted && !h->ours))
+			continue;
+		if (unicast)
+			nsteer_mac_format(h->hold.mac, subject);
+		else
+			snprintf(subject, sizeof(subject), "%u", h->hold.vlan);
+		if (h->hold.kind == NSTEER_NIC_ALLMULTI)
+			problem(st, attach_cmd, "%s: allmulticast is off, so the NIC may drop multicast "
+				"for the ports (IPv6 neighbour discovery)", st->dev);
+		else if (h->wanted)
+			problem(st, attach_cmd, "%s: %s %s is missing from %s, so the NIC may drop the "
+				"port's frames", st->dev, unicast ? "port MAC" : "port VLAN", subject, list);
+		else
+			problem(st, attach_cmd, "%s: nsteer still holds %s %s in %s, which no port needs",
+				st->dev, unicast ? "MAC" : "VLAN", subject, list);
+	}
+}
+
+/* ---- the uplink ---- */
+
+static void uplink_problems(struct nsteer_uplink_status *st, const struct port_table *t)
+{
+	const struct nsteer_config *cfg = &st->cfg;
+	bool was_stripped = cfg->flags & NSTEER_CFG_RX_VLAN_STRIPPED;
+	char repair[384];
+
+	snprintf(repair, sizeof(repair), "nsteer attach %s --mode %s --xdp-mode %s --unknown %s%s",
+		 st->dev, nsteer_name_of(nsteer_mode_names, cfg->mode),
+		 nsteer_name_of(nsteer_xdp_mode_names,
+				cfg->flags & NSTEER_CFG_XDP_AUTO ? NSTEER_XDP_AUTO : cfg->xdp_mode),
+		 nsteer_name_of(nsteer_unknown_names, cfg->unknown),
+		 cfg->flags & NSTEER_CFG_HOST_ACCESS ? " --host-access" : "");
+	if (!st->dev_present) {
+		snprintf(repair, sizeof(repair), "nsteer detach %s --ports", st->dev);
+		problem(st, repair, "%s: the device (ifindex %u) is gone", st->dev, cfg->uplink_ifindex);
+		return;
+	}
+	if (cfg->xdp_mode != NSTEER_XDP_OFF && !st->has_xdp)
+		problem(st, repair, "%s: the XDP program is not attached", st->dev);
+	if (!st->has_tc)
+		problem(st, repair, "%s: the tc program is not attached", st->dev);
+	for (__u32 i = 0; i < t->n; i++)
+		check_port(st, &t->ports[i]);
+	nic_problems(st, repair);
+	if (cfg->xdp_mode != NSTEER_XDP_OFF && rx_vlan_stripped(st->dev) != was_stripped)
+		problem(st, repair, "%s: VLAN tag stripping on receive (ethtool rxvlan) is %s now "
+			"but was %s at attach: XDP %s", st->dev, was_stripped ? "off" : "on",
+			was_stripped ? "on" : "off",
+			was_stripped ? "hands every frame to tc needlessly"
+				     : "cannot see the tags and may deliver across VLANs");
+}
+
+static void programs_get(struct nsteer_uplink_status *st)
+{
+	struct xdp_found xdp = { 0 };
+	char name[IF_NAMESIZE];
+	__u32 ifindex = st->cfg.uplink_ifindex;
+
+	st->dev_present = if_indextoname(ifindex, name) && !strcmp(name, st->dev);
+	st->has_xdp = st->dev_present && xdp_find_ours(ifindex, &xdp) == 0;
+	st->xdp_prog_id = xdp.prog_id;
+	st->xdp_dispatcher = xdp.dispatcher;
+	st->has_tc = st->dev_present && tc_ingress_prog_id(ifindex, &st->tc_prog_id) == 0;
+	xdp_mode_reason(st->dev, &st->cfg, st->xdp_mode_reason, sizeof(st->xdp_mode_reason));
+}
+
+int nsteer_status_get(const char *dev, struct nsteer_uplink_status *st)
+{
+	struct port_table *t = NULL;
+	char repair[384];
+	struct uplink u;
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	snprintf(st->dev, sizeof(st->dev), "%s", dev);
+	if (!pin_dir_exists(dev))
+		return -ENOENT;
+	if (uplink_open(dev, &u, true)) {
+		snprintf(repair, sizeof(repair), "nsteer attach %s (or nsteer detach %s)", dev, dev);
+		problem(st, repair, "%s: pins without a complete attach", dev);
+		return 0;
+	}
+	st->complete = true;
+	st->cfg = u.cfg;
+	programs_get(st);
+	counters_sum(&u, NSTEER_SLOT_UPLINK, &st->counters);
+	t = uplink_ports_alloc(&u);
+	err = t ? ports_get(&u, t, st) : -errno;
+	if (!err && st->dev_present)
+		nic_survey(&u, t, nic_collect, st); /* a NIC that cannot be read shows no holdings */
+	if (!err) {
+		uplink_problems(st, t);
+		find_orphans(st);
+	}
+	free(t);
+	uplink_close(&u);
+	if (err)
+		nsteer_status_free(st);
+	return err;
+}
+
+void nsteer_status_free(struct nsteer_uplink_status *st)
+{
+	free(st->ports);
+	free(st->nic_holds);
+	free(st->problems);
+	st->ports = NULL;
+	st->nic_holds = NULL;
+	st->problems = NULL;
+	st->n_ports = st->n_nic_holds = st->n_problems = 0;
+}
