@@ -9,7 +9,8 @@
 
 #include "progrun.h"
 
-/* The frame a test sends and what the program run made of it: one at a time, like the lab. */
+/* The frame a test sends and what the program run made of it. File-wide like pr: every test runs
+ * in a process of its own, so each starts with it fresh, and the steps below need not pass it. */
 static struct probe {
 	struct frame f;
 	struct run r;
