@@ -244,75 +244,62 @@ static int cmd_sink(int argc, char **argv)
 	return 0;
 }
 
+/* Where TARGET number i (from 1) goes in a redirect program's map. */
+enum target_key {
+	KEY_ZERO,     /* one target, at key 0 */
+	KEY_IFINDEX,  /* the target's own ifindex (a devmap_hash) */
+	KEY_POSITION, /* i */
+};
+
+/* Loads prog alone (open_only), fills its map with the ifindexes of TARGETs argv[1..argc-1] as key
+ * says, and attaches prog natively to DEV argv[0]. The skeleton is freed: the attached program
+ * keeps its map. */
+static int attach_redirect(const char *prog, const char *map, enum target_key key, int argc,
+			   char **argv, const char *what)
+{
+	struct bench_bpf *skel = open_only(prog);
+	struct bpf_program *p = bpf_object__find_program_by_name(skel->obj, prog);
+	struct bpf_map *m = bpf_object__find_map_by_name(skel->obj, map);
+	int err = p && m ? bench_bpf__load(skel) : -ENOENT;
+
+	for (__u32 i = 1; !err && i < (__u32)argc; i++) {
+		__u32 ifindex = ifindex_of(argv[i]);
+		__u32 k = key == KEY_ZERO ? 0 : key == KEY_IFINDEX ? ifindex : i;
+
+		err = bpf_map_update_elem(bpf_map__fd(m), &k, &ifindex, 0);
+	}
+	if (!err)
+		err = bpf_xdp_attach(ifindex_of(argv[0]), bpf_program__fd(p), XDP_FLAGS_DRV_MODE,
+				     NULL);
+	if (err)
+		die(what, err);
+	bench_bpf__destroy(skel);
+	return 0;
+}
+
 static int cmd_bare(int argc, char **argv)
 {
-	struct bench_bpf *skel;
-	__u32 zero = 0, target;
-	int err;
-
 	if (argc < 2)
 		die("usage: bare DEV TARGET", EINVAL);
-	target = ifindex_of(argv[1]);
-	skel = open_only("bench_bare_redirect");
-	err = bench_bpf__load(skel);
-	if (!err)
-		err = bpf_map_update_elem(bpf_map__fd(skel->maps.bare_target), &zero, &target, 0);
-	if (!err)
-		err = bpf_xdp_attach(ifindex_of(argv[0]),
-				     bpf_program__fd(skel->progs.bench_bare_redirect),
-				     XDP_FLAGS_DRV_MODE, NULL);
-	if (err)
-		die("bare redirect", err);
-	bench_bpf__destroy(skel); /* the attached program keeps its devmap */
-	return 0;
+	/* One target: any further words are ignored, as they always were. */
+	return attach_redirect("bench_bare_redirect", "bare_target", KEY_ZERO, 2, argv,
+			       "bare redirect");
 }
 
 static int cmd_bcast(int argc, char **argv)
 {
-	struct bench_bpf *skel;
-	int err;
-
 	if (argc < 2)
 		die("usage: bcast DEV TARGET...", EINVAL);
-	skel = open_only("bench_devmap_bcast");
-	err = bench_bpf__load(skel);
-	for (int i = 1; !err && i < argc; i++) {
-		__u32 ifindex = ifindex_of(argv[i]);
-
-		err = bpf_map_update_elem(bpf_map__fd(skel->maps.bcast_targets), &ifindex, &ifindex, 0);
-	}
-	if (!err)
-		err = bpf_xdp_attach(ifindex_of(argv[0]),
-				     bpf_program__fd(skel->progs.bench_devmap_bcast),
-				     XDP_FLAGS_DRV_MODE, NULL);
-	if (err)
-		die("devmap broadcast", err);
-	bench_bpf__destroy(skel);
-	return 0;
+	return attach_redirect("bench_devmap_bcast", "bcast_targets", KEY_IFINDEX, argc, argv,
+			       "devmap broadcast");
 }
 
 static int cmd_spread(int argc, char **argv)
 {
-	struct bench_bpf *skel;
-	int err;
-
 	if (argc < 2 || argc > MAX_MACS)
 		die("usage: spread DEV TARGET...", EINVAL);
-	skel = open_only("bench_spread_redirect");
-	err = bench_bpf__load(skel);
-	for (__u32 i = 1; !err && i < (__u32)argc; i++) {
-		__u32 ifindex = ifindex_of(argv[i]);
-
-		err = bpf_map_update_elem(bpf_map__fd(skel->maps.spread_targets), &i, &ifindex, 0);
-	}
-	if (!err)
-		err = bpf_xdp_attach(ifindex_of(argv[0]),
-				     bpf_program__fd(skel->progs.bench_spread_redirect),
-				     XDP_FLAGS_DRV_MODE, NULL);
-	if (err)
-		die("spread redirect", err);
-	bench_bpf__destroy(skel);
-	return 0;
+	return attach_redirect("bench_spread_redirect", "spread_targets", KEY_POSITION, argc, argv,
+			       "spread redirect");
 }
 
 static int cmd_count(void)

@@ -83,36 +83,30 @@ Test(mac_format, round_trip)
 
 Test(mac_predicates, all)
 {
-	static const unsigned char zero[6] = { 0 };
-	static const unsigned char bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-	static const unsigned char mcast[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 };
-	static const unsigned char mcast6[6] = { 0x33, 0x33, 0x00, 0x00, 0x00, 0x01 };
-	static const unsigned char uni[6] = { 0x00, 0x16, 0x3e, 0x12, 0x34, 0x56 };
-	static const unsigned char local[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x00 };
-	static const unsigned char low_only[6] = { 0, 0, 0, 0, 0, 1 };
+	static const struct {
+		const char *name;
+		unsigned char mac[6];
+		bool zero, multicast, valid_port;
+	} cases[] = {
+		{ "zero", { 0 }, true, false, false },
+		{ "broadcast", { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }, false, true, false },
+		{ "IPv4 multicast", { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 }, false, true, false },
+		{ "IPv6 multicast", { 0x33, 0x33, 0x00, 0x00, 0x00, 0x01 }, false, true, false },
+		{ "unicast", { 0x00, 0x16, 0x3e, 0x12, 0x34, 0x56 }, false, false, true },
+		{ "locally administered", { 0x02, 0x00, 0x00, 0x00, 0x00, 0x00 }, false, false, true },
+		/* Only the last byte set: not zero, and the group bit lives in byte 0, not here. */
+		{ "low byte only", { 0, 0, 0, 0, 0, 1 }, false, false, true },
+	};
 
-	cr_expect(mac_is_zero(zero));
-	cr_expect(!mac_is_multicast(zero));
-	cr_expect(!mac_is_valid_port(zero));
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const unsigned char *m = cases[i].mac;
 
-	cr_expect(mac_is_multicast(bcast));
-	cr_expect(!mac_is_zero(bcast));
-	cr_expect(!mac_is_valid_port(bcast));
-
-	cr_expect(mac_is_multicast(mcast));
-	cr_expect(mac_is_multicast(mcast6));
-	cr_expect(!mac_is_valid_port(mcast));
-	cr_expect(!mac_is_valid_port(mcast6));
-
-	cr_expect(!mac_is_multicast(uni));
-	cr_expect(!mac_is_zero(uni));
-	cr_expect(mac_is_valid_port(uni));
-	cr_expect(mac_is_valid_port(local));
-
-	/* Only the last byte set: not zero, and the group bit lives in byte 0, not here. */
-	cr_expect(!mac_is_zero(low_only));
-	cr_expect(!mac_is_multicast(low_only));
-	cr_expect(mac_is_valid_port(low_only));
+		cr_expect_eq(mac_is_zero(m), cases[i].zero, "mac_is_zero(%s)", cases[i].name);
+		cr_expect_eq(mac_is_multicast(m), cases[i].multicast, "mac_is_multicast(%s)",
+			     cases[i].name);
+		cr_expect_eq(mac_is_valid_port(m), cases[i].valid_port, "mac_is_valid_port(%s)",
+			     cases[i].name);
+	}
 }
 
 /* Independent reference: FNV-1a 64 over uplink, NUL, netns, NUL, vlan (2 bytes BE). */
