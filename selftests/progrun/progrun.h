@@ -6,8 +6,9 @@
  * moves that process into a new network namespace before it creates anything. The veth pairs that
  * stand in for the uplink and the ports, and the tc hooks a test attaches, live only there and
  * vanish with the process, whatever way it ends; the host's interfaces are never touched. The
- * skeleton is loaded without pins, and its maps are filled the way `nsteer attach` and `port add`
- * fill them.
+ * skeleton is loaded without pins, and its maps are filled by the loader's own functions
+ * (state.h), the ones `nsteer attach` and `port add` use: the tests exercise the real protocol
+ * between the loader and the programs.
  *
  * Lab: "uplink" <-> "wire" stands for the NIC and the far side of its cable; five ports, each a
  * veth pair whose both ends stay in the lab namespace (BPF_PROG_RUN never carries out a redirect,
@@ -43,6 +44,7 @@
 
 #include "netlink.h"
 #include "nsteer_shared.h"
+#include "state.h"
 #include "nsteer.skel.h"
 
 #define ETH_P_TEST 0x88b5 /* IEEE 802 local experimental: no stack in the lab reacts to it */
@@ -81,6 +83,7 @@ static const unsigned char MAC_UNKNOWN[6] = { 0x02, 0x77, 0x00, 0x00, 0x00, 0x99
 
 struct progrun {
 	struct nsteer_bpf *skel;
+	struct uplink up; /* the skeleton's maps, as the loader sees an uplink's */
 	struct nl_sock *nl;
 	int uplink; /* the "NIC" nsteer is attached to */
 	int wire;   /* its peer: the far side of the cable */
@@ -136,10 +139,8 @@ static inline void veth_make(const char *name, const char *peer, int *ifindex, i
 
 static inline void config_write(const struct nsteer_config *cfg)
 {
-	int fd = bpf_map__fd(pr.skel->maps.uplink_config), err;
-	__u32 zero = 0;
+	int err = uplink_config_write(&pr.up, cfg);
 
-	err = bpf_map_update_elem(fd, &zero, cfg, BPF_ANY);
 	cr_assert_eq(err, 0, "writing uplink_config: %s", strerror(-err));
 }
 
@@ -157,78 +158,52 @@ static inline void configure(enum nsteer_mode mode, enum nsteer_unknown unknown)
 	config_write(&cfg);
 }
 
-static inline void port_register(struct test_port *p)
+static inline struct nsteer_port port_value(const struct test_port *p, __u32 flags)
 {
-	struct nsteer_port_key key = { .vlan = p->vlan };
-	struct nsteer_port_dest dest = { .ifindex = p->ifindex, .slot = p->slot };
-	struct nsteer_slot slot_entry = { .ifindex = p->ifindex, .vlan = p->vlan };
-	__u32 idx = nsteer_index_of(p->mac, p->vlan);
-	struct nsteer_index_entry ie;
 	struct nsteer_port value = {
 		.vlan = p->vlan, .ifindex = p->ifindex, .peer_ifindex = p->ns_ifindex,
-		.slot = p->slot,
+		.slot = p->slot, .flags = flags,
 	};
-	__u32 ifindex = p->ifindex;
-	int err;
 
-	memcpy(key.mac, p->mac, sizeof(key.mac));
 	memcpy(value.mac, p->mac, sizeof(value.mac));
 	snprintf(value.netns, sizeof(value.netns), "progrun");
 	snprintf(value.ifname, sizeof(value.ifname), "%s", p->ns_name);
 	snprintf(value.host_ifname, sizeof(value.host_ifname), "%s", p->host_name);
-
-	err = bpf_map_update_elem(bpf_map__fd(pr.skel->maps.ports), &key, &dest, BPF_NOEXIST);
-	cr_assert_eq(err, 0, "ports[%s]: %s", p->host_name, strerror(-err));
-	err = bpf_map_update_elem(bpf_map__fd(pr.skel->maps.port_by_ifindex), &ifindex, &value,
-				  BPF_NOEXIST);
-	cr_assert_eq(err, 0, "port_by_ifindex[%s]: %s", p->host_name, strerror(-err));
-	err = bpf_map_update_elem(bpf_map__fd(pr.skel->maps.port_devs), &p->slot, &ifindex,
-				  BPF_ANY);
-	cr_assert_eq(err, 0, "port_devs[%u] = %s: %s", p->slot, p->host_name, strerror(-err));
-	memcpy(slot_entry.mac, p->mac, sizeof(slot_entry.mac));
-	err = bpf_map_update_elem(bpf_map__fd(pr.skel->maps.port_slots), &p->slot, &slot_entry,
-				  BPF_ANY);
-	cr_assert_eq(err, 0, "port_slots[%u] = %s: %s", p->slot, p->host_name, strerror(-err));
-	/* As port add does: the index entry if free, else overflow into the "ports" hash. */
-	err = bpf_map_lookup_elem(bpf_map__fd(pr.skel->maps.mac_index), &idx, &ie);
-	cr_assert_eq(err, 0, "mac_index[%u]: %s", idx, strerror(-err));
-	if (ie.slot)
-		ie.overflow++;
-	else
-		ie.slot = p->slot;
-	err = bpf_map_update_elem(bpf_map__fd(pr.skel->maps.mac_index), &idx, &ie, BPF_ANY);
-	cr_assert_eq(err, 0, "mac_index[%u]: %s", idx, strerror(-err));
+	return value;
 }
 
-/* Makes id the host-access port, as `attach --host-access` registers nsh-DEV's veth. */
+/* As port add does, minus the veth and the NIC: register the slot, then publish. */
+static inline void port_register(struct test_port *p)
+{
+	struct nsteer_port value = port_value(p, 0);
+	int err = slot_register(&pr.up, &value);
+
+	cr_assert_eq(err, 0, "registering %s: %s", p->host_name, strerror(-err));
+	err = port_publish(&pr.up, &value);
+	cr_assert_eq(err, 0, "publishing %s: %s", p->host_name, strerror(-err));
+}
+
+/* Makes id the host-access port, as `attach --host-access` registers nsh-DEV's veth: the port
+ * goes as port del takes it and comes back with NSTEER_PORT_HOST. */
 static inline void port_make_host(enum port_id id)
 {
 	struct test_port *p = &test_ports[id];
-	struct nsteer_port_key key = { .vlan = p->vlan };
-	struct nsteer_port_dest dest;
-	struct nsteer_slot slot_entry;
-	struct nsteer_port value;
-	__u32 ifindex = p->ifindex;
+	struct nsteer_port value = port_value(p, 0);
+	struct nsteer_config cfg = pr.up.cfg;
+	__u32 zero = 0;
 	int err;
 
-	memcpy(key.mac, p->mac, sizeof(key.mac));
-	err = bpf_map_lookup_elem(bpf_map__fd(pr.skel->maps.ports), &key, &dest);
-	cr_assert_eq(err, 0, "ports[%s]: %s", p->host_name, strerror(-err));
-	dest.flags |= NSTEER_PORT_HOST;
-	err = bpf_map_update_elem(bpf_map__fd(pr.skel->maps.ports), &key, &dest, BPF_EXIST);
-	cr_assert_eq(err, 0, "ports[%s]: %s", p->host_name, strerror(-err));
-	err = bpf_map_lookup_elem(bpf_map__fd(pr.skel->maps.port_by_ifindex), &ifindex, &value);
-	cr_assert_eq(err, 0, "port_by_ifindex[%s]: %s", p->host_name, strerror(-err));
-	value.flags |= NSTEER_PORT_HOST;
-	err = bpf_map_update_elem(bpf_map__fd(pr.skel->maps.port_by_ifindex), &ifindex, &value,
-				  BPF_EXIST);
-	cr_assert_eq(err, 0, "port_by_ifindex[%s]: %s", p->host_name, strerror(-err));
-	err = bpf_map_lookup_elem(bpf_map__fd(pr.skel->maps.port_slots), &p->slot, &slot_entry);
-	cr_assert_eq(err, 0, "port_slots[%u]: %s", p->slot, strerror(-err));
-	slot_entry.flags |= NSTEER_PORT_HOST;
-	err = bpf_map_update_elem(bpf_map__fd(pr.skel->maps.port_slots), &p->slot, &slot_entry,
-				  BPF_ANY);
-	cr_assert_eq(err, 0, "port_slots[%u]: %s", p->slot, strerror(-err));
+	/* Registering raises slots_used in the config the test wrote: keep the test's. */
+	cr_assert_eq(bpf_map_lookup_elem(pr.up.fd_config, &zero, &cfg), 0, "reading uplink_config");
+	port_unpublish(&pr.up, &value);
+	err = slot_release(&pr.up, &value);
+	cr_assert_eq(err, 0, "releasing %s: %s", p->host_name, strerror(-err));
+	value = port_value(p, NSTEER_PORT_HOST);
+	err = slot_register(&pr.up, &value);
+	cr_assert_eq(err, 0, "registering %s: %s", p->host_name, strerror(-err));
+	err = port_publish(&pr.up, &value);
+	cr_assert_eq(err, 0, "publishing %s: %s", p->host_name, strerror(-err));
+	config_write(&cfg);
 }
 
 static inline int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -261,6 +236,8 @@ static inline void progrun_setup(void)
 	bpf_program__set_autoload(pr.skel->progs.nsteer_xdp_skb, false);
 	cr_assert_eq(nsteer_bpf__load(pr.skel), 0, "loading the nsteer skeleton: %s",
 		     strerror(errno));
+	cr_assert_eq(uplink_from_object("uplink", pr.skel->obj, &pr.up), 0,
+		     "the skeleton lacks a map the loader uses");
 
 	for (int i = 0; i < PORTS_N; i++)
 		port_register(&test_ports[i]);
@@ -270,6 +247,7 @@ static inline void progrun_setup(void)
 static inline void progrun_teardown(void)
 {
 	/* The namespace, and everything in it, goes with this process. */
+	uplink_close(&pr.up);
 	nsteer_bpf__destroy(pr.skel);
 	pr.skel = NULL;
 	nl_sock_close(pr.nl);
