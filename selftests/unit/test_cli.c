@@ -192,53 +192,35 @@ Test(cli, attach_defaults)
 	cr_expect_null(cli.file);
 }
 
+/* attach with one option: that option's value lands, the others keep their defaults. */
+static void expect_attach(const char *option, const char *arg, enum nsteer_mode mode,
+			  enum nsteer_xdp_mode xdp_mode, enum nsteer_unknown unknown)
+{
+	EXPECT_RUN("attach", "eth0", option, arg);
+	cr_expect_eq(cli.attach.mode, mode, "%s %s: mode", option, arg);
+	cr_expect_eq(cli.attach.xdp_mode, xdp_mode, "%s %s: xdp_mode", option, arg);
+	cr_expect_eq(cli.attach.unknown, unknown, "%s %s: unknown", option, arg);
+}
+
 Test(cli, attach_mode)
 {
-	static const struct {
-		const char *arg;
-		enum nsteer_mode mode;
-	} cases[] = {
-		{ "bridge", NSTEER_MODE_BRIDGE },
-		{ "private", NSTEER_MODE_PRIVATE },
-		{ "vepa", NSTEER_MODE_VEPA },
-	};
-
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		EXPECT_RUN("attach", "eth0", "--mode", cases[i].arg);
-		cr_expect_eq(cli.attach.mode, cases[i].mode, "--mode %s", cases[i].arg);
-		cr_expect_eq(cli.attach.xdp_mode, NSTEER_XDP_AUTO);
-		cr_expect_eq(cli.attach.unknown, NSTEER_UNKNOWN_PASS);
-	}
+	expect_attach("--mode", "bridge", NSTEER_MODE_BRIDGE, NSTEER_XDP_AUTO, NSTEER_UNKNOWN_PASS);
+	expect_attach("--mode", "private", NSTEER_MODE_PRIVATE, NSTEER_XDP_AUTO, NSTEER_UNKNOWN_PASS);
+	expect_attach("--mode", "vepa", NSTEER_MODE_VEPA, NSTEER_XDP_AUTO, NSTEER_UNKNOWN_PASS);
 }
 
 Test(cli, attach_xdp_mode)
 {
-	static const struct {
-		const char *arg;
-		enum nsteer_xdp_mode mode;
-	} cases[] = {
-		{ "native", NSTEER_XDP_NATIVE },
-		{ "skb", NSTEER_XDP_SKB },
-		{ "off", NSTEER_XDP_OFF },
-		{ "auto", NSTEER_XDP_AUTO },
-	};
-
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		EXPECT_RUN("attach", "eth0", "--xdp-mode", cases[i].arg);
-		cr_expect_eq(cli.attach.xdp_mode, cases[i].mode, "--xdp-mode %s", cases[i].arg);
-		cr_expect_eq(cli.attach.mode, NSTEER_MODE_BRIDGE);
-		cr_expect_eq(cli.attach.unknown, NSTEER_UNKNOWN_PASS);
-	}
+	expect_attach("--xdp-mode", "native", NSTEER_MODE_BRIDGE, NSTEER_XDP_NATIVE, NSTEER_UNKNOWN_PASS);
+	expect_attach("--xdp-mode", "skb", NSTEER_MODE_BRIDGE, NSTEER_XDP_SKB, NSTEER_UNKNOWN_PASS);
+	expect_attach("--xdp-mode", "off", NSTEER_MODE_BRIDGE, NSTEER_XDP_OFF, NSTEER_UNKNOWN_PASS);
+	expect_attach("--xdp-mode", "auto", NSTEER_MODE_BRIDGE, NSTEER_XDP_AUTO, NSTEER_UNKNOWN_PASS);
 }
 
 Test(cli, attach_unknown)
 {
-	EXPECT_RUN("attach", "eth0", "--unknown", "pass");
-	cr_expect_eq(cli.attach.unknown, NSTEER_UNKNOWN_PASS);
-	EXPECT_RUN("attach", "eth0", "--unknown", "drop");
-	cr_expect_eq(cli.attach.unknown, NSTEER_UNKNOWN_DROP);
-	cr_expect_eq(cli.attach.mode, NSTEER_MODE_BRIDGE);
-	cr_expect_eq(cli.attach.xdp_mode, NSTEER_XDP_AUTO);
+	expect_attach("--unknown", "pass", NSTEER_MODE_BRIDGE, NSTEER_XDP_AUTO, NSTEER_UNKNOWN_PASS);
+	expect_attach("--unknown", "drop", NSTEER_MODE_BRIDGE, NSTEER_XDP_AUTO, NSTEER_UNKNOWN_DROP);
 }
 
 Test(cli, attach_options_before_and_after_dev)

@@ -544,7 +544,7 @@ int cli_run(const struct cli *cli)
 	return ret ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
-static int run_line(int argc, char **argv)
+int cli_main(int argc, char **argv, bool in_batch)
 {
 	struct cli cli;
 
@@ -556,11 +556,18 @@ static int run_line(int argc, char **argv)
 	case CLI_RUN:
 		break;
 	}
-	if (command_of(cli.cmd)->returns_status) {
+	if (in_batch && command_of(cli.cmd)->returns_status) {
 		pr_warn("'%s' cannot run inside batch\n", argv[1]);
 		return EXIT_USAGE;
 	}
+	if (!in_batch)
+		nsteer_set_verbose(cli.verbose);
 	return cli_run(&cli);
+}
+
+static int run_line(int argc, char **argv)
+{
+	return cli_main(argc, argv, true);
 }
 
 static int run_batch(const struct cli *c)

@@ -51,5 +51,7 @@ enum cli_result {
 enum cli_result cli_parse(int argc, char **argv, struct cli *cli, FILE *out, FILE *err);
 /* Runs a parsed command; returns the exit status (0, 1 or 2). */
 int cli_run(const struct cli *cli);
+/* Parses and runs; in_batch refuses the commands that cannot run inside batch. */
+int cli_main(int argc, char **argv, bool in_batch);
 
 #endif
