@@ -48,7 +48,8 @@ static __always_inline bool group_is_routers(const __u8 *group)
 	for (int i = 2; i < 15; i++)
 		if (group[i])
 			return false;
-	return ((scope == 0x02 || scope == 0x05) && last == 0x02) || (scope == 0x02 && last == 0x16);
+	return ((scope == 0x02 || scope == 0x05) && last == 0x02) ||
+	       (scope == 0x02 && last == 0x16);
 }
 
 static __always_inline void mld_note(__u32 slot, const __u8 *group, bool joined)
@@ -121,7 +122,8 @@ static __always_inline void mld_snoop(struct __sk_buff *skb, __u32 slot)
 	__u8 nexthdr, hop[2], type, group[16];
 	__be16 records;
 
-	if (bpf_skb_load_bytes(skb, ETH_HLEN + __builtin_offsetof(struct ipv6hdr, nexthdr), &nexthdr, 1) < 0)
+	if (bpf_skb_load_bytes(skb, ETH_HLEN + __builtin_offsetof(struct ipv6hdr, nexthdr),
+			       &nexthdr, 1) < 0)
 		return;
 	/* MLD messages carry a router alert in a hop-by-hop options header (RFC 3810 5). */
 	if (nexthdr == NEXTHDR_HOP) {
@@ -167,7 +169,8 @@ static __always_inline bool mld_filtered_group(struct __sk_buff *skb, const __u8
 		return false;
 	if (bpf_skb_load_bytes(skb, 12, &proto, sizeof(proto)) < 0 ||
 	    proto != bpf_htons(ETH_P_IPV6) ||
-	    bpf_skb_load_bytes(skb, ETH_HLEN + __builtin_offsetof(struct ipv6hdr, daddr), w, sizeof(w)) < 0)
+	    bpf_skb_load_bytes(skb, ETH_HLEN + __builtin_offsetof(struct ipv6hdr, daddr), w,
+			       sizeof(w)) < 0)
 		return false;
 	__builtin_memcpy(group, w, sizeof(w));
 	if (group[0] != 0xff || (group[1] & 0x0f) < 2)

@@ -84,7 +84,7 @@ static __always_inline __u32 index_of_word(const __u8 *mac, __u16 vlan)
  * copied across fragments otherwise. The in-place read is what keeps steering near the cost of
  * a bare redirect; bpf_xdp_load_bytes is a helper call and a copy per frame. */
 static __always_inline const struct frame_head *xdp_head(struct xdp_md *ctx, struct frame_head *buf,
-						       __u32 len)
+							 __u32 len)
 {
 	void *data = (void *)(long)ctx->data, *end = (void *)(long)ctx->data_end;
 
@@ -166,7 +166,7 @@ struct flood_ctx {
 	__u32 skip_ifindex; /* the sender, when a port floods */
 	__u32 only_flags;   /* 0: every port; else only ports with one of these flags */
 	__u16 vlan;
-	bool by_group;      /* an IPv6 multicast frame for mld.group: only to its listeners */
+	bool by_group; /* an IPv6 multicast frame for mld.group: only to its listeners */
 	struct nsteer_mld_key mld;
 };
 
@@ -175,7 +175,8 @@ static long flood_one(__u32 index, struct flood_ctx *fc)
 	__u32 slot = index + 1; /* slot 0 is the uplink's */
 	const struct nsteer_slot *port = bpf_map_lookup_elem(&port_slots, &slot);
 
-	if (!port || !port->ifindex || port->vlan != fc->vlan || port->ifindex == fc->skip_ifindex ||
+	if (!port || !port->ifindex || port->vlan != fc->vlan ||
+	    port->ifindex == fc->skip_ifindex ||
 	    (fc->only_flags && !(port->flags & fc->only_flags)) ||
 	    (fc->by_group && !mld_listening(slot, &fc->mld)))
 		return 0;
@@ -199,7 +200,10 @@ static __always_inline void flood_to_ports(const struct nsteer_config *cfg, stru
 					   __u32 skip_ifindex, __u32 only_flags)
 {
 	struct flood_ctx fc = {
-		.skb = skb, .skip_ifindex = skip_ifindex, .only_flags = only_flags, .vlan = vlan,
+		.skb = skb,
+		.skip_ifindex = skip_ifindex,
+		.only_flags = only_flags,
+		.vlan = vlan,
 	};
 
 	if (tagged && bpf_skb_vlan_pop(skb) < 0)

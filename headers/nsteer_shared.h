@@ -21,19 +21,19 @@
 /* Each enum below is one list, X(ID, name, value): the enum and the names the CLI, JSON and
  * status use both come from it, so a new value is one line here. The listing order is the order
  * in which help text offers the names. */
-#define NSTEER_MODES(X)                                                                    \
-	X(BRIDGE, bridge, 0)   /* ports reach each other inside the host */                \
-	X(PRIVATE, private, 1) /* never */                                                 \
+#define NSTEER_MODES(X)                                                     \
+	X(BRIDGE, bridge, 0)   /* ports reach each other inside the host */ \
+	X(PRIVATE, private, 1) /* never */                                  \
 	X(VEPA, vepa, 2)       /* only through the external switch */
 
-#define NSTEER_UNKNOWNS(X)                                                                 \
-	X(PASS, pass, 0) /* frames for a MAC no port owns go to the uplink's stack */       \
+#define NSTEER_UNKNOWNS(X)                                                            \
+	X(PASS, pass, 0) /* frames for a MAC no port owns go to the uplink's stack */ \
 	X(DROP, drop, 1)
 
-#define NSTEER_XDP_MODES(X)                                                                \
-	X(AUTO, auto, 3) /* attach only: native where the driver's XDP sees whole frames, else off */ \
-	X(NATIVE, native, 0)                                                               \
-	X(SKB, skb, 1)                                                                     \
+#define NSTEER_XDP_MODES(X)                                                            \
+	X(AUTO, auto, 3) /* attach only: native or off, whichever sees whole frames */ \
+	X(NATIVE, native, 0)                                                           \
+	X(SKB, skb, 1)                                                                 \
 	X(OFF, off, 2)
 
 #define NSTEER_ENUM_VALUE(prefix, ID, name, value) prefix##ID = value,
@@ -46,7 +46,8 @@ enum nsteer_unknown { NSTEER_UNKNOWNS(NSTEER_UNKNOWN_VALUE) };
 enum nsteer_xdp_mode { NSTEER_XDP_MODES(NSTEER_XDP_VALUE) };
 
 /* nsteer_config.flags */
-#define NSTEER_CFG_OWN_CLSACT (1U << 0) /* nsteer created the uplink's clsact qdisc, so removes it */
+#define NSTEER_CFG_OWN_CLSACT \
+	(1U << 0) /* nsteer created the uplink's clsact qdisc, so removes it */
 #define NSTEER_CFG_HOST_ACCESS (1U << 1) /* attach --host-access */
 /* The uplink strips VLAN tags before XDP runs (ethtool rxvlan), so a frame that looks untagged to
  * XDP may have been tagged: XDP hands every frame to tc, which reads the tag from the skb. */
@@ -82,7 +83,7 @@ struct nsteer_port_key {
 struct nsteer_port_dest {
 	__u32 ifindex; /* the port's host end */
 	__u32 slot;
-	__u32 flags;   /* NSTEER_PORT_*, as in struct nsteer_port */
+	__u32 flags; /* NSTEER_PORT_*, as in struct nsteer_port */
 };
 
 /* Value of the "port_slots" map, indexed by slot (ifindex 0: a free slot). Floods walk it in slot
@@ -119,8 +120,8 @@ static inline __u32 nsteer_index_fold(__u32 mac_low4, __u16 vlan)
 
 static inline __u32 nsteer_index_of(const __u8 *mac, __u16 vlan)
 {
-	return nsteer_index_fold((__u32)mac[2] << 24 | (__u32)mac[3] << 16 | (__u32)mac[4] << 8 | mac[5],
-				 vlan);
+	return nsteer_index_fold(
+		(__u32)mac[2] << 24 | (__u32)mac[3] << 16 | (__u32)mac[4] << 8 | mac[5], vlan);
 }
 
 /* IPv6 multicast listening, snooped from the MLD reports (RFC 3810, and MLDv1) each port sends.
@@ -145,7 +146,8 @@ enum nsteer_mld_state {
 };
 
 /* nsteer_port.flags */
-#define NSTEER_PORT_NETNS_CREATED (1U << 0) /* port add created the named netns; port del removes it */
+#define NSTEER_PORT_NETNS_CREATED \
+	(1U << 0) /* port add created the named netns; port del removes it */
 /* The host-access port (attach --host-access): it lives in the uplink's own namespace, is reached
  * by a plain redirect, and talks to every port whatever the mode. */
 #define NSTEER_PORT_HOST (1U << 1)
@@ -160,7 +162,7 @@ struct nsteer_port {
 	__u32 flags;
 	__u32 slot;
 	__u64 netns_inode;
-	char netns[NSTEER_NETNS_LEN]; /* as given: iproute2 name, path, or "pid:N" */
+	char netns[NSTEER_NETNS_LEN];        /* as given: iproute2 name, path, or "pid:N" */
 	char ifname[NSTEER_IFNAME_LEN];      /* namespace end */
 	char host_ifname[NSTEER_IFNAME_LEN]; /* host end */
 };
@@ -168,17 +170,16 @@ struct nsteer_port {
 /* Why the datapath drops a frame: X(ID, name, what). The enum, the counters' fields, `stats`,
  * `status`, their JSON and the layout checks all come from this list, so a new reason is one line
  * here (and the count_drop calls that use it). */
-#define NSTEER_DROP_REASONS(X)                                                             \
-	X(MALFORMED, malformed, "too short for an Ethernet (or 802.1Q) header")            \
-	X(UNKNOWN_DST, unknown_dst, "no port owns the destination (--unknown drop)")       \
-	X(SPOOFED_SRC, spoofed_src, "a port sent with a source MAC not its own")            \
-	X(PORT_TO_PORT, port_to_port, "port to port, which private mode forbids")          \
+#define NSTEER_DROP_REASONS(X)                                                       \
+	X(MALFORMED, malformed, "too short for an Ethernet (or 802.1Q) header")      \
+	X(UNKNOWN_DST, unknown_dst, "no port owns the destination (--unknown drop)") \
+	X(SPOOFED_SRC, spoofed_src, "a port sent with a source MAC not its own")     \
+	X(PORT_TO_PORT, port_to_port, "port to port, which private mode forbids")    \
 	X(VLAN, vlan, "a tagged frame where none is allowed")
 
 #define NSTEER_DROP_VALUE(ID, name, what) NSTEER_DROP_##ID,
 enum nsteer_drop_reason {
-	NSTEER_DROP_REASONS(NSTEER_DROP_VALUE)
-	NSTEER_DROP__MAX,
+	NSTEER_DROP_REASONS(NSTEER_DROP_VALUE) NSTEER_DROP__MAX,
 };
 
 /* Per-CPU values of the "counters" map, indexed by slot: a port's, or NSTEER_SLOT_UPLINK for the
@@ -201,23 +202,23 @@ struct nsteer_counters {
 /* What nsteer holds on the uplink's NIC so that frames for its ports get past the NIC's filters
  * at all, as macvlan holds it for its devices: each port's MAC in the unicast list, each port
  * VLAN in the VLAN filter, and allmulticast. Key of the "nic_holds" map. */
-#define NSTEER_NIC_HOLD_KINDS(X)                                                           \
-	X(UNICAST, unicast, 0)        /* mac in the device's unicast address list */        \
-	X(VLAN, vlan, 1)              /* vlan in its VLAN filter (through an 802.1Q device) */ \
-	X(ALLMULTI, allmulticast, 2)  /* IFF_ALLMULTI */
+#define NSTEER_NIC_HOLD_KINDS(X)                                                              \
+	X(UNICAST, unicast, 0)       /* mac in the device's unicast address list */           \
+	X(VLAN, vlan, 1)             /* vlan in its VLAN filter (through an 802.1Q device) */ \
+	X(ALLMULTI, allmulticast, 2) /* IFF_ALLMULTI */
 
 #define NSTEER_NIC_VALUE(ID, name, value) NSTEER_ENUM_VALUE(NSTEER_NIC_, ID, name, value)
 enum nsteer_nic_hold_kind { NSTEER_NIC_HOLD_KINDS(NSTEER_NIC_VALUE) };
 
 struct nsteer_nic_hold {
-	__u8 mac[6];  /* NSTEER_NIC_UNICAST, else zero */
-	__u16 vlan;   /* NSTEER_NIC_VLAN, else zero */
-	__u32 kind;   /* enum nsteer_nic_hold_kind */
+	__u8 mac[6]; /* NSTEER_NIC_UNICAST, else zero */
+	__u16 vlan;  /* NSTEER_NIC_VLAN, else zero */
+	__u32 kind;  /* enum nsteer_nic_hold_kind */
 };
 
 /* Value of "nic_holds". */
 struct nsteer_nic_hold_state {
-	__u32 ours;  /* 1: nsteer made this change to the NIC and undoes it; 0: it was there before */
+	__u32 ours; /* 1: nsteer made this change to the NIC and undoes it; 0: it was there before */
 	__u32 users; /* ports that need it (allmulticast: the attachment itself) */
 };
 #define NSTEER_NIC_HOLDS_MAX (2 * NSTEER_PORTS_MAX + 1)
@@ -231,7 +232,8 @@ _Static_assert(sizeof(struct nsteer_config) == 32, "nsteer_config layout");
 _Static_assert(sizeof(struct nsteer_port_key) == 8, "nsteer_port_key layout");
 _Static_assert(__builtin_offsetof(struct nsteer_port_key, vlan) == 6, "nsteer_port_key.vlan");
 _Static_assert(sizeof(struct nsteer_port) == 192, "nsteer_port layout");
-_Static_assert(__builtin_offsetof(struct nsteer_port, netns_inode) == 24, "nsteer_port.netns_inode");
+_Static_assert(__builtin_offsetof(struct nsteer_port, netns_inode) == 24,
+	       "nsteer_port.netns_inode");
 _Static_assert(sizeof(struct nsteer_port_dest) == 12, "nsteer_port_dest layout");
 _Static_assert(sizeof(struct nsteer_slot) == 16, "nsteer_slot layout");
 _Static_assert(sizeof(struct nsteer_mld_key) == 20, "nsteer_mld_key layout");
@@ -239,11 +241,13 @@ _Static_assert(sizeof(struct nsteer_index_entry) == 8, "nsteer_index_entry layou
 _Static_assert(sizeof(struct nsteer_nic_hold) == 12, "nsteer_nic_hold layout");
 _Static_assert(sizeof(struct nsteer_nic_hold_state) == 8, "nsteer_nic_hold_state layout");
 _Static_assert((NSTEER_INDEX_SIZE & (NSTEER_INDEX_SIZE - 1)) == 0, "index size is a power of 2");
-_Static_assert(sizeof(struct nsteer_counters) == (4 + NSTEER_DROP__MAX) * 8, "nsteer_counters layout");
-#define NSTEER_DROP_ASSERT(ID, name, what)                                                 \
-	_Static_assert(__builtin_offsetof(struct nsteer_counters, drop_##name) ==          \
-			       __builtin_offsetof(struct nsteer_counters, drops[NSTEER_DROP_##ID]), \
-		       "drop_" #name " is drops[NSTEER_DROP_" #ID "]");
+_Static_assert(sizeof(struct nsteer_counters) == (4 + NSTEER_DROP__MAX) * 8,
+	       "nsteer_counters layout");
+#define NSTEER_DROP_ASSERT(ID, name, what)                                                   \
+	_Static_assert(                                                                      \
+		__builtin_offsetof(struct nsteer_counters, drop_##name) ==                   \
+			__builtin_offsetof(struct nsteer_counters, drops[NSTEER_DROP_##ID]), \
+		"drop_" #name " is drops[NSTEER_DROP_" #ID "]");
 NSTEER_DROP_REASONS(NSTEER_DROP_ASSERT)
 
 #endif

@@ -78,9 +78,9 @@ struct nsteer_port_status {
 
 struct nsteer_nic_hold_status {
 	struct nsteer_nic_hold hold;
-	bool wanted;  /* a port (or, for allmulticast, the attachment) needs it */
-	bool present; /* on the NIC now, whoever put it there */
-	bool ours;    /* nsteer made this change, and undoes it */
+	bool wanted;       /* a port (or, for allmulticast, the attachment) needs it */
+	bool present;      /* on the NIC now, whoever put it there */
+	bool ours;         /* nsteer made this change, and undoes it */
 	char vlan_dev[16]; /* NSTEER_NIC_VLAN: the 802.1Q device through which nsteer holds it */
 };
 
@@ -138,7 +138,8 @@ enum nsteer_log_level { NSTEER_LOG_WARN, NSTEER_LOG_INFO, NSTEER_LOG_DEBUG };
 typedef void (*nsteer_log_fn)(enum nsteer_log_level level, const char *fmt, va_list ap);
 nsteer_log_fn nsteer_set_log(nsteer_log_fn fn);
 /* Front ends print through the same function, so that nsteer_set_log redirects all of it. */
-void nsteer_log(enum nsteer_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void nsteer_log(enum nsteer_log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 void nsteer_set_verbose(bool verbose); /* also lets libbpf and libxdp speak */
 
 #endif

@@ -8,10 +8,10 @@
 #include "hooks.h"
 #include "log.h"
 
-#define TC_HOOK(name, idx)                                                                 \
+#define TC_HOOK(name, idx) \
 	DECLARE_LIBBPF_OPTS(bpf_tc_hook, name, .ifindex = (idx), .attach_point = BPF_TC_INGRESS)
-#define TC_OPTS(name)                                                                      \
-	DECLARE_LIBBPF_OPTS(bpf_tc_opts, name, .handle = NSTEER_TC_HANDLE,                    \
+#define TC_OPTS(name)                                                      \
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, name, .handle = NSTEER_TC_HANDLE, \
 			    .priority = NSTEER_TC_PRIORITY)
 
 int tc_ingress_attach(int ifindex, int prog_fd, bool *created_qdisc)
@@ -73,8 +73,9 @@ static bool is_ours(const struct xdp_program *prog)
 }
 
 /* Calls fn on nsteer's program in ifindex's XDP set; returns fn's result or -ENOENT. */
-static int with_our_xdp(int ifindex, int (*fn)(struct xdp_multiprog *, struct xdp_program *, int,
-					     void *), void *arg)
+static int with_our_xdp(int ifindex,
+			int (*fn)(struct xdp_multiprog *, struct xdp_program *, int, void *),
+			void *arg)
 {
 	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
 	struct xdp_program *prog = NULL;

@@ -16,7 +16,7 @@
 /* Creates clsact when missing (*created_qdisc tells) and installs or atomically replaces nsteer's
  * ingress filter with prog_fd. */
 int tc_ingress_attach(int ifindex, int prog_fd, bool *created_qdisc);
-int tc_ingress_detach(int ifindex);          /* 0 when there was nothing to remove */
+int tc_ingress_detach(int ifindex);             /* 0 when there was nothing to remove */
 int tc_ingress_prog_id(int ifindex, __u32 *id); /* -ENOENT when nsteer's filter is absent */
 int tc_clsact_destroy(int ifindex);
 

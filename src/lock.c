@@ -48,7 +48,8 @@ int nsteer_lock(void)
 		if (errno != EWOULDBLOCK || waited_ms >= limit_ms) {
 			err = errno == EWOULDBLOCK ? -EBUSY : -errno;
 			pr_warn("Another nsteer is still working on %s (waited %u s); "
-				"try again when it has finished\n", NSTEER_PIN_ROOT, waited_ms / 1000);
+				"try again when it has finished\n",
+				NSTEER_PIN_ROOT, waited_ms / 1000);
 			close(fd);
 			goto fail;
 		}

@@ -17,7 +17,7 @@
 #include <linux/veth.h>
 #include <sys/socket.h>
 
-#define NL_REQ_SIZE 1024   /* every request here is a few hundred bytes at most */
+#define NL_REQ_SIZE 1024    /* every request here is a few hundred bytes at most */
 #define NL_REPLY_SIZE 32768 /* a full RTM_NEWLINK can outgrow a page */
 
 struct nl_sock {
@@ -146,7 +146,8 @@ static int link_parse(const struct nlmsghdr *nlh, void *data)
 	l->ifindex = ifm->ifi_index;
 	l->up = ifm->ifi_flags & IFF_UP;
 	l->flags = ifm->ifi_flags;
-	mnl_attr_for_each(a, nlh, sizeof(*ifm)) {
+	mnl_attr_for_each(a, nlh, sizeof(*ifm))
+	{
 		switch (mnl_attr_get_type(a)) {
 		case IFLA_IFNAME:
 			if (mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
@@ -168,7 +169,8 @@ static int link_parse(const struct nlmsghdr *nlh, void *data)
 			l->link_ifindex = (int)mnl_attr_get_u32(a);
 			break;
 		case IFLA_LINKINFO:
-			mnl_attr_for_each_nested(b, a) {
+			mnl_attr_for_each_nested(b, a)
+			{
 				if (mnl_attr_get_type(b) == IFLA_INFO_DATA)
 					info_data = b;
 				if (mnl_attr_get_type(b) != IFLA_INFO_KIND)
@@ -182,9 +184,9 @@ static int link_parse(const struct nlmsghdr *nlh, void *data)
 	}
 	/* IFLA_INFO_DATA's attributes mean what the kind says they mean. */
 	if (info_data && !strcmp(l->kind, "vlan"))
-		mnl_attr_for_each_nested(b, info_data)
-			if (mnl_attr_get_type(b) == IFLA_VLAN_ID && mnl_attr_validate(b, MNL_TYPE_U16) == 0)
-				l->vlan_id = mnl_attr_get_u16(b);
+		mnl_attr_for_each_nested(b, info_data) if (mnl_attr_get_type(b) == IFLA_VLAN_ID &&
+							   mnl_attr_validate(b, MNL_TYPE_U16) == 0)
+			l->vlan_id = mnl_attr_get_u16(b);
 	return 0;
 }
 
@@ -484,7 +486,8 @@ static int uc_dump_one(const struct nlmsghdr *nlh, void *data)
 		return -EBADMSG;
 	if (ndm->ndm_ifindex != d->ifindex || !(ndm->ndm_flags & NTF_SELF))
 		return 0;
-	mnl_attr_for_each(a, nlh, sizeof(*ndm)) {
+	mnl_attr_for_each(a, nlh, sizeof(*ndm))
+	{
 		const unsigned char *mac = mnl_attr_get_payload(a);
 
 		if (mnl_attr_get_type(a) == NDA_LLADDR && mnl_attr_get_payload_len(a) == 6 &&

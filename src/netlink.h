@@ -23,8 +23,9 @@ struct nl_link {
 	char name[IF_NAMESIZE];
 	unsigned int mtu;
 	unsigned char mac[6];
-	bool up;          /* IFF_UP */
-	unsigned int flags; /* IFF_*, as the kernel reports them (IFF_ALLMULTI, IFF_PROMISC: the user's) */
+	bool up; /* IFF_UP */
+	unsigned int
+		flags; /* IFF_*, as the kernel reports them (IFF_ALLMULTI, IFF_PROMISC: the user's) */
 	char kind[16];    /* IFLA_INFO_KIND, "" when absent */
 	int link_ifindex; /* IFLA_LINK (a veth's peer index, in the peer's namespace), 0 if absent */
 	unsigned int vlan_id; /* an 802.1Q device's VLAN ID (kind "vlan"), else 0 */
@@ -33,16 +34,18 @@ struct nl_link {
 /* Calls cb for every link in sk's namespace; a non-zero return from cb ends the walk with it. */
 typedef int (*nl_link_cb)(const struct nl_link *link, void *ctx);
 int nl_link_dump(struct nl_sock *sk, nl_link_cb cb, void *ctx);
-int nl_link_get_by_name(struct nl_sock *sk, const char *name, struct nl_link *out); /* -ENODEV if none */
-int nl_link_get_by_index(struct nl_sock *sk, int ifindex, struct nl_link *out);     /* -ENODEV if none */
+int nl_link_get_by_name(struct nl_sock *sk, const char *name,
+			struct nl_link *out); /* -ENODEV if none */
+int nl_link_get_by_index(struct nl_sock *sk, int ifindex,
+			 struct nl_link *out); /* -ENODEV if none */
 
 struct nl_veth_spec {
-	const char *name;              /* end created in sk's namespace */
-	const char *peer_name;         /* other end */
-	int peer_netns_fd;             /* namespace the peer is created in (IFLA_NET_NS_FD); -1: same */
+	const char *name;      /* end created in sk's namespace */
+	const char *peer_name; /* other end */
+	int peer_netns_fd;     /* namespace the peer is created in (IFLA_NET_NS_FD); -1: same */
 	const unsigned char *peer_mac; /* 6 bytes, or NULL for a random one */
 	unsigned int mtu;              /* both ends; 0 keeps the default */
-	bool no_ipv6_addr;             /* IN6_ADDR_GEN_MODE_NONE on the first end: no link-local, no RS/MLD */
+	bool no_ipv6_addr; /* IN6_ADDR_GEN_MODE_NONE on the first end: no link-local, no RS/MLD */
 };
 /* Creates both ends in one RTM_NEWLINK (NLM_F_CREATE|NLM_F_EXCL); -EEXIST if a name is taken. */
 int nl_veth_create(struct nl_sock *sk, const struct nl_veth_spec *spec);

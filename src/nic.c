@@ -120,7 +120,7 @@ static int nic_undo(struct nl_sock *sk, int ifindex, const struct nsteer_nic_hol
 struct nic_now {
 	unsigned char (*uc)[6]; /* its unicast list */
 	size_t n_uc, cap_uc;
-	bool vids[4096];        /* VLANs registered through any 802.1Q device, nsteer's or not */
+	bool vids[4096]; /* VLANs registered through any 802.1Q device, nsteer's or not */
 	bool allmulti;
 };
 
@@ -201,8 +201,9 @@ static __u32 users_of(const struct port_table *t, const struct nsteer_nic_hold *
 
 		if (p->ifindex == except)
 			continue;
-		if (h->kind == NSTEER_NIC_UNICAST ? !memcmp(p->mac, h->mac, 6)
-						  : h->kind == NSTEER_NIC_VLAN && p->vlan == h->vlan)
+		if (h->kind == NSTEER_NIC_UNICAST
+			    ? !memcmp(p->mac, h->mac, 6)
+			    : h->kind == NSTEER_NIC_VLAN && p->vlan == h->vlan)
 			n++;
 	}
 	return n;
@@ -299,7 +300,8 @@ static struct nsteer_nic_hold *recorded_holds(const struct uplink *u, size_t *n)
 	*n = 0;
 	if (!keys)
 		return NULL;
-	while (*n < NSTEER_NIC_HOLDS_MAX && bpf_map_get_next_key(u->fd_nic_holds, prev, &key) == 0) {
+	while (*n < NSTEER_NIC_HOLDS_MAX &&
+	       bpf_map_get_next_key(u->fd_nic_holds, prev, &key) == 0) {
 		keys[*n] = key;
 		prev = &keys[(*n)++];
 	}

@@ -24,9 +24,9 @@ void nic_vlan_dev_name(int uplink_ifindex, unsigned int vid, char buf[IF_NAMESIZ
 struct nic_survey_item {
 	struct nsteer_nic_hold hold;
 	struct nsteer_nic_hold_state state; /* zero when not recorded */
-	bool recorded; /* in nic_holds */
-	bool wanted;   /* a port (or, for allmulticast, the attachment) needs it */
-	bool present;  /* on the NIC now, whoever put it there */
+	bool recorded;                      /* in nic_holds */
+	bool wanted;  /* a port (or, for allmulticast, the attachment) needs it */
+	bool present; /* on the NIC now, whoever put it there */
 };
 typedef int (*nic_survey_cb)(const struct nic_survey_item *item, void *ctx);
 /* Calls cb for every holding that t's ports want or nic_holds records, as the NIC has it now. */

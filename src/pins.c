@@ -59,7 +59,7 @@ int pin_path(char *buf, size_t size, const char *dev, const char *name)
 	if (!dev_name_valid(dev))
 		return -EINVAL;
 	n = name ? snprintf(buf, size, "%s/%s/%s", NSTEER_PIN_ROOT, dev, name)
-		     : snprintf(buf, size, "%s/%s", NSTEER_PIN_ROOT, dev);
+		 : snprintf(buf, size, "%s/%s", NSTEER_PIN_ROOT, dev);
 
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }

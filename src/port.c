@@ -115,7 +115,8 @@ int port_remove(const struct uplink *u, const struct nsteer_port *port)
 	int err = 0;
 
 	port_unpublish(u, port);
-	mld_port_reset(u, port->slot, NSTEER_MLD_UNKNOWN); /* a failure here is undone by the next port add */
+	mld_port_reset(u, port->slot,
+		       NSTEER_MLD_UNKNOWN); /* a failure here is undone by the next port add */
 	nic_release_port(u, port); /* a failure here is reported by status, undone by attach */
 	sk = nl_sock_open();
 	if (!sk)
@@ -146,8 +147,8 @@ void port_host_ifname(int uplink_ifindex, __u64 netns_inode, char buf[IF_NAMESIZ
 	snprintf(buf, IF_NAMESIZE, "nst%08x", (unsigned int)(h ^ h >> 32));
 }
 
-static bool same_settings(const struct nsteer_port *p, const unsigned char mac[6], unsigned int vlan,
-			  const char *ifname)
+static bool same_settings(const struct nsteer_port *p, const unsigned char mac[6],
+			  unsigned int vlan, const char *ifname)
 {
 	return !memcmp(p->mac, mac, 6) && p->vlan == vlan && !strcmp(p->ifname, ifname);
 }
@@ -185,12 +186,15 @@ static int configure_peer(int netns_fd, const struct nsteer_port *port,
 }
 
 int port_create(const struct uplink *u, int netns_fd, struct nsteer_port *port,
-		       const struct nsteer_port_opts *o)
+		const struct nsteer_port_opts *o)
 {
 	struct nl_link uplink, host, peer;
 	struct nl_veth_spec spec = {
-		.name = port->host_ifname, .peer_name = port->ifname, .peer_netns_fd = netns_fd,
-		.peer_mac = port->mac, .no_ipv6_addr = true,
+		.name = port->host_ifname,
+		.peer_name = port->ifname,
+		.peer_netns_fd = netns_fd,
+		.peer_mac = port->mac,
+		.no_ipv6_addr = true,
 	};
 	struct nl_sock *sk = nl_sock_open(), *peer_sk = NULL;
 	__u32 ifindex = 0;
@@ -207,7 +211,8 @@ int port_create(const struct uplink *u, int netns_fd, struct nsteer_port *port,
 	/* A host end with this port's own derived name that no port owns is what a port add killed
 	 * before it registered the port leaves behind: re-running the command completes the job. */
 	if (nl_link_get_by_name(sk, port->host_ifname, &host) == 0 && !strcmp(host.kind, "veth")) {
-		pr_info("%s: removing %s, left by an interrupted port add\n", u->dev, port->host_ifname);
+		pr_info("%s: removing %s, left by an interrupted port add\n", u->dev,
+			port->host_ifname);
 		nl_link_del(sk, host.ifindex);
 	}
 	err = nl_veth_create(sk, &spec);
@@ -419,8 +424,8 @@ int nsteer_port_add(const char *dev, const struct nsteer_port_opts *o)
 				pr_info("%s: port %s already exists (%s)\n", dev, port.netns, macs);
 		} else {
 			pr_warn("%s already has a port on %s with other settings (%s); "
-				"run 'nsteer port del %s %s' first\n", port.netns, dev,
-				mac_format(same->mac, macs), dev, same->netns);
+				"run 'nsteer port del %s %s' first\n",
+				port.netns, dev, mac_format(same->mac, macs), dev, same->netns);
 			err = -EEXIST;
 		}
 		goto close;

@@ -14,17 +14,17 @@
 #include "state.h"
 
 /* Where each of struct uplink's fds comes from: the map (or program) of that name. */
-#define UPLINK_OBJECTS(X)                                                                  \
-	X(fd_config, "uplink_config")                                                      \
-	X(fd_ports, "ports")                                                               \
-	X(fd_port_by_ifindex, "port_by_ifindex")                                           \
-	X(fd_port_devs, "port_devs")                                                       \
-	X(fd_counters, "counters")                                                         \
-	X(fd_port_slots, "port_slots")                                                     \
-	X(fd_mac_index, "mac_index")                                                       \
-	X(fd_mld_listeners, "mld_listeners")                                               \
-	X(fd_mld_snooped, "mld_snooped")                                                   \
-	X(fd_prog_tc_port, NSTEER_PIN_PROG_TC_PORT)                                        \
+#define UPLINK_OBJECTS(X)                           \
+	X(fd_config, "uplink_config")               \
+	X(fd_ports, "ports")                        \
+	X(fd_port_by_ifindex, "port_by_ifindex")    \
+	X(fd_port_devs, "port_devs")                \
+	X(fd_counters, "counters")                  \
+	X(fd_port_slots, "port_slots")              \
+	X(fd_mac_index, "mac_index")                \
+	X(fd_mld_listeners, "mld_listeners")        \
+	X(fd_mld_snooped, "mld_snooped")            \
+	X(fd_prog_tc_port, NSTEER_PIN_PROG_TC_PORT) \
 	X(fd_nic_holds, "nic_holds")
 
 struct uplink_object {
@@ -88,7 +88,8 @@ int uplink_open(const char *dev, struct uplink *u, bool quiet)
 		return 0;
 	if (!quiet)
 		pr_warn("%s is not attached (%s); run 'nsteer attach %s' first\n", dev,
-			err == -ENOENT ? "no complete state in " NSTEER_PIN_ROOT : strerror(-err), dev);
+			err == -ENOENT ? "no complete state in " NSTEER_PIN_ROOT : strerror(-err),
+			dev);
 	uplink_close(u);
 	return err;
 }
@@ -185,7 +186,9 @@ static int slots_cover(const struct uplink *u, __u32 slot)
 int slot_register(const struct uplink *u, const struct nsteer_port *port)
 {
 	struct nsteer_slot entry = {
-		.vlan = port->vlan, .ifindex = port->ifindex, .flags = port->flags & NSTEER_PORT_HOST,
+		.vlan = port->vlan,
+		.ifindex = port->ifindex,
+		.flags = port->flags & NSTEER_PORT_HOST,
 	};
 	__u32 ifindex = port->ifindex;
 	int err = counters_reset(u, port->slot);
@@ -269,7 +272,9 @@ int port_publish(const struct uplink *u, const struct nsteer_port *port)
 {
 	struct nsteer_port_key key = key_of(port);
 	struct nsteer_port_dest dest = {
-		.ifindex = port->ifindex, .slot = port->slot, .flags = port->flags & NSTEER_PORT_HOST,
+		.ifindex = port->ifindex,
+		.slot = port->slot,
+		.flags = port->flags & NSTEER_PORT_HOST,
 	};
 	int err = bpf_map_update_elem(u->fd_ports, &key, &dest, BPF_NOEXIST);
 

@@ -87,8 +87,10 @@ static int note_orphan(const struct nl_link *l, void *arg)
 	for (unsigned int i = 0; i < o->n_known; i++)
 		if (o->known[i] == (unsigned int)l->ifindex)
 			return 0;
-	snprintf(repair, sizeof(repair), "nsteer port add %s NETNS ... (re-run the interrupted "
-		 "command: it removes %s first), or: ip link del %s", o->st->dev, l->name, l->name);
+	snprintf(repair, sizeof(repair),
+		 "nsteer port add %s NETNS ... (re-run the interrupted "
+		 "command: it removes %s first), or: ip link del %s",
+		 o->st->dev, l->name, l->name);
 	problem(o->st, repair, "veth %s belongs to no port: left by an interrupted port add",
 		l->name);
 	return 0;
@@ -113,7 +115,8 @@ static void find_orphans(struct nsteer_uplink_status *st)
 
 /* ---- ports ---- */
 
-static void port_repair_command(const char *dev, const struct nsteer_port *p, char *buf, size_t size)
+static void port_repair_command(const char *dev, const struct nsteer_port *p, char *buf,
+				size_t size)
 {
 	const char *how = p->netns[0] == '/' ? "--netns-path " : "";
 	char mac[NSTEER_MAC_STR_LEN];
@@ -136,7 +139,8 @@ static void check_port(struct nsteer_uplink_status *st, const struct nsteer_port
 	if (!if_indextoname(p->ifindex, name) || strcmp(name, p->host_ifname)) {
 		problem(st, repair, "port %s: its veth %s is gone", p->netns, p->host_ifname);
 	} else if (tc_ingress_prog_id(p->ifindex, &tc_id)) {
-		snprintf(repair, sizeof(repair), "nsteer attach %s (with its current options)", st->dev);
+		snprintf(repair, sizeof(repair), "nsteer attach %s (with its current options)",
+			 st->dev);
 		problem(st, repair, "port %s: no nsteer program on %s", p->netns, p->host_ifname);
 	}
 	if (!(p->flags & NSTEER_PORT_HOST) && p->netns[0] != '/' && strncmp(p->netns, "pid:", 4)) {
@@ -176,7 +180,8 @@ static int ports_get(const struct uplink *u, const struct port_table *t,
 static int nic_collect(const struct nic_survey_item *item, void *ctx)
 {
 	struct nsteer_uplink_status *st = ctx;
-	struct nsteer_nic_hold_status *h = grow((void **)&st->nic_holds, &st->n_nic_holds, sizeof(*h));
+	struct nsteer_nic_hold_status *h =
+		grow((void **)&st->nic_holds, &st->n_nic_holds, sizeof(*h));
 
 	if (!h)
 		return -ENOMEM;
@@ -204,14 +209,19 @@ static void nic_problems(struct nsteer_uplink_status *st, const char *attach_cmd
 		else
 			snprintf(subject, sizeof(subject), "%u", h->hold.vlan);
 		if (h->hold.kind == NSTEER_NIC_ALLMULTI)
-			problem(st, attach_cmd, "%s: allmulticast is off, so the NIC may drop multicast "
-				"for the ports (IPv6 neighbour discovery)", st->dev);
+			problem(st, attach_cmd,
+				"%s: allmulticast is off, so the NIC may drop multicast "
+				"for the ports (IPv6 neighbour discovery)",
+				st->dev);
 		else if (h->wanted)
-			problem(st, attach_cmd, "%s: %s %s is missing from %s, so the NIC may drop the "
-				"port's frames", st->dev, unicast ? "port MAC" : "port VLAN", subject, list);
+			problem(st, attach_cmd,
+				"%s: %s %s is missing from %s, so the NIC may drop the "
+				"port's frames",
+				st->dev, unicast ? "port MAC" : "port VLAN", subject, list);
 		else
-			problem(st, attach_cmd, "%s: nsteer still holds %s %s in %s, which no port needs",
-				st->dev, unicast ? "MAC" : "VLAN", subject, list);
+			problem(st, attach_cmd,
+				"%s: nsteer still holds %s %s in %s, which no port needs", st->dev,
+				unicast ? "MAC" : "VLAN", subject, list);
 	}
 }
 
@@ -231,7 +241,8 @@ static void uplink_problems(struct nsteer_uplink_status *st, const struct port_t
 		 cfg->flags & NSTEER_CFG_HOST_ACCESS ? " --host-access" : "");
 	if (!st->dev_present) {
 		snprintf(repair, sizeof(repair), "nsteer detach %s --ports", st->dev);
-		problem(st, repair, "%s: the device (ifindex %u) is gone", st->dev, cfg->uplink_ifindex);
+		problem(st, repair, "%s: the device (ifindex %u) is gone", st->dev,
+			cfg->uplink_ifindex);
 		return;
 	}
 	if (cfg->xdp_mode != NSTEER_XDP_OFF && !st->has_xdp)
@@ -242,9 +253,10 @@ static void uplink_problems(struct nsteer_uplink_status *st, const struct port_t
 		check_port(st, &t->ports[i]);
 	nic_problems(st, repair);
 	if (cfg->xdp_mode != NSTEER_XDP_OFF && rx_vlan_stripped(st->dev) != was_stripped)
-		problem(st, repair, "%s: VLAN tag stripping on receive (ethtool rxvlan) is %s now "
-			"but was %s at attach: XDP %s", st->dev, was_stripped ? "off" : "on",
-			was_stripped ? "on" : "off",
+		problem(st, repair,
+			"%s: VLAN tag stripping on receive (ethtool rxvlan) is %s now "
+			"but was %s at attach: XDP %s",
+			st->dev, was_stripped ? "off" : "on", was_stripped ? "on" : "off",
 			was_stripped ? "hands every frame to tc needlessly"
 				     : "cannot see the tags and may deliver across VLANs");
 }
@@ -275,7 +287,8 @@ int nsteer_status_get(const char *dev, struct nsteer_uplink_status *st)
 	if (!pin_dir_exists(dev))
 		return -ENOENT;
 	if (uplink_open(dev, &u, true)) {
-		snprintf(repair, sizeof(repair), "nsteer attach %s (or nsteer detach %s)", dev, dev);
+		snprintf(repair, sizeof(repair), "nsteer attach %s (or nsteer detach %s)", dev,
+			 dev);
 		problem(st, repair, "%s: pins without a complete attach", dev);
 		return 0;
 	}
@@ -286,7 +299,8 @@ int nsteer_status_get(const char *dev, struct nsteer_uplink_status *st)
 	t = uplink_ports_alloc(&u);
 	err = t ? ports_get(&u, t, st) : -errno;
 	if (!err && st->dev_present)
-		nic_survey(&u, t, nic_collect, st); /* a NIC that cannot be read shows no holdings */
+		nic_survey(&u, t, nic_collect,
+			   st); /* a NIC that cannot be read shows no holdings */
 	if (!err) {
 		uplink_problems(st, t);
 		find_orphans(st);

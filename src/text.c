@@ -10,7 +10,10 @@
 
 #define NAME_ENTRY(ID, name, value) { value, #name, NULL },
 #define DROP_ENTRY(ID, name, what) { NSTEER_DROP_##ID, #name, what },
-#define END { 0, NULL, NULL }
+#define END                   \
+	{                     \
+		0, NULL, NULL \
+	}
 
 const struct nsteer_name nsteer_mode_names[] = { NSTEER_MODES(NAME_ENTRY) END };
 const struct nsteer_name nsteer_unknown_names[] = { NSTEER_UNKNOWNS(NAME_ENTRY) END };

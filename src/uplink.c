@@ -115,7 +115,8 @@ static int reuse_or_pin(struct bpf_map *map, const char *dev)
 		     info.value_size != bpf_map__value_size(map) ||
 		     info.max_entries != bpf_map__max_entries(map))) {
 		pr_warn("%s was pinned by an incompatible nsteer; run 'nsteer detach %s --ports' and "
-			"attach again\n", path, dev);
+			"attach again\n",
+			path, dev);
 		err = -EINVAL;
 	}
 	if (!err)
@@ -135,7 +136,8 @@ static int xdp_attach_new(struct nsteer_bpf *skel, const char *dev, int ifindex,
 
 	/* Only the chosen XDP program is loaded; libxdp loads the rest of the object with it. */
 	bpf_program__set_autoload(mode == NSTEER_XDP_SKB ? skel->progs.nsteer_xdp
-							 : skel->progs.nsteer_xdp_skb, false);
+							 : skel->progs.nsteer_xdp_skb,
+				  false);
 	prog = xdp_program__create(&opts);
 	err = libxdp_get_error(prog);
 	if (err) {
@@ -150,8 +152,9 @@ static int xdp_attach_new(struct nsteer_bpf *skel, const char *dev, int ifindex,
 	err = xdp_program__attach(prog, ifindex,
 				  mode == NSTEER_XDP_SKB ? XDP_MODE_SKB : XDP_MODE_NATIVE, 0);
 	if (err && !quiet)
-		pr_warn("Couldn't attach XDP to %s in %s mode: %s%s\n", dev, nsteer_name_of(nsteer_xdp_mode_names, mode),
-			strerror(-err), mode == NSTEER_XDP_NATIVE ? " (try --xdp-mode skb or off)" : "");
+		pr_warn("Couldn't attach XDP to %s in %s mode: %s%s\n", dev,
+			nsteer_name_of(nsteer_xdp_mode_names, mode), strerror(-err),
+			mode == NSTEER_XDP_NATIVE ? " (try --xdp-mode skb or off)" : "");
 	xdp_program__close(prog); /* the kernel holds the attached program */
 	return err;
 }
@@ -161,8 +164,11 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 {
 	bool fresh = !old, created_qdisc = false;
 	struct nsteer_config cfg = {
-		.uplink_ifindex = ifindex, .mode = o->mode, .unknown = o->unknown,
-		.xdp_mode = o->xdp_mode, .build_id = build_id(),
+		.uplink_ifindex = ifindex,
+		.mode = o->mode,
+		.unknown = o->unknown,
+		.xdp_mode = o->xdp_mode,
+		.build_id = build_id(),
 		.slots_used = old && old->slots_used ? old->slots_used : 1,
 	};
 	char path[PATH_MAX];
@@ -265,8 +271,8 @@ static int nic_filters_sync(const struct uplink *u)
 int nsteer_attach(const char *dev, const struct nsteer_attach_opts *opts)
 {
 	struct nsteer_attach_opts resolved = *opts, *o = &resolved;
-	const __u32 choice_mask = NSTEER_CFG_XDP_AUTO | NSTEER_CFG_XDP_NO_NATIVE |
-				  NSTEER_CFG_RX_VLAN_STRIPPED;
+	const __u32 choice_mask =
+		NSTEER_CFG_XDP_AUTO | NSTEER_CFG_XDP_NO_NATIVE | NSTEER_CFG_RX_VLAN_STRIPPED;
 	__u32 choice = 0;
 	char why[160];
 	struct nsteer_config cfg;
@@ -286,7 +292,8 @@ int nsteer_attach(const char *dev, const struct nsteer_attach_opts *opts)
 		choice = NSTEER_CFG_XDP_AUTO;
 		/* A driver found without native XDP before is not tried again on every attach. */
 		if (attached && o->xdp_mode == NSTEER_XDP_NATIVE &&
-		    (u.cfg.flags & NSTEER_CFG_XDP_NO_NATIVE) && u.cfg.uplink_ifindex == (__u32)ifindex) {
+		    (u.cfg.flags & NSTEER_CFG_XDP_NO_NATIVE) &&
+		    u.cfg.uplink_ifindex == (__u32)ifindex) {
 			o->xdp_mode = NSTEER_XDP_OFF;
 			choice |= NSTEER_CFG_XDP_NO_NATIVE;
 		}
@@ -305,11 +312,13 @@ int nsteer_attach(const char *dev, const struct nsteer_attach_opts *opts)
 			if (!err)
 				err = uplink_config_write(&u, &cfg);
 			if (!err)
-				pr_info("%s: now mode %s, unknown %s%s%s\n", dev, nsteer_name_of(nsteer_mode_names, o->mode),
+				pr_info("%s: now mode %s, unknown %s%s%s\n", dev,
+					nsteer_name_of(nsteer_mode_names, o->mode),
 					nsteer_name_of(nsteer_unknown_names, o->unknown),
 					o->host_access ? ", host access" : "",
 					cfg.flags & NSTEER_CFG_RX_VLAN_STRIPPED
-						? ", XDP defers to tc (VLAN tags stripped)" : "");
+						? ", XDP defers to tc (VLAN tags stripped)"
+						: "");
 		}
 		if (!err)
 			err = nic_filters_sync(&u);
@@ -342,10 +351,13 @@ int nsteer_attach(const char *dev, const struct nsteer_attach_opts *opts)
 	}
 	if (!err)
 		pr_info("%s: %s (xdp %s [%s], mode %s, unknown %s)%s\n", dev,
-			attached ? "re-attached" : "attached", nsteer_name_of(nsteer_xdp_mode_names, o->xdp_mode), why,
-			nsteer_name_of(nsteer_mode_names, o->mode), nsteer_name_of(nsteer_unknown_names, o->unknown),
+			attached ? "re-attached" : "attached",
+			nsteer_name_of(nsteer_xdp_mode_names, o->xdp_mode), why,
+			nsteer_name_of(nsteer_mode_names, o->mode),
+			nsteer_name_of(nsteer_unknown_names, o->unknown),
 			cfg.flags & NSTEER_CFG_RX_VLAN_STRIPPED
-				? "; VLAN tags are stripped before XDP, so XDP defers to tc" : "");
+				? "; VLAN tags are stripped before XDP, so XDP defers to tc"
+				: "");
 out:
 	nsteer_unlock();
 	return err;
@@ -361,8 +373,9 @@ static int detach_ports(const struct uplink *u, bool with_ports)
 
 	for (__u32 i = 0; t && i < t->n; i++) {
 		const struct nsteer_port *port = &t->ports[i];
-		int e = with_ports || (port->flags & NSTEER_PORT_HOST) ? port_remove(u, port)
-								      : tc_ingress_detach(port->ifindex);
+		int e = with_ports || (port->flags & NSTEER_PORT_HOST)
+				? port_remove(u, port)
+				: tc_ingress_detach(port->ifindex);
 
 		if (e && !err)
 			err = e;
@@ -401,7 +414,8 @@ int nsteer_detach(const char *dev, bool with_ports)
 		/* The NIC gets back exactly what it had: only what nsteer added goes. */
 		err = nic_release_all(&u);
 		if (err) {
-			pr_warn("Couldn't give %s's address filters back: %s\n", dev, strerror(-err));
+			pr_warn("Couldn't give %s's address filters back: %s\n", dev,
+				strerror(-err));
 			uplink_close(&u);
 			goto out;
 		}

@@ -50,7 +50,8 @@ int xdp_mode_reason(const char *dev, const struct nsteer_config *cfg, char *buf,
 	if (cfg->xdp_mode == NSTEER_XDP_NATIVE)
 		return snprintf(buf, size, "auto: driver %s hands XDP whole frames", driver);
 	if (!driver[0])
-		return snprintf(buf, size, "auto: a virtual device, whose XDP cannot see the offloads "
+		return snprintf(buf, size,
+				"auto: a virtual device, whose XDP cannot see the offloads "
 				"(partial checksums, GSO, VLAN tags) of the frames it is handed");
 	return snprintf(buf, size, "auto: %s strips VLAN tags before XDP could see them", dev);
 }
@@ -76,7 +77,8 @@ void xdp_mode_warn(const char *dev, int ifindex, enum nsteer_xdp_mode mode)
 {
 	struct nl_sock *sk = nl_sock_open();
 	struct nl_link link;
-	bool veth = sk && nl_link_get_by_index(sk, ifindex, &link) == 0 && !strcmp(link.kind, "veth");
+	bool veth =
+		sk && nl_link_get_by_index(sk, ifindex, &link) == 0 && !strcmp(link.kind, "veth");
 
 	nl_sock_close(sk);
 	if (mode == NSTEER_XDP_OFF)

@@ -95,7 +95,8 @@ static int load_macs(const char *spec, unsigned char (*macs)[6])
 		return n;
 	}
 	list = strdup(spec);
-	for (tok = strtok_r(list, ",", &save); tok && n < MAX_MACS; tok = strtok_r(NULL, ",", &save))
+	for (tok = strtok_r(list, ",", &save); tok && n < MAX_MACS;
+	     tok = strtok_r(NULL, ",", &save))
 		if (mac_parse(tok, macs[n++]) < 0)
 			die(tok, EINVAL);
 	free(list);

@@ -63,7 +63,10 @@ struct test_port {
 	int ns_ifindex; /* namespace end */
 };
 
-#define PORT_MAC(last) { 0x02, 0x6e, 0x73, 0x00, 0x00, last }
+#define PORT_MAC(last)                             \
+	{                                          \
+		0x02, 0x6e, 0x73, 0x00, 0x00, last \
+	}
 
 /* Slots out of order, as `port add` hands them out after ports came and went. */
 static struct test_port test_ports[PORTS_N] = {
@@ -148,7 +151,10 @@ static inline void config_write(const struct nsteer_config *cfg)
 static inline void configure(enum nsteer_mode mode, enum nsteer_unknown unknown)
 {
 	struct nsteer_config cfg = {
-		.uplink_ifindex = pr.uplink, .mode = mode, .unknown = unknown, .slots_used = 1,
+		.uplink_ifindex = pr.uplink,
+		.mode = mode,
+		.unknown = unknown,
+		.slots_used = 1,
 	};
 
 	/* As port add raises it: floods walk the slots below slots_used. */
@@ -161,8 +167,11 @@ static inline void configure(enum nsteer_mode mode, enum nsteer_unknown unknown)
 static inline struct nsteer_port port_value(const struct test_port *p, __u32 flags)
 {
 	struct nsteer_port value = {
-		.vlan = p->vlan, .ifindex = p->ifindex, .peer_ifindex = p->ns_ifindex,
-		.slot = p->slot, .flags = flags,
+		.vlan = p->vlan,
+		.ifindex = p->ifindex,
+		.peer_ifindex = p->ns_ifindex,
+		.slot = p->slot,
+		.flags = flags,
 	};
 
 	memcpy(value.mac, p->mac, sizeof(value.mac));
@@ -360,41 +369,52 @@ static inline void run_tc_port(enum port_id from, const struct frame *f, struct 
 static inline const char *xdp_verdict(__u32 v)
 {
 	switch (v) {
-	case XDP_ABORTED: return "XDP_ABORTED";
-	case XDP_DROP: return "XDP_DROP";
-	case XDP_PASS: return "XDP_PASS";
-	case XDP_TX: return "XDP_TX";
-	case XDP_REDIRECT: return "XDP_REDIRECT";
-	default: return "XDP_?";
+	case XDP_ABORTED:
+		return "XDP_ABORTED";
+	case XDP_DROP:
+		return "XDP_DROP";
+	case XDP_PASS:
+		return "XDP_PASS";
+	case XDP_TX:
+		return "XDP_TX";
+	case XDP_REDIRECT:
+		return "XDP_REDIRECT";
+	default:
+		return "XDP_?";
 	}
 }
 
 static inline const char *tc_verdict(__u32 v)
 {
 	switch ((int)v) {
-	case TC_ACT_OK: return "TC_ACT_OK";
-	case TC_ACT_SHOT: return "TC_ACT_SHOT";
-	case TC_ACT_REDIRECT: return "TC_ACT_REDIRECT";
-	case TC_ACT_UNSPEC: return "TC_ACT_UNSPEC";
-	default: return "TC_ACT_?";
+	case TC_ACT_OK:
+		return "TC_ACT_OK";
+	case TC_ACT_SHOT:
+		return "TC_ACT_SHOT";
+	case TC_ACT_REDIRECT:
+		return "TC_ACT_REDIRECT";
+	case TC_ACT_UNSPEC:
+		return "TC_ACT_UNSPEC";
+	default:
+		return "TC_ACT_?";
 	}
 }
 
-#define assert_xdp_verdict(r, want, why)                                                     \
-	cr_assert_eq((r)->retval, (__u32)(want), "verdict %s, want %s: %s",                  \
+#define assert_xdp_verdict(r, want, why)                                    \
+	cr_assert_eq((r)->retval, (__u32)(want), "verdict %s, want %s: %s", \
 		     xdp_verdict((r)->retval), xdp_verdict(want), why)
 
-#define assert_tc_verdict(r, want, why)                                                      \
-	cr_assert_eq((r)->retval, (__u32)(want), "verdict %s, want %s: %s",                  \
+#define assert_tc_verdict(r, want, why)                                     \
+	cr_assert_eq((r)->retval, (__u32)(want), "verdict %s, want %s: %s", \
 		     tc_verdict((r)->retval), tc_verdict(want), why)
 
 /* The output frame must be exactly want. */
-#define assert_frame_eq(r, want, what)                                                       \
-	do {                                                                                  \
-		cr_assert_eq((r)->out_len, (want)->len, "%s: output is %u bytes, want %zu",   \
-			     what, (r)->out_len, (want)->len);                                \
-		cr_assert_arr_eq((r)->out, (want)->data, (want)->len,                         \
-				 "%s: output bytes differ from the expected frame", what);    \
+#define assert_frame_eq(r, want, what)                                                            \
+	do {                                                                                      \
+		cr_assert_eq((r)->out_len, (want)->len, "%s: output is %u bytes, want %zu", what, \
+			     (r)->out_len, (want)->len);                                          \
+		cr_assert_arr_eq((r)->out, (want)->data, (want)->len,                             \
+				 "%s: output bytes differ from the expected frame", what);        \
 	} while (0)
 
 /* ---- counters ---- */
@@ -462,10 +482,12 @@ static inline bool counters_zero(const struct nsteer_counters *c)
 static inline int capture_open(int ifindex)
 {
 	struct sockaddr_ll sll = {
-		.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_ALL), .sll_ifindex = ifindex,
+		.sll_family = AF_PACKET,
+		.sll_protocol = htons(ETH_P_ALL),
+		.sll_ifindex = ifindex,
 	};
-	int one = 1, fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
-				 htons(ETH_P_ALL));
+	int one = 1,
+	    fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, htons(ETH_P_ALL));
 
 	cr_assert_geq(fd, 0, "packet socket: %s", strerror(errno));
 	cr_assert_eq(bind(fd, (struct sockaddr *)&sll, sizeof(sll)), 0, "bind to ifindex %d: %s",
@@ -487,8 +509,12 @@ static inline bool capture_next(int fd, const unsigned char *src, int timeout_ms
 		struct iovec iov = { .iov_base = buf, .iov_len = sizeof(f->data) - 4 };
 		struct sockaddr_ll from;
 		struct msghdr msg = {
-			.msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov,
-			.msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+			.msg_name = &from,
+			.msg_namelen = sizeof(from),
+			.msg_iov = &iov,
+			.msg_iovlen = 1,
+			.msg_control = cbuf,
+			.msg_controllen = sizeof(cbuf),
 		};
 		ssize_t n = recvmsg(fd, &msg, 0);
 		const struct tpacket_auxdata *aux = NULL;
@@ -501,8 +527,9 @@ static inline bool capture_next(int fd, const unsigned char *src, int timeout_ms
 			if (cm->cmsg_level == SOL_PACKET && cm->cmsg_type == PACKET_AUXDATA)
 				aux = (const void *)CMSG_DATA(cm);
 		if (aux && (aux->tp_status & TP_STATUS_VLAN_VALID)) {
-			__u16 tpid = htons(aux->tp_status & TP_STATUS_VLAN_TPID_VALID ?
-						   aux->tp_vlan_tpid : ETH_P_8021Q);
+			__u16 tpid =
+				htons(aux->tp_status & TP_STATUS_VLAN_TPID_VALID ? aux->tp_vlan_tpid
+										 : ETH_P_8021Q);
 			__u16 tci = htons(aux->tp_vlan_tci);
 
 			memmove(f->data, buf, 12);

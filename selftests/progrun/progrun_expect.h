@@ -81,11 +81,11 @@ static inline void expect_counter_at(__u32 slot, const char *who, size_t off, co
 }
 
 /* A field of struct nsteer_counters, e.g. expect_port_count(PORT_A, drop_vlan, 1, why). */
-#define expect_port_count(id, field, want, why)                                               \
-	expect_counter_at(port(id)->slot, port(id)->host_name,                                \
+#define expect_port_count(id, field, want, why)                \
+	expect_counter_at(port(id)->slot, port(id)->host_name, \
 			  offsetof(struct nsteer_counters, field), #field, want, why)
 
-#define expect_uplink_count(field, want, why)                                                 \
+#define expect_uplink_count(field, want, why)                                                    \
 	expect_counter_at(NSTEER_SLOT_UPLINK, "uplink", offsetof(struct nsteer_counters, field), \
 			  #field, want, why)
 

@@ -8,7 +8,10 @@
 
 TestSuite(mld, .init = progrun_setup, .fini = progrun_teardown);
 
-#define GROUP(last) { 0xff, 0x05, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12, last }
+#define GROUP(last)                                                        \
+	{                                                                  \
+		0xff, 0x05, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12, last \
+	}
 static const __u8 GROUP_A[16] = GROUP(0x01);
 static const __u8 GROUP_B[16] = GROUP(0x02);
 static const __u8 ALL_NODES[16] = { 0xff, 0x02, [15] = 0x01 };
@@ -73,9 +76,9 @@ static size_t ipv6_head(struct frame *f, const __u8 *group, const unsigned char 
 	}
 	f->data[off++] = 0x86;
 	f->data[off++] = 0xdd;
-	f->data[off] = 0x60;         /* version 6 */
+	f->data[off] = 0x60; /* version 6 */
 	f->data[off + 6] = nexthdr;
-	f->data[off + 7] = 1;        /* hop limit */
+	f->data[off + 7] = 1; /* hop limit */
 	memcpy(f->data + off + 8, LINK_LOCAL, 16);
 	memcpy(f->data + off + 24, group, 16);
 	return off + 40;
@@ -93,8 +96,8 @@ static void mcast_frame(struct frame *f, const __u8 *group, const unsigned char 
 
 /* An MLDv2 report with records (claiming `claimed` of them), as a port's stack sends it: to
  * ff02::16, after a hop-by-hop header with a router alert. */
-static void mld2_report(struct frame *f, const unsigned char *src, const struct record *recs,
-			int n, int claimed)
+static void mld2_report(struct frame *f, const unsigned char *src, const struct record *recs, int n,
+			int claimed)
 {
 	size_t off = ipv6_head(f, ALL_MLDV2_ROUTERS, src, -1, 0);
 
@@ -218,7 +221,8 @@ Test(mld, include_with_sources_is_a_join)
 Test(mld, every_record_of_a_report_counts)
 {
 	struct record recs[] = {
-		{ TO_INCLUDE, 1, GROUP_B },   /* sources before the next record: the walk must skip them */
+		{ TO_INCLUDE, 1,
+		  GROUP_B }, /* sources before the next record: the walk must skip them */
 		{ TO_EXCLUDE, 0, GROUP_A },
 	};
 
@@ -265,7 +269,8 @@ Test(mld, an_unknown_record_type_makes_the_port_unknown)
 
 	snooped(PORT_B);
 	report(PORT_B, &odd, 1);
-	cr_assert_eq(state_of(PORT_B), NSTEER_MLD_UNKNOWN, "a record nsteer cannot read was trusted");
+	cr_assert_eq(state_of(PORT_B), NSTEER_MLD_UNKNOWN,
+		     "a record nsteer cannot read was trusted");
 }
 
 Test(mld, a_flood_from_the_wire_reaches_only_listeners_of_its_vlan)
@@ -309,5 +314,6 @@ Test(mld, a_port_that_routes_gets_every_group)
 	/* An MLD query (130) makes a port a querier: a router too. */
 	mld1(&f, port(PORT_A)->mac, 130, ALL_NODES);
 	run_tc_port(PORT_A, &f, &r);
-	cr_assert_eq(state_of(PORT_A), NSTEER_MLD_UNKNOWN, "A sent an MLD query, yet is still filtered");
+	cr_assert_eq(state_of(PORT_A), NSTEER_MLD_UNKNOWN,
+		     "A sent an MLD query, yet is still filtered");
 }

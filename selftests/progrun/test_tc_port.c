@@ -10,7 +10,8 @@ TestSuite(tc_port, .init = progrun_setup, .fini = progrun_teardown);
 
 Test(tc_port, frame_to_the_wire_is_redirected_to_the_uplink)
 {
-	from_port(PORT_A, MAC_REMOTE, -1, 128, TC_ACT_REDIRECT, "a frame for a host beyond the wire");
+	from_port(PORT_A, MAC_REMOTE, -1, 128, TC_ACT_REDIRECT,
+		  "a frame for a host beyond the wire");
 	expect_unchanged("an untagged port's frame leaves unchanged");
 	expect_port_count(PORT_A, tx_packets, 1, "port A sent one frame");
 	expect_port_count(PORT_A, tx_bytes, 128, "of 128 bytes");
@@ -43,7 +44,8 @@ Test(tc_port, tagged_frame_is_shot_and_counted)
 
 Test(tc_port, vlan_port_frame_to_the_wire_is_redirected_to_the_uplink)
 {
-	from_port(PORT_C, MAC_REMOTE, -1, 128, TC_ACT_REDIRECT, "a frame for a host beyond the wire");
+	from_port(PORT_C, MAC_REMOTE, -1, 128, TC_ACT_REDIRECT,
+		  "a frame for a host beyond the wire");
 	/* bpf_skb_vlan_push puts the tag in skb metadata, for the device to insert on transmit, and
 	 * BPF_PROG_RUN hands back only the data: the VID is checked on real traffic below. */
 	expect_unchanged("the frame data (the tag travels beside it)");
@@ -72,11 +74,13 @@ Test(tc_port, broadcast_in_bridge_mode_is_cloned_to_the_other_ports_of_its_vlan)
 {
 	int fd_b = capture_open(port(PORT_B)->ns_ifindex);
 
-	from_port(PORT_A, MAC_BROADCAST, -1, 100, TC_ACT_REDIRECT, "the broadcast goes on to the wire");
+	from_port(PORT_A, MAC_BROADCAST, -1, 100, TC_ACT_REDIRECT,
+		  "the broadcast goes on to the wire");
 	expect_unchanged("the frame for the wire");
 	expect_went(1, PORT_B, 1, "to the wire, and to B, which shares A's (untagged) segment");
 	expect_rx(PORT_A, 0, "a sender never gets its own broadcast back");
-	expect_rx_range(PORT_C, PORT_E, 0, -1, "a VLAN port got a copy of an untagged port's broadcast");
+	expect_rx_range(PORT_C, PORT_E, 0, -1,
+			"a VLAN port got a copy of an untagged port's broadcast");
 	expect_received(fd_b, port(PORT_A)->mac, &probe.f, "port B");
 	close(fd_b);
 }
@@ -85,7 +89,8 @@ Test(tc_port, vlan_broadcast_in_bridge_mode_is_cloned_within_its_vlan)
 {
 	int fd_d = capture_open(port(PORT_D)->ns_ifindex);
 
-	from_port(PORT_C, MAC_BROADCAST, -1, 100, TC_ACT_REDIRECT, "the broadcast goes on to the wire");
+	from_port(PORT_C, MAC_BROADCAST, -1, 100, TC_ACT_REDIRECT,
+		  "the broadcast goes on to the wire");
 	expect_went(1, PORT_D, 1, "to the wire, and to D, which shares C's VLAN 100");
 	expect_rx(PORT_C, 0, "a sender never gets its own broadcast back");
 	expect_rx_range(PORT_A, PORT_B, 0, -1, "an untagged port got a VLAN 100 broadcast");
@@ -99,19 +104,21 @@ Test(tc_port, vlan_broadcast_in_bridge_mode_leaves_for_the_wire_unchanged)
 	/* The flood must leave the frame as it found it: the only tag it may carry to the wire is
 	 * the port's VID, which travels in skb metadata and so is not in data_out. A tag in the
 	 * data would go out as a second, inner 802.1Q header. */
-	from_port(PORT_C, MAC_BROADCAST, -1, 100, TC_ACT_REDIRECT, "the broadcast goes on to the wire");
+	from_port(PORT_C, MAC_BROADCAST, -1, 100, TC_ACT_REDIRECT,
+		  "the broadcast goes on to the wire");
 	cr_assert_eq(probe.r.out_len, probe.f.len,
 		     "the frame for the wire is %u bytes, want %zu: "
 		     "an extra tag (%02x%02x %02x%02x) was inserted after the MACs",
-		     probe.r.out_len, probe.f.len, probe.r.out[12], probe.r.out[13], probe.r.out[14],
-		     probe.r.out[15]);
+		     probe.r.out_len, probe.f.len, probe.r.out[12], probe.r.out[13],
+		     probe.r.out[14], probe.r.out[15]);
 	expect_unchanged("the frame for the wire");
 }
 
 Test(tc_port, broadcast_in_private_mode_is_not_cloned)
 {
 	configure(NSTEER_MODE_PRIVATE, NSTEER_UNKNOWN_PASS);
-	from_port(PORT_A, MAC_BROADCAST, -1, 100, TC_ACT_REDIRECT, "the broadcast goes on to the wire");
+	from_port(PORT_A, MAC_BROADCAST, -1, 100, TC_ACT_REDIRECT,
+		  "the broadcast goes on to the wire");
 	expect_unchanged("the frame for the wire");
 	expect_went(1, PORT_B, 0, "to the wire only: private ports never see each other's frames");
 }
@@ -120,7 +127,8 @@ Test(tc_port, broadcast_in_vepa_mode_is_not_cloned)
 {
 	/* The external switch reflects it to the other ports; a clone here would be a duplicate. */
 	configure(NSTEER_MODE_VEPA, NSTEER_UNKNOWN_PASS);
-	from_port(PORT_A, MAC_BROADCAST, -1, 100, TC_ACT_REDIRECT, "the broadcast goes on to the wire");
+	from_port(PORT_A, MAC_BROADCAST, -1, 100, TC_ACT_REDIRECT,
+		  "the broadcast goes on to the wire");
 	expect_went(1, PORT_B, 0, "vepa leaves port-to-port delivery to the external switch");
 }
 
@@ -217,15 +225,18 @@ Test(tc_port, private_mode_broadcast_reaches_only_the_host_port)
 {
 	configure(NSTEER_MODE_PRIVATE, NSTEER_UNKNOWN_PASS);
 	port_make_host(PORT_B);
-	from_port(PORT_A, MAC_BROADCAST, -1, 100, TC_ACT_REDIRECT, "the broadcast goes on to the wire");
-	expect_went(1, PORT_B, 1, "to the wire, and to the host, which needs the ports' ARP and ND");
+	from_port(PORT_A, MAC_BROADCAST, -1, 100, TC_ACT_REDIRECT,
+		  "the broadcast goes on to the wire");
+	expect_went(1, PORT_B, 1,
+		    "to the wire, and to the host, which needs the ports' ARP and ND");
 }
 
 Test(tc_port, host_port_broadcast_reaches_every_port_in_vepa_mode)
 {
 	configure(NSTEER_MODE_VEPA, NSTEER_UNKNOWN_PASS);
 	port_make_host(PORT_B);
-	from_port(PORT_B, MAC_BROADCAST, -1, 100, TC_ACT_REDIRECT, "the broadcast goes on to the wire");
+	from_port(PORT_B, MAC_BROADCAST, -1, 100, TC_ACT_REDIRECT,
+		  "the broadcast goes on to the wire");
 	expect_rx(PORT_A, 1, "ports hear the host's ARP in every mode");
 	expect_rx(PORT_C, 0, "but only on the host port's VLAN");
 }

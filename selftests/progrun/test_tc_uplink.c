@@ -15,7 +15,8 @@ Test(tc_uplink, broadcast_is_cloned_to_every_untagged_port_and_passed_up)
 	int fd_a = capture_open(port(PORT_A)->ns_ifindex);
 	int fd_b = capture_open(port(PORT_B)->ns_ifindex);
 
-	tc_up_from_wire(MAC_BROADCAST, -1, 100, TC_ACT_OK, "the host's stack gets the broadcast too");
+	tc_up_from_wire(MAC_BROADCAST, -1, 100, TC_ACT_OK,
+			"the host's stack gets the broadcast too");
 	expect_unchanged("frame passed up");
 	expect_rx_range(PORT_A, PORT_B, 1, 100, "every untagged port gets one copy");
 	expect_rx_range(PORT_C, PORT_E, 0, -1, "a VLAN port got a copy of an untagged broadcast");
@@ -33,7 +34,8 @@ Test(tc_uplink, tagged_broadcast_is_cloned_untagged_to_its_vlan_only)
 	int fd_c = capture_open(port(PORT_C)->ns_ifindex);
 	int fd_d = capture_open(port(PORT_D)->ns_ifindex);
 
-	tc_up_from_wire(MAC_BROADCAST, 100, 104, TC_ACT_OK, "the host's stack gets the broadcast too");
+	tc_up_from_wire(MAC_BROADCAST, 100, 104, TC_ACT_OK,
+			"the host's stack gets the broadcast too");
 	frame_untag(&untagged, &probe.f);
 	expect_rx_range(PORT_C, PORT_D, 1, 100, "each VLAN 100 port gets one copy, untagged");
 	for (enum port_id id = PORT_A; id <= PORT_E; id++)
@@ -47,7 +49,8 @@ Test(tc_uplink, tagged_broadcast_is_cloned_untagged_to_its_vlan_only)
 
 Test(tc_uplink, multicast_is_flooded_like_broadcast)
 {
-	tc_up_from_wire(MAC_IPV6_MCAST, -1, FRAME_MIN, TC_ACT_OK, "the host's stack gets multicast too");
+	tc_up_from_wire(MAC_IPV6_MCAST, -1, FRAME_MIN, TC_ACT_OK,
+			"the host's stack gets multicast too");
 	expect_rx_range(PORT_A, PORT_B, 1, -1, "every untagged port gets one copy");
 }
 

@@ -38,7 +38,8 @@ Test(xdp, broadcast_and_multicast_are_passed_to_tc)
 	 * and the host's stack needs its copy (ARP, neighbour discovery). */
 	configure(NSTEER_MODE_BRIDGE, NSTEER_UNKNOWN_DROP);
 	for (size_t i = 0; i < sizeof(group) / sizeof(group[0]); i++) {
-		xdp_from_wire(group[i], -1, FRAME_MIN, XDP_PASS, "group addresses are tc's to flood");
+		xdp_from_wire(group[i], -1, FRAME_MIN, XDP_PASS,
+			      "group addresses are tc's to flood");
 		xdp_from_wire(group[i], 100, FRAME_MIN, XDP_PASS,
 			      "tagged group addresses are tc's to flood");
 	}
@@ -150,8 +151,8 @@ static void colliding_mac(unsigned char mac[6], unsigned int nth)
 		mac[3] = x >> 16;
 		mac[4] = x >> 8;
 		mac[5] = x;
-		if (nsteer_index_of(mac, NSTEER_VLAN_NONE) == want && memcmp(mac, port(PORT_A)->mac, 6) &&
-		    nth-- == 0)
+		if (nsteer_index_of(mac, NSTEER_VLAN_NONE) == want &&
+		    memcmp(mac, port(PORT_A)->mac, 6) && nth-- == 0)
 			return;
 	}
 	cr_assert_fail("no MAC collides with port A's index entry");
@@ -162,14 +163,16 @@ static void colliding_mac(unsigned char mac[6], unsigned int nth)
 static void overflow_alias_of_b(const unsigned char mac[6])
 {
 	struct nsteer_port_key key = { .vlan = NSTEER_VLAN_NONE };
-	struct nsteer_port_dest dest = { .ifindex = port(PORT_B)->ifindex, .slot = port(PORT_B)->slot };
+	struct nsteer_port_dest dest = { .ifindex = port(PORT_B)->ifindex,
+					 .slot = port(PORT_B)->slot };
 	__u32 idx = nsteer_index_of(mac, NSTEER_VLAN_NONE);
 	struct nsteer_index_entry e;
 	int fd = bpf_map__fd(pr.skel->maps.mac_index);
 
 	memcpy(key.mac, mac, 6);
-	cr_assert_eq(bpf_map_update_elem(bpf_map__fd(pr.skel->maps.ports), &key, &dest, BPF_NOEXIST),
-		     0, "ports[alias]");
+	cr_assert_eq(
+		bpf_map_update_elem(bpf_map__fd(pr.skel->maps.ports), &key, &dest, BPF_NOEXIST), 0,
+		"ports[alias]");
 	cr_assert_eq(bpf_map_lookup_elem(fd, &idx, &e), 0, "mac_index[%u]", idx);
 	cr_assert_eq(e.slot, port(PORT_A)->slot, "port A holds the entry the alias maps to");
 	e.overflow++;
@@ -196,7 +199,8 @@ Test(xdp, unknown_mac_sharing_an_occupied_entry_is_unknown)
 
 	configure(NSTEER_MODE_BRIDGE, NSTEER_UNKNOWN_DROP);
 	colliding_mac(stranger, 1);
-	xdp_from_wire(stranger, -1, FRAME_MIN, XDP_DROP, "sharing A's entry does not make a MAC A's");
+	xdp_from_wire(stranger, -1, FRAME_MIN, XDP_DROP,
+		      "sharing A's entry does not make a MAC A's");
 	expect_rx(PORT_A, 0, "nothing reached A");
 
 	/* With an overflow on the entry the hash is asked, and it does not know the MAC either. */
@@ -214,14 +218,17 @@ Test(xdp, every_frame_goes_to_tc_when_the_nic_strips_vlan_tags)
 {
 	const unsigned char *dst[] = { port(PORT_A)->mac, MAC_UNKNOWN, MAC_BROADCAST };
 	struct nsteer_config cfg = {
-		.uplink_ifindex = pr.uplink, .mode = NSTEER_MODE_BRIDGE,
-		.unknown = NSTEER_UNKNOWN_DROP, .slots_used = PORTS_N + 1,
+		.uplink_ifindex = pr.uplink,
+		.mode = NSTEER_MODE_BRIDGE,
+		.unknown = NSTEER_UNKNOWN_DROP,
+		.slots_used = PORTS_N + 1,
 		.flags = NSTEER_CFG_RX_VLAN_STRIPPED,
 	};
 
 	config_write(&cfg);
 	for (size_t i = 0; i < sizeof(dst) / sizeof(dst[0]); i++)
-		xdp_from_wire(dst[i], -1, 128, XDP_PASS, "XDP cannot see a stripped tag: tc decides");
+		xdp_from_wire(dst[i], -1, 128, XDP_PASS,
+			      "XDP cannot see a stripped tag: tc decides");
 	expect_uplink_untouched("XDP counted frames it left to tc");
 	expect_port_untouched(PORT_A, "XDP counted frames it left to tc");
 

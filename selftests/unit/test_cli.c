@@ -79,38 +79,35 @@ static enum cli_result parse_argv(const char *const *args)
 #define PARSE(...) parse_argv(ARGV(__VA_ARGS__))
 
 /* A successful parse prints nothing. */
-#define EXPECT_RUN(...)                                                                    \
-	do {                                                                               \
-		enum cli_result r_ = PARSE(__VA_ARGS__);                                   \
-		cr_assert_eq(r_, CLI_RUN, "expected CLI_RUN, got %d; err: %s", r_,          \
-			     err_text());                                                  \
-		cr_assert_str_empty(out_text());                                           \
-		cr_assert_str_empty(err_text());                                           \
+#define EXPECT_RUN(...)                                                                         \
+	do {                                                                                    \
+		enum cli_result r_ = PARSE(__VA_ARGS__);                                        \
+		cr_assert_eq(r_, CLI_RUN, "expected CLI_RUN, got %d; err: %s", r_, err_text()); \
+		cr_assert_str_empty(out_text());                                                \
+		cr_assert_str_empty(err_text());                                                \
 	} while (0)
 
 /* A usage error prints a message containing msg to err, prefixed with "nsteer: ", and nothing
  * to out. */
-#define EXPECT_USAGE(msg, ...)                                                             \
-	do {                                                                               \
-		enum cli_result r_ = PARSE(__VA_ARGS__);                                   \
-		cr_assert_eq(r_, CLI_USAGE, "expected CLI_USAGE for \"%s\", got %d",        \
-			     msg, r_);                                                     \
-		cr_assert_not_null(strstr(err_text(), msg),                                \
-				   "err should contain \"%s\", got:\n%s", msg, err_text());  \
-		cr_assert_eq(strncmp(err_text(), "nsteer: ", 8), 0,                        \
-			     "err should start with \"nsteer: \", got:\n%s", err_text());   \
-		cr_assert_str_empty(out_text());                                           \
+#define EXPECT_USAGE(msg, ...)                                                                     \
+	do {                                                                                       \
+		enum cli_result r_ = PARSE(__VA_ARGS__);                                           \
+		cr_assert_eq(r_, CLI_USAGE, "expected CLI_USAGE for \"%s\", got %d", msg, r_);     \
+		cr_assert_not_null(strstr(err_text(), msg), "err should contain \"%s\", got:\n%s", \
+				   msg, err_text());                                               \
+		cr_assert_eq(strncmp(err_text(), "nsteer: ", 8), 0,                                \
+			     "err should start with \"nsteer: \", got:\n%s", err_text());          \
+		cr_assert_str_empty(out_text());                                                   \
 	} while (0)
 
 /* --help: usage on out, nothing on err. */
-#define EXPECT_HELP(usage, ...)                                                            \
-	do {                                                                               \
-		enum cli_result r_ = PARSE(__VA_ARGS__);                                   \
-		cr_assert_eq(r_, CLI_DONE, "expected CLI_DONE, got %d; err: %s", r_,        \
-			     err_text());                                                  \
-		cr_assert_not_null(strstr(out_text(), usage),                              \
-				   "out should contain \"%s\", got:\n%s", usage, out_text()); \
-		cr_assert_str_empty(err_text());                                           \
+#define EXPECT_HELP(usage, ...)                                                                   \
+	do {                                                                                      \
+		enum cli_result r_ = PARSE(__VA_ARGS__);                                          \
+		cr_assert_eq(r_, CLI_DONE, "expected CLI_DONE, got %d; err: %s", r_, err_text()); \
+		cr_assert_not_null(strstr(out_text(), usage),                                     \
+				   "out should contain \"%s\", got:\n%s", usage, out_text());     \
+		cr_assert_str_empty(err_text());                                                  \
 	} while (0)
 
 static void expect_default_port(void)
@@ -205,22 +202,27 @@ static void expect_attach(const char *option, const char *arg, enum nsteer_mode 
 Test(cli, attach_mode)
 {
 	expect_attach("--mode", "bridge", NSTEER_MODE_BRIDGE, NSTEER_XDP_AUTO, NSTEER_UNKNOWN_PASS);
-	expect_attach("--mode", "private", NSTEER_MODE_PRIVATE, NSTEER_XDP_AUTO, NSTEER_UNKNOWN_PASS);
+	expect_attach("--mode", "private", NSTEER_MODE_PRIVATE, NSTEER_XDP_AUTO,
+		      NSTEER_UNKNOWN_PASS);
 	expect_attach("--mode", "vepa", NSTEER_MODE_VEPA, NSTEER_XDP_AUTO, NSTEER_UNKNOWN_PASS);
 }
 
 Test(cli, attach_xdp_mode)
 {
-	expect_attach("--xdp-mode", "native", NSTEER_MODE_BRIDGE, NSTEER_XDP_NATIVE, NSTEER_UNKNOWN_PASS);
+	expect_attach("--xdp-mode", "native", NSTEER_MODE_BRIDGE, NSTEER_XDP_NATIVE,
+		      NSTEER_UNKNOWN_PASS);
 	expect_attach("--xdp-mode", "skb", NSTEER_MODE_BRIDGE, NSTEER_XDP_SKB, NSTEER_UNKNOWN_PASS);
 	expect_attach("--xdp-mode", "off", NSTEER_MODE_BRIDGE, NSTEER_XDP_OFF, NSTEER_UNKNOWN_PASS);
-	expect_attach("--xdp-mode", "auto", NSTEER_MODE_BRIDGE, NSTEER_XDP_AUTO, NSTEER_UNKNOWN_PASS);
+	expect_attach("--xdp-mode", "auto", NSTEER_MODE_BRIDGE, NSTEER_XDP_AUTO,
+		      NSTEER_UNKNOWN_PASS);
 }
 
 Test(cli, attach_unknown)
 {
-	expect_attach("--unknown", "pass", NSTEER_MODE_BRIDGE, NSTEER_XDP_AUTO, NSTEER_UNKNOWN_PASS);
-	expect_attach("--unknown", "drop", NSTEER_MODE_BRIDGE, NSTEER_XDP_AUTO, NSTEER_UNKNOWN_DROP);
+	expect_attach("--unknown", "pass", NSTEER_MODE_BRIDGE, NSTEER_XDP_AUTO,
+		      NSTEER_UNKNOWN_PASS);
+	expect_attach("--unknown", "drop", NSTEER_MODE_BRIDGE, NSTEER_XDP_AUTO,
+		      NSTEER_UNKNOWN_DROP);
 }
 
 Test(cli, attach_options_before_and_after_dev)
@@ -488,8 +490,9 @@ Test(cli, port_add_vlan)
 	EXPECT_RUN("port", "add", "eth0", "ns1", "--vlan", "4094");
 	cr_expect_eq(cli.port.vlan, 4094);
 
-	static const char *const bad[] = { "0", "4095", "65536", "abc", "-1", "+5", "10x", "",
-					   "99999999999999999999999" };
+	static const char *const bad[] = { "0",   "4095", "65536",
+					   "abc", "-1",   "+5",
+					   "10x", "",     "99999999999999999999999" };
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char msg[64];
@@ -508,12 +511,7 @@ Test(cli, port_add_ifname)
 
 	static const char *const bad[] = {
 		"abcdefghijklmnop", /* 16 */
-		"a-very-long-interface-name",
-		"eth/0",
-		"/",
-		"eth:0",
-		"eth 0",
-		"",
+		"a-very-long-interface-name", "eth/0", "/", "eth:0", "eth 0", "",
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -559,8 +557,8 @@ Test(cli, port_add_no_namespace)
 
 Test(cli, port_add_bad_pid)
 {
-	static const char *const bad[] = { "0", "-5", "abc", "", "12abc", "+3", "2147483648",
-					   "99999999999999999999999" };
+	static const char *const bad[] = { "0",     "-5", "abc",        "",
+					   "12abc", "+3", "2147483648", "99999999999999999999999" };
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char msg[64];

@@ -85,7 +85,8 @@ Test(json, top_level_array_of_objects)
 		json_object_end(&j);
 	}
 	json_array_end(&j);
-	cr_expect_str_eq(out(), "[{\"i\":0,\"s\":\"x\"},{\"i\":1,\"s\":\"x\"},{\"i\":2,\"s\":\"x\"}]\n");
+	cr_expect_str_eq(out(),
+			 "[{\"i\":0,\"s\":\"x\"},{\"i\":1,\"s\":\"x\"},{\"i\":2,\"s\":\"x\"}]\n");
 }
 
 Test(json, escapes)
@@ -94,9 +95,9 @@ Test(json, escapes)
 	json_string(&j, "q\"b\\s/");
 	json_string(&j, "\n\t\r\b\f");
 	json_string(&j, "\x01\x07\x0b\x0e\x1b\x1f");
-	json_string(&j, " ~\x7f");		      /* 0x20 and 0x7f are not control chars in JSON */
+	json_string(&j, " ~\x7f"); /* 0x20 and 0x7f are not control chars in JSON */
 	json_string(&j, "caf\xc3\xa9 \xf0\x9f\x98\x80"); /* UTF-8 passes through */
-	json_string(&j, "\xff\x80");		      /* so do any other high bytes */
+	json_string(&j, "\xff\x80");                     /* so do any other high bytes */
 	json_string(&j, "");
 	json_array_end(&j);
 	cr_expect_str_eq(out(), "[\"q\\\"b\\\\s/\","

@@ -93,7 +93,11 @@ Test(mac_predicates, all)
 		{ "IPv4 multicast", { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 }, false, true, false },
 		{ "IPv6 multicast", { 0x33, 0x33, 0x00, 0x00, 0x00, 0x01 }, false, true, false },
 		{ "unicast", { 0x00, 0x16, 0x3e, 0x12, 0x34, 0x56 }, false, false, true },
-		{ "locally administered", { 0x02, 0x00, 0x00, 0x00, 0x00, 0x00 }, false, false, true },
+		{ "locally administered",
+		  { 0x02, 0x00, 0x00, 0x00, 0x00, 0x00 },
+		  false,
+		  false,
+		  true },
 		/* Only the last byte set: not zero, and the group bit lives in byte 0, not here. */
 		{ "low byte only", { 0, 0, 0, 0, 0, 1 }, false, false, true },
 	};
@@ -148,8 +152,8 @@ Test(mac_derive, known_value)
 		const char *up, *ns;
 		unsigned int vlan;
 	} cases[] = {
-		{ "eth0", "ns-red", 100 }, { "", "", 0 },	 { "ens1f0", "tenant-42", 4095 },
-		{ "eth0", "", 1 },	   { "bond0", "x", 256 },
+		{ "eth0", "ns-red", 100 }, { "", "", 0 },         { "ens1f0", "tenant-42", 4095 },
+		{ "eth0", "", 1 },         { "bond0", "x", 256 },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		mac_derive(cases[i].up, cases[i].ns, cases[i].vlan, got);

@@ -80,12 +80,36 @@ Test(cidr, null_outputs)
 Test(cidr, rejects)
 {
 	static const char *const bad[] = {
-		"", "/", "/24", "192.0.2.1/", "2001:db8::1/", "192.0.2.1/33", "2001:db8::1/129",
-		"192.0.2.1/-1", "192.0.2.1/+8", "192.0.2.1/ 8", "192.0.2.1/8 ", "192.0.2.1/024",
-		"192.0.2.1/00", "192.0.2.1/1a", "192.0.2.1/0x8", "192.0.2.1/4294967320",
-		"192.0.2.1//24", "192.0.2.1/24/", "192.0.2.1x/24", " 192.0.2.1/24", "192.0.2.1 /24",
-		"192.0.2/24", "192.0.2.256/24", "192.0.2.01/24", "1.2.3.4.5", "2001:db8:::1/64",
-		"2001:db8::g/64", "fe80::1%lo/64", "localhost", "[::1]/128",
+		"",
+		"/",
+		"/24",
+		"192.0.2.1/",
+		"2001:db8::1/",
+		"192.0.2.1/33",
+		"2001:db8::1/129",
+		"192.0.2.1/-1",
+		"192.0.2.1/+8",
+		"192.0.2.1/ 8",
+		"192.0.2.1/8 ",
+		"192.0.2.1/024",
+		"192.0.2.1/00",
+		"192.0.2.1/1a",
+		"192.0.2.1/0x8",
+		"192.0.2.1/4294967320",
+		"192.0.2.1//24",
+		"192.0.2.1/24/",
+		"192.0.2.1x/24",
+		" 192.0.2.1/24",
+		"192.0.2.1 /24",
+		"192.0.2/24",
+		"192.0.2.256/24",
+		"192.0.2.01/24",
+		"1.2.3.4.5",
+		"2001:db8:::1/64",
+		"2001:db8::g/64",
+		"fe80::1%lo/64",
+		"localhost",
+		"[::1]/128",
 		"ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255:1/128",
 	};
 	unsigned char addr[16];
@@ -93,7 +117,8 @@ Test(cidr, rejects)
 
 	memset(addr, 0xaa, sizeof(addr));
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		cr_expect_eq(nl_cidr_parse(bad[i], addr, &prefix), -EINVAL, "\"%s\" accepted", bad[i]);
+		cr_expect_eq(nl_cidr_parse(bad[i], addr, &prefix), -EINVAL, "\"%s\" accepted",
+			     bad[i]);
 	cr_expect_eq(nl_cidr_parse(NULL, addr, &prefix), -EINVAL);
 	cr_assert_eq(prefix, 7, "output written on failure");
 	cr_assert_eq(addr[0], 0xaa, "output written on failure");
@@ -174,7 +199,8 @@ Test(netns, open_path)
 Test(netlink, bad_arguments)
 {
 	struct nl_sock *sk = nl_sock_open();
-	struct nl_veth_spec spec = { .name = "ut-x", .peer_name = "ut-y-0123456789ab",
+	struct nl_veth_spec spec = { .name = "ut-x",
+				     .peer_name = "ut-y-0123456789ab",
 				     .peer_netns_fd = -1 };
 	struct nl_link l;
 
@@ -246,8 +272,8 @@ TestSuite(root, .init = root_setup, .fini = root_teardown);
 	do {                                                                              \
 		if (geteuid() != 0)                                                       \
 			cr_skip_test("needs root");                                       \
-		cr_assert(ns_a.created && ns_b.created, "test namespaces not created");  \
-		cr_assert(ns_a.sk && ns_b.sk, "no netlink socket in the test namespaces"); \
+		cr_assert(ns_a.created &&ns_b.created, "test namespaces not created");    \
+		cr_assert(ns_a.sk &&ns_b.sk, "no netlink socket in the test namespaces"); \
 	} while (0)
 
 static const unsigned char peer_mac[6] = { 0x02, 0x5e, 0x00, 0xc0, 0xff, 0xee };
@@ -307,8 +333,12 @@ static int gro_in(int netns_fd, const char *ifname)
 Test(root, veth_roundtrip)
 {
 	struct nl_veth_spec spec = {
-		.name = "ut-a0", .peer_name = "ut-b0", .peer_netns_fd = -1, .peer_mac = peer_mac,
-		.mtu = 9000, .no_ipv6_addr = true,
+		.name = "ut-a0",
+		.peer_name = "ut-b0",
+		.peer_netns_fd = -1,
+		.peer_mac = peer_mac,
+		.mtu = 9000,
+		.no_ipv6_addr = true,
 	};
 	struct nl_link a, b, l;
 	struct nl_sock *root;
@@ -402,8 +432,9 @@ Test(root, veth_same_namespace_random_mac)
 
 Test(root, veth_exists)
 {
-	struct nl_veth_spec spec = { .name = "ut-a0", .peer_name = "ut-b0", .mtu = 1400,
-				     .no_ipv6_addr = true };
+	struct nl_veth_spec spec = {
+		.name = "ut-a0", .peer_name = "ut-b0", .mtu = 1400, .no_ipv6_addr = true
+	};
 	struct nl_link l;
 
 	REQUIRE_ROOT();
@@ -503,7 +534,9 @@ Test(root, unicast_list_allmulti_and_features)
 	static const unsigned char mac[6] = { 0x02, 0x5e, 0x00, 0x00, 0x00, 0x01 };
 	static const unsigned char group[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 };
 	struct nl_veth_spec spec = {
-		.name = "ut-u0", .peer_name = "ut-u1", .peer_netns_fd = -1,
+		.name = "ut-u0",
+		.peer_name = "ut-u1",
+		.peer_netns_fd = -1,
 	};
 	struct nl_link l;
 	int saved, filter, strip;

@@ -38,47 +38,55 @@ struct opt_spec {
 	const char *help;  /* lines after the first are indented under it */
 };
 
-#define FIELD(f) offsetof(struct cli, f)
+/* One option: its name, the value it takes (NULL: a flag), its kind and the field of struct cli
+ * it sets, then anything else of struct opt_spec by name. */
+#define DEFINE_OPTION(var, opt_name, value, opt_kind, cli_field, ...)                  \
+	static const struct opt_spec var = { .name = opt_name,                         \
+					     .metavar = value,                         \
+					     .kind = opt_kind,                         \
+					     .field = offsetof(struct cli, cli_field), \
+					     __VA_ARGS__ }
 
-static const struct opt_spec
-	opt_mode = { "mode", "M", OPT_ENUM, FIELD(attach.mode), nsteer_mode_names,
-		     .help = "how ports reach each other: bridge (default, inside the host),\n"
-			     "private (never), vepa (through the external switch)" },
-	opt_xdp_mode = { "xdp-mode", "M", OPT_ENUM, FIELD(attach.xdp_mode), nsteer_xdp_mode_names,
-			 .help = "auto (default: native where the driver's XDP sees whole frames, as on\n"
-				 "NIC drivers and virtio_net; off on veth, tun and unknown devices, and on\n"
-				 "NICs that strip VLAN tags), native, skb (generic XDP), off (tc only)" },
-	opt_unknown = { "unknown", "P", OPT_ENUM, FIELD(attach.unknown), nsteer_unknown_names,
-			.help = "frames for a MAC no port owns: pass to DEV's stack (default) or drop" },
-	opt_host_access = { "host-access", NULL, OPT_FLAG, FIELD(attach.host_access),
-			    .help = "create nsh-DEV here: an interface through which this namespace reaches\n"
-				    "every port (give it an address with ip addr add); macvlan cannot do this" },
-	opt_ports = { "ports", NULL, OPT_FLAG, FIELD(detach_ports),
-		      .help = "delete every port of DEV too (and the namespaces port add created)" },
-	opt_mac = { "mac", "MAC", OPT_MAC, FIELD(port),
-		    .help = "the port's MAC (default: a stable one derived from DEV, NETNS, VLAN)" },
-	opt_vlan = { "vlan", "ID", OPT_UINT, FIELD(port.vlan), .min = 1, .max = 4094,
-		     .range = "1-4094", .help = "802.1Q VLAN of the port, 1-4094" },
-	opt_ifname = { "ifname", "NAME", OPT_IFNAME, FIELD(port.ifname),
-		       .help = "the interface inside the namespace (default eth0)" },
-	opt_addr = { "addr", "CIDR", OPT_ADDR, FIELD(port),
-		     .help = "an IPv4 or IPv6 address for it; repeatable" },
-	opt_netns_path = { "netns-path", "PATH", OPT_NETNS_PATH, FIELD(port.netns),
-			   .help = "the namespace by path (a bind mount, /proc/PID/ns/net)" },
-	opt_pid = { "pid", "PID", OPT_PID, FIELD(port.netns), .min = 1, .max = INT_MAX,
-		    .help = "the namespace of a running process, e.g. a container" },
-	opt_json = { "json", NULL, OPT_FLAG, FIELD(json), .help = "print JSON, one line" },
-	opt_interval = { "interval", "SEC", OPT_UINT, FIELD(interval), .min = 1, .max = 3600,
-			 .range = "1-3600 seconds", .help = "print rates every SEC seconds" },
-	opt_count = { "count", "N", OPT_UINT, FIELD(count), .min = 1, .max = UINT_MAX,
-		      .help = "stop after N samples (default: until interrupted)" };
+DEFINE_OPTION(opt_mode, "mode", "M", OPT_ENUM, attach.mode, .choices = nsteer_mode_names,
+	      .help = "how ports reach each other: bridge (default, inside the host),\n"
+		      "private (never), vepa (through the external switch)");
+DEFINE_OPTION(opt_xdp_mode, "xdp-mode", "M", OPT_ENUM, attach.xdp_mode,
+	      .choices = nsteer_xdp_mode_names,
+	      .help = "auto (default: native where the driver's XDP sees whole frames, as on\n"
+		      "NIC drivers and virtio_net; off on veth, tun and unknown devices, and on\n"
+		      "NICs that strip VLAN tags), native, skb (generic XDP), off (tc only)");
+DEFINE_OPTION(opt_unknown, "unknown", "P", OPT_ENUM, attach.unknown,
+	      .choices = nsteer_unknown_names,
+	      .help = "frames for a MAC no port owns: pass to DEV's stack (default) or drop");
+DEFINE_OPTION(opt_host_access, "host-access", NULL, OPT_FLAG, attach.host_access,
+	      .help = "create nsh-DEV here: an interface through which this namespace reaches\n"
+		      "every port (give it an address with ip addr add); macvlan cannot do this");
+DEFINE_OPTION(opt_ports, "ports", NULL, OPT_FLAG, detach_ports,
+	      .help = "delete every port of DEV too (and the namespaces port add created)");
+DEFINE_OPTION(opt_mac, "mac", "MAC", OPT_MAC, port.mac,
+	      .help = "the port's MAC (default: a stable one derived from DEV, NETNS, VLAN)");
+DEFINE_OPTION(opt_vlan, "vlan", "ID", OPT_UINT, port.vlan, .min = 1, .max = 4094, .range = "1-4094",
+	      .help = "802.1Q VLAN of the port, 1-4094");
+DEFINE_OPTION(opt_ifname, "ifname", "NAME", OPT_IFNAME, port.ifname,
+	      .help = "the interface inside the namespace (default eth0)");
+DEFINE_OPTION(opt_addr, "addr", "CIDR", OPT_ADDR, port.addrs,
+	      .help = "an IPv4 or IPv6 address for it; repeatable");
+DEFINE_OPTION(opt_netns_path, "netns-path", "PATH", OPT_NETNS_PATH, port.netns,
+	      .help = "the namespace by path (a bind mount, /proc/PID/ns/net)");
+DEFINE_OPTION(opt_pid, "pid", "PID", OPT_PID, port.netns, .min = 1, .max = INT_MAX,
+	      .help = "the namespace of a running process, e.g. a container");
+DEFINE_OPTION(opt_json, "json", NULL, OPT_FLAG, json, .help = "print JSON, one line");
+DEFINE_OPTION(opt_interval, "interval", "SEC", OPT_UINT, interval, .min = 1, .max = 3600,
+	      .range = "1-3600 seconds", .help = "print rates every SEC seconds");
+DEFINE_OPTION(opt_count, "count", "N", OPT_UINT, count, .min = 1, .max = UINT_MAX,
+	      .help = "stop after N samples (default: until interrupted)");
 
 enum arg_kind {
 	ARGS_NONE,
-	ARGS_FILE,       /* FILE|- */
-	ARGS_DEV,        /* DEV */
-	ARGS_DEV_OPT,    /* [DEV] */
-	ARGS_DEV_NETNS,  /* DEV and a namespace: NETNS, --netns-path or --pid */
+	ARGS_FILE,      /* FILE|- */
+	ARGS_DEV,       /* DEV */
+	ARGS_DEV_OPT,   /* [DEV] */
+	ARGS_DEV_NETNS, /* DEV and a namespace: NETNS, --netns-path or --pid */
 };
 
 struct command {
@@ -89,27 +97,50 @@ struct command {
 	const struct opt_spec *const *opts; /* NULL-terminated */
 	const char *help;
 	int (*run)(const struct cli *cli); /* returns 0 or a negative errno, or an exit status */
-	bool returns_status; /* run returns an exit status (batch, demo) */
+	bool returns_status;               /* run returns an exit status (batch, demo) */
 };
 
-static int run_attach(const struct cli *c) { return nsteer_attach(c->dev, &c->attach); }
-static int run_detach(const struct cli *c) { return nsteer_detach(c->dev, c->detach_ports); }
-static int run_port_add(const struct cli *c) { return nsteer_port_add(c->dev, &c->port); }
-static int run_port_del(const struct cli *c) { return nsteer_port_del(c->dev, &c->port.netns); }
-static int run_port_list(const struct cli *c) { return render_port_list(c->dev, c->json); }
-static int run_status(const struct cli *c) { return render_status(c->dev, c->json); }
+static int run_attach(const struct cli *c)
+{
+	return nsteer_attach(c->dev, &c->attach);
+}
+static int run_detach(const struct cli *c)
+{
+	return nsteer_detach(c->dev, c->detach_ports);
+}
+static int run_port_add(const struct cli *c)
+{
+	return nsteer_port_add(c->dev, &c->port);
+}
+static int run_port_del(const struct cli *c)
+{
+	return nsteer_port_del(c->dev, &c->port.netns);
+}
+static int run_port_list(const struct cli *c)
+{
+	return render_port_list(c->dev, c->json);
+}
+static int run_status(const struct cli *c)
+{
+	return render_status(c->dev, c->json);
+}
 static int run_stats(const struct cli *c)
 {
 	return render_stats(c->dev, c->json, c->interval, c->count);
 }
 static int run_batch(const struct cli *c);
-static int run_demo(const struct cli *c) { (void)c; return demo_run(); }
+static int run_demo(const struct cli *c)
+{
+	(void)c;
+	return demo_run();
+}
 
 #define OPTS(...) ((const struct opt_spec *const[]){ __VA_ARGS__, NULL })
 #define NO_OPTS ((const struct opt_spec *const[]){ NULL })
 
 static const struct command commands[] = {
-	{ "attach", NULL, CMD_ATTACH, ARGS_DEV, OPTS(&opt_mode, &opt_xdp_mode, &opt_unknown, &opt_host_access),
+	{ "attach", NULL, CMD_ATTACH, ARGS_DEV,
+	  OPTS(&opt_mode, &opt_xdp_mode, &opt_unknown, &opt_host_access),
 	  "Load the datapath on DEV and pin its state under /sys/fs/bpf/nsteer/DEV/.\n"
 	  "Re-running with the same options changes nothing; other options or a newer nsteer\n"
 	  "replace the programs without a moment in which frames go unsteered.\n"
@@ -118,12 +149,14 @@ static const struct command commands[] = {
 	  run_attach },
 	{ "detach", NULL, CMD_DETACH, ARGS_DEV, OPTS(&opt_ports),
 	  "Remove nsteer's programs from DEV and its pins. Ports keep their veths unless --ports\n"
-	  "is given.", run_detach },
+	  "is given.",
+	  run_detach },
 	{ "port", "add", CMD_PORT_ADD, ARGS_DEV_NETNS,
 	  OPTS(&opt_mac, &opt_vlan, &opt_ifname, &opt_addr, &opt_netns_path, &opt_pid),
 	  "Give a network namespace a port on DEV: a veth whose namespace end carries the port's\n"
 	  "MAC and receives the frames addressed to it. NETNS is an iproute2 name (created when\n"
-	  "missing); --netns-path and --pid name an existing namespace.", run_port_add },
+	  "missing); --netns-path and --pid name an existing namespace.",
+	  run_port_add },
 	{ "port", "del", CMD_PORT_DEL, ARGS_DEV_NETNS, OPTS(&opt_netns_path, &opt_pid),
 	  "Remove the namespace's port from DEV (and the namespace, if port add created it).",
 	  run_port_del },
@@ -131,7 +164,8 @@ static const struct command commands[] = {
 	  "List the ports of DEV, or of every attached uplink.", run_port_list },
 	{ "status", NULL, CMD_STATUS, ARGS_DEV_OPT, OPTS(&opt_json),
 	  "Show uplinks, their programs and ports, counters, and any inconsistency found, with the\n"
-	  "command that repairs it.", run_status },
+	  "command that repairs it.",
+	  run_status },
 	{ "stats", NULL, CMD_STATS, ARGS_DEV_OPT, OPTS(&opt_interval, &opt_count, &opt_json),
 	  "Per-port counters summed over CPUs: packets and bytes each way, drops by reason.\n"
 	  "With --interval, print rates every SEC seconds (N times, or until interrupted).",
@@ -139,26 +173,34 @@ static const struct command commands[] = {
 	{ "batch", NULL, CMD_BATCH, ARGS_FILE, NO_OPTS,
 	  "Run one nsteer command per line (without the word nsteer) under one lock, in one\n"
 	  "process; blank lines and lines starting with # are skipped. Stops at the first failing\n"
-	  "line and names it.", run_batch, true },
+	  "line and names it.",
+	  run_batch, true },
 	{ "demo", NULL, CMD_DEMO, ARGS_NONE, NO_OPTS,
 	  "Build a self-contained lab (a veth \"NIC\" whose far end sits in a \"wire\" namespace,\n"
 	  "three port namespaces), attach, send frames both ways, print who received what, and\n"
-	  "remove everything. Touches no interface it did not create.", run_demo, true },
+	  "remove everything. Touches no interface it did not create.",
+	  run_demo, true },
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
-static const char exit_status_help[] = "\nExit status: 0 success, 1 runtime failure, 2 usage error.\n";
+static const char exit_status_help[] =
+	"\nExit status: 0 success, 1 runtime failure, 2 usage error.\n";
 
 /* ---- usage text ---- */
 
 static const char *args_text(enum arg_kind a)
 {
 	switch (a) {
-	case ARGS_FILE: return "FILE|-";
-	case ARGS_DEV: return "DEV";
-	case ARGS_DEV_OPT: return "[DEV]";
-	case ARGS_DEV_NETNS: return "DEV NETNS|--netns-path PATH|--pid PID";
-	default: return "";
+	case ARGS_FILE:
+		return "FILE|-";
+	case ARGS_DEV:
+		return "DEV";
+	case ARGS_DEV_OPT:
+		return "[DEV]";
+	case ARGS_DEV_NETNS:
+		return "DEV NETNS|--netns-path PATH|--pid PID";
+	default:
+		return "";
 	}
 }
 
@@ -250,31 +292,34 @@ static void main_usage(FILE *out)
 {
 	fputs("Usage: nsteer [-v] COMMAND [ARGS]\n"
 	      "Steer frames arriving on a NIC into network namespaces by destination MAC (XDP + tc).\n\n"
-	      "Commands:\n", out);
+	      "Commands:\n",
+	      out);
 	for (size_t i = 0; i < N_COMMANDS; i++) {
 		fputs("  ", out);
 		synopsis(out, &commands[i], 2, true);
 	}
 	fputs("\nRun 'nsteer COMMAND --help' for details. State lives in /sys/fs/bpf/nsteer/DEV/.\n"
-	      "  -v, --verbose   say more, including libbpf's and libxdp's messages\n", out);
+	      "  -v, --verbose   say more, including libbpf's and libxdp's messages\n",
+	      out);
 	fputs(exit_status_help, out);
 }
 
 /* ---- parsing ---- */
 
-#define USAGE_ERR(...)                                                                     \
-	do {                                                                               \
-		fprintf(err, "nsteer: " __VA_ARGS__);                                      \
-		fputc('\n', err);                                                          \
-		command_usage(err, c);                                                     \
-		return CLI_USAGE;                                                          \
+#define USAGE_ERR(...)                                \
+	do {                                          \
+		fprintf(err, "nsteer: " __VA_ARGS__); \
+		fputc('\n', err);                     \
+		command_usage(err, c);                \
+		return CLI_USAGE;                     \
 	} while (0)
 
 /* NULL with *words -1: help was printed. */
 static const struct command *find_command(int argc, char **argv, int *words, FILE *out, FILE *err)
 {
 	const char *name = argc > 1 ? argv[1] : NULL;
-	bool known = false, help = argc > 2 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"));
+	bool known = false,
+	     help = argc > 2 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"));
 
 	for (size_t i = 0; name && i < N_COMMANDS; i++) {
 		const struct command *c = &commands[i];
@@ -320,7 +365,10 @@ static void choices_text(const struct nsteer_name *names, char *buf, size_t size
 
 	buf[0] = '\0';
 	for (const struct nsteer_name *v = names; v->name && n < size; v++)
-		n += snprintf(buf + n, size - n, "%s%s", v == names ? "" : !v[1].name ? " or " : ", ",
+		n += snprintf(buf + n, size - n, "%s%s",
+			      v == names   ? ""
+			      : !v[1].name ? " or "
+					   : ", ",
 			      v->name);
 }
 
@@ -352,14 +400,17 @@ static enum cli_result apply_option(const struct command *c, const struct opt_sp
 		break;
 	case OPT_MAC:
 		if (nsteer_mac_parse(arg, cli->port.mac) < 0)
-			USAGE_ERR("invalid MAC '%s': expected six hex bytes like 02:00:00:00:00:01", arg);
+			USAGE_ERR("invalid MAC '%s': expected six hex bytes like 02:00:00:00:00:01",
+				  arg);
 		if (!nsteer_mac_port_valid(cli->port.mac))
-			USAGE_ERR("invalid MAC '%s': a port MAC must be unicast and not all zeros", arg);
+			USAGE_ERR("invalid MAC '%s': a port MAC must be unicast and not all zeros",
+				  arg);
 		cli->port.has_mac = true;
 		break;
 	case OPT_IFNAME:
 		if (!*arg || strlen(arg) >= 16 || strpbrk(arg, "/ \t\n:"))
-			USAGE_ERR("invalid --%s '%s': 1-15 characters, no '/', ':' or spaces", o->name, arg);
+			USAGE_ERR("invalid --%s '%s': 1-15 characters, no '/', ':' or spaces",
+				  o->name, arg);
 		*(const char **)field = arg;
 		break;
 	case OPT_ADDR:
@@ -444,9 +495,10 @@ static void longopts_build(void)
 			if (k < n - 1 || n - 1 == LONGOPTS_MAX)
 				continue;
 			all_specs[n - 1] = *o;
-			longopts[n] = (struct option){ (*o)->name,
-						       (*o)->metavar ? required_argument : no_argument,
-						       NULL, OPT_BASE + n - 1 };
+			longopts[n] =
+				(struct option){ (*o)->name,
+						 (*o)->metavar ? required_argument : no_argument,
+						 NULL, OPT_BASE + n - 1 };
 			n++;
 		}
 	}
@@ -502,7 +554,8 @@ enum cli_result cli_parse(int argc, char **argv, struct cli *cli, FILE *out, FIL
 			return CLI_DONE;
 		}
 		/* A known option of another command: name it, not the value getopt took for it. */
-		if (id == ':' ? optopt >= OPT_BASE && !allowed(c, optopt) : id != '?' && !allowed(c, id))
+		if (id == ':' ? optopt >= OPT_BASE && !allowed(c, optopt)
+			      : id != '?' && !allowed(c, id))
 			USAGE_ERR("unknown option '--%s' for this command",
 				  all_specs[(id == ':' ? optopt : id) - OPT_BASE]->name);
 		if (id == ':')

@@ -33,17 +33,17 @@ struct cli {
 	bool verbose;
 	bool json;
 	const char *dev;
-	const char *file;          /* batch */
+	const char *file; /* batch */
 	struct nsteer_attach_opts attach;
 	bool detach_ports;
 	struct nsteer_port_opts port;
-	unsigned int interval;     /* stats: seconds between samples, 0 for totals */
-	unsigned int count;        /* stats: samples with --interval, 0 for until interrupted */
+	unsigned int interval; /* stats: seconds between samples, 0 for totals */
+	unsigned int count;    /* stats: samples with --interval, 0 for until interrupted */
 };
 
 enum cli_result {
-	CLI_RUN = 0,  /* cli is filled in: run it */
-	CLI_DONE = 1, /* help was printed: exit 0 */
+	CLI_RUN = 0,    /* cli is filled in: run it */
+	CLI_DONE = 1,   /* help was printed: exit 0 */
 	CLI_USAGE = -1, /* a message went to err: exit 2 */
 };
 

@@ -27,8 +27,8 @@
 #define DEMO_WIRE_NS "nsteer-demo-wire"
 #define DEMO_ETHERTYPE 0x88b5 /* IEEE "local experimental": nothing else on the lab sends it */
 #define DEMO_PORTS 3
-#define WIRE 0      /* party index of the wire */
-#define STACK 1     /* the uplink's own network stack */
+#define WIRE 0  /* party index of the wire */
+#define STACK 1 /* the uplink's own network stack */
 #define PARTIES (2 + DEMO_PORTS)
 
 static const char *const port_names[DEMO_PORTS] = { "red", "green", "blue" };
@@ -43,10 +43,10 @@ struct party {
 
 struct frame_plan {
 	char what[40];
-	int from;                  /* party index */
+	int from; /* party index */
 	unsigned char dst[6];
 	bool forge_src;
-	unsigned int expect_mask;  /* bit per party that must receive it */
+	unsigned int expect_mask; /* bit per party that must receive it */
 };
 
 static const unsigned char broadcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
@@ -73,7 +73,8 @@ static int packet_socket_in(const char *netns, const char *ifname, unsigned char
 	err = sk ? nl_link_get_by_name(sk, ifname, &link) : -errno;
 	nl_sock_close(sk);
 	if (!err) {
-		fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, htons(DEMO_ETHERTYPE));
+		fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
+			    htons(DEMO_ETHERTYPE));
 		sll.sll_ifindex = link.ifindex;
 		if (fd < 0 || bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
 			err = -errno;
@@ -112,7 +113,8 @@ static void collect(struct party *parties, int window_ms)
 		int elapsed;
 
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		elapsed = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+		elapsed = (now.tv_sec - start.tv_sec) * 1000 +
+			  (now.tv_nsec - start.tv_nsec) / 1000000;
 		if (elapsed >= window_ms || poll(pfd, PARTIES, window_ms - elapsed) <= 0)
 			return;
 		for (int i = 0; i < PARTIES; i++) {
@@ -120,8 +122,8 @@ static void collect(struct party *parties, int window_ms)
 			socklen_t len = sizeof(from);
 			ssize_t n;
 
-			while ((n = recvfrom(pfd[i].fd, buf, sizeof(buf), 0, (struct sockaddr *)&from,
-					     &len)) > 14) {
+			while ((n = recvfrom(pfd[i].fd, buf, sizeof(buf), 0,
+					     (struct sockaddr *)&from, &len)) > 14) {
 				if (from.sll_pkttype != PACKET_OUTGOING && buf[14] < 16)
 					parties[i].received[buf[14]]++;
 				len = sizeof(from);
@@ -182,7 +184,9 @@ static int build_lab(struct party *parties)
 	snprintf(parties[WIRE].netns, sizeof(parties[WIRE].netns), "%s", DEMO_WIRE_NS);
 	for (int i = 0; i < PARTIES; i++) {
 		parties[i].sock = packet_socket_in(i == STACK ? NULL : parties[i].netns,
-						   i == WIRE ? "wire0" : i == STACK ? DEMO_UPLINK : "eth0",
+						   i == WIRE    ? "wire0"
+						   : i == STACK ? DEMO_UPLINK
+								: "eth0",
 						   parties[i].mac);
 		if (parties[i].sock < 0) {
 			pr_warn("Couldn't open a packet socket for %s: %s\n", party_names[i],
@@ -231,24 +235,26 @@ static int plan_frames(const struct party *p, struct frame_plan *plan)
 	int n = 0;
 
 	for (int i = 0; i < DEMO_PORTS; i++) {
-		plan[n] = (struct frame_plan){ "", WIRE, {0}, false, 1u << (2 + i) };
+		plan[n] = (struct frame_plan){ "", WIRE, { 0 }, false, 1u << (2 + i) };
 		snprintf(plan[n].what, sizeof(plan[n].what), "wire -> %s", port_names[i]);
 		memcpy(plan[n++].dst, p[2 + i].mac, 6);
 	}
-	plan[n] = (struct frame_plan){ "wire -> unknown MAC", WIRE, {0}, false, 1u << STACK };
+	plan[n] = (struct frame_plan){ "wire -> unknown MAC", WIRE, { 0 }, false, 1u << STACK };
 	memcpy(plan[n++].dst, nobody, 6);
-	plan[n] = (struct frame_plan){ "wire -> broadcast", WIRE, {0}, false, all & ~1u };
+	plan[n] = (struct frame_plan){ "wire -> broadcast", WIRE, { 0 }, false, all & ~1u };
 	memcpy(plan[n++].dst, broadcast, 6);
 	for (int i = 0; i < DEMO_PORTS; i++) {
-		plan[n] = (struct frame_plan){ "", 2 + i, {0}, false, 1u << WIRE };
+		plan[n] = (struct frame_plan){ "", 2 + i, { 0 }, false, 1u << WIRE };
 		snprintf(plan[n].what, sizeof(plan[n].what), "%s -> wire", port_names[i]);
 		memcpy(plan[n++].dst, p[WIRE].mac, 6);
 	}
-	plan[n] = (struct frame_plan){ "red -> green (bridge mode)", 2, {0}, false, 1u << 3 };
+	plan[n] = (struct frame_plan){ "red -> green (bridge mode)", 2, { 0 }, false, 1u << 3 };
 	memcpy(plan[n++].dst, p[3].mac, 6);
-	plan[n] = (struct frame_plan){ "red -> broadcast", 2, {0}, false, (ports & ~(1u << 2)) | 1u };
+	plan[n] = (struct frame_plan){
+		"red -> broadcast", 2, { 0 }, false, (ports & ~(1u << 2)) | 1u
+	};
 	memcpy(plan[n++].dst, broadcast, 6);
-	plan[n] = (struct frame_plan){ "red -> wire, forged source MAC", 2, {0}, true, 0 };
+	plan[n] = (struct frame_plan){ "red -> wire, forged source MAC", 2, { 0 }, true, 0 };
 	memcpy(plan[n++].dst, p[WIRE].mac, 6);
 	return n;
 }
@@ -282,20 +288,23 @@ int demo_run(void)
 	for (int f = 0; f < n; f++) {
 		printf("%-34s", plan[f].what);
 		for (int i = 0; i < PARTIES; i++) {
-			unsigned int got = parties[i].received[f], want = !!(plan[f].expect_mask & 1u << i);
+			unsigned int got = parties[i].received[f],
+				     want = !!(plan[f].expect_mask & 1u << i);
 
 			if (i == plan[f].from)
 				printf(" %-12s", "(sender)");
 			else
-				printf(" %-12s", got == want ? (got ? "received" : ".") : got ? "UNEXPECTED" : "MISSING");
+				printf(" %-12s", got == want ? (got ? "received" : ".")
+						 : got       ? "UNEXPECTED"
+							     : "MISSING");
 			wrong += i != plan[f].from && got != want;
 		}
 		printf("\n");
 	}
 	printf("\nnsteer's counters:\n");
 	render_status(DEMO_UPLINK, false);
-	printf("\n%s\n", wrong ? "demo: some frames did NOT go where they should" :
-				 "demo: every frame went exactly where it should");
+	printf("\n%s\n", wrong ? "demo: some frames did NOT go where they should"
+			       : "demo: every frame went exactly where it should");
 	err = wrong ? -EIO : 0;
 out:
 	destroy_lab(parties, true);

@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 void json_init(struct json *j, FILE *out)
 {
@@ -72,22 +73,20 @@ void json_array_end(struct json *j)
 
 static void put_string(FILE *f, const char *s)
 {
+	/* Pairs: a character JSON escapes by a letter, then the letter. */
+	static const char short_escapes[] = "\"\"\\\\\nn\tt\rr\bb\ff";
+
 	fputc('"', f);
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\t': fputs("\\t", f); break;
-		case '\r': fputs("\\r", f); break;
-		case '\b': fputs("\\b", f); break;
-		case '\f': fputs("\\f", f); break;
-		default:
-			if (*p < 0x20)
-				fprintf(f, "\\u%04x", *p);
-			else
-				fputc(*p, f);
-		}
+		const char *e = memchr(short_escapes, *p, sizeof(short_escapes) - 1);
+
+		/* Only a pair's first character counts: 'n' alone is no escape. */
+		if (e && (e - short_escapes) % 2 == 0)
+			fprintf(f, "\\%c", e[1]);
+		else if (*p < 0x20)
+			fprintf(f, "\\u%04x", *p);
+		else
+			fputc(*p, f);
 	}
 	fputc('"', f);
 }

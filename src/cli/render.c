@@ -88,8 +88,8 @@ static int list_port(const char *dev, const struct nsteer_port *p, void *arg)
 	}
 	if (p->vlan)
 		snprintf(vlan, sizeof(vlan), "%u", p->vlan);
-	printf("%-15s %-20s %-17s %-4s %-15s %s\n", dev, p->netns, nsteer_mac_format(p->mac, mac), vlan,
-	       p->ifname, p->host_ifname);
+	printf("%-15s %-20s %-17s %-4s %-15s %s\n", dev, p->netns, nsteer_mac_format(p->mac, mac),
+	       vlan, p->ifname, p->host_ifname);
 	return 0;
 }
 
@@ -210,8 +210,9 @@ static void print_nic(const struct nsteer_uplink_status *st)
 	printf("  nic %s: %u port MAC%s in the unicast list", st->dev, macs, macs == 1 ? "" : "s");
 	if (theirs)
 		printf(" (%u of them there before nsteer)", theirs);
-	printf(", allmulticast %s",
-	       !allmulti ? "off" : allmulti_ours ? "on (nsteer's)" : "on (not nsteer's)");
+	printf(", allmulticast %s", !allmulti       ? "off"
+				    : allmulti_ours ? "on (nsteer's)"
+						    : "on (not nsteer's)");
 	for (unsigned int i = 0; i < st->n_nic_holds; i++) {
 		const struct nsteer_nic_hold_status *h = &st->nic_holds[i];
 
@@ -267,13 +268,14 @@ static void print_status(const struct nsteer_uplink_status *st)
 			printf(", tc prog id %u", st->tc_prog_id);
 		printf("\n  xdp %s: %s%s\n", xdp_mode, st->xdp_mode_reason,
 		       cfg->flags & NSTEER_CFG_RX_VLAN_STRIPPED
-			       ? "; the NIC strips VLAN tags, so XDP hands every frame to tc" : "");
+			       ? "; the NIC strips VLAN tags, so XDP hands every frame to tc"
+			       : "");
 		if (st->dev_present)
 			print_nic(st);
 		printf("  to the uplink's stack: %llu packets %llu bytes; to the wire: %llu packets "
-		       "%llu bytes\n", (unsigned long long)c->rx_packets,
-		       (unsigned long long)c->rx_bytes, (unsigned long long)c->tx_packets,
-		       (unsigned long long)c->tx_bytes);
+		       "%llu bytes\n",
+		       (unsigned long long)c->rx_packets, (unsigned long long)c->rx_bytes,
+		       (unsigned long long)c->tx_packets, (unsigned long long)c->tx_bytes);
 		if (print_drops(c, "  drops: ", ", ", " "))
 			putchar('\n');
 		for (unsigned int i = 0; i < st->n_ports; i++)
@@ -383,8 +385,8 @@ static double rate(__u64 now, __u64 then, double seconds)
 	return now >= then ? (now - then) / seconds : 0;
 }
 
-static void print_stats(const struct sample_set *now, const struct sample_set *then,
-			double seconds, struct json *j)
+static void print_stats(const struct sample_set *now, const struct sample_set *then, double seconds,
+			struct json *j)
 {
 	if (j)
 		json_array_begin(j);
@@ -408,25 +410,30 @@ static void print_stats(const struct sample_set *now, const struct sample_set *t
 			if (o) {
 				json_key(j, "rates");
 				json_object_begin(j);
-				json_kv_u64(j, "rx_pps", rate(c->rx_packets, o->rx_packets, seconds));
-				json_kv_u64(j, "rx_bps", 8 * rate(c->rx_bytes, o->rx_bytes, seconds));
-				json_kv_u64(j, "tx_pps", rate(c->tx_packets, o->tx_packets, seconds));
-				json_kv_u64(j, "tx_bps", 8 * rate(c->tx_bytes, o->tx_bytes, seconds));
+				json_kv_u64(j, "rx_pps",
+					    rate(c->rx_packets, o->rx_packets, seconds));
+				json_kv_u64(j, "rx_bps",
+					    8 * rate(c->rx_bytes, o->rx_bytes, seconds));
+				json_kv_u64(j, "tx_pps",
+					    rate(c->tx_packets, o->tx_packets, seconds));
+				json_kv_u64(j, "tx_bps",
+					    8 * rate(c->tx_bytes, o->tx_bytes, seconds));
 				json_object_end(j);
 			}
 			json_object_end(j);
 			continue;
 		}
 		if (o)
-			printf("%-15s %-20s %14.0f %14.0f %14.0f %14.0f", now->v[i].dev, now->v[i].name,
-			       rate(c->rx_packets, o->rx_packets, seconds),
+			printf("%-15s %-20s %14.0f %14.0f %14.0f %14.0f", now->v[i].dev,
+			       now->v[i].name, rate(c->rx_packets, o->rx_packets, seconds),
 			       8 * rate(c->rx_bytes, o->rx_bytes, seconds),
 			       rate(c->tx_packets, o->tx_packets, seconds),
 			       8 * rate(c->tx_bytes, o->tx_bytes, seconds));
 		else
-			printf("%-15s %-20s %14llu %14llu %14llu %14llu", now->v[i].dev, now->v[i].name,
-			       (unsigned long long)c->rx_packets, (unsigned long long)c->rx_bytes,
-			       (unsigned long long)c->tx_packets, (unsigned long long)c->tx_bytes);
+			printf("%-15s %-20s %14llu %14llu %14llu %14llu", now->v[i].dev,
+			       now->v[i].name, (unsigned long long)c->rx_packets,
+			       (unsigned long long)c->rx_bytes, (unsigned long long)c->tx_packets,
+			       (unsigned long long)c->tx_bytes);
 		print_drops(c, "  ", " ", "=");
 		putchar('\n');
 	}
