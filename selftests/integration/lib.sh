@@ -303,11 +303,13 @@ lab_vlan_host() {
 	LAB_VIDS+=("$vid")
 }
 
+# le32 N: N as bpftool wants a map's __u32 key or value, bytes in host (x86, little-endian) order.
 le32() { printf '%02x %02x %02x %02x' $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24)); }
 
-# wire_switch UPLINK [MAC...]: the wire's switch: trunk wire0, an access port per lab_vlan_host,
-# and reflective relay (hairpin) for the VEPA stations (port MACs) given: unicast to them goes
-# back to the uplink, and so does a copy of their broadcasts and multicasts.
+# wire_switch UPLINK [MAC...]: loads the wire's switch, once per wire, after its last
+# lab_vlan_host: trunk wire0, an access port per VLAN host, and reflective relay (hairpin) for the
+# VEPA stations (port MACs) given: unicast to them goes back to the uplink, and so does a copy of
+# their broadcasts and multicasts. Its pins go at lab_destroy.
 wire_switch() {
 	local w pins vid ifx m
 	w=$(wire_ns "$1"); shift
