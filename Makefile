@@ -95,8 +95,14 @@ $(OUTPUT)/selftests/%: selftests/%.c $(OUTPUT)/libnsteer-cli.a $(OUTPUT)/libnste
 	$(Q)$(CC) $(CFLAGS) -Isrc -Isrc/cli -Iselftests/progrun $< $(OUTPUT)/libnsteer-cli.a \
 		$(OUTPUT)/libnsteer.a $(LDLIBS) -lcriterion -o $@
 
-# neighbour.bpf.o is the foreign XDP program of the coexistence test.
-test-bins: $(TEST_BINS) $(OUTPUT)/neighbour.bpf.o
+# neighbour.bpf.o is the foreign XDP program of the coexistence test, vlan_switch.bpf.o the
+# wire's VLAN switch in the integration labs.
+$(OUTPUT)/selftests/integration/%.bpf.o: selftests/integration/%.bpf.c | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+test-bins: $(TEST_BINS) $(OUTPUT)/neighbour.bpf.o $(OUTPUT)/selftests/integration/vlan_switch.bpf.o
 
 deps:
 	$(Q)./selftests/install-deps.sh

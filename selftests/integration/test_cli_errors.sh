@@ -132,22 +132,19 @@ test_port_on_unattached_uplink() {
 
 test_missing_namespace_path_or_pid() {
 	lab 1
-	local up
-	up=$(uplink)
-	expect_error 1 "namespace" "$NSTEER" port add "$up" --netns-path /nonexistent
+	expect_error 1 "namespace" "$NSTEER" port add "$UP" --netns-path /nonexistent
 	[ -e /nonexistent ] && fail "port add created /nonexistent"
-	expect_error 1 "not a network namespace" "$NSTEER" port add "$up" --netns-path /etc/hostname
-	expect_error 1 "namespace" "$NSTEER" port add "$up" --pid 999999999
-	expect_error 1 "namespace" "$NSTEER" port add "$up" --netns-path "/proc/self/ns/mnt"
+	expect_error 1 "not a network namespace" "$NSTEER" port add "$UP" --netns-path /etc/hostname
+	expect_error 1 "namespace" "$NSTEER" port add "$UP" --pid 999999999
+	expect_error 1 "namespace" "$NSTEER" port add "$UP" --netns-path "/proc/self/ns/mnt"
 }
 
 test_not_root() {
 	lab 1
-	local up out rc
-	up=$(uplink)
+	local out rc
 	setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$NSTEER" ||
 		skip "nobody cannot execute $NSTEER"
-	for cmd in "status" "port list" "attach $up" "detach $up" "port add $up nst${LAB_ID}x" "batch -"; do
+	for cmd in "status" "port list" "attach $UP" "detach $UP" "port add $UP nst${LAB_ID}x" "batch -"; do
 		expect_error 1 "root" setpriv --reuid=65534 --regid=65534 --clear-groups "$NSTEER" $cmd
 	done
 	[ -e "/var/run/netns/nst${LAB_ID}x" ] && fail "port add as nobody created a namespace"
@@ -157,33 +154,29 @@ test_not_root() {
 
 test_unknown_command_or_option() {
 	lab 1
-	local up
-	up=$(uplink)
 	expect_error 2 "unknown command" "$NSTEER" frobnicate
-	expect_error 2 "unknown command" "$NSTEER" port-add "$up" x
-	expect_error 2 "unknown option" "$NSTEER" attach "$up" --bogus
+	expect_error 2 "unknown command" "$NSTEER" port-add "$UP" x
+	expect_error 2 "unknown option" "$NSTEER" attach "$UP" --bogus
 	expect_error 2 "unknown option" "$NSTEER" --bogus status
 	expect_error 2 "unknown option" "$NSTEER" status --mac 02:00:00:00:00:01
-	expect_error 2 "unknown option" "$NSTEER" detach "$up" --mode private
-	expect_error 2 "subcommand" "$NSTEER" port frob "$up"
+	expect_error 2 "unknown option" "$NSTEER" detach "$UP" --mode private
+	expect_error 2 "subcommand" "$NSTEER" port frob "$UP"
 }
 
 test_missing_or_extra_arguments() {
 	lab 1
-	local up
-	up=$(uplink)
 	expect_error 2 "Usage" "$NSTEER"
 	expect_error 2 "missing DEV" "$NSTEER" attach
 	expect_error 2 "missing DEV" "$NSTEER" detach
 	expect_error 2 "missing DEV" "$NSTEER" port add
-	expect_error 2 "missing NETNS" "$NSTEER" port add "$up"
-	expect_error 2 "missing NETNS" "$NSTEER" port del "$up"
+	expect_error 2 "missing NETNS" "$NSTEER" port add "$UP"
+	expect_error 2 "missing NETNS" "$NSTEER" port del "$UP"
 	expect_error 2 "missing FILE" "$NSTEER" batch
 	expect_error 2 "subcommand" "$NSTEER" port
-	expect_error 2 "needs a value" "$NSTEER" attach "$up" --mode
-	expect_error 2 "needs a value" "$NSTEER" port add "$up" x --mac
-	expect_error 2 "unexpected argument" "$NSTEER" attach "$up" extra
-	expect_error 2 "unexpected argument" "$NSTEER" port add "$up" x y
+	expect_error 2 "needs a value" "$NSTEER" attach "$UP" --mode
+	expect_error 2 "needs a value" "$NSTEER" port add "$UP" x --mac
+	expect_error 2 "unexpected argument" "$NSTEER" attach "$UP" extra
+	expect_error 2 "unexpected argument" "$NSTEER" port add "$UP" x y
 	expect_error 2 "unexpected argument" "$NSTEER" demo now
 	expect_error 2 "--interval" "$NSTEER" stats --count 2
 }
@@ -208,17 +201,15 @@ test_help_on_port_command_group() {
 }
 
 test_batch_stops_at_failing_line_and_names_it() {
-	lab_extras
 	lab 0
-	local up out rc
-	up=$(uplink)
+	local out rc
 	LAB_NETNS+=("nst${LAB_ID}b1" "nst${LAB_ID}b2" "nst${LAB_ID}b3")
 	cat >"$LAB_TMP/batch" <<-EOF
 		# a comment, then a blank line
 
-		port add $up nst${LAB_ID}b1
-		port add $up nst${LAB_ID}b2 --mac 01:00:00:00:00:01
-		port add $up nst${LAB_ID}b3
+		port add $UP nst${LAB_ID}b1
+		port add $UP nst${LAB_ID}b2 --mac 01:00:00:00:00:01
+		port add $UP nst${LAB_ID}b3
 	EOF
 	out=$("$NSTEER" batch "$LAB_TMP/batch" 2>&1); rc=$?
 	[ $rc = 2 ] || fail "batch with a usage error on line 4 exited $rc: $out"
@@ -226,8 +217,8 @@ test_batch_stops_at_failing_line_and_names_it() {
 	[ -e "/var/run/netns/nst${LAB_ID}b1" ] || fail "line 3, before the failure, did not take effect"
 	[ -e "/var/run/netns/nst${LAB_ID}b3" ] && fail "batch went on after the failing line"
 
-	printf 'port add %s nst%sb2 --mac %s\n' "$up" "$LAB_ID" \
-		"$(port_field "$up" "nst${LAB_ID}b1" mac)" >"$LAB_TMP/batch2"
+	printf 'port add %s nst%sb2 --mac %s\n' "$UP" "$LAB_ID" \
+		"$(port_field "$UP" "nst${LAB_ID}b1" mac)" >"$LAB_TMP/batch2"
 	out=$("$NSTEER" batch - <"$LAB_TMP/batch2" 2>&1); rc=$?
 	[ $rc = 1 ] || fail "batch from stdin with a runtime failure exited $rc: $out"
 	grep -q "stdin:1:" <<<"$out" || fail "batch from stdin does not name line 1: $out"

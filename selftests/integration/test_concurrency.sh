@@ -7,63 +7,63 @@ source "$(dirname "$0")/lib.sh"
 
 PIN_ROOT=/sys/fs/bpf/nsteer
 
-port_names() { # UPLINK: the netns of every port, one a line, sorted
-	status_json "$1" | "$NST_PYTHON" -S -c '
-import json, sys
-for p in sorted(p["netns"] for p in json.load(sys.stdin)[0]["ports"]):
-    print(p)'
+# port_names UPLINK: the netns of every port, one a line, sorted
+port_names() { status_get "$1" '"\n".join(sorted(p["netns"] for p in s["ports"]))' | sed '/^$/d'; }
+
+# port_op_bg add|del N: nsteer port add (with port N's address) or del of port N on the lab's
+# uplink, in the background; port_ops_succeed waits for all of them.
+PORT_OPS=()
+port_op_bg() {
+	local op=$1 ns
+	ns=$(port_ns "$2")
+	if [ "$op" = add ]; then
+		LAB_NETNS+=("$ns")
+		set -- --addr "$(port_addr4 "$2")/24"
+	else
+		set --
+	fi
+	"$NSTEER" port "$op" "$(uplink)" "$ns" "$@" >"$LAB_TMP/$op-$ns.out" 2>&1 &
+	PORT_OPS+=("$!:$op-$ns")
+}
+
+port_ops_succeed() {
+	local op rc
+	for op in "${PORT_OPS[@]}"; do
+		wait "${op%%:*}"; rc=$?
+		[ $rc = 0 ] || fail "concurrent port ${op#*:} exited $rc: $(cat "$LAB_TMP/${op#*:}.out")"
+	done
+	PORT_OPS=()
 }
 
 test_concurrent_port_adds_all_succeed() {
-	lab_extras
 	lab 0
-	local up i pids=() rc
-	up=$(uplink)
+	local i
+	for i in 1 2 3 4; do port_op_bg add "$i"; done
+	port_ops_succeed
+	[ "$(port_names "$UP" | wc -l)" = 4 ] || fail "expected 4 ports, status lists: $(port_names "$UP")"
+	"$NSTEER" status "$UP" >/dev/null || fail "status reports problems after concurrent adds"
 	for i in 1 2 3 4; do
-		LAB_NETNS+=("$(port_ns "$i")")
-		"$NSTEER" port add "$up" "$(port_ns "$i")" --addr "$(port_addr4 "$i")/24" \
-			>"$LAB_TMP/add$i.out" 2>&1 &
-		pids+=("$!")
-	done
-	for i in 1 2 3 4; do
-		wait "${pids[$((i - 1))]}"; rc=$?
-		[ $rc = 0 ] || fail "concurrent port add $i exited $rc: $(cat "$LAB_TMP/add$i.out")"
-	done
-	[ "$(port_names "$up" | wc -l)" = 4 ] || fail "expected 4 ports, status lists: $(port_names "$up")"
-	"$NSTEER" status "$up" >/dev/null || fail "status reports problems after concurrent adds"
-	for i in 1 2 3 4; do
-		expect "wire -> port $i" in_ns "$(wire_ns "$up")" ping -c1 -W2 "$(port_addr4 "$i")"
+		expect "wire -> port $i" in_ns "$WIRE" ping -c1 -W2 "$(port_addr4 "$i")"
 	done
 }
 
 test_concurrent_port_add_and_del_same_uplink() {
 	# Deletes racing adds on the same uplink: afterwards exactly the added ports exist.
-	lab_extras
 	lab 4
-	local up i pids=() rc
-	up=$(uplink)
+	local i
 	for i in 5 6 7 8; do
-		LAB_NETNS+=("$(port_ns "$i")")
-		"$NSTEER" port add "$up" "$(port_ns "$i")" --addr "$(port_addr4 "$i")/24" \
-			>"$LAB_TMP/op$i.out" 2>&1 &
-		pids+=("$!")
-		"$NSTEER" port del "$up" "$(port_ns $((i - 4)))" >"$LAB_TMP/op$((i - 4)).out" 2>&1 &
-		pids+=("$!")
+		port_op_bg add "$i"
+		port_op_bg del $((i - 4))
 	done
-	for i in "${pids[@]}"; do
-		wait "$i"; rc=$?
-		[ $rc = 0 ] || fail "a concurrent port add/del exited $rc: $(cat "$LAB_TMP"/op*.out)"
-	done
-	[ "$(port_names "$up" | tr '\n' ' ')" = "$(for i in 5 6 7 8; do port_ns "$i"; done | sort | tr '\n' ' ')" ] ||
-		fail "ports after the race: $(port_names "$up" | tr '\n' ' ')"
-	"$NSTEER" status "$up" >/dev/null || fail "status reports problems after the race"
+	port_ops_succeed
+	[ "$(port_names "$UP" | tr '\n' ' ')" = "$(for i in 5 6 7 8; do port_ns "$i"; done | sort | tr '\n' ' ')" ] ||
+		fail "ports after the race: $(port_names "$UP" | tr '\n' ' ')"
+	"$NSTEER" status "$UP" >/dev/null || fail "status reports problems after the race"
 }
 
 test_held_lock_makes_nsteer_fail_with_message() {
-	lab_extras
 	lab 0
-	local up ns rc out
-	up=$(uplink)
+	local ns rc out
 	ns="nst${LAB_ID}locked"
 	LAB_NETNS+=("$ns")
 	[ -d "$PIN_ROOT" ] || fail "$PIN_ROOT missing after attach"
@@ -72,32 +72,30 @@ test_held_lock_makes_nsteer_fail_with_message() {
 		"touch '$LAB_TMP/locked'; i=0; while [ ! -e '$LAB_TMP/release' ] && [ \$i -lt 300 ]; do sleep 0.05; i=\$((i + 1)); done"
 	wait_until 10 test -e "$LAB_TMP/locked" || fail "flock never took the lock"
 
-	for cmd in "port add $up $ns" "port del $up $ns" "attach $up" "detach $up"; do
+	for cmd in "port add $UP $ns" "port del $UP $ns" "attach $UP" "detach $UP"; do
 		out=$(NSTEER_LOCK_WAIT=1 "$NSTEER" $cmd 2>&1); rc=$?
 		[ $rc = 1 ] || fail "'nsteer $cmd' with the lock held exited $rc (expected 1): $out"
 		grep -qi "another nsteer" <<<"$out" || fail "'nsteer $cmd' did not name the other nsteer: $out"
 	done
 	[ -e "/var/run/netns/$ns" ] && fail "port add created $ns although it could not take the lock"
-	[ -d "$PIN_ROOT/$up" ] || fail "detach removed the pins although it could not take the lock"
+	[ -d "$PIN_ROOT/$UP" ] || fail "detach removed the pins although it could not take the lock"
 
 	touch "$LAB_TMP/release"
 	wait "${LAB_PIDS[-1]}"
-	expect "port add once the lock is free" "$NSTEER" port add "$up" "$ns"
-	[ "$(port_names "$up")" = "$ns" ] || fail "port $ns missing after the lock was released"
+	expect "port add once the lock is free" "$NSTEER" port add "$UP" "$ns"
+	[ "$(port_names "$UP")" = "$ns" ] || fail "port $ns missing after the lock was released"
 }
 
 test_waits_for_lock_within_limit() {
 	# A lock held for a moment is waited for, not reported as an error.
-	lab_extras
 	lab 0
-	local up ns
-	up=$(uplink)
+	local ns
 	ns="nst${LAB_ID}waited"
 	LAB_NETNS+=("$ns")
 	lab_bg "" timeout 20 flock "$PIN_ROOT" sh -c "touch '$LAB_TMP/locked'; sleep 1"
 	wait_until 10 test -e "$LAB_TMP/locked" || fail "flock never took the lock"
-	expect "port add while the lock is held for 1 s" env NSTEER_LOCK_WAIT=10 "$NSTEER" port add "$up" "$ns"
-	[ "$(port_names "$up")" = "$ns" ] || fail "port $ns missing"
+	expect "port add while the lock is held for 1 s" env NSTEER_LOCK_WAIT=10 "$NSTEER" port add "$UP" "$ns"
+	[ "$(port_names "$UP")" = "$ns" ] || fail "port $ns missing"
 }
 
 # status_consistent UPLINK: every port status lists is sound (veth and namespace there) or named by

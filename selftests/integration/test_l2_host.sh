@@ -5,22 +5,23 @@
 # removes it. The address the tests give nsh-UPLINK comes from a 10.x.y.0/24 (and fd7e:x:y::/64)
 # no interface or route of this namespace uses; the ports get addresses in the same subnet.
 source "$(dirname "$0")/lib.sh"
-source "$(dirname "$0")/lib_l2.sh"
 
-HOST4='' HOST6='' # the prefixes l2_host_subnet picked, e.g. 10.203.17 and fd7e:203:17
+TCP_BYTES=$((4 << 20)) # a stream each way per port: 4 MiB keeps the file quick
+
+HOST4='' HOST6='' # the prefixes host_subnet picked, e.g. 10.203.17 and fd7e:203:17
 
 # host_lab NPORTS [ATTACH OPTIONS...]: an uplink attached with --host-access and the options,
 # NPORTS ports at $HOST4.(10+N)/24 and $HOST6::(10+N)/64, nsh-UPLINK at .100 and ::100, and the
 # wire at .1 and ::1.
 host_lab() {
 	local n=$1 i up w nsh; shift
-	l2_begin
-	read -r HOST4 HOST6 < <(l2_host_subnet) || fail "no subnet"
+	lab_extras
+	read -r HOST4 HOST6 < <(host_subnet) || fail "no subnet"
 	lab_uplink
 	up=$(uplink)
 	w=$(wire_ns "$up")
 	nsh=nsh-$up
-	l2_attach "$up" --host-access "$@" >/dev/null || fail "attach $up --host-access $*"
+	"$NSTEER" attach "$up" --host-access "$@" >/dev/null || fail "attach $up --host-access $*"
 	ip link show "$nsh" >/dev/null 2>&1 || fail "attach --host-access did not create $nsh"
 	ip addr add "$HOST4.100/24" dev "$nsh" || fail "address on $nsh"
 	ip addr add "$HOST6::100/64" dev "$nsh" nodad || fail "IPv6 address on $nsh"
@@ -43,15 +44,15 @@ test_host_ping_and_tcp_to_each_port_and_back() {
 	local n p
 	for n in 1 2 3; do
 		p=$(port_ns "$n")
-		l2_ping "" "$HOST4.$((10 + n))" "$HOST6::$((10 + n))"
-		l2_ping "$p" "$HOST4.100" "$HOST6::100"
-		l2_tcp "" "$p" "$HOST4.$((10 + n))"
-		l2_tcp "$p" "" "$HOST4.100"
+		expect_ping "" "$HOST4.$((10 + n))" "$HOST6::$((10 + n))"
+		expect_ping "$p" "$HOST4.100" "$HOST6::100"
+		tcp_transfer "" "$p" "$HOST4.$((10 + n))"
+		tcp_transfer "$p" "" "$HOST4.100"
 	done
-	l2_tcp "" "$(port_ns 1)" "$HOST6::11"
-	l2_tcp "$(port_ns 2)" "" "$HOST6::100"
+	tcp_transfer "" "$(port_ns 1)" "$HOST6::11"
+	tcp_transfer "$(port_ns 2)" "" "$HOST6::100"
 	# the wire reaches the host through nsh as well (it is a port like any other)
-	l2_ping "$(wire_ns "$(uplink)")" "$HOST4.100" "$HOST6::100"
+	expect_ping "$(wire_ns "$(uplink)")" "$HOST4.100" "$HOST6::100"
 }
 
 test_host_link_local_ping_each_port() {
@@ -62,8 +63,8 @@ test_host_link_local_ping_each_port() {
 	for n in 1 2; do
 		p=$(port_ns "$n")
 		ll=$(link_local "$p" eth0) || fail "port $n has no usable link-local address"
-		l2_ping "" "$ll%$nsh"
-		l2_ping "$p" "$hll%eth0"
+		expect_ping "" "$ll%$nsh"
+		expect_ping "$p" "$hll%eth0"
 	done
 }
 
@@ -73,29 +74,29 @@ test_host_access_in_private_mode() {
 	local up n
 	up=$(uplink)
 	for n in 1 2 3; do
-		l2_ping "" "$HOST4.$((10 + n))"
-		l2_ping "$(port_ns "$n")" "$HOST4.100" "$HOST6::100"
+		expect_ping "" "$HOST4.$((10 + n))"
+		expect_ping "$(port_ns "$n")" "$HOST4.100" "$HOST6::100"
 	done
-	l2_tcp "" "$(port_ns 3)" "$HOST4.13"
-	l2_tcp "$(port_ns 1)" "" "$HOST4.100"
+	tcp_transfer "" "$(port_ns 3)" "$HOST4.13"
+	tcp_transfer "$(port_ns 1)" "" "$HOST4.100"
 	ip -n "$(port_ns 1)" neigh replace "$HOST4.12" lladdr "$(port_mac 2)" dev eth0 nud permanent
-	l2_no_ping "$(port_ns 1)" "$HOST4.12"
-	[ "$(port_counter "$up" "$(port_ns 1)" drop_port_to_port)" -gt 0 ] || fail "no port_to_port drop counted"
+	expect_no_ping "$(port_ns 1)" "$HOST4.12"
+	[ "$(counter "$up" drop_port_to_port "$(port_ns 1)")" -gt 0 ] || fail "no port_to_port drop counted"
 	# a port's broadcast reaches the host, and not the other ports
-	l2_cap host "" "nsh-$up" END
-	l2_cap p2 "$(port_ns 2)" eth0 END
-	l2_send "$(port_ns 1)" eth0 "$BCAST" self 3 B1
-	l2_send "$(port_ns 1)" eth0 "$BCAST" self 1 END
-	l2_send "$(wire_ns "$up")" wire0 "$BCAST" self 1 END
-	l2_expect "the host gets port 1's broadcast once" host "$(tagged_with B1)" 3
-	l2_expect "port 2 does not get port 1's broadcast" p2 "f['tag'] == 'B1'" 0
+	cap_start host "" "nsh-$up" END
+	cap_start p2 "$(port_ns 2)" eth0 END
+	send_frames "$(port_ns 1)" eth0 "$BCAST" self 3 B1
+	send_frames "$(port_ns 1)" eth0 "$BCAST" self 1 END
+	send_frames "$(wire_ns "$up")" wire0 "$BCAST" self 1 END
+	cap_expect "the host gets port 1's broadcast once" host "$(tagged_with B1)" 3
+	cap_expect "port 2 does not get port 1's broadcast" p2 "f['tag'] == 'B1'" 0
 	# and the host's broadcast reaches every port once
-	l2_cap p2 "$(port_ns 2)" eth0 END
-	l2_cap p3 "$(port_ns 3)" eth0 END
-	l2_send "" "nsh-$up" "$BCAST" self 3 BH
-	l2_send "" "nsh-$up" "$BCAST" self 1 END
-	l2_expect "port 2 gets the host's broadcast once" p2 "$(tagged_with BH)" 3
-	l2_expect "port 3 gets the host's broadcast once" p3 "$(tagged_with BH)" 3
+	cap_start p2 "$(port_ns 2)" eth0 END
+	cap_start p3 "$(port_ns 3)" eth0 END
+	send_frames "" "nsh-$up" "$BCAST" self 3 BH
+	send_frames "" "nsh-$up" "$BCAST" self 1 END
+	cap_expect "port 2 gets the host's broadcast once" p2 "$(tagged_with BH)" 3
+	cap_expect "port 3 gets the host's broadcast once" p3 "$(tagged_with BH)" 3
 }
 
 # vepa: host <-> ports directly (no hairpin needed)
@@ -103,8 +104,8 @@ test_host_access_in_vepa_mode() {
 	host_lab 2 --mode vepa
 	local n
 	for n in 1 2; do
-		l2_ping "" "$HOST4.$((10 + n))"
-		l2_ping "$(port_ns "$n")" "$HOST4.100"
+		expect_ping "" "$HOST4.$((10 + n))"
+		expect_ping "$(port_ns "$n")" "$HOST4.100"
 	done
 }
 
@@ -116,21 +117,21 @@ test_host_access_lifecycle() {
 	up=$(uplink)
 	nsh=nsh-$up
 	ifx=$(cat "/sys/class/net/$nsh/ifindex")
-	l2_attach "$up" --host-access >/dev/null || fail "re-attach with the same options"
+	"$NSTEER" attach "$up" --host-access >/dev/null || fail "re-attach with the same options"
 	[ "$(cat "/sys/class/net/$nsh/ifindex" 2>/dev/null)" = "$ifx" ] || fail "re-attaching as before re-created $nsh"
-	l2_ping "" "$HOST4.11"
-	l2_attach "$up" --host-access --mode private >/dev/null || fail "attach --host-access --mode private"
+	expect_ping "" "$HOST4.11"
+	"$NSTEER" attach "$up" --host-access --mode private >/dev/null || fail "attach --host-access --mode private"
 	[ "$(cat "/sys/class/net/$nsh/ifindex" 2>/dev/null)" = "$ifx" ] || fail "a mode change re-created $nsh"
-	l2_ping "" "$HOST4.11"
-	l2_attach "$up" --mode private >/dev/null || fail "attach without --host-access"
+	expect_ping "" "$HOST4.11"
+	"$NSTEER" attach "$up" --mode private >/dev/null || fail "attach without --host-access"
 	! ip link show "$nsh" >/dev/null 2>&1 || fail "attach without --host-access left $nsh"
-	[ "$(host_port_count "$up")" = 0 ] || fail "status still lists a host-access port"
-	l2_ping "$(wire_ns "$up")" "$HOST4.11" # the ports are untouched
-	l2_attach "$up" --host-access >/dev/null || fail "attach --host-access again"
+	[ "$(status_get "$up" 'sum(p["netns"] == "(host)" for p in s["ports"])')" = 0 ] || fail "status still lists a host-access port"
+	expect_ping "$(wire_ns "$up")" "$HOST4.11" # the ports are untouched
+	"$NSTEER" attach "$up" --host-access >/dev/null || fail "attach --host-access again"
 	ip link show "$nsh" >/dev/null 2>&1 || fail "attach --host-access did not bring $nsh back"
-	[ "$(host_port_count "$up")" = 1 ] || fail "status does not list exactly one host-access port"
+	[ "$(status_get "$up" 'sum(p["netns"] == "(host)" for p in s["ports"])')" = 1 ] || fail "status does not list exactly one host-access port"
 	ip addr add "$HOST4.100/24" dev "$nsh" && ip link set "$nsh" up
-	l2_ping "" "$HOST4.11"
+	expect_ping "" "$HOST4.11"
 	"$NSTEER" detach "$up" >/dev/null || fail "detach"
 	! ip link show "$nsh" >/dev/null 2>&1 || fail "detach left $nsh"
 	[ ! -e "/sys/fs/bpf/nsteer/$up" ] || fail "detach left /sys/fs/bpf/nsteer/$up"
@@ -141,7 +142,7 @@ test_host_access_status_is_clean() {
 	host_lab 1
 	local up problems rc
 	up=$(uplink)
-	problems=$(status_problems "$up")
+	problems=$(problems "$up")
 	[ -z "$problems" ] || fail "nsteer status reports problems with host access on: $problems"
 	"$NSTEER" status "$up" >/dev/null 2>&1
 	rc=$?

@@ -12,28 +12,18 @@ prog_gone() { ! bpftool prog show id "$1" >/dev/null 2>&1; }
 link_exists() { ip link show "$1" >/dev/null 2>&1; }
 netns_exists() { [ -e "/var/run/netns/$1" ]; }
 
-# status_get UPLINK EXPR: a Python expression over s, the uplink's object in nsteer status --json.
-status_get() {
-	status_json "$1" | "$NST_PYTHON" -S -c '
-import json, sys
-s = json.load(sys.stdin)[0]
-print(eval(sys.argv[1]))' "$2"
-}
-
 port_count() { status_get "$1" 'len(s["ports"])'; }
-problems() { status_get "$1" '"; ".join(p["problem"] for p in s["problems"])'; }
 
 test_detach_removes_programs_and_pins() {
 	lab 2
-	local up ids=() host hosts=() id
-	up=$(uplink)
+	local ids=() host hosts=() id
 	if [ "$(lab_xdp_mode)" != off ]; then
-		ids+=("$(xdp_prog_id "$up")")
-		[ -n "${ids[0]}" ] || fail "no XDP program on $up after attach"
+		ids+=("$(xdp_prog_id "$UP")")
+		[ -n "${ids[0]}" ] || fail "no XDP program on $UP after attach"
 	fi
-	ids+=($(tc_prog_ids "$up"))
+	ids+=($(tc_prog_ids "$UP"))
 	for n in 1 2; do
-		host=$(port_field "$up" "$(port_ns "$n")" host_ifname)
+		host=$(port_field "$UP" "$(port_ns "$n")" host_ifname)
 		hosts+=("$host")
 		ids+=($(tc_prog_ids "$host"))
 	done
@@ -46,11 +36,11 @@ test_detach_removes_programs_and_pins() {
 			fail "program $id is not nsteer's"
 	done
 
-	expect "detach" "$NSTEER" detach "$up"
-	[ ! -e "$PIN_ROOT/$up" ] || fail "$PIN_ROOT/$up is still there: $(ls "$PIN_ROOT/$up")"
-	ip -d link show "$up" | grep -q 'prog/xdp' && fail "an XDP program is still attached to $up"
-	[ -z "$(tc filter show dev "$up" ingress 2>/dev/null)" ] || fail "tc filters left on $up ingress"
-	tc qdisc show dev "$up" | grep -q clsact && fail "the clsact qdisc nsteer created on $up is left"
+	expect "detach" "$NSTEER" detach "$UP"
+	[ ! -e "$PIN_ROOT/$UP" ] || fail "$PIN_ROOT/$UP is still there: $(ls "$PIN_ROOT/$UP")"
+	ip -d link show "$UP" | grep -q 'prog/xdp' && fail "an XDP program is still attached to $UP"
+	[ -z "$(tc filter show dev "$UP" ingress 2>/dev/null)" ] || fail "tc filters left on $UP ingress"
+	tc qdisc show dev "$UP" | grep -q clsact && fail "the clsact qdisc nsteer created on $UP is left"
 	for host in "${hosts[@]}"; do
 		link_exists "$host" || fail "detach without --ports removed the port veth $host"
 		[ -z "$(tc filter show dev "$host" ingress 2>/dev/null)" ] || fail "tc filter left on $host"
@@ -58,22 +48,21 @@ test_detach_removes_programs_and_pins() {
 	for id in "${ids[@]}"; do
 		wait_until 5 prog_gone "$id" || fail "program $id is still loaded after detach"
 	done
-	"$NSTEER" port list "$up" >/dev/null 2>&1 && fail "port list still works on a detached uplink"
+	"$NSTEER" port list "$UP" >/dev/null 2>&1 && fail "port list still works on a detached uplink"
 	return 0
 }
 
 test_detach_ports_removes_veths_and_created_namespaces() {
 	lab 2
-	local up pre hosts=() host n
-	up=$(uplink)
+	local pre hosts=() host n
 	pre="nst${LAB_ID}pre"
 	LAB_NETNS+=("$pre")
 	ip netns add "$pre" || fail "ip netns add $pre"
-	expect "port add (existing namespace)" "$NSTEER" port add "$up" "$pre"
-	for ns in "$(port_ns 1)" "$(port_ns 2)" "$pre"; do hosts+=("$(port_field "$up" "$ns" host_ifname)"); done
+	expect "port add (existing namespace)" "$NSTEER" port add "$UP" "$pre"
+	for ns in "$(port_ns 1)" "$(port_ns 2)" "$pre"; do hosts+=("$(port_field "$UP" "$ns" host_ifname)"); done
 
-	expect "detach --ports" "$NSTEER" detach "$up" --ports
-	[ ! -e "$PIN_ROOT/$up" ] || fail "$PIN_ROOT/$up is still there"
+	expect "detach --ports" "$NSTEER" detach "$UP" --ports
+	[ ! -e "$PIN_ROOT/$UP" ] || fail "$PIN_ROOT/$UP is still there"
 	for host in "${hosts[@]}"; do
 		[ -n "$host" ] || fail "a port had no host_ifname in status"
 		link_exists "$host" && fail "detach --ports left the veth $host"
@@ -83,154 +72,145 @@ test_detach_ports_removes_veths_and_created_namespaces() {
 	done
 	netns_exists "$pre" || fail "detach --ports deleted $pre, a namespace nsteer did not create"
 	ip -n "$pre" link show eth0 >/dev/null 2>&1 && fail "eth0 is left in $pre"
-	ip -d link show "$up" | grep -q 'prog/xdp' && fail "an XDP program is still attached to $up"
+	ip -d link show "$UP" | grep -q 'prog/xdp' && fail "an XDP program is still attached to $UP"
 	return 0
 }
 
 test_port_del_leaves_nothing() {
 	lab 0
-	local up pre made host_pre host_made
-	up=$(uplink)
+	local pre made host_pre host_made
 	pre="nst${LAB_ID}pre"; made="nst${LAB_ID}made"
 	LAB_NETNS+=("$pre" "$made")
 	ip netns add "$pre" || fail "ip netns add $pre"
-	expect "port add (existing namespace)" "$NSTEER" port add "$up" "$pre" --addr 10.77.0.31/24
-	expect "port add (new namespace)" "$NSTEER" port add "$up" "$made" --addr 10.77.0.32/24
+	expect "port add (existing namespace)" "$NSTEER" port add "$UP" "$pre" --addr 10.77.0.31/24
+	expect "port add (new namespace)" "$NSTEER" port add "$UP" "$made" --addr 10.77.0.32/24
 	netns_exists "$made" || fail "port add did not create $made"
-	host_pre=$(port_field "$up" "$pre" host_ifname)
-	host_made=$(port_field "$up" "$made" host_ifname)
-	expect "wire -> $made" in_ns "$(wire_ns "$up")" ping -c1 -W2 10.77.0.32
+	host_pre=$(port_field "$UP" "$pre" host_ifname)
+	host_made=$(port_field "$UP" "$made" host_ifname)
+	expect "wire -> $made" in_ns "$WIRE" ping -c1 -W2 10.77.0.32
 
-	expect "port del $made" "$NSTEER" port del "$up" "$made"
+	expect "port del $made" "$NSTEER" port del "$UP" "$made"
 	link_exists "$host_made" && fail "port del left the host end $host_made"
 	netns_exists "$made" && fail "port del left $made, which port add had created"
-	expect "port del $pre" "$NSTEER" port del "$up" "$pre"
+	expect "port del $pre" "$NSTEER" port del "$UP" "$pre"
 	link_exists "$host_pre" && fail "port del left the host end $host_pre"
 	netns_exists "$pre" || fail "port del deleted $pre, which existed before port add"
 	ip -n "$pre" link show eth0 >/dev/null 2>&1 && fail "port del left eth0 in $pre"
-	[ "$(port_count "$up")" = 0 ] || fail "status still lists ports"
-	bpftool map dump pinned "$PIN_ROOT/$up/port_by_ifindex" 2>/dev/null | grep -q "nst${LAB_ID}" &&
+	[ "$(port_count "$UP")" = 0 ] || fail "status still lists ports"
+	bpftool map dump pinned "$PIN_ROOT/$UP/port_by_ifindex" 2>/dev/null | grep -q "nst${LAB_ID}" &&
 		fail "port_by_ifindex still holds a deleted port"
-	expect "port del again" "$NSTEER" port del "$up" "$made"
-	expect "port del again" "$NSTEER" port del "$up" "$pre"
+	expect "port del again" "$NSTEER" port del "$UP" "$made"
+	expect "port del again" "$NSTEER" port del "$UP" "$pre"
 	# The address is free again: a new port may take it.
-	expect "port add after del" "$NSTEER" port add "$up" "$made" --addr 10.77.0.32/24
-	expect "wire -> $made again" in_ns "$(wire_ns "$up")" ping -c1 -W2 10.77.0.32
+	expect "port add after del" "$NSTEER" port add "$UP" "$made" --addr 10.77.0.32/24
+	expect "wire -> $made again" in_ns "$WIRE" ping -c1 -W2 10.77.0.32
 }
 
 test_every_command_is_idempotent() {
 	lab 1
-	local up p1 before after carrier addrs
-	up=$(uplink)
+	local p1 before after carrier addrs
 	p1=$(port_ns 1)
-	carrier=$(cat "/sys/class/net/$up/carrier_changes")
-	before=$(status_get "$up" '(s["xdp_prog_id"], s["tc_prog_id"], s["mode"], [(p["netns"], p["mac"], p["host_ifindex"], p["peer_ifindex"]) for p in s["ports"]])')
+	carrier=$(cat "/sys/class/net/$UP/carrier_changes")
+	before=$(status_get "$UP" '(s["xdp_prog_id"], s["tc_prog_id"], s["mode"], [(p["netns"], p["mac"], p["host_ifindex"], p["peer_ifindex"]) for p in s["ports"]])')
 	addrs=$(ip -n "$p1" -o addr show dev eth0 | wc -l)
 
-	expect "attach again" "$NSTEER" attach "$up"
-	expect "port add again, same arguments" "$NSTEER" port add "$up" "$p1" \
+	expect "attach again" "$NSTEER" attach "$UP"
+	expect "port add again, same arguments" "$NSTEER" port add "$UP" "$p1" \
 		--addr "$(port_addr4 1)/24" --addr "$(port_addr6 1)/64"
-	after=$(status_get "$up" '(s["xdp_prog_id"], s["tc_prog_id"], s["mode"], [(p["netns"], p["mac"], p["host_ifindex"], p["peer_ifindex"]) for p in s["ports"]])')
+	after=$(status_get "$UP" '(s["xdp_prog_id"], s["tc_prog_id"], s["mode"], [(p["netns"], p["mac"], p["host_ifindex"], p["peer_ifindex"]) for p in s["ports"]])')
 	[ "$before" = "$after" ] || fail "state changed: before $before, after $after"
 	[ "$(ip -n "$p1" -o addr show dev eth0 | wc -l)" = "$addrs" ] || fail "addresses changed on port 1"
-	[ "$(cat "/sys/class/net/$up/carrier_changes")" = "$carrier" ] || fail "$up flapped"
-	expect "wire -> port 1 after repeated commands" in_ns "$(wire_ns "$up")" ping -c1 -W2 "$(port_addr4 1)"
+	[ "$(cat "/sys/class/net/$UP/carrier_changes")" = "$carrier" ] || fail "$UP flapped"
+	expect "wire -> port 1 after repeated commands" in_ns "$WIRE" ping -c1 -W2 "$(port_addr4 1)"
 
-	expect "port del" "$NSTEER" port del "$up" "$p1"
-	expect "port del again" "$NSTEER" port del "$up" "$p1"
-	expect "detach" "$NSTEER" detach "$up"
-	expect "detach again" "$NSTEER" detach "$up"
-	expect "detach --ports on a detached uplink" "$NSTEER" detach "$up" --ports
-	[ ! -e "$PIN_ROOT/$up" ] || fail "pins left after detach"
+	expect "port del" "$NSTEER" port del "$UP" "$p1"
+	expect "port del again" "$NSTEER" port del "$UP" "$p1"
+	expect "detach" "$NSTEER" detach "$UP"
+	expect "detach again" "$NSTEER" detach "$UP"
+	expect "detach --ports on a detached uplink" "$NSTEER" detach "$UP" --ports
+	[ ! -e "$PIN_ROOT/$UP" ] || fail "pins left after detach"
 }
 
 test_attach_other_mode_updates_in_place() {
 	lab 2
-	local up w p1 ids carrier drops0 drops1
-	up=$(uplink)
-	w=$(wire_ns "$up")
+	local p1 ids carrier drops0 drops1
 	p1=$(port_ns 1)
-	ids=$(status_get "$up" '(s["xdp_prog_id"], s["tc_prog_id"], sorted(p["host_ifindex"] for p in s["ports"]))')
-	carrier=$(cat "/sys/class/net/$up/carrier_changes")
+	ids=$(status_get "$UP" '(s["xdp_prog_id"], s["tc_prog_id"], sorted(p["host_ifindex"] for p in s["ports"]))')
+	carrier=$(cat "/sys/class/net/$UP/carrier_changes")
 	expect "bridge: port 1 -> port 2" in_ns "$p1" ping -c1 -W2 "$(port_addr4 2)"
 
-	expect "attach --mode private" "$NSTEER" attach "$up" --mode private
-	[ "$(status_get "$up" 's["mode"]')" = private ] || fail "status does not say mode private"
-	drops0=$(port_counter "$up" "$p1" drop_port_to_port)
+	expect "attach --mode private" "$NSTEER" attach "$UP" --mode private
+	[ "$(status_get "$UP" 's["mode"]')" = private ] || fail "status does not say mode private"
+	drops0=$(counter "$UP" drop_port_to_port "$p1")
 	in_ns "$p1" ping -c2 -i0.2 -W1 "$(port_addr4 2)" >/dev/null 2>&1 &&
 		fail "private: port 1 reached port 2"
-	drops1=$(port_counter "$up" "$p1" drop_port_to_port)
+	drops1=$(counter "$UP" drop_port_to_port "$p1")
 	[ "$drops1" -gt "$drops0" ] || fail "private: no port_to_port drop counted for port 1"
 	for n in 1 2; do
-		expect "private: wire -> port $n" in_ns "$w" ping -c1 -W2 "$(port_addr4 "$n")"
+		expect "private: wire -> port $n" in_ns "$WIRE" ping -c1 -W2 "$(port_addr4 "$n")"
 	done
 
-	expect "attach --mode bridge --unknown drop" "$NSTEER" attach "$up" --mode bridge --unknown drop
-	[ "$(status_get "$up" '(s["mode"], s["unknown"])')" = "('bridge', 'drop')" ] ||
-		fail "status does not say bridge/drop: $(status_get "$up" '(s["mode"], s["unknown"])')"
+	expect "attach --mode bridge --unknown drop" "$NSTEER" attach "$UP" --mode bridge --unknown drop
+	[ "$(status_get "$UP" '(s["mode"], s["unknown"])')" = "('bridge', 'drop')" ] ||
+		fail "status does not say bridge/drop: $(status_get "$UP" '(s["mode"], s["unknown"])')"
 	expect "bridge again: port 1 -> port 2" in_ns "$p1" ping -c1 -W2 "$(port_addr4 2)"
-	[ "$(status_get "$up" '(s["xdp_prog_id"], s["tc_prog_id"], sorted(p["host_ifindex"] for p in s["ports"]))')" = "$ids" ] ||
+	[ "$(status_get "$UP" '(s["xdp_prog_id"], s["tc_prog_id"], sorted(p["host_ifindex"] for p in s["ports"]))')" = "$ids" ] ||
 		fail "changing --mode/--unknown replaced programs or ports"
-	[ "$(cat "/sys/class/net/$up/carrier_changes")" = "$carrier" ] || fail "$up flapped"
+	[ "$(cat "/sys/class/net/$UP/carrier_changes")" = "$carrier" ] || fail "$UP flapped"
 }
 
 test_attach_other_xdp_mode_replaces_programs() {
 	lab 2
-	local up w mode ports carrier flag
-	up=$(uplink)
-	w=$(wire_ns "$up")
-	ports=$(status_get "$up" 'sorted(p["host_ifindex"] for p in s["ports"])')
-	carrier=$(cat "/sys/class/net/$up/carrier_changes")
+	local mode ports carrier flag
+	ports=$(status_get "$UP" 'sorted(p["host_ifindex"] for p in s["ports"])')
+	carrier=$(cat "/sys/class/net/$UP/carrier_changes")
 	# Static neighbours: this test is about replacing programs, not about ARP (see test_isolation.sh).
-	ip -n "$w" neigh replace "$(port_addr4 1)" lladdr "$(port_field "$up" "$(port_ns 1)" mac)" dev wire0
-	ip -n "$(port_ns 1)" neigh replace "$WIRE_ADDR4" lladdr "$(mac_of "$w" wire0)" dev eth0
+	ip -n "$WIRE" neigh replace "$(port_addr4 1)" lladdr "$(port_field "$UP" "$(port_ns 1)" mac)" dev wire0
+	ip -n "$(port_ns 1)" neigh replace "$WIRE_ADDR4" lladdr "$(mac_of "$WIRE" wire0)" dev eth0
 	for mode in skb off native; do
-		expect "attach --xdp-mode $mode" "$NSTEER" attach "$up" --xdp-mode "$mode"
-		[ "$(status_get "$up" 's["xdp_mode"]')" = "$mode" ] || fail "status does not say xdp $mode"
-		[ -z "$(problems "$up")" ] || fail "after attach --xdp-mode $mode, status: $(problems "$up")"
+		expect "attach --xdp-mode $mode" "$NSTEER" attach "$UP" --xdp-mode "$mode"
+		[ "$(status_get "$UP" 's["xdp_mode"]')" = "$mode" ] || fail "status does not say xdp $mode"
+		[ -z "$(problems "$UP")" ] || fail "after attach --xdp-mode $mode, status: $(problems "$UP")"
 		case $mode in
 		skb) flag='mtu [0-9]+ xdpgeneric ' ;;
 		native) flag='mtu [0-9]+ xdp ' ;;
 		off) flag= ;;
 		esac
 		if [ -n "$flag" ]; then
-			ip -d link show "$up" | grep -qE "$flag" || fail "no $flag program on $up in mode $mode"
+			ip -d link show "$UP" | grep -qE "$flag" || fail "no $flag program on $UP in mode $mode"
 		else
-			ip -d link show "$up" | grep -q 'prog/xdp' && fail "XDP still attached with --xdp-mode off"
+			ip -d link show "$UP" | grep -q 'prog/xdp' && fail "XDP still attached with --xdp-mode off"
 		fi
-		[ "$(status_get "$up" 'sorted(p["host_ifindex"] for p in s["ports"])')" = "$ports" ] ||
+		[ "$(status_get "$UP" 'sorted(p["host_ifindex"] for p in s["ports"])')" = "$ports" ] ||
 			fail "ports changed with --xdp-mode $mode"
-		expect "xdp $mode: wire -> port 1 (known neighbour)" in_ns "$w" ping -c1 -W2 "$(port_addr4 1)"
+		expect "xdp $mode: wire -> port 1 (known neighbour)" in_ns "$WIRE" ping -c1 -W2 "$(port_addr4 1)"
 	done
-	[ "$(cat "/sys/class/net/$up/carrier_changes")" = "$carrier" ] || fail "$up flapped"
+	[ "$(cat "/sys/class/net/$UP/carrier_changes")" = "$carrier" ] || fail "$UP flapped"
 }
 
 test_port_add_by_netns_path() {
 	lab 0
-	local up ns path
-	up=$(uplink)
+	local ns path
 	ns="nst${LAB_ID}path"
 	path=/var/run/netns/$ns
 	LAB_NETNS+=("$ns")
 	ip netns add "$ns" || fail "ip netns add $ns"
-	expect "port add --netns-path" "$NSTEER" port add "$up" --netns-path "$path" --addr 10.77.0.41/24
-	expect "wire -> port by path" in_ns "$(wire_ns "$up")" ping -c1 -W2 10.77.0.41
-	[ "$(status_get "$up" '[p["netns"] for p in s["ports"]]')" = "['$path']" ] ||
-		fail "status names the port $(status_get "$up" '[p["netns"] for p in s["ports"]]')"
-	expect "port add --netns-path again" "$NSTEER" port add "$up" --netns-path "$path" --addr 10.77.0.41/24
-	[ "$(port_count "$up")" = 1 ] || fail "a second port appeared for the same path"
-	expect "port del --netns-path" "$NSTEER" port del "$up" --netns-path "$path"
-	[ "$(port_count "$up")" = 0 ] || fail "port del --netns-path left the port"
+	expect "port add --netns-path" "$NSTEER" port add "$UP" --netns-path "$path" --addr 10.77.0.41/24
+	expect "wire -> port by path" in_ns "$WIRE" ping -c1 -W2 10.77.0.41
+	[ "$(status_get "$UP" '[p["netns"] for p in s["ports"]]')" = "['$path']" ] ||
+		fail "status names the port $(status_get "$UP" '[p["netns"] for p in s["ports"]]')"
+	expect "port add --netns-path again" "$NSTEER" port add "$UP" --netns-path "$path" --addr 10.77.0.41/24
+	[ "$(port_count "$UP")" = 1 ] || fail "a second port appeared for the same path"
+	expect "port del --netns-path" "$NSTEER" port del "$UP" --netns-path "$path"
+	[ "$(port_count "$UP")" = 0 ] || fail "port del --netns-path left the port"
 	netns_exists "$ns" || fail "port del removed $ns, which port add did not create"
 	ip -n "$ns" link show eth0 >/dev/null 2>&1 && fail "eth0 is left in $ns"
 	return 0
 }
 
 test_port_add_by_pid() {
-	lab_extras
 	lab 0
-	local up pid host self
-	up=$(uplink)
+	local pid host self
 	self=$(readlink /proc/self/ns/net)
 	lab_bg "" unshare --net sleep 60
 	pid=${LAB_PIDS[-1]}
@@ -238,13 +218,13 @@ test_port_add_by_pid() {
 	wait_until 5 sh -c "[ \"\$(cat /proc/$pid/comm)\" = sleep ]" || fail "sleep in a new namespace did not start"
 	[ "$(readlink "/proc/$pid/ns/net")" != "$self" ] || fail "sleep is not in a namespace of its own"
 
-	expect "port add --pid" "$NSTEER" port add "$up" --pid "$pid" --addr 10.77.0.51/24
-	expect "wire -> port by pid" in_ns "$(wire_ns "$up")" ping -c1 -W2 10.77.0.51
+	expect "port add --pid" "$NSTEER" port add "$UP" --pid "$pid" --addr 10.77.0.51/24
+	expect "wire -> port by pid" in_ns "$WIRE" ping -c1 -W2 10.77.0.51
 	nsenter --net="/proc/$pid/ns/net" ip link show eth0 >/dev/null || fail "no eth0 in the process's namespace"
-	[ "$(status_get "$up" '[p["netns"] for p in s["ports"]]')" = "['pid:$pid']" ] ||
-		fail "status names the port $(status_get "$up" '[p["netns"] for p in s["ports"]]')"
-	host=$(port_field "$up" "pid:$pid" host_ifname)
-	expect "port del --pid" "$NSTEER" port del "$up" --pid "$pid"
+	[ "$(status_get "$UP" '[p["netns"] for p in s["ports"]]')" = "['pid:$pid']" ] ||
+		fail "status names the port $(status_get "$UP" '[p["netns"] for p in s["ports"]]')"
+	host=$(port_field "$UP" "pid:$pid" host_ifname)
+	expect "port del --pid" "$NSTEER" port del "$UP" --pid "$pid"
 	link_exists "$host" && fail "port del --pid left $host"
 	nsenter --net="/proc/$pid/ns/net" ip link show eth0 >/dev/null 2>&1 && fail "eth0 left in the namespace"
 	return 0
@@ -252,48 +232,44 @@ test_port_add_by_pid() {
 
 test_pins_readable_by_bpftool_and_private() {
 	lab 2
-	local up pin dump mode
-	up=$(uplink)
-	dump=$(bpftool map dump pinned "$PIN_ROOT/$up/port_by_ifindex") || fail "bpftool cannot dump port_by_ifindex"
+	local pin dump mode
+	dump=$(bpftool map dump pinned "$PIN_ROOT/$UP/port_by_ifindex") || fail "bpftool cannot dump port_by_ifindex"
 	for word in '"netns"' '"mac"' '"host_ifname"' "\"$(port_ns 1)\"" "\"$(port_ns 2)\""; do
 		grep -q -- "$word" <<<"$dump" || fail "port_by_ifindex dump lacks $word"
 	done
-	bpftool map dump pinned "$PIN_ROOT/$up/ports" | grep -q '"mac"' || fail "ports dump has no named mac field"
-	bpftool map dump pinned "$PIN_ROOT/$up/uplink_config" | grep -q '"mode"' ||
+	bpftool map dump pinned "$PIN_ROOT/$UP/ports" | grep -q '"mac"' || fail "ports dump has no named mac field"
+	bpftool map dump pinned "$PIN_ROOT/$UP/uplink_config" | grep -q '"mode"' ||
 		fail "uplink_config dump has no named mode field"
-	bpftool map dump pinned "$PIN_ROOT/$up/counters" | grep -q '"rx_packets"' ||
+	bpftool map dump pinned "$PIN_ROOT/$UP/counters" | grep -q '"rx_packets"' ||
 		fail "counters dump has no named rx_packets field"
-	for pin in "$PIN_ROOT/$up"/*; do
+	for pin in "$PIN_ROOT/$UP"/*; do
 		mode=$(stat -c %a "$pin")
 		[ "$mode" = 600 ] || fail "$pin has mode $mode, not 600"
 	done
-	mode=$(stat -c %a "$PIN_ROOT/$up")
-	[ $((8#$mode & 8#077)) = 0 ] || fail "$PIN_ROOT/$up has mode $mode: open to group or others"
+	mode=$(stat -c %a "$PIN_ROOT/$UP")
+	[ $((8#$mode & 8#077)) = 0 ] || fail "$PIN_ROOT/$UP has mode $mode: open to group or others"
 }
 
 test_status_explains_vanished_namespace_and_repair_works() {
 	lab 2
-	local up p2 repair rc
-	up=$(uplink)
+	local p2 repair rc
 	p2=$(port_ns 2)
-	"$NSTEER" status "$up" >/dev/null || fail "status reports problems on a sound lab"
+	"$NSTEER" status "$UP" >/dev/null || fail "status reports problems on a sound lab"
 	ip netns del "$p2"
 	# The namespace dies with its last reference; its veth goes with it.
-	wait_until 5 sh -c "! ip link show $(port_field "$up" "$p2" host_ifname)" ||
+	wait_until 5 sh -c "! ip link show $(port_field "$UP" "$p2" host_ifname)" ||
 		fail "the veth of a deleted namespace did not go away"
-	"$NSTEER" status "$up" >/dev/null; rc=$?
+	"$NSTEER" status "$UP" >/dev/null; rc=$?
 	[ $rc = 1 ] || fail "status exits $rc with a vanished port namespace (expected 1)"
-	problems "$up" | grep -q "$p2" || fail "status problems do not name $p2: $(problems "$up")"
-	repair=$(status_json "$up" | "$NST_PYTHON" -S -c '
-import json, sys
-print(next(p["repair"] for p in json.load(sys.stdin)[0]["problems"] if sys.argv[1] in p["problem"]))' "$p2")
+	problems "$UP" | grep -q "$p2" || fail "status problems do not name $p2: $(problems "$UP")"
+	repair=$(status_get "$UP" "next(p['repair'] for p in s['problems'] if '$p2' in p['problem'])")
 	[[ $repair == "nsteer "* ]] || fail "no repair command for $p2: '$repair'"
 	# Run the repair as given, with this nsteer binary.
 	nsteer() { "$NSTEER" "$@"; }
 	echo "  repair: $repair" >&2
 	eval "$repair" >/dev/null || fail "the repair command failed: $repair"
-	"$NSTEER" status "$up" >/dev/null || fail "status still reports problems after '$repair': $(problems "$up")"
-	expect "wire -> port 1 still works" in_ns "$(wire_ns "$up")" ping -c1 -W2 "$(port_addr4 1)"
+	"$NSTEER" status "$UP" >/dev/null || fail "status still reports problems after '$repair': $(problems "$UP")"
+	expect "wire -> port 1 still works" in_ns "$WIRE" ping -c1 -W2 "$(port_addr4 1)"
 }
 
 run_tests

@@ -12,12 +12,6 @@ uplink_state() { # what detach must give back: lists, flags, promiscuity and all
 	bridge fdb show dev "$1" | sort
 	ip -d link show dev "$1" | grep -o '<[^>]*>\|promiscuity [0-9]*\|allmulti [0-9]*'
 }
-status_problems() {
-	"$NSTEER" status "$1" --json | "$NST_PYTHON" -S -c '
-import json, sys
-print("; ".join(p["problem"] for p in json.load(sys.stdin)[0]["problems"]))'
-}
-
 test_port_macs_follow_ports() {
 	local up mac1 mac2
 	lab_uplink
@@ -63,12 +57,12 @@ test_drift_is_reported_and_repaired() {
 	bridge fdb del "$mac" dev "$up" self
 	ip link set "$up" allmulticast off
 	"$NSTEER" status "$up" >/dev/null && fail "status exits 0 with a port MAC missing from the list"
-	problems=$(status_problems "$up")
+	problems=$(problems "$up")
 	[[ $problems == *"$mac is missing"* ]] || fail "status does not name the missing $mac: $problems"
 	[[ $problems == *allmulticast* ]] || fail "status does not report allmulticast off: $problems"
 	expect "attach repairs" "$NSTEER" attach "$up"
 	in_uc_list "$up" "$mac" || fail "attach did not put $mac back"
-	[ -z "$(status_problems "$up")" ] || fail "after attach, status: $(status_problems "$up")"
+	[ -z "$(problems "$up")" ] || fail "after attach, status: $(problems "$up")"
 	# The same for port add: re-running it puts its own MAC back.
 	bridge fdb del "$mac" dev "$up" self
 	lab_port "$up" 1
@@ -78,7 +72,7 @@ test_drift_is_reported_and_repaired() {
 # A newcomer's lab: a veth as `ip link add` makes it, offloads on, and a plain `nsteer attach`.
 test_auto_mode_on_a_veth_carries_tcp_with_offloads_on() {
 	local up w why bin
-	bin=$(cd "$(dirname "$0")/../.." && pwd)/nsteer # no XDP_MODE: the default
+	bin=$NST_ROOT/nsteer # no XDP_MODE: the default
 	lab_extras
 	lab_uplink
 	up=$(uplink)
@@ -87,7 +81,7 @@ test_auto_mode_on_a_veth_carries_tcp_with_offloads_on() {
 	"$bin" attach "$up" >"$LAB_TMP/attach" || fail "plain attach"
 	grep -q 'xdp off \[auto: a virtual device' "$LAB_TMP/attach" ||
 		fail "attach does not say what auto chose and why: $(cat "$LAB_TMP/attach")"
-	why=$(status_json "$up" | "$NST_PYTHON" -S -c 'import json, sys; s = json.load(sys.stdin)[0]; print(s["xdp_mode"], s["xdp_mode_reason"])')
+	why=$(status_get "$up" '"%s %s" % (s["xdp_mode"], s["xdp_mode_reason"])')
 	[[ $why == "off auto:"* ]] || fail "status says: $why"
 	lab_port "$up" 1
 	tcp_transfer "$w" "$(port_ns 1)" "$(port_addr4 1)"

@@ -7,7 +7,7 @@
 #
 # Only the NICs named in NST_NIC_LAB are touched; without it (on a host) every test skips.
 . "$(dirname "$0")/../integration/lib.sh"
-NSTEER=$(cd "$(dirname "$0")/../.." && pwd)/nsteer
+NSTEER=$NST_ROOT/nsteer
 FOREIGN_MAC=02:00:00:00:99:99 # in the NIC's list as another program would put it there
 export LC_ALL=C
 
@@ -73,7 +73,7 @@ nic_teardown() {
 driver_of() { basename "$(readlink "/sys/class/net/$1/device/driver")"; }
 
 pings() { # pings NS ADDR: one ping answered within the patience (neighbour discovery first)
-	wait_until 10 ns_run "$1" ping -c 1 -W 1 "$2" || fail "ping ${1:-host} -> $2 failed"
+	wait_until 10 in_ns "$1" ping -c 1 -W 1 "$2" || fail "ping ${1:-host} -> $2 failed"
 }
 
 # macvlan_control: a macvlan on the uplink answers the wire. If it does not, the lab (not nsteer)
@@ -94,7 +94,7 @@ macvlan_control() {
 		fail "the macvlan control left $NIC_UP changed: $(diff <(echo "$NIC_BEFORE") <(nic_state "$NIC_UP") | tr '\n' ' ')"
 }
 
-dropped_at_least() { [ "$(uplink_counter "$NIC_UP" drop_unknown_dst)" -ge "$1" ]; }
+dropped_at_least() { [ "$(counter "$NIC_UP" drop_unknown_dst)" -ge "$1" ]; }
 
 # tags_kept: the uplink stops stripping VLAN tags (restored at teardown); skips where the driver
 # cannot turn it off.
@@ -105,11 +105,18 @@ tags_kept() {
 	NIC_BEFORE=$(nic_state "$NIC_UP")
 }
 
-status_ok() { "$NSTEER" status "$NIC_UP" >/dev/null; }
-
-json_get() { # json_get EXPR: a python expression over s, nsteer status --json's first uplink
-	status_json "$NIC_UP" | "$NST_PYTHON" -S -c "import json, sys; s = json.load(sys.stdin)[0]; print($1)"
+# vlans_apart WHAT PORT_NS MAC OTHER_IF OWN_IF: 10 frames to MAC sent on the wire's OTHER_IF
+# (the other VLAN) never reach the port; 10 sent on OWN_IF (its VLAN) all do.
+vlans_apart() {
+	cap_start leak "$2" eth0
+	send_frames "$WIRE" "$4" "$3" self 10 crossed
+	send_frames "$WIRE" "$5" "$3" self 10 own
+	send_frames "$WIRE" "$5" "$3" self 1 END
+	cap_expect "$1 $3: frames of the other VLAN" leak "f['tag'] == 'crossed'" 0
+	cap_expect "$1 $3: frames of its VLAN" leak "f['tag'] == 'own'" 10
 }
+
+status_ok() { "$NSTEER" status "$NIC_UP" >/dev/null; }
 
 # steering MODE: the whole check on one NIC model in one attach mode.
 steering() {
@@ -123,7 +130,7 @@ steering() {
 		want=native
 		[ "$(ethtool -k "$NIC_UP" | awk '/^rx-vlan-offload:/ { print $2 }')" = on ] && want=off
 		[ "$(driver_of "$NIC_UP")" = e1000 ] && want=off
-		got=$(json_get 's["xdp_mode"]')
+		got=$(status_get "$NIC_UP" 's["xdp_mode"]')
 		[ "$got" = "$want" ] || fail "auto chose xdp $got on $NIC_MODEL, want $want"
 	fi
 	p1=$(port_ns 1) p2=$(port_ns 2) p3=$(port_ns 3)
@@ -152,18 +159,8 @@ steering() {
 
 	# VLANs stay apart: tagged for VLAN 10 but addressed to an untagged port, and untagged but
 	# addressed to the VLAN port, reach neither; the same frames on their own VLAN do.
-	cap_start leak1 "$p1" eth0
-	send_frames "$WIRE" wv10 "$mac1" self 10 crossed
-	send_frames "$WIRE" "$NIC_WIRE" "$mac1" self 10 own
-	send_frames "$WIRE" "$NIC_WIRE" "$mac1" self 1 END
-	expect_count "VLAN 10 frames for untagged port $mac1" leak1 crossed 0
-	expect_count "untagged frames for untagged port $mac1" leak1 own 10
-	cap_start leak3 "$p3" eth0
-	send_frames "$WIRE" "$NIC_WIRE" "$mac3" self 10 crossed
-	send_frames "$WIRE" wv10 "$mac3" self 10 own
-	send_frames "$WIRE" wv10 "$mac3" self 1 END
-	expect_count "untagged frames for VLAN port $mac3" leak3 crossed 0
-	expect_count "VLAN 10 frames for VLAN port $mac3" leak3 own 10
+	vlans_apart "untagged port" "$p1" "$mac1" wv10 "$NIC_WIRE"
+	vlans_apart "VLAN port" "$p3" "$mac3" "$NIC_WIRE" wv10
 
 	# An address someone else put in the NIC's list gets past the NIC; no port owns it, so
 	# --unknown drop drops it in nsteer and counts it. nsteer must leave that address alone.
@@ -171,7 +168,7 @@ steering() {
 	"$NSTEER" attach "$NIC_UP" --xdp-mode "$mode" --unknown drop >/dev/null || fail "attach --unknown drop"
 	send_frames "$WIRE" "$NIC_WIRE" $FOREIGN_MAC self 20 unknown
 	wait_until 5 dropped_at_least 20 ||
-		fail "--unknown drop: $(uplink_counter "$NIC_UP" drop_unknown_dst) of 20 frames counted as dropped"
+		fail "--unknown drop: $(counter "$NIC_UP" drop_unknown_dst) of 20 frames counted as dropped"
 
 	# Drift: a port MAC taken out of the list by hand is reported, and re-running port add
 	# puts it back.
