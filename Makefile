@@ -65,7 +65,8 @@ $(OUTPUT)/lib/%.o: src/%.c $(HDRS) $(SKELS)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -Isrc -c $< -o $@
 
-$(OUTPUT)/cli/%.o: src/cli/%.c $(CLI_HDRS)
+# demo.c borrows src/netlink.h and src/netns.h (after the CLI's own headers, never before).
+$(OUTPUT)/cli/%.o: src/cli/%.c $(CLI_HDRS) $(if $(filter demo,$*),src/netlink.h src/netns.h)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -Isrc/cli $(if $(filter demo,$*),-idirafter src) -c $< -o $@

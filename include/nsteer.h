@@ -68,6 +68,8 @@ struct nsteer_port_mld {
 	bool snooped;        /* false: floods give the port every IPv6 multicast frame */
 	unsigned int groups; /* the groups it listens to, when snooped */
 };
+/* Fills by_slot[slot] for every slot of dev (NSTEER_SLOTS entries): one read of the listeners. */
+int nsteer_mld_get(const char *dev, struct nsteer_port_mld *by_slot);
 
 /* What `nsteer status` shows of one uplink, gathered in one pass over its pins. */
 struct nsteer_port_status {
@@ -86,8 +88,8 @@ struct nsteer_nic_hold_status {
 
 /* An inconsistency, and the command that repairs it. */
 struct nsteer_problem {
-	char what[384];
-	char repair[384];
+	char what[512];
+	char repair[512];
 };
 
 struct nsteer_uplink_status {

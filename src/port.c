@@ -273,7 +273,6 @@ out:
 	return err;
 }
 
-/* A port is published once its "ports" entry names it and its host end runs nsteer's program. */
 /* A port is complete once it is published and its host end runs nsteer's program. */
 static bool port_complete(const struct uplink *u, const struct nsteer_port *p)
 {

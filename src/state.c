@@ -41,7 +41,7 @@ static int *fd_of(struct uplink *u, size_t i)
 	return (int *)((char *)u + uplink_objects[i].offset);
 }
 
-static void uplink_reset(struct uplink *u, const char *dev)
+void uplink_init(struct uplink *u, const char *dev)
 {
 	memset(u, 0, sizeof(*u));
 	snprintf(u->dev, sizeof(u->dev), "%s", dev);
@@ -70,7 +70,7 @@ int uplink_open(const char *dev, struct uplink *u, bool quiet)
 	char path[PATH_MAX];
 	int err;
 
-	uplink_reset(u, dev);
+	uplink_init(u, dev);
 	err = bpffs_ensure_mounted();
 	if (err)
 		return err;
@@ -100,10 +100,13 @@ int uplink_from_object(const char *dev, struct bpf_object *obj, struct uplink *u
 	struct bpf_map *map;
 	int fd, err = 0;
 
-	uplink_reset(u, dev);
+	uplink_init(u, dev);
 	for (size_t i = 0; i < N_OBJECTS && !err; i++) {
-		map = bpf_object__find_map_by_name(obj, uplink_objects[i].name);
-		prog = map ? NULL : bpf_object__find_program_by_name(obj, "nsteer_tc_port");
+		bool is_prog = !strcmp(uplink_objects[i].name, NSTEER_PIN_PROG_TC_PORT);
+
+		/* The program is pinned under another name than the object gives it. */
+		map = is_prog ? NULL : bpf_object__find_map_by_name(obj, uplink_objects[i].name);
+		prog = is_prog ? bpf_object__find_program_by_name(obj, "nsteer_tc_port") : NULL;
 		fd = map ? bpf_map__fd(map) : prog ? bpf_program__fd(prog) : -ENOENT;
 		*fd_of(u, i) = fd < 0 ? fd : dup(fd);
 		if (*fd_of(u, i) < 0)

@@ -28,6 +28,8 @@ struct uplink {
 	struct nsteer_config cfg;
 };
 
+/* No fds open: what uplink_close may be called on before anything was opened. */
+void uplink_init(struct uplink *u, const char *dev);
 /* Opens dev's pinned state. -ENOENT (and a message unless quiet) when dev is not attached. */
 int uplink_open(const char *dev, struct uplink *u, bool quiet);
 /* The same state from a loaded object's own maps (copies of their fds), before or without

@@ -57,20 +57,24 @@ struct orphan_scan {
 	struct nsteer_uplink_status *st;
 };
 
-static int note_known(const char *dev, const struct nsteer_port *p, void *arg)
-{
-	struct orphan_scan *o = arg;
-	unsigned int *slot = grow((void **)&o->known, &o->n_known, sizeof(*slot));
-
-	(void)dev;
-	if (slot)
-		*slot = p->ifindex;
-	return 0;
-}
-
+/* An uplink that cannot be read owns nothing here; its own status says what is wrong with it. */
 static int note_uplink(const char *dev, void *arg)
 {
-	nsteer_for_each_port(dev, note_known, arg);
+	struct orphan_scan *o = arg;
+	struct port_table *t = NULL;
+	struct uplink u;
+
+	if (uplink_open(dev, &u, true) == 0) {
+		t = uplink_ports_alloc(&u);
+		uplink_close(&u);
+	}
+	for (__u32 i = 0; t && i < t->n; i++) {
+		unsigned int *known = grow((void **)&o->known, &o->n_known, sizeof(*known));
+
+		if (known)
+			*known = t->ports[i].ifindex;
+	}
+	free(t);
 	return 0;
 }
 

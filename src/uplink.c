@@ -74,22 +74,35 @@ static int pin_prog(struct bpf_program *prog, const char *dev, const char *name)
 	return bpf_program__pin(prog, path);
 }
 
-/* Moves u's ports onto newly loaded programs and maps: their tc filters, their port_devs entries. */
-static int ports_retarget(const struct uplink *u)
+/* The ports of u, or NULL after saying why not. */
+static struct port_table *ports_of(const struct uplink *u)
 {
 	struct port_table *t = uplink_ports_alloc(u);
+
+	if (!t)
+		pr_warn("Couldn't read the ports of %s: %s\n", u->dev, strerror(errno));
+	return t;
+}
+
+/* Moves u's ports onto newly loaded programs and maps: their tc filters, their port_devs entries.
+ * A port that fails does not keep the others on the old programs. */
+static int ports_retarget(const struct uplink *u)
+{
+	struct port_table *t = ports_of(u);
 	int err = t ? 0 : -errno;
 
-	for (__u32 i = 0; !err && i < t->n; i++) {
+	for (__u32 i = 0; t && i < t->n; i++) {
 		const struct nsteer_port *port = &t->ports[i];
 		__u32 ifindex = port->ifindex;
+		int e = tc_ingress_attach(ifindex, u->fd_prog_tc_port, NULL);
 
-		err = tc_ingress_attach(ifindex, u->fd_prog_tc_port, NULL);
-		if (!err)
-			err = bpf_map_update_elem(u->fd_port_devs, &port->slot, &ifindex, BPF_ANY);
-		if (err)
+		if (!e)
+			e = bpf_map_update_elem(u->fd_port_devs, &port->slot, &ifindex, BPF_ANY);
+		if (e)
 			pr_warn("Couldn't update the program of port %s (%s): %s\n", port->netns,
-				port->host_ifname, strerror(-err));
+				port->host_ifname, strerror(-e));
+		if (e && !err)
+			err = e;
 	}
 	free(t);
 	return err;
@@ -172,11 +185,12 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 		.slots_used = old && old->slots_used ? old->slots_used : 1,
 	};
 	char path[PATH_MAX];
-	struct uplink u = { .fd_config = -1 };
+	struct uplink u;
 	struct bpf_map *map;
 	struct nsteer_bpf *skel;
 	int err;
 
+	uplink_init(&u, dev);
 	skel = nsteer_bpf__open();
 	if (!skel) {
 		pr_warn("Couldn't open the BPF object: %s\n", strerror(errno));
@@ -229,6 +243,8 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 		goto out;
 	}
 	err = uplink_from_object(dev, skel->obj, &u);
+	if (err)
+		pr_warn("Couldn't open the maps just loaded: %s\n", strerror(-err));
 	if (!err && !fresh)
 		err = ports_retarget(&u);
 	if (err)
@@ -368,7 +384,7 @@ out:
  * itself: it always goes. */
 static int detach_ports(const struct uplink *u, bool with_ports)
 {
-	struct port_table *t = uplink_ports_alloc(u);
+	struct port_table *t = ports_of(u);
 	int err = t ? 0 : -errno;
 
 	for (__u32 i = 0; t && i < t->n; i++) {

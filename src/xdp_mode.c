@@ -24,7 +24,7 @@ static void driver_of(const char *dev, char *buf, size_t size)
 
 /* XDP that must not decide because the NIC strips VLAN tags out of its sight. Only a NIC (a
  * device with a driver behind it) strips: a veth reports rxvlan on, but hands XDP each frame as
- * its peer sent it, where the peer's tx offloads are the hazard (see warn_explicit_mode). */
+ * its peer sent it, where the peer's tx offloads are the hazard (see xdp_mode_warn). */
 int rx_vlan_stripped(const char *dev)
 {
 	char driver[64];

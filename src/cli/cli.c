@@ -149,7 +149,7 @@ static const struct command commands[] = {
 	  run_attach },
 	{ "detach", NULL, CMD_DETACH, ARGS_DEV, OPTS(&opt_ports),
 	  "Remove nsteer's programs from DEV and its pins. Ports keep their veths unless --ports\n"
-	  "is given.",
+	  "is given, which deletes every port of DEV too.",
 	  run_detach },
 	{ "port", "add", CMD_PORT_ADD, ARGS_DEV_NETNS,
 	  OPTS(&opt_mac, &opt_vlan, &opt_ifname, &opt_addr, &opt_netns_path, &opt_pid),
@@ -333,9 +333,16 @@ static const struct command *find_command(int argc, char **argv, int *words, FIL
 	}
 	*words = 0;
 	if (known && help) {
-		for (size_t i = 0; i < N_COMMANDS; i++)
-			if (!strcmp(commands[i].name, name))
-				command_usage(out, &commands[i]);
+		bool first = true;
+
+		for (size_t i = 0; i < N_COMMANDS; i++) {
+			if (strcmp(commands[i].name, name))
+				continue;
+			if (!first)
+				fputc('\n', out);
+			command_usage(out, &commands[i]);
+			first = false;
+		}
 		*words = -1;
 	} else if (known) {
 		fprintf(err, "nsteer: '%s' needs a subcommand: add, del or list\n", name);

@@ -289,17 +289,27 @@ static void print_status(const struct nsteer_uplink_status *st)
 struct status_set {
 	struct nsteer_uplink_status *v;
 	unsigned int n;
+	int err; /* the first uplink that could not be read */
 };
 
+/* An uplink that cannot be read is named, and the others are still shown. */
 static int status_gather(const char *dev, void *arg)
 {
 	struct status_set *set = arg;
 	void *v = realloc(set->v, (set->n + 1) * sizeof(*set->v));
+	int err = v ? 0 : -ENOMEM;
 
-	if (!v)
-		return -ENOMEM;
-	set->v = v;
-	return nsteer_status_get(dev, &set->v[set->n++]);
+	if (v) {
+		set->v = v;
+		err = nsteer_status_get(dev, &set->v[set->n]);
+	}
+	if (!err)
+		set->n++;
+	else if (err != -ENOENT)
+		pr_warn("Couldn't read the state of %s: %s\n", dev, strerror(-err));
+	if (err && !set->err)
+		set->err = err;
+	return 0;
 }
 
 /* Everything is gathered before anything is printed, so an error leaves no half a report. */
@@ -310,21 +320,24 @@ int render_status(const char *dev, bool json)
 	struct json j;
 	int err = each_dev(dev, status_gather, &set);
 
-	if (err == -ENOENT && dev)
+	err = err ? err : set.err;
+	if (err == -ENOENT && dev) {
 		pr_warn("%s is not attached\n", dev);
-	if (!err && json) {
+		return err;
+	}
+	if (json) {
 		json_init(&j, stdout);
 		json_array_begin(&j);
 	}
 	for (unsigned int i = 0; i < set.n; i++) {
-		if (!err && json)
+		if (json)
 			json_status(&j, &set.v[i]);
-		else if (!err)
+		else
 			print_status(&set.v[i]);
 		problems += set.v[i].n_problems;
 		nsteer_status_free(&set.v[i]);
 	}
-	if (!err && json)
+	if (json)
 		json_array_end(&j);
 	free(set.v);
 	return err ? err : problems ? 1 : 0;
