@@ -47,7 +47,7 @@ CLI_HDRS  := $(wildcard src/cli/*.h include/*.h) headers/nsteer_shared.h
 .DELETE_ON_ERROR:
 .SECONDARY:
 
-all: nsteer
+all: nsteer nsteer-cni
 
 $(OUTPUT):
 	$(Q)mkdir -p $@
@@ -83,6 +83,19 @@ nsteer: $(OUTPUT)/cli/main.o $(OUTPUT)/libnsteer-cli.a $(OUTPUT)/libnsteer.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
+# The CNI plugin: libnsteer's API and json-c, nothing of the CLI.
+CNI_SRCS  := $(wildcard src/cni/*.c)
+CNI_OBJS  := $(patsubst src/cni/%.c,$(OUTPUT)/cni/%.o,$(CNI_SRCS))
+
+$(OUTPUT)/cni/%.o: src/cni/%.c $(wildcard src/cni/*.h include/*.h) headers/nsteer_shared.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -Isrc/cni $(shell pkg-config --cflags json-c 2>/dev/null) -c $< -o $@
+
+nsteer-cni: $(CNI_OBJS) $(OUTPUT)/libnsteer.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -ljson-c -o $@
+
 # Tests: Criterion binaries, one per file, linked against the library.
 UNIT_SRCS    := $(wildcard selftests/unit/test_*.c)
 PROGRUN_SRCS := $(wildcard selftests/progrun/test_*.c)
@@ -103,7 +116,7 @@ $(OUTPUT)/selftests/integration/%.bpf.o: selftests/integration/%.bpf.c | $(OUTPU
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-test-bins: $(TEST_BINS) $(OUTPUT)/neighbour.bpf.o $(OUTPUT)/selftests/integration/vlan_switch.bpf.o
+test-bins: nsteer-cni $(TEST_BINS) $(OUTPUT)/neighbour.bpf.o $(OUTPUT)/selftests/integration/vlan_switch.bpf.o
 
 deps:
 	$(Q)./selftests/install-deps.sh
@@ -134,7 +147,7 @@ vmlinux:
 	@head -1 vmlinux.h
 
 clean:
-	$(Q)rm -rf $(OUTPUT) nsteer
+	$(Q)rm -rf $(OUTPUT) nsteer nsteer-cni
 
 # Benchmark: bench.sh drives labs; bench_tool generates and counts frames.
 $(OUTPUT)/bench_tool: selftests/bench/bench_tool.c $(OUTPUT)/bench.skel.h $(OUTPUT)/libnsteer.a

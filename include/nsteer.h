@@ -29,6 +29,10 @@ struct nsteer_netns_ref {
 	enum nsteer_netns_kind kind;
 	const char *name; /* NAME, or PATH */
 	pid_t pid;        /* PID */
+	/* NULL, or what the port is known by instead of the name, path or "pid:N" (at most
+	 * NSTEER_NETNS_LEN - 1 bytes), e.g. a CNI attachment: port del finds the port by it when the
+	 * namespace is gone. */
+	const char *label;
 };
 
 struct nsteer_attach_opts {
@@ -39,6 +43,12 @@ struct nsteer_attach_opts {
 };
 
 #define NSTEER_ADDRS_MAX 16
+#define NSTEER_ROUTES_MAX 16
+
+struct nsteer_route {
+	const char *dst; /* a cidr: "0.0.0.0/0", "2001:db8::/32" */
+	const char *gw;  /* an address, or NULL for a route on the link */
+};
 
 struct nsteer_port_opts {
 	struct nsteer_netns_ref netns;
@@ -48,12 +58,18 @@ struct nsteer_port_opts {
 	const char *ifname; /* NULL: "eth0" */
 	const char *addrs[NSTEER_ADDRS_MAX];
 	int n_addrs;
+	struct nsteer_route routes[NSTEER_ROUTES_MAX]; /* added after the addresses */
+	int n_routes;
+	unsigned int mtu; /* 0: the uplink's, so that its largest frames fit */
 };
 
 int nsteer_attach(const char *dev, const struct nsteer_attach_opts *opts);
 int nsteer_detach(const char *dev, bool with_ports);
 int nsteer_port_add(const char *dev, const struct nsteer_port_opts *opts);
 int nsteer_port_del(const char *dev, const struct nsteer_netns_ref *netns);
+/* 1 when ifname in ref's namespace has cidr (address and prefix), 0 when not. */
+int nsteer_netns_addr_present(const struct nsteer_netns_ref *ref, const char *ifname,
+			      const char *cidr);
 
 /* Iteration stops at the first non-zero return of cb, which is then returned. */
 typedef int (*nsteer_uplink_cb)(const char *dev, void *ctx);

@@ -533,3 +533,73 @@ int nl_vlan_create(struct nl_sock *sk, const char *name, int link_ifindex, unsig
 	mnl_attr_nest_end(nlh, linkinfo);
 	return nl_talk(sk, nlh, NULL, NULL);
 }
+
+int nl_route_add(struct nl_sock *sk, int ifindex, const char *dst, const char *gw)
+{
+	char buf[NL_REQ_SIZE];
+	struct nlmsghdr *nlh = nl_req(buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE);
+	unsigned char dst_addr[16], gw_addr[16];
+	unsigned int prefix, gw_prefix;
+	struct rtmsg *rtm;
+	int family = nl_cidr_parse(dst, dst_addr, &prefix);
+
+	if (family < 0 || ifindex <= 0)
+		return family < 0 ? family : -EINVAL;
+	if (gw && nl_cidr_parse(gw, gw_addr, &gw_prefix) != family)
+		return -EINVAL;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = family;
+	rtm->rtm_dst_len = prefix;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = RTPROT_BOOT;
+	rtm->rtm_scope = gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+	rtm->rtm_type = RTN_UNICAST;
+	mnl_attr_put(nlh, RTA_DST, family == AF_INET ? 4 : 16, dst_addr);
+	if (gw)
+		mnl_attr_put(nlh, RTA_GATEWAY, family == AF_INET ? 4 : 16, gw_addr);
+	mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
+	return nl_talk(sk, nlh, NULL, NULL);
+}
+
+struct addr_find {
+	int ifindex, family;
+	unsigned int prefix;
+	unsigned char addr[16];
+	bool found;
+};
+
+static int addr_match(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	struct addr_find *f = data;
+	size_t len = f->family == AF_INET ? 4 : 16;
+	const struct nlattr *a;
+
+	if ((int)ifa->ifa_index != f->ifindex || ifa->ifa_family != f->family ||
+	    ifa->ifa_prefixlen != f->prefix)
+		return 0;
+	mnl_attr_for_each(a, nlh, sizeof(*ifa)) {
+		/* IFA_LOCAL is the address itself where IFA_ADDRESS may be a peer's. */
+		if ((mnl_attr_get_type(a) == IFA_LOCAL ||
+		     (mnl_attr_get_type(a) == IFA_ADDRESS && f->family == AF_INET6)) &&
+		    mnl_attr_get_payload_len(a) == len && !memcmp(mnl_attr_get_payload(a), f->addr, len))
+			f->found = true;
+	}
+	return 0;
+}
+
+int nl_addr_present(struct nl_sock *sk, int ifindex, const char *cidr)
+{
+	char buf[NL_REQ_SIZE];
+	struct nlmsghdr *nlh = nl_req(buf, RTM_GETADDR, NLM_F_DUMP);
+	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	struct addr_find f = { .ifindex = ifindex };
+	int err;
+
+	f.family = nl_cidr_parse(cidr, f.addr, &f.prefix);
+	if (f.family < 0)
+		return f.family;
+	ifa->ifa_family = f.family;
+	err = nl_talk(sk, nlh, addr_match, &f);
+	return err ? err : f.found;
+}

@@ -55,6 +55,11 @@ int nl_link_set_mtu(struct nl_sock *sk, int ifindex, unsigned int mtu);
 /* cidr: "192.0.2.1/24" or "2001:db8::1/64"; a missing prefix means /32 or /128.
  * -EINVAL for a malformed cidr; an address that is already there is not an error. */
 int nl_addr_add(struct nl_sock *sk, int ifindex, const char *cidr);
+/* 1 when ifindex has cidr (address and prefix length), 0 when not. */
+int nl_addr_present(struct nl_sock *sk, int ifindex, const char *cidr);
+/* A route to dst (a cidr) out of ifindex, through gw (an address, or NULL: on-link); an existing
+ * route to dst is replaced. */
+int nl_route_add(struct nl_sock *sk, int ifindex, const char *dst, const char *gw);
 /* Parses cidr as nl_addr_add does; returns AF_INET or AF_INET6, or -EINVAL. */
 int nl_cidr_parse(const char *cidr, void *addr16, unsigned int *prefix);
 

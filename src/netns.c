@@ -238,7 +238,9 @@ int netns_open_ref(const struct nsteer_netns_ref *ref, bool create, bool *create
 
 void netns_label(const struct nsteer_netns_ref *ref, char *buf, size_t size)
 {
-	if (ref->kind == NSTEER_NETNS_PID)
+	if (ref->label)
+		snprintf(buf, size, "%s", ref->label);
+	else if (ref->kind == NSTEER_NETNS_PID)
 		snprintf(buf, size, "pid:%d", (int)ref->pid);
 	else
 		snprintf(buf, size, "%s", ref->name);

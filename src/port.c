@@ -173,6 +173,15 @@ static int configure_peer(int netns_fd, const struct nsteer_port *port,
 	}
 	if (!err)
 		err = nl_link_set_up(sk, port->peer_ifindex, true);
+	/* A gateway is only reachable once the link is up and has its addresses. */
+	for (int i = 0; i < o->n_routes && !err; i++) {
+		const struct nsteer_route *r = &o->routes[i];
+
+		err = nl_route_add(sk, port->peer_ifindex, r->dst, r->gw);
+		if (err)
+			pr_warn("Couldn't add the route to %s%s%s on %s: %s\n", r->dst,
+				r->gw ? " via " : "", r->gw ? r->gw : "", port->ifname, strerror(-err));
+	}
 	/* GRO gives the namespace end NAPI, without which frames XDP redirects into the host end
 	 * are refused (EOPNOTSUPP). The kernel only marks the host end as a redirect target when
 	 * GRO is switched on while the device is up, so this must come after link up. */
@@ -207,7 +216,7 @@ int port_create(const struct uplink *u, int netns_fd, struct nsteer_port *port,
 		pr_warn("Uplink %s is gone: %s\n", u->dev, strerror(-err));
 		goto out;
 	}
-	spec.mtu = uplink.mtu; /* jumbo frames from the wire must fit the port */
+	spec.mtu = o->mtu ? o->mtu : uplink.mtu; /* jumbo frames from the wire must fit the port */
 	/* A host end with this port's own derived name that no port owns is what a port add killed
 	 * before it registered the port leaves behind: re-running the command completes the job. */
 	if (nl_link_get_by_name(sk, port->host_ifname, &host) == 0 && !strcmp(host.kind, "veth")) {
@@ -327,6 +336,24 @@ static bool port_opts_valid(const struct nsteer_port_opts *o)
 				o->addrs[i]);
 			return false;
 		}
+	}
+	if (o->n_routes < 0 || o->n_routes > NSTEER_ROUTES_MAX) {
+		pr_warn("At most %d routes per port\n", NSTEER_ROUTES_MAX);
+		return false;
+	}
+	for (int i = 0; i < o->n_routes; i++) {
+		if (nl_cidr_parse(o->routes[i].dst, addr, &prefix) < 0) {
+			pr_warn("Invalid route destination '%s'\n", o->routes[i].dst);
+			return false;
+		}
+	}
+	if (o->netns.label && strlen(o->netns.label) >= NSTEER_NETNS_LEN) {
+		pr_warn("A port label has at most %d bytes\n", NSTEER_NETNS_LEN - 1);
+		return false;
+	}
+	if (o->mtu && (o->mtu < 68 || o->mtu > 65535)) {
+		pr_warn("Invalid MTU %u: 68-65535\n", o->mtu);
+		return false;
 	}
 	return true;
 }
@@ -490,5 +517,26 @@ int nsteer_port_del(const char *dev, const struct nsteer_netns_ref *ref)
 	else if (!(err = port_remove(&u, port)))
 		pr_info("%s: port %s deleted\n", dev, port->netns);
 	port_command_end(&u, table);
+	return err;
+}
+
+int nsteer_netns_addr_present(const struct nsteer_netns_ref *ref, const char *ifname,
+			      const char *cidr)
+{
+	struct nl_sock *sk;
+	struct nl_link link;
+	bool created;
+	int fd = netns_open_ref(ref, false, &created), err;
+
+	if (fd < 0)
+		return fd;
+	sk = nl_sock_open_in(fd);
+	close(fd);
+	if (!sk)
+		return -errno;
+	err = nl_link_get_by_name(sk, ifname, &link);
+	if (!err)
+		err = nl_addr_present(sk, link.ifindex, cidr);
+	nl_sock_close(sk);
 	return err;
 }
