@@ -43,7 +43,7 @@ CLI_OBJS  := $(patsubst src/cli/%.c,$(OUTPUT)/cli/%.o,$(CLI_SRCS))
 HDRS      := $(wildcard src/*.h include/*.h) headers/nsteer_shared.h
 CLI_HDRS  := $(wildcard src/cli/*.h include/*.h) headers/nsteer_shared.h
 
-.PHONY: all clean demo test deps vmlinux bench test-bins vmtest
+.PHONY: all clean demo test deps vmlinux bench test-bins vmtest install uninstall
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -148,6 +148,17 @@ vmlinux:
 
 clean:
 	$(Q)rm -rf $(OUTPUT) nsteer nsteer-cni
+
+# The CNI plugin goes where Debian's runtimes look for plugins, under the name a network config's
+# "type" gives.
+PREFIX      ?= /usr/local
+CNI_BIN_DIR ?= /usr/lib/cni
+install: nsteer nsteer-cni
+	install -D -m 0755 nsteer $(DESTDIR)$(PREFIX)/sbin/nsteer
+	install -D -m 0755 nsteer-cni $(DESTDIR)$(CNI_BIN_DIR)/nsteer
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/nsteer $(DESTDIR)$(CNI_BIN_DIR)/nsteer
 
 # Benchmark: bench.sh drives labs; bench_tool generates and counts frames.
 $(OUTPUT)/bench_tool: selftests/bench/bench_tool.c $(OUTPUT)/bench.skel.h $(OUTPUT)/libnsteer.a

@@ -151,6 +151,9 @@ enum nsteer_mld_state {
 /* The host-access port (attach --host-access): it lives in the uplink's own namespace, is reached
  * by a plain redirect, and talks to every port whatever the mode. */
 #define NSTEER_PORT_HOST (1U << 1)
+/* Known by a label its creator gave (nsteer_netns_ref.label, e.g. a CNI attachment), not by a
+ * namespace name or path. */
+#define NSTEER_PORT_LABELLED (1U << 2)
 
 /* Value of the "port_by_ifindex" map, keyed by the host end's ifindex. The datapath reads mac and
  * vlan; the rest is what the loader needs to list, delete and repair ports after it has exited. */

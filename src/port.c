@@ -471,6 +471,8 @@ int nsteer_port_add(const char *dev, const struct nsteer_port_opts *o)
 	}
 	if (created)
 		port.flags |= NSTEER_PORT_NETNS_CREATED;
+	if (o->netns.label)
+		port.flags |= NSTEER_PORT_LABELLED;
 	snprintf(port.ifname, sizeof(port.ifname), "%s", ifname);
 	port_host_ifname(u.cfg.uplink_ifindex, port.netns_inode, port.host_ifname);
 	err = port_create(&u, netns_fd, &port, o);

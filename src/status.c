@@ -81,7 +81,7 @@ static int note_uplink(const char *dev, void *arg)
 static int note_orphan(const struct nl_link *l, void *arg)
 {
 	struct orphan_scan *o = arg;
-	char repair[384];
+	char repair[512];
 	unsigned int hash;
 	char end;
 
@@ -135,11 +135,15 @@ static void port_repair_command(const char *dev, const struct nsteer_port *p, ch
  * namespace can be found. */
 static void check_port(struct nsteer_uplink_status *st, const struct nsteer_port *p)
 {
-	char name[IF_NAMESIZE], repair[384], path[PATH_MAX];
+	char name[IF_NAMESIZE], repair[512], path[PATH_MAX];
 	struct stat sb;
 	__u32 tc_id;
 
-	port_repair_command(st->dev, p, repair, sizeof(repair));
+	if (p->flags & NSTEER_PORT_LABELLED)
+		snprintf(repair, sizeof(repair), "nsteer port del %s %s (or its creator's own delete, "
+			 "e.g. the runtime's CNI DEL)", st->dev, p->netns);
+	else
+		port_repair_command(st->dev, p, repair, sizeof(repair));
 	if (!if_indextoname(p->ifindex, name) || strcmp(name, p->host_ifname)) {
 		problem(st, repair, "port %s: its veth %s is gone", p->netns, p->host_ifname);
 	} else if (tc_ingress_prog_id(p->ifindex, &tc_id)) {
@@ -147,7 +151,8 @@ static void check_port(struct nsteer_uplink_status *st, const struct nsteer_port
 			 st->dev);
 		problem(st, repair, "port %s: no nsteer program on %s", p->netns, p->host_ifname);
 	}
-	if (!(p->flags & NSTEER_PORT_HOST) && p->netns[0] != '/' && strncmp(p->netns, "pid:", 4)) {
+	if (!(p->flags & (NSTEER_PORT_HOST | NSTEER_PORT_LABELLED)) && p->netns[0] != '/' &&
+	    strncmp(p->netns, "pid:", 4)) {
 		snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, p->netns);
 		snprintf(repair, sizeof(repair), "nsteer port del %s %s", st->dev, p->netns);
 		if (stat(path, &sb))
@@ -235,7 +240,7 @@ static void uplink_problems(struct nsteer_uplink_status *st, const struct port_t
 {
 	const struct nsteer_config *cfg = &st->cfg;
 	bool was_stripped = cfg->flags & NSTEER_CFG_RX_VLAN_STRIPPED;
-	char repair[384];
+	char repair[512];
 
 	snprintf(repair, sizeof(repair), "nsteer attach %s --mode %s --xdp-mode %s --unknown %s%s",
 		 st->dev, nsteer_name_of(nsteer_mode_names, cfg->mode),
@@ -282,7 +287,7 @@ static void programs_get(struct nsteer_uplink_status *st)
 int nsteer_status_get(const char *dev, struct nsteer_uplink_status *st)
 {
 	struct port_table *t = NULL;
-	char repair[384];
+	char repair[512];
 	struct uplink u;
 	int err;
 
