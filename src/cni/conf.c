@@ -24,6 +24,7 @@ int cni_fail(struct cni_error *err, enum cni_code code, const char *fmt, ...)
 	va_list ap;
 
 	err->code = code;
+	err->details[0] = '\0';
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);

@@ -477,6 +477,7 @@ int main(void)
 	};
 	struct cni_error err = { 0 };
 	struct cni_conf conf = { .version = "1.1.0" };
+	json_object *version_cfg, *v;
 	size_t len;
 	char *raw;
 	int ret;
@@ -484,18 +485,19 @@ int main(void)
 	signal(SIGPIPE, SIG_IGN); /* a delegate that exits early must not kill us */
 	nsteer_set_log(log_to_details);
 	raw = read_stdin(&len);
+	/* Errors answer in the config's version even before the config is checked. */
+	version_cfg = raw && len ? json_tokener_parse(raw) : NULL;
+	if (version_cfg && json_object_object_get_ex(version_cfg, "cniVersion", &v) &&
+	    json_object_is_type(v, json_type_string) &&
+	    cni_version_supported(json_object_get_string(v)))
+		conf.version = json_object_get_string(v);
 	if (!raw) {
 		cni_fail(&err, CNI_ERR_IO, "reading the network config: %s", strerror(errno));
 		ret = -1;
 	} else if (require(env.command, "CNI_COMMAND", &err)) {
 		ret = -1;
 	} else if (!strcmp(env.command, "VERSION")) {
-		json_object *cfg = len ? json_tokener_parse(raw) : NULL, *v;
-
-		print_version(cfg && json_object_object_get_ex(cfg, "cniVersion", &v)
-				      ? json_object_get_string(v)
-				      : "1.1.0");
-		json_object_put(cfg);
+		print_version(conf.version);
 		ret = 0;
 	} else if ((ret = cni_conf_parse(&conf, &env, raw, len, &err)) == 0) {
 		if (!strcmp(env.command, "ADD"))
@@ -514,6 +516,7 @@ int main(void)
 	if (ret)
 		print_error(conf.version, &err);
 	json_object_put(conf.root);
+	json_object_put(version_cfg);
 	free(raw);
 	return ret ? 1 : 0;
 }

@@ -1,0 +1,189 @@
+#!/bin/bash
+# nsteer-cni under a real runtime: podman 4.3 with its CNI backend runs two containers from a
+# busybox rootfs on a network of type "nsteer" over the lab's uplink, with host-local IPAM. They
+# reach each other and the wire, nsteer shows their ports, and removing them leaves nothing.
+#
+# Cheap enough (a few seconds) to run once per XDP mode: the network's xdpMode is this run's, so
+# the attach the plugin makes is in each mode in turn.
+source "$(dirname "$0")/lib.sh"
+
+NSTEER_CNI=${NSTEER_CNI:-$NST_ROOT/nsteer-cni}
+CTR_TIMEOUT=$(patient 20)
+
+# podman_lab: the uplink UP (left unattached: the first ADD attaches it), NET, a CNI network
+# config dir and plugin dir, host-local's IPAM_DIR, a busybox rootfs ROOTFS, and PODMAN, a podman
+# whose storage, state and config all live in LAB_TMP, so that nothing of this machine's own
+# podman is used or changed.
+podman_lab() {
+	command -v podman >/dev/null || skip "podman is not installed"
+	command -v runc >/dev/null || fail "runc is missing (podman here needs it: crun fails in hybrid cgroups)"
+	[ -x /bin/busybox ] || fail "/bin/busybox is missing (busybox-static)"
+	[ -x /usr/lib/cni/host-local ] || fail "/usr/lib/cni/host-local is missing (containernetworking-plugins)"
+	[ -x "$NSTEER_CNI" ] || fail "$NSTEER_CNI is missing (make nsteer-cni)"
+	lab_uplink
+	trap podman_teardown EXIT
+	UP=$(uplink)
+	WIRE=$(wire_ns "$UP")
+	NET=nst${LAB_ID}net
+	IPAM_DIR=$LAB_TMP/ipam
+	ROOTFS=$LAB_TMP/rootfs
+	mkdir -p "$LAB_TMP/cni-bin" "$LAB_TMP/net.d" "$IPAM_DIR" "$ROOTFS/bin" "$ROOTFS/tmp" "$ROOTFS/proc" \
+		"$ROOTFS/sys" "$ROOTFS/dev" "$ROOTFS/etc" || fail "mkdir"
+	ln -s "$NSTEER_CNI" "$LAB_TMP/cni-bin/nsteer" || fail "symlink nsteer"
+	cp /bin/busybox "$ROOTFS/bin/" || fail "copy busybox"
+	for a in sh ip ping nc sleep cat echo ls; do ln -s busybox "$ROOTFS/bin/$a"; done
+	# podman 4.3 takes its CNI plugin directories only from containers.conf, not from a flag or
+	# CNI_PATH; CONTAINERS_CONF makes it read this one instead of the system's.
+	cat >"$LAB_TMP/containers.conf" <<-EOF
+		[network]
+		network_backend = "cni"
+		cni_plugin_dirs = ["$LAB_TMP/cni-bin", "/usr/lib/cni"]
+		network_config_dir = "$LAB_TMP/net.d"
+	EOF
+	export CONTAINERS_CONF=$LAB_TMP/containers.conf
+	# podman 4.3's libcni knows no cniVersion newer than 1.0.0.
+	cat >"$LAB_TMP/net.d/$NET.conflist" <<-EOF
+		{
+		  "cniVersion": "1.0.0",
+		  "name": "$NET",
+		  "plugins": [
+		    { "type": "nsteer", "master": "$UP", "xdpMode": "${XDP_MODE:-auto}",
+		      "ipam": { "type": "host-local", "dataDir": "$IPAM_DIR",
+		                "ranges": [[{ "subnet": "10.77.0.0/24", "rangeStart": "10.77.0.100",
+		                              "rangeEnd": "10.77.0.199", "gateway": "$WIRE_ADDR4" }]],
+		                "routes": [{ "dst": "0.0.0.0/0" }] } }
+		  ]
+		}
+	EOF
+	# The flags that work on these machines (ENVIRONMENT.md): runc, cgroupfs, file events.
+	PODMAN=(podman --root "$LAB_TMP/root" --runroot "$LAB_TMP/runroot" --tmpdir "$LAB_TMP/libpod"
+		--network-config-dir "$LAB_TMP/net.d" --runtime runc --network-backend cni
+		--cgroup-manager=cgroupfs --events-backend=file)
+}
+
+pod() { timeout "$CTR_TIMEOUT" "${PODMAN[@]}" "$@"; }
+
+# Containers first (their DEL needs the uplink and the IPAM dir), then anything podman left
+# mounted under LAB_TMP, which the lab's teardown is about to delete recursively.
+podman_teardown() {
+	local m
+	if [ -n "${PODMAN[*]:-}" ]; then
+		pod rm -a -f -t 0 >/dev/null 2>&1
+		findmnt -rn -o TARGET | grep "^$LAB_TMP/" | sort -r | while read -r m; do umount -l "$m"; done
+	fi
+	lab_teardown
+}
+
+# ctr_run NAME: a container NAME (nst<ID>NAME) on NET that sleeps until removed.
+ctr_run() {
+	local out
+	out=$(pod run -d --name "nst${LAB_ID}$1" --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
+		--network "$NET" --rootfs "$ROOTFS" sleep 3600 2>&1) ||
+		fail "podman run $1: $out"
+}
+
+ctr() { local n=$1; shift; pod exec "nst${LAB_ID}$n" "$@"; } # ctr NAME cmd...: cmd in the container
+ctr_i() { local n=$1; shift; pod exec -i "nst${LAB_ID}$n" "$@"; } # the same, with this stdin
+
+ctr_addr() { pod inspect -f "{{(index .NetworkSettings.Networks \"$NET\").IPAddress}}" "nst${LAB_ID}$1"; }
+ctr_id() { pod inspect -f '{{.Id}}' "nst${LAB_ID}$1"; }
+
+# ctr_ping NAME ADDR: the container pings ADDR.
+ctr_ping() {
+	local out
+	out=$(ctr "$1" ping -c2 -i0.2 -W2 "$2" 2>&1) || fail "ping $1 -> $2 failed: $out"
+}
+
+# tcp_exchange CLIENT SERVER SERVER_ADDR: a line each way over TCP, busybox nc at both ends; CLIENT
+# and SERVER are container names, or "wire" for the wire's namespace.
+tcp_exchange() {
+	local c=$1 s=$2 addr=$3 port=$((5000 + RANDOM % 1000)) sent=ask$RANDOM reply=answer$RANDOM got i
+	local srv=(ctr "$s") cli=(ctr_i "$c") file=/tmp/got-$s-$port
+	[ "$s" = wire ] && srv=(ip netns exec "$WIRE" busybox) && file=$LAB_TMP/got-wire-$port
+	[ "$c" = wire ] && cli=(ip netns exec "$WIRE" busybox)
+	# busybox nc ends when its peer's side of the connection ends, maybe before it has sent its own
+	# line: the server's input stays open (sleep) until the client's line and end have come.
+	"${srv[@]}" sh -c "(echo $reply; sleep $(patient 5)) | nc -l -p $port >$file" >/dev/null 2>&1 &
+	LAB_PIDS+=("$!")
+	# The server listens once its shell has started it; until then the client is refused.
+	for ((i = 0; i < 30 * NST_PATIENCE; i++)); do
+		got=$(echo "$sent" | "${cli[@]}" nc -w 3 "$addr" "$port" 2>/dev/null) && [ -n "$got" ] && break
+		sleep 0.1
+	done
+	[ "$got" = "$reply" ] || fail "TCP $c -> $s ($addr): the client got '$got', not '$reply'"
+	for ((i = 0; i < 50 * NST_PATIENCE; i++)); do
+		got=$("${srv[@]}" cat "$file" 2>/dev/null) && [ "$got" = "$sent" ] && return 0
+		sleep 0.1
+	done
+	fail "TCP $c -> $s ($addr): the server got '$got', not '$sent'"
+}
+
+# cni_ports: "LABEL MAC HOST_IFNAME" of each port of UP that a CNI attachment of NET made.
+cni_ports() {
+	status_json "$UP" | "$NST_PYTHON" -S -c '
+import json, sys
+for s in json.load(sys.stdin):
+    for p in s.get("ports", []):
+        if p["netns"].startswith("cni:"):
+            print(p["netns"], p["mac"], p["host_ifname"])'
+}
+
+test_two_containers() {
+	podman_lab
+	local a b id n label mac host_ends=() leases
+	ctr_run a
+	ctr_run b
+	a=$(ctr_addr a); b=$(ctr_addr b)
+	[[ $a == 10.77.0.* && $b == 10.77.0.* && $a != "$b" ]] || fail "podman's addresses: a '$a', b '$b'"
+
+	# nsteer sees both, labelled with podman's container IDs and MACs.
+	[ "$(cni_ports | grep -c .)" = 2 ] || fail "expected 2 CNI ports: $(cni_ports)"
+	for n in a b; do
+		id=$(ctr_id $n)
+		label="cni:$NET:$id:eth0"
+		mac=$(ctr $n cat /sys/class/net/eth0/address) || fail "eth0 in container $n"
+		grep -qx "$label $mac .*" <<<"$(cni_ports)" ||
+			fail "no port labelled $label with $mac (container $n): $(cni_ports)"
+		host_ends+=("$(cni_ports | awk -v l="$label" '$1 == l {print $3}')")
+	done
+	[ "$(status_get "$UP" "len(s['problems'])")" = 0 ] || fail "problems on $UP: $(problems "$UP")"
+
+	ctr_ping a "$b"
+	ctr_ping b "$a"
+	ctr_ping a "$WIRE_ADDR4"
+	ctr_ping b "$WIRE_ADDR4"
+	expect_ping "$WIRE" "$a" "$b"
+	tcp_exchange a b "$b"
+	tcp_exchange b a "$a"
+	tcp_exchange a wire "$WIRE_ADDR4"
+	tcp_exchange wire b "$b"
+
+	leases=$(ls "$IPAM_DIR/$NET" | grep -c '^10\.77\.')
+	[ "$leases" = 2 ] || fail "host-local holds $leases leases for 2 containers: $(ls "$IPAM_DIR/$NET")"
+	pod rm -f -t 0 "nst${LAB_ID}a" "nst${LAB_ID}b" >/dev/null || fail "podman rm"
+	[ -z "$(cni_ports)" ] || fail "ports left after podman rm: $(cni_ports)"
+	"$NSTEER" port list "$UP" --json | grep -q '"netns"' && fail "ports left after podman rm: $("$NSTEER" port list "$UP")"
+	for n in "${host_ends[@]}"; do
+		[ -n "$n" ] || fail "a port without a host end"
+		ip link show "$n" >/dev/null 2>&1 && fail "the host end $n of a removed container's port is left"
+	done
+	leases=$(ls "$IPAM_DIR/$NET" | grep '^10\.77\.')
+	[ -z "$leases" ] || fail "host-local still holds $leases after podman rm"
+}
+
+test_container_restart() {
+	# A restart is DEL then ADD with the same container ID: the port comes back and works.
+	podman_lab
+	local id
+	ctr_run a
+	id=$(ctr_id a)
+	pod restart -t 0 "nst${LAB_ID}a" >/dev/null || fail "podman restart"
+	[ "$(cni_ports | grep -c "^cni:$NET:$id:eth0 ")" = 1 ] || fail "after restart: $(cni_ports)"
+	ctr_ping a "$WIRE_ADDR4"
+	expect_ping "$WIRE" "$(ctr_addr a)"
+	pod rm -f -t 0 "nst${LAB_ID}a" >/dev/null || fail "podman rm"
+	[ -z "$(cni_ports)" ] || fail "ports left after podman rm: $(cni_ports)"
+	[ -z "$(ls "$IPAM_DIR/$NET" | grep '^10\.77\.')" ] || fail "host-local still holds a lease after podman rm"
+}
+
+run_tests
