@@ -31,7 +31,7 @@ podman_lab() {
 		"$ROOTFS/sys" "$ROOTFS/dev" "$ROOTFS/etc" || fail "mkdir"
 	ln -s "$NSTEER_CNI" "$LAB_TMP/cni-bin/nsteer" || fail "symlink nsteer"
 	cp /bin/busybox "$ROOTFS/bin/" || fail "copy busybox"
-	for a in sh ip ping nc sleep cat echo ls; do ln -s busybox "$ROOTFS/bin/$a"; done
+	for a in sh ip ping nc sleep cat echo ls netstat; do ln -s busybox "$ROOTFS/bin/$a"; done
 	# podman 4.3 takes its CNI plugin directories only from containers.conf, not from a flag or
 	# CNI_PATH; CONTAINERS_CONF makes it read this one instead of the system's.
 	cat >"$LAB_TMP/containers.conf" <<-EOF
@@ -98,21 +98,28 @@ ctr_ping() {
 # and SERVER are container names, or "wire" for the wire's namespace.
 tcp_exchange() {
 	local c=$1 s=$2 addr=$3 port=$((5000 + RANDOM % 1000)) sent=ask$RANDOM reply=answer$RANDOM got i
-	local srv=(ctr "$s") cli=(ctr_i "$c") file=/tmp/got-$s-$port
-	[ "$s" = wire ] && srv=(ip netns exec "$WIRE" busybox) && file=$LAB_TMP/got-wire-$port
+	local srv=(ctr "$s") cli=(ctr_i "$c") file=$LAB_TMP/got-$s-$port
+	[ "$s" = wire ] && srv=(ip netns exec "$WIRE" busybox)
 	[ "$c" = wire ] && cli=(ip netns exec "$WIRE" busybox)
 	# busybox nc ends when its peer's side of the connection ends, maybe before it has sent its own
 	# line: the server's input stays open (sleep) until the client's line and end have come.
-	"${srv[@]}" sh -c "(echo $reply; sleep $(patient 5)) | nc -l -p $port >$file" >/dev/null 2>&1 &
+	# What the server receives comes out here, not in a file of the container: its /tmp is not
+	# always the rootfs's (in the test VM it is not there at all).
+	"${srv[@]}" sh -c "(echo $reply; sleep $(patient 5)) | nc -l -p $port" >"$file" \
+		2>"$LAB_TMP/server-$port.log" &
 	LAB_PIDS+=("$!")
 	# The server listens once its shell has started it; until then the client is refused.
 	for ((i = 0; i < 30 * NST_PATIENCE; i++)); do
-		got=$(echo "$sent" | "${cli[@]}" nc -w 3 "$addr" "$port" 2>/dev/null) && [ -n "$got" ] && break
+		got=$(echo "$sent" | "${cli[@]}" nc -w 3 "$addr" "$port" 2>"$LAB_TMP/client-$port.log") &&
+			[ -n "$got" ] && break
 		sleep 0.1
 	done
-	[ "$got" = "$reply" ] || fail "TCP $c -> $s ($addr): the client got '$got', not '$reply'"
+	[ "$got" = "$reply" ] ||
+		fail "TCP $c -> $s ($addr): the client got '$got', not '$reply' (client: $(cat \
+			"$LAB_TMP/client-$port.log"); server: $(cat "$LAB_TMP/server-$port.log"); listening \
+			in $s: $("${srv[@]}" netstat -ltn 2>&1 | grep -c ":$port "))"
 	for ((i = 0; i < 50 * NST_PATIENCE; i++)); do
-		got=$("${srv[@]}" cat "$file" 2>/dev/null) && [ "$got" = "$sent" ] && return 0
+		got=$(cat "$file") && [ "$got" = "$sent" ] && return 0
 		sleep 0.1
 	done
 	fail "TCP $c -> $s ($addr): the server got '$got', not '$sent'"
