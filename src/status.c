@@ -133,15 +133,18 @@ static void port_repair_command(const char *dev, const struct nsteer_port *p, ch
 
 /* A port is sound when its host end still carries its name and runs nsteer's program, and its
  * namespace can be found. */
-static void check_port(struct nsteer_uplink_status *st, const struct nsteer_port *p)
+static void check_port(struct nsteer_uplink_status *st, const struct uplink *u,
+		       const struct nsteer_port *p)
 {
 	char name[IF_NAMESIZE], repair[512], path[PATH_MAX];
 	struct stat sb;
 	__u32 tc_id;
 
 	if (p->flags & NSTEER_PORT_LABELLED)
-		snprintf(repair, sizeof(repair), "nsteer port del %s %s (or its creator's own delete, "
-			 "e.g. the runtime's CNI DEL)", st->dev, p->netns);
+		snprintf(repair, sizeof(repair),
+			 "nsteer port del %s %s (or its creator's own delete, "
+			 "e.g. the runtime's CNI DEL)",
+			 st->dev, p->netns);
 	else
 		port_repair_command(st->dev, p, repair, sizeof(repair));
 	if (!if_indextoname(p->ifindex, name) || strcmp(name, p->host_ifname)) {
@@ -150,6 +153,11 @@ static void check_port(struct nsteer_uplink_status *st, const struct nsteer_port
 		snprintf(repair, sizeof(repair), "nsteer attach %s (with its current options)",
 			 st->dev);
 		problem(st, repair, "port %s: no nsteer program on %s", p->netns, p->host_ifname);
+	} else if (!port_is_published(u, p)) {
+		problem(st, repair,
+			"port %s: frames are not steered to it (its MAC is not in the "
+			"ports map: an interrupted port add)",
+			p->netns);
 	}
 	if (!(p->flags & (NSTEER_PORT_HOST | NSTEER_PORT_LABELLED)) && p->netns[0] != '/' &&
 	    strncmp(p->netns, "pid:", 4)) {
@@ -236,7 +244,8 @@ static void nic_problems(struct nsteer_uplink_status *st, const char *attach_cmd
 
 /* ---- the uplink ---- */
 
-static void uplink_problems(struct nsteer_uplink_status *st, const struct port_table *t)
+static void uplink_problems(struct nsteer_uplink_status *st, const struct uplink *u,
+			    const struct port_table *t)
 {
 	const struct nsteer_config *cfg = &st->cfg;
 	bool was_stripped = cfg->flags & NSTEER_CFG_RX_VLAN_STRIPPED;
@@ -259,7 +268,7 @@ static void uplink_problems(struct nsteer_uplink_status *st, const struct port_t
 	if (!st->has_tc)
 		problem(st, repair, "%s: the tc program is not attached", st->dev);
 	for (__u32 i = 0; i < t->n; i++)
-		check_port(st, &t->ports[i]);
+		check_port(st, u, &t->ports[i]);
 	nic_problems(st, repair);
 	if (cfg->xdp_mode != NSTEER_XDP_OFF && rx_vlan_stripped(st->dev) != was_stripped)
 		problem(st, repair,
@@ -311,7 +320,7 @@ int nsteer_status_get(const char *dev, struct nsteer_uplink_status *st)
 		nic_survey(&u, t, nic_collect,
 			   st); /* a NIC that cannot be read shows no holdings */
 	if (!err) {
-		uplink_problems(st, t);
+		uplink_problems(st, &u, t);
 		find_orphans(st);
 	}
 	free(t);

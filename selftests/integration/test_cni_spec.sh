@@ -387,7 +387,7 @@ test_vlan() {
 
 test_check() {
 	cni_lab
-	local cid ns cfg res bad
+	local cid ns cfg res bad addr mac
 	cid=$(cid 1); ns=nst${LAB_ID}c1; cns 1
 	cfg=$(conf vlan=10 ipam="$(ipam)")
 	cni ADD "$cid" "$ns" eth0 "$cfg"
@@ -404,6 +404,16 @@ test_check() {
 	ip -n "$ns" addr flush dev eth0 || fail "ip addr flush"
 	cni CHECK "$cid" "$ns" eth0 "$(conf vlan=10 ipam="$(ipam)" prevResult="$res")"
 	cni_fails 100,3 "CHECK after the address was deleted in the namespace"
+	addr=$("$NST_PYTHON" -S -c 'import json, sys; print(json.loads(sys.argv[1])["ips"][0]["address"])' "$res")
+	ip -n "$ns" addr add "$addr" dev eth0 || fail "ip addr add $addr"
+	cni_quiet_ok "CHECK with the address back" CHECK "$cid" "$ns" eth0 "$(conf vlan=10 ipam="$(ipam)" prevResult="$res")"
+	# The steering entry goes (the "ports" map is keyed by MAC and VLAN, little-endian).
+	mac=$("$NST_PYTHON" -S -c 'import json, sys; print(json.loads(sys.argv[1])["interfaces"][0]["mac"])' "$res")
+	bpftool map delete pinned "/sys/fs/bpf/nsteer/$UP/ports" key $(sed 's/^/0x/; s/:/ 0x/g' <<<"$mac") 0x0a 0x00 ||
+		fail "deleting the steering entry of $mac"
+	cni CHECK "$cid" "$ns" eth0 "$(conf vlan=10 ipam="$(ipam)" prevResult="$res")"
+	cni_fails 100 "CHECK after the steering entry was deleted"
+	problems "$UP" | grep -q "not steered to" || fail "status does not report the missing steering entry: $(problems "$UP")"
 	cni_quiet_ok "DEL" DEL "$cid" "$ns" eth0 "$(conf vlan=10 ipam="$(ipam)" prevResult="$res")"
 	cni CHECK "$cid" "$ns" eth0 "$(conf vlan=10 ipam="$(ipam)" prevResult="$res")"
 	cni_fails 100,3 "CHECK after DEL (no port)"

@@ -283,6 +283,24 @@ static int cmd_del(const struct cni_conf *conf, const struct cni_env *env, struc
 	return ret;
 }
 
+/* What `nsteer status` finds wrong with the port labelled label: its veth, its program, its
+ * steering entry. */
+static int port_problem(const char *master, const char *label, struct cni_error *err)
+{
+	struct nsteer_uplink_status st;
+	char prefix[NSTEER_NETNS_LEN + 8];
+	int ret = nsteer_status_get(master, &st);
+
+	if (ret)
+		return nsteer_failed(err, ret, "reading the state of the master");
+	snprintf(prefix, sizeof(prefix), "port %s: ", label);
+	for (unsigned int i = 0; i < st.n_problems && !ret; i++)
+		if (!strncmp(st.problems[i].what, prefix, strlen(prefix)))
+			ret = cni_fail(err, CNI_ERR_NSTEER, "%s", st.problems[i].what);
+	nsteer_status_free(&st);
+	return ret;
+}
+
 static int cmd_check(const struct cni_conf *conf, const struct cni_env *env, struct cni_error *err)
 {
 	struct nsteer_netns_ref ref = { .kind = NSTEER_NETNS_PATH, .name = env->netns };
@@ -308,6 +326,8 @@ static int cmd_check(const struct cni_conf *conf, const struct cni_env *env, str
 		    json_object_object_get_ex(iface, "mac", &v))
 			want_mac = json_object_get_string(v);
 	}
+	if (port_problem(conf->master, label, err))
+		return -1;
 	nsteer_mac_format(port.mac, mac);
 	if (want_mac && strcasecmp(want_mac, mac))
 		return cni_fail(err, CNI_ERR_NSTEER, "port %s has MAC %s, not %s", label, mac,
