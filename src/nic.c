@@ -218,20 +218,21 @@ static bool filters_vlans(const struct uplink *u)
 /* hold (adding port) or release (removing it) the port's MAC and VLAN. */
 static int port_holdings(const struct uplink *u, const struct nsteer_port *port, bool adding)
 {
-	struct port_table *t = malloc(sizeof(*t));
 	struct nsteer_nic_hold h[2] = { unicast_of(port), vlan_of(port) };
-	struct nl_sock *sk = nl_sock_open();
-	int err = !sk ? -errno : !t ? -ENOMEM : uplink_ports(u, t);
-
 	/* Releasing looks at the record alone: the NIC may have changed its features since. */
 	int n = port->vlan && (!adding || filters_vlans(u)) ? 2 : 1;
+	struct port_table *t = uplink_ports_alloc(u);
+	struct nl_sock *sk = t ? nl_sock_open() : NULL;
+	int err = sk ? 0 : -errno;
 
 	for (int i = 0; !err && i < n; i++) {
 		__u32 others = users_of(t, &h[i], port->ifindex);
 
 		err = adding ? hold(sk, u, &h[i], others + 1) : release(sk, u, &h[i], others);
 	}
-	if (err && adding) /* no half-held port: its MAC goes again when its VLAN failed */
+	/* No half-held port: its MAC goes again when its VLAN failed (with nothing read, nothing
+	 * was held). */
+	if (err && adding && sk)
 		release(sk, u, &h[0], users_of(t, &h[0], port->ifindex));
 	free(t);
 	nl_sock_close(sk);

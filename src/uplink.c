@@ -273,11 +273,9 @@ out:
  * need (repairing any drift), and what no port needs any more is given back. */
 static int nic_filters_sync(const struct uplink *u)
 {
-	struct port_table *t = malloc(sizeof(*t));
-	int err = t ? uplink_ports(u, t) : -ENOMEM;
+	struct port_table *t = uplink_ports_alloc(u);
+	int err = t ? nic_sync(u, t) : -errno;
 
-	if (!err)
-		err = nic_sync(u, t);
 	if (err)
 		pr_warn("Couldn't set up the address filters of %s: %s\n", u->dev, strerror(-err));
 	free(t);

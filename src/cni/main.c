@@ -258,7 +258,7 @@ static int port_del(const struct cni_conf *conf, const char *netns, const char *
 	int ret;
 
 	/* Nothing to do where the uplink or the port is gone already. */
-	if (!attached(conf->master) || !find_port(conf->master, label, &(struct nsteer_port){ 0 }))
+	if (!find_port(conf->master, label, &(struct nsteer_port){ 0 }))
 		return 0;
 	ret = nsteer_port_del(conf->master, &ref);
 	return ret ? nsteer_failed(err, ret, "deleting the port") : 0;
