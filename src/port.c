@@ -102,6 +102,52 @@ static const struct nsteer_port *find_port_by_ifindex(const struct port_table *t
 	return NULL;
 }
 
+struct netns_heir {
+	const char *dev; /* the uplink of the port going away */
+	__u32 ifindex;   /* its host end */
+	__u64 netns_inode;
+	bool found;
+};
+
+static int netns_heir_find(const char *dev, void *ctx)
+{
+	struct netns_heir *h = ctx;
+	struct port_table *t;
+	struct uplink u;
+
+	if (h->found || uplink_open(dev, &u, true))
+		return 0;
+	t = uplink_ports_alloc(&u);
+	for (__u32 i = 0; t && i < t->n && !h->found; i++) {
+		struct nsteer_port heir = t->ports[i];
+
+		if (heir.netns_inode != h->netns_inode ||
+		    (!strcmp(dev, h->dev) && heir.ifindex == h->ifindex))
+			continue;
+		heir.flags |= NSTEER_PORT_NETNS_CREATED;
+		h->found =
+			!bpf_map_update_elem(u.fd_port_by_ifindex, &heir.ifindex, &heir, BPF_EXIST);
+	}
+	free(t);
+	uplink_close(&u);
+	return 0;
+}
+
+/* A namespace port add created may hold ports of other uplinks by now: deleting it would take
+ * their veths with it. One of them inherits the duty to delete it instead, recorded before this
+ * port's deletion goes on, so a kill in between leaves the namespace owned, not lost. */
+static bool netns_hand_on(const struct uplink *u, const struct nsteer_port *port)
+{
+	struct netns_heir h = {
+		.dev = u->dev,
+		.ifindex = port->ifindex,
+		.netns_inode = port->netns_inode,
+	};
+
+	nsteer_for_each_uplink(netns_heir_find, &h);
+	return h.found;
+}
+
 /* The order matters: the port is unpublished (index, ports, port_slots, port_devs) before its veth is
  * deleted, and its slot is freed (port_by_ifindex) only after. Deleting a device waits for an RCU
  * grace period (synchronize_net), so by the time a new port may take the slot, no program still
@@ -130,7 +176,7 @@ int port_remove(const struct uplink *u, const struct nsteer_port *port)
 		return err;
 	}
 	slot_release(u, port);
-	if (port->flags & NSTEER_PORT_NETNS_CREATED) {
+	if ((port->flags & NSTEER_PORT_NETNS_CREATED) && !netns_hand_on(u, port)) {
 		err = netns_delete_name(port->netns);
 		if (err && err != -ENOENT)
 			pr_warn("Couldn't delete namespace %s: %s\n", port->netns, strerror(-err));
@@ -180,7 +226,8 @@ static int configure_peer(int netns_fd, const struct nsteer_port *port,
 		err = nl_route_add(sk, port->peer_ifindex, r->dst, r->gw);
 		if (err)
 			pr_warn("Couldn't add the route to %s%s%s on %s: %s\n", r->dst,
-				r->gw ? " via " : "", r->gw ? r->gw : "", port->ifname, strerror(-err));
+				r->gw ? " via " : "", r->gw ? r->gw : "", port->ifname,
+				strerror(-err));
 	}
 	/* GRO gives the namespace end NAPI, without which frames XDP redirects into the host end
 	 * are refused (EOPNOTSUPP). The kernel only marks the host end as a redirect target when

@@ -186,4 +186,25 @@ test_leftover_veth_of_killed_port_add_is_recovered() {
 	[ ${#errors[@]} = 0 ] || fail "$(printf '%s; ' "${errors[@]}")"
 }
 
+test_port_del_keeps_namespace_another_uplink_uses() {
+	# A namespace port add created, with a port of another uplink in it by now: deleting the
+	# first port must not delete the namespace (and the other port's veth with it); the last
+	# port out deletes it.
+	lab_uplink a
+	lab_uplink b
+	local a b ns="nst${LAB_ID}shared"
+	a=$(uplink a) b=$(uplink b)
+	LAB_NETNS+=("$ns")
+	expect "attach $a" "$NSTEER" attach "$a"
+	expect "attach $b" "$NSTEER" attach "$b"
+	expect "port add on $a" "$NSTEER" port add "$a" "$ns" --ifname ea
+	expect "port add on $b" "$NSTEER" port add "$b" "$ns" --ifname eb
+	expect "port del on $a" "$NSTEER" port del "$a" "$ns"
+	[ -e "/var/run/netns/$ns" ] || fail "port del on $a deleted $ns, which still holds $b's port"
+	"$NSTEER" status "$b" >"$LAB_TMP/status" 2>&1 || fail "$b's port broke when $a's was deleted: $(grep -A1 PROBLEM "$LAB_TMP/status")"
+	expect "port del on $b" "$NSTEER" port del "$b" "$ns"
+	[ -e "/var/run/netns/$ns" ] && fail "the last port out did not delete $ns, which port add created"
+	return 0
+}
+
 run_tests
