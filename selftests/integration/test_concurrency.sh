@@ -207,4 +207,88 @@ test_port_del_keeps_namespace_another_uplink_uses() {
 	return 0
 }
 
+# loader_worker W OPS: nsteer port add/del of its own namespaces nst<ID>q<W>n<J> (J 1-3) on the two
+# uplinks (interface e<uplink>, a MAC among two per namespace and uplink, VLAN 7 or none),
+# SIGKILLing about one command in four 0-40 ms after it started. A (namespace, uplink) whose
+# command was killed is left alone after that. Logs "done|killed COMMAND" per command.
+loader_worker() {
+	local w=$1 ops=$2 k j u up ns key cmd pid rc log=$LAB_TMP/worker$1.log
+	local -A present=() killed=()
+	RANDOM=$((w * 7919 + LAB_ID))
+	for ((k = 0; k < ops; k++)); do
+		j=$((RANDOM % 3 + 1)) u=$((RANDOM % 2))
+		up=${UPS[u]} ns="nst${LAB_ID}q${w}n$j" key=$j.$u
+		[ -n "${killed[$key]:-}" ] && continue
+		if [ -n "${present[$key]:-}" ]; then
+			cmd="port del $up $ns"
+			unset "present[$key]"
+		else
+			cmd="port add $up $ns --ifname e$u --mac 02:cc:0$w:0$j:0$u:0$((RANDOM % 2))"
+			((RANDOM % 2)) && cmd+=" --vlan 7"
+			present[$key]=1
+		fi
+		"$NST_ROOT/nsteer" $cmd >>"$log.out" 2>&1 &
+		pid=$!
+		if ((RANDOM % 4 == 0)); then
+			sleep "0.0$((RANDOM % 5))"
+			kill -9 "$pid" 2>/dev/null
+		fi
+		wait "$pid"; rc=$?
+		if [ $rc = 137 ]; then
+			killed[$key]=1
+			echo "killed $cmd"
+		elif [ $rc = 0 ]; then
+			echo "done $cmd"
+		else
+			echo "failed($rc) $cmd"
+		fi
+	done >"$log" 2>"$log.err" # bash's "Killed" notes go to .err
+}
+
+test_eight_loaders_two_uplinks_with_kills_agree() {
+	# 8 loaders at once on two uplinks, some killed midway. After re-running each killed
+	# command, port list, status, the pinned maps and the kernel's devices and namespaces agree
+	# exactly with the commands' outcome (agree.py), and status reports no problem.
+	lab_uplink a
+	lab_uplink b
+	UPS=("$(uplink a)" "$(uplink b)")
+	local up w i pids=() ops=$((60 / NST_PATIENCE > 8 ? 60 / NST_PATIENCE : 8)) n_kill n_ops n_left
+	for up in "${UPS[@]}"; do expect "attach $up" "$NSTEER" attach "$up"; done
+	for w in 1 2 3 4 5 6 7 8; do
+		for i in 1 2 3; do LAB_NETNS+=("nst${LAB_ID}q${w}n$i"); done
+		loader_worker "$w" "$ops" &
+		pids+=("$!")
+	done
+	for i in "${pids[@]}"; do wait "$i"; done
+	cat "$LAB_TMP"/worker?.log >"$LAB_TMP/all.log"
+	grep '^failed' "$LAB_TMP/all.log" && fail "nsteer commands failed while others ran: $(tail -5 "$LAB_TMP"/worker?.log.out)"
+	n_kill=$(grep -c '^killed' "$LAB_TMP/all.log")
+	n_ops=$(wc -l <"$LAB_TMP/all.log")
+	for up in "${UPS[@]}"; do status_consistent "$up"; done
+	while read -r _ cmd; do
+		[ -n "${CHURN_NO_RERUN:-}" ] && break # to see the check fail: leaves what the kills left
+		"$NST_ROOT/nsteer" $cmd >"$LAB_TMP/rerun" 2>&1 || fail "re-running killed 'nsteer $cmd' failed: $(cat "$LAB_TMP/rerun")"
+		cat "$LAB_TMP/rerun" >>"$LAB_TMP/reruns"
+	done < <(grep '^killed' "$LAB_TMP/all.log")
+	# The outcome: each (namespace, uplink)'s last command.
+	"$NST_PYTHON" -S -c '
+import json, sys
+model = {u: {} for u in sys.argv[2:]}
+for line in open(sys.argv[1]):
+    w = line.split()
+    op, up, ns = w[2], w[3], w[4]
+    if op == "del":
+        model[up].pop(ns, None)
+    else:
+        o = dict(zip(w[5::2], w[6::2]))
+        model[up][ns] = {"mac": o["--mac"], "vlan": int(o.get("--vlan", 0)), "ifname": o["--ifname"]}
+print(json.dumps(model))' "$LAB_TMP/all.log" "${UPS[@]}" >"$LAB_TMP/model.json" || fail "building the model"
+	# How many kills left something half-done that the re-run had to finish or clean up.
+	n_left=$(grep -ciE 'interrupted' "$LAB_TMP/reruns" 2>/dev/null)
+	echo "  $n_ops commands by 8 loaders on 2 uplinks, $n_kill killed and re-run (${n_left:-0} of them had left a half-done port); $(grep -o '"mac"' "$LAB_TMP/model.json" | wc -l) ports at the end" >&2
+	[ "$n_kill" -gt 0 ] || fail "no command was killed: the test proved nothing"
+	"$NST_PYTHON" -S "$NST_DIR/agree.py" "$LAB_TMP/model.json" "$NST_ROOT/nsteer" "nst${LAB_ID}q" ||
+		fail "nsteer's state disagrees with itself or with the commands run (see above)"
+}
+
 run_tests

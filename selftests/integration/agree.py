@@ -1,0 +1,146 @@
+#!/usr/bin/python3 -S
+"""Do nsteer's four views of its ports agree with each other and with what was asked for?
+
+  agree.py MODEL NSTEER NSPREFIX
+
+MODEL is JSON {uplink: {netns: {"mac": M, "vlan": V, "ifname": I}}}: the ports that must exist,
+on uplinks that must be attached. Compared, exactly: `nsteer port list --json`, `nsteer status
+--json` (which must report no problem), the pinned maps under /sys/fs/bpf/nsteer/UPLINK/ read with
+bpftool, and the kernel's devices (host ends; every namespace whose name starts with NSPREFIX holds
+exactly its ports' interfaces, with their MACs, paired with their host ends; a namespace without a
+port does not exist, as nsteer made them all). Prints each disagreement; exit status 1 if any.
+"""
+import json, os, subprocess, sys
+
+INDEX_SIZE = 8192  # NSTEER_INDEX_SIZE
+errors = []
+
+
+def run_json(*cmd, ok=(0,)):
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if r.returncode not in ok:
+        errors.append("%s: exit %d: %s" % (" ".join(cmd), r.returncode, r.stderr.strip()[-300:]))
+        return None
+    return json.loads(r.stdout) if r.stdout.strip() else []
+
+
+def mac_str(b):
+    return ":".join("%02x" % x for x in b)
+
+
+def u32(hexbytes):
+    return int.from_bytes(bytes(int(x, 16) for x in hexbytes[:4]), "little")
+
+
+def index_of(mac, vlan):
+    """nsteer_index_of in headers/nsteer_shared.h."""
+    b = bytes(int(x, 16) for x in mac.split(":"))
+    x = int.from_bytes(b[2:6], "big") ^ vlan
+    x ^= x >> 13
+    x ^= x >> 7
+    return x & (INDEX_SIZE - 1)
+
+
+def differ(what, want, have):
+    if want != have:
+        w, h = set(want.items()), set(have.items())
+        errors.append("%s: missing %s; unexpected %s" % (what, sorted(w - h)[:4], sorted(h - w)[:4]))
+
+
+def pins(up, want):
+    """The maps as bpftool prints them, against the ports (and the one true record of each port,
+    port_by_ifindex, against the others)."""
+    d = "/sys/fs/bpf/nsteer/" + up
+    dump = lambda m: run_json("bpftool", "-j", "map", "dump", "pinned", "%s/%s" % (d, m)) or []
+    by_ifx = {}
+    for e in dump("port_by_ifindex"):
+        v = e["formatted"]["value"]
+        by_ifx[e["formatted"]["key"]] = v
+        if v["ifindex"] != e["formatted"]["key"]:
+            errors.append("%s port_by_ifindex: key %d holds ifindex %d" % (up, e["formatted"]["key"], v["ifindex"]))
+    have = {v["netns"]: (mac_str(v["mac"]), v["vlan"], v["ifname"]) for v in by_ifx.values()}
+    if len(have) != len(by_ifx):
+        errors.append("%s port_by_ifindex: a namespace has two entries" % up)
+    differ("%s pinned port_by_ifindex" % up, {n: (p["mac"], p["vlan"], p["ifname"]) for n, p in want.items()}, have)
+    slots = {v["slot"]: v for v in by_ifx.values()}
+    if len(slots) != len(by_ifx) or 0 in slots:
+        errors.append("%s: two ports share a slot, or one has slot 0: %s" % (up, sorted(v["slot"] for v in by_ifx.values())))
+    differ("%s pinned ports" % up,
+           {(mac_str(v["mac"]), v["vlan"]): (v["ifindex"], v["slot"]) for v in by_ifx.values()},
+           {(mac_str(e["formatted"]["key"]["mac"]), e["formatted"]["key"]["vlan"]):
+            (e["formatted"]["value"]["ifindex"], e["formatted"]["value"]["slot"]) for e in dump("ports")})
+    differ("%s pinned port_slots" % up,
+           {s: (mac_str(v["mac"]), v["vlan"], v["ifindex"]) for s, v in slots.items()},
+           {e["formatted"]["key"]: (mac_str(e["formatted"]["value"]["mac"]), e["formatted"]["value"]["vlan"],
+                                    e["formatted"]["value"]["ifindex"])
+            for e in dump("port_slots") if e["formatted"]["value"]["ifindex"]})
+    differ("%s pinned port_devs" % up, {s: v["ifindex"] for s, v in slots.items()},
+           {u32(e["key"]): u32(e["value"]) for e in dump("port_devs") if isinstance(e["value"], list)})
+    # Each port sits in its mac_index entry, or that entry counts it as overflow.
+    wanted_index = {}
+    for s, v in slots.items():
+        wanted_index.setdefault(index_of(mac_str(v["mac"]), v["vlan"]), []).append(s)
+    index = {e["formatted"]["key"]: e["formatted"]["value"] for e in dump("mac_index")
+             if e["formatted"]["value"]["slot"] or e["formatted"]["value"]["overflow"]}
+    for i in set(index) | set(wanted_index):
+        e, ss = index.get(i, {"slot": 0, "overflow": 0}), wanted_index.get(i, [])
+        if (e["slot"] and e["slot"] not in ss) or e["overflow"] != len(ss) - (1 if e["slot"] else 0) or (ss and not e["slot"]):
+            errors.append("%s mac_index[%d] = %s, but the ports mapping there have slots %s" % (up, i, e, ss))
+    cfg = dump("uplink_config")
+    if cfg and slots and cfg[0]["formatted"]["value"]["slots_used"] <= max(slots):
+        errors.append("%s: slots_used %d does not cover slot %d" % (up, cfg[0]["formatted"]["value"]["slots_used"], max(slots)))
+    return by_ifx
+
+
+def main(model_path, nsteer, prefix):
+    model = json.load(open(model_path))
+    listed = run_json(nsteer, "port", "list", "--json") or []
+    status = run_json(nsteer, "status", "--json", ok=(0, 1))
+    r = subprocess.run([nsteer, "status"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if r.returncode != 0:
+        errors.append("nsteer status exits %d (problems found)" % r.returncode)
+    status = {s["uplink"]: s for s in status or [] if s.get("uplink") in model}
+    host_links = {l["ifname"]: l for l in run_json("ip", "-j", "-d", "link", "show") or []}
+    in_ns = {}  # netns -> {ifname: (mac, host ifindex)} wanted
+    for up, want in model.items():
+        mine = {l["netns"]: (l["mac"], l["vlan"], l["ifname"]) for l in listed if l["uplink"] == up}
+        differ("%s port list" % up, {n: (p["mac"], p["vlan"], p["ifname"]) for n, p in want.items()}, mine)
+        s = status.get(up)
+        if not s:
+            errors.append("status does not list %s" % up)
+        else:
+            if s.get("problems"):
+                errors.append("status reports problems on %s: %s" % (up, s["problems"][:3]))
+            differ("%s status" % up, {n: (p["mac"], p["vlan"]) for n, p in want.items()},
+                   {p["netns"]: (p["mac"], p["vlan"]) for p in s.get("ports", [])})
+        for v in pins(up, want).values():
+            h = host_links.get(v["host_ifname"])
+            if not h or h["ifindex"] != v["ifindex"] or h.get("linkinfo", {}).get("info_kind") != "veth":
+                errors.append("%s: host end %s (ifindex %d) of %s is not there as a veth" % (up, v["host_ifname"], v["ifindex"], v["netns"]))
+            elif h.get("link_index") != v["peer_ifindex"] or "UP" not in h["flags"]:
+                errors.append("%s: host end %s is not up or not paired with %s's ifindex %d" % (up, v["host_ifname"], v["netns"], v["peer_ifindex"]))
+            in_ns.setdefault(v["netns"], {})[v["ifname"]] = (mac_str(v["mac"]), v["ifindex"])
+    for n in set(model_ns for p in model.values() for model_ns in p) - set(in_ns):
+        in_ns.setdefault(n, {})
+    existing = sorted(n for n in os.listdir("/var/run/netns") if n.startswith(prefix))
+    wanted_ns = sorted(n for n in in_ns if n.startswith(prefix))
+    if existing != wanted_ns:
+        errors.append("namespaces: missing %s; without a port but still there %s" % (
+            sorted(set(wanted_ns) - set(existing))[:5], sorted(set(existing) - set(wanted_ns))[:5]))
+    for n in existing:
+        links = run_json("ip", "-n", n, "-j", "link", "show") or []
+        have = {l["ifname"]: (l["address"], l.get("link_index")) for l in links if l["ifname"] != "lo"}
+        differ("devices in %s" % n, in_ns.get(n, {}), have)
+    notes = [n for n in os.listdir("/run/nsteer/created-netns") if n.startswith(prefix)] \
+        if os.path.isdir("/run/nsteer/created-netns") else []
+    if notes:
+        errors.append("creation notes left for %s" % notes[:5])
+    for e in errors:
+        print("  " + e, file=sys.stderr)
+    sys.exit(1 if errors else 0)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 4:
+        sys.exit(__doc__)
+    main(*sys.argv[1:])
