@@ -148,6 +148,21 @@ static bool netns_hand_on(const struct uplink *u, const struct nsteer_port *port
 	return h.found;
 }
 
+/* Whether the port's namespace name still names its namespace (or nothing): after a port del
+ * killed once the namespace was gone, a later port add may have made a new one under the name. */
+static bool netns_still_named(const struct nsteer_port *port)
+{
+	bool created;
+	uint64_t inode = 0;
+	int fd = netns_open_name(port->netns, false, &created);
+
+	if (fd < 0)
+		return true;
+	netns_inode(fd, &inode);
+	close(fd);
+	return inode == port->netns_inode;
+}
+
 /* The order matters: the port is unpublished (index, ports, port_slots, port_devs) before its veth is
  * deleted, and its slot is freed (port_by_ifindex) only after. Deleting a device waits for an RCU
  * grace period (synchronize_net), so by the time a new port may take the slot, no program still
@@ -175,12 +190,15 @@ int port_remove(const struct uplink *u, const struct nsteer_port *port)
 		pr_warn("Couldn't delete %s: %s\n", port->host_ifname, strerror(-err));
 		return err;
 	}
-	slot_release(u, port);
-	if ((port->flags & NSTEER_PORT_NETNS_CREATED) && !netns_hand_on(u, port)) {
+	/* The namespace goes before the port's last record: a port del killed in between leaves a
+	 * port that re-running it finds (by name, once the namespace is gone) and finishes. */
+	if ((port->flags & NSTEER_PORT_NETNS_CREATED) && netns_still_named(port) &&
+	    !netns_hand_on(u, port)) {
 		err = netns_delete_name(port->netns);
 		if (err && err != -ENOENT)
 			pr_warn("Couldn't delete namespace %s: %s\n", port->netns, strerror(-err));
 	}
+	slot_release(u, port);
 	return 0;
 }
 

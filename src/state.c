@@ -279,9 +279,20 @@ int port_publish(const struct uplink *u, const struct nsteer_port *port)
 		.slot = port->slot,
 		.flags = port->flags & NSTEER_PORT_HOST,
 	};
-	int err = bpf_map_update_elem(u->fd_ports, &key, &dest, BPF_NOEXIST);
+	/* The index first: a kill between the two leaves a port the index steers to but that is not
+	 * published, which re-running port add takes down (port_unpublish gives the entry back) and
+	 * builds again. The other order left a published port that the index did not know. */
+	int err = index_insert(u, port);
 
-	return err ? err : index_insert(u, port);
+	return err ? err : bpf_map_update_elem(u->fd_ports, &key, &dest, BPF_NOEXIST);
+}
+
+static bool index_holds(const struct uplink *u, const struct nsteer_port *port)
+{
+	__u32 idx = nsteer_index_of(port->mac, port->vlan);
+	struct nsteer_index_entry e;
+
+	return bpf_map_lookup_elem(u->fd_mac_index, &idx, &e) == 0 && e.slot == port->slot;
 }
 
 void port_unpublish(const struct uplink *u, const struct nsteer_port *port)
@@ -290,8 +301,9 @@ void port_unpublish(const struct uplink *u, const struct nsteer_port *port)
 	struct nsteer_slot no_port = { 0 };
 	__u32 slot = port->slot;
 
-	/* Only a port that was published has a place in the index to give back. */
-	if (bpf_map_delete_elem(u->fd_ports, &key) == 0)
+	/* Only a port that was published has a place in the index to give back, or one whose
+	 * publishing a kill cut short after the index (see port_publish). */
+	if (bpf_map_delete_elem(u->fd_ports, &key) == 0 || index_holds(u, port))
 		index_remove(u, port);
 	bpf_map_update_elem(u->fd_port_slots, &slot, &no_port, BPF_ANY);
 	bpf_map_delete_elem(u->fd_port_devs, &slot);
