@@ -287,8 +287,8 @@ print(json.dumps(model))' "$LAB_TMP/all.log" "${UPS[@]}" >"$LAB_TMP/model.json" 
 	n_left=$(grep -ciE 'interrupted' "$LAB_TMP/reruns" 2>/dev/null)
 	echo "  $n_ops commands by 8 loaders on 2 uplinks, $n_kill killed and re-run (${n_left:-0} of them had left a half-done port); $(grep -o '"mac"' "$LAB_TMP/model.json" | wc -l) ports at the end" >&2
 	[ "$n_kill" -gt 0 ] || fail "no command was killed: the test proved nothing"
-	"$NST_PYTHON" -S "$NST_DIR/agree.py" "$LAB_TMP/model.json" "$NST_ROOT/nsteer" "nst${LAB_ID}q" ||
-		fail "nsteer's state disagrees with itself or with the commands run (see above)"
+	"$NST_PYTHON" -S "$NST_DIR/agree.py" "$LAB_TMP/model.json" "$NST_ROOT/nsteer" "nst${LAB_ID}q" "$NST_PATIENCE" ||
+		{ [ -n "${KEEP:-}" ] && cp -r "$LAB_TMP" "$KEEP"; fail "nsteer's state disagrees with itself or with the commands run (see above)"; }
 }
 
 run_tests
