@@ -180,7 +180,8 @@ static int configure_peer(int netns_fd, const struct nsteer_port *port,
 		err = nl_route_add(sk, port->peer_ifindex, r->dst, r->gw);
 		if (err)
 			pr_warn("Couldn't add the route to %s%s%s on %s: %s\n", r->dst,
-				r->gw ? " via " : "", r->gw ? r->gw : "", port->ifname, strerror(-err));
+				r->gw ? " via " : "", r->gw ? r->gw : "", port->ifname,
+				strerror(-err));
 	}
 	/* GRO gives the namespace end NAPI, without which frames XDP redirects into the host end
 	 * are refused (EOPNOTSUPP). The kernel only marks the host end as a redirect target when
@@ -346,6 +347,11 @@ static bool port_opts_valid(const struct nsteer_port_opts *o)
 			pr_warn("Invalid route destination '%s'\n", o->routes[i].dst);
 			return false;
 		}
+	}
+	if (o->netns.kind == NSTEER_NETNS_PATH && o->netns.name &&
+	    strlen(o->netns.name) >= NSTEER_NETNS_LEN) {
+		pr_warn("A namespace path has at most %d bytes\n", NSTEER_NETNS_LEN - 1);
+		return false;
 	}
 	if (o->netns.label && strlen(o->netns.label) >= NSTEER_NETNS_LEN) {
 		pr_warn("A port label has at most %d bytes\n", NSTEER_NETNS_LEN - 1);

@@ -5,6 +5,7 @@
 
 #include "mac.h"
 #include "netlink.h"
+#include "netns.h"
 #include "nsteer.h"
 #include "pins.h"
 
@@ -55,6 +56,11 @@ bool nsteer_mac_port_valid(const unsigned char mac[6])
 bool nsteer_dev_name_valid(const char *dev)
 {
 	return dev_name_valid(dev);
+}
+
+bool nsteer_netns_name_valid(const char *name)
+{
+	return netns_name_valid(name);
 }
 
 bool nsteer_cidr_valid(const char *cidr)
