@@ -258,6 +258,16 @@ static void uplink_problems(struct nsteer_uplink_status *st, const struct uplink
 		 nsteer_name_of(nsteer_unknown_names, cfg->unknown),
 		 cfg->flags & NSTEER_CFG_HOST_ACCESS ? " --host-access" : "");
 	if (!st->dev_present) {
+		char now[IF_NAMESIZE];
+
+		/* Renamed, not gone: the programs still run on it, and its old name brings it
+		 * back under the pins, ports and all. */
+		if (if_indextoname(cfg->uplink_ifindex, now)) {
+			snprintf(repair, sizeof(repair), "ip link set %s name %s", now, st->dev);
+			problem(st, repair, "%s: the device (ifindex %u) was renamed to %s",
+				st->dev, cfg->uplink_ifindex, now);
+			return;
+		}
 		snprintf(repair, sizeof(repair), "nsteer detach %s --ports", st->dev);
 		problem(st, repair, "%s: the device (ifindex %u) is gone", st->dev,
 			cfg->uplink_ifindex);
