@@ -50,8 +50,8 @@ import json, sys
 try:
     for u in json.load(sys.stdin):
         for p in u.get("problems", []):
-            # Orphan veths are found host-wide, so other labs' port adds in flight show up;
-            # this lab'"'"'s own veths are in the list above.
+            # Orphan veths are found host-wide, so port adds of other labs in flight show up;
+            # the veths into this lab are in the list above.
             if "belongs to no port" not in p["problem"]:
                 print("problem:", p["problem"])
 except ValueError:
