@@ -66,7 +66,7 @@ generic() {
 	local s=$1
 	s=${s//$LAB_TMP/TMP}
 	s=${s//nsu${LAB_ID}/DEV}
-	s=${s//nst${LAB_ID}/ns}
+	s=${s//nst${LAB_ID}/NS}
 	s=$(LC_ALL=C sed -E 's/nst[0-9a-f]{8}/nstXXXXXXXX/g; s/ifindex [0-9]+/ifindex N/g; s/prog id [0-9]+/prog id N/g' <<<"$s")
 	printf '%s' "$s"
 }
