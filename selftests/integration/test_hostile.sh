@@ -13,12 +13,6 @@ source "$(dirname "$0")/lib.sh"
 
 PIN_ROOT=/sys/fs/bpf/nsteer
 
-# known_bug WHAT: the rest of this test shows a bug not fixed yet; it is skipped (saying so)
-# unless HOSTILE_KNOWN_BUGS=1, so that the suite stays green until the fix lands.
-known_bug() {
-	[ "${HOSTILE_KNOWN_BUGS:-0}" = 1 ] || skip "known bug: $*"
-}
-
 # ---- The snapshot: everything a refused command must leave as it found it ----
 
 lab_snapshot() {
@@ -270,10 +264,34 @@ test_non_ethernet_uplink() {
 	LAB_UPLINKS+=("$t")
 	ip tuntap add mode tun name "$t" || skip "no tun device"
 	ip link set "$t" up
-	known_bug "attach takes a device without Ethernet headers (tun)"
 	row 1 "not an Ethernet device" attach "$t"
 	[ -e "$PIN_ROOT/$t" ] && fail "a refused attach left $PIN_ROOT/$t"
+	# A loopback device, in a namespace of the lab's own (never the host's lo).
+	lab 1
+	local ns="nst${LAB_ID}l" out rc
+	LAB_NETNS+=("$ns")
+	ip netns add "$ns" || fail "ip netns add"
+	out=$(ip netns exec "$ns" "$NSTEER" attach lo 2>&1); rc=$?
+	check_row "ip netns exec NS nsteer attach lo" 1 "not an Ethernet device" "$rc" "$out"
+	ip -n "$ns" -d link show lo | grep -q xdp && fail "a refused attach left XDP on lo"
+	tc -n "$ns" filter show dev lo ingress | grep -q . && fail "a refused attach left tc on lo"
 	return 0
+}
+
+# nsteer's own devices: a port's host end and the host-access device are no NICs.
+test_own_devices_as_uplink() {
+	lab 1 --host-access
+	local host hostacc="nsh-$UP"
+	host=$("$NSTEER" port list "$UP" --json | NS="$(port_ns 1)" "$NST_PYTHON" -S -c '
+import json, os, sys
+print(*[p["host_ifname"] for p in json.load(sys.stdin) if p["netns"] == os.environ["NS"]])')
+	[ -n "$host" ] || fail "no host end in port list"
+	ip link show "$hostacc" >/dev/null 2>&1 || fail "no host-access device $hostacc"
+	row 1 "host end of the port of namespace .* on uplink" attach "$host"
+	row 1 "host-access device of uplink" attach "$hostacc"
+	[ -e "$PIN_ROOT/$host" ] && fail "a refused attach left $PIN_ROOT/$host"
+	[ -e "$PIN_ROOT/$hostacc" ] && fail "a refused attach left $PIN_ROOT/$hostacc"
+	expect_ping "$WIRE" "$(port_addr4 1)"
 }
 
 # ---- Batch files with garbage ----
@@ -393,7 +411,6 @@ test_odd_names() {
 # working uplink.
 tamper_check() {
 	local what=$1 pin=$2 st repair
-	known_bug "status says 'pins without a complete attach' without naming the pin, or nothing for a map of the wrong type; port add fails with ENOENT"
 	st=$("$NSTEER" status "$UP" 2>&1)
 	[ $? = 1 ] || fail "$what: status exit is not 1: $st"
 	grep -a -q -E "PROBLEM: .*$pin" <<<"$st" || fail "$what: status does not name $pin: $st"
