@@ -207,7 +207,12 @@ test_every_argument_form() {
 	row 2 "invalid --addr" port add "$UP" "$ns" --addr ""
 	row 2 "invalid --addr" port add "$UP" "$ns" --addr "10.0.0.1 /24"
 	row 2 "at most 16 --addr" port add "$UP" "$ns" "${addrs[@]}"
-	row 1 "Couldn't add address ::/0" port add "$UP" "$ns" --addr ::/0
+	row 2 "unspecified address" port add "$UP" "$ns" --addr ::/0
+	row 2 "unspecified address" port add "$UP" "$ns" --addr 0.0.0.0/24
+	row 2 "multicast" port add "$UP" "$ns" --addr 224.0.0.5/24
+	row 2 "multicast" port add "$UP" "$ns" --addr ff02::1/64
+	row 2 "broadcast" port add "$UP" "$ns" --addr 255.255.255.255
+	row 2 "broadcast" port add "$UP" "$ns" --addr 10.66.0.255/24
 	# enums
 	row 2 "invalid --mode ''" attach "$UP" --mode ""
 	row 2 "invalid --mode 'BRIDGE'" attach "$UP" --mode BRIDGE

@@ -441,6 +441,11 @@ static enum cli_result apply_option(const struct command *c, const struct opt_sp
 			USAGE_ERR("at most %d --addr", NSTEER_ADDRS_MAX);
 		if (!nsteer_cidr_valid(arg))
 			USAGE_ERR("invalid --addr '%s': expected ADDR[/PREFIX], IPv4 or IPv6", arg);
+		if (!nsteer_cidr_host(arg))
+			USAGE_ERR(
+				"invalid --addr '%s': a multicast, broadcast or unspecified address "
+				"cannot be a port's own",
+				arg);
 		cli->port.addrs[cli->port.n_addrs++] = arg;
 		break;
 	case OPT_NETNS_PATH:
