@@ -147,7 +147,11 @@ int nsteer_mac_parse(const char *s, unsigned char mac[6]); /* 0 or -EINVAL */
 char *nsteer_mac_format(const unsigned char mac[6], char buf[NSTEER_MAC_STR_LEN]);
 bool nsteer_mac_port_valid(const unsigned char mac[6]); /* unicast, not all zeros */
 bool nsteer_dev_name_valid(const char *dev);
+/* An iproute2 name: 1 to NSTEER_NETNS_LEN - 1 bytes, no '/' or control characters, not . or .. */
+bool nsteer_netns_name_valid(const char *name);
 bool nsteer_cidr_valid(const char *cidr); /* ADDR[/PREFIX], IPv4 or IPv6, as --addr takes */
+/* A valid cidr whose address can be a host's own: not multicast, broadcast or unspecified. */
+bool nsteer_cidr_host(const char *cidr);
 
 int nsteer_lock(void);
 void nsteer_unlock(void);

@@ -27,8 +27,16 @@ bool netns_name_valid(const char *name)
 	if (!name)
 		return false;
 	len = strlen(name);
-	return len >= 1 && len <= NAME_MAX && !strchr(name, '/') && strcmp(name, ".") &&
-	       strcmp(name, "..");
+	/* The port table keeps the name in NSTEER_NETNS_LEN bytes: a longer one would be
+	 * truncated there, and port del and status would look for a namespace that is not. Control
+	 * characters would break every listing (ip netns list, port list). */
+	if (len < 1 || len >= NSTEER_NETNS_LEN || strchr(name, '/') || !strcmp(name, ".") ||
+	    !strcmp(name, ".."))
+		return false;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return false;
+	return true;
 }
 
 static int check_netns(int fd)

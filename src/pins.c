@@ -48,8 +48,13 @@ bool dev_name_valid(const char *dev)
 {
 	size_t len = strlen(dev);
 
-	return len > 0 && len < 16 && !strpbrk(dev, "/: \t\n") && strcmp(dev, ".") &&
-	       strcmp(dev, "..");
+	if (!len || len >= 16 || strpbrk(dev, "/: ") || !strcmp(dev, ".") || !strcmp(dev, ".."))
+		return false;
+	/* Also no control characters: the kernel takes most of them, but no listing shows them. */
+	for (const unsigned char *p = (const unsigned char *)dev; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return false;
+	return true;
 }
 
 int pin_path(char *buf, size_t size, const char *dev, const char *name)

@@ -412,6 +412,11 @@ static bool port_opts_valid(const struct nsteer_port_opts *o)
 			return false;
 		}
 	}
+	if (o->netns.kind == NSTEER_NETNS_PATH && o->netns.name &&
+	    strlen(o->netns.name) >= NSTEER_NETNS_LEN) {
+		pr_warn("A namespace path has at most %d bytes\n", NSTEER_NETNS_LEN - 1);
+		return false;
+	}
 	if (o->netns.label && strlen(o->netns.label) >= NSTEER_NETNS_LEN) {
 		pr_warn("A port label has at most %d bytes\n", NSTEER_NETNS_LEN - 1);
 		return false;

@@ -10,6 +10,7 @@
 #include <bpf/libbpf.h>
 
 #include "log.h"
+#include "pin_spec.h"
 #include "pins.h"
 #include "state.h"
 
@@ -65,32 +66,91 @@ static int config_read(struct uplink *u)
 	return bpf_map_lookup_elem(u->fd_config, &zero, &u->cfg);
 }
 
-int uplink_open(const char *dev, struct uplink *u, bool quiet)
+static void damage_note(struct uplink *u, const char *name, const char *why)
 {
-	char path[PATH_MAX];
+	size_t len = strlen(u->damage);
+
+	snprintf(u->damage + len, sizeof(u->damage) - len, "%spin %s %s", len ? "; " : "", name,
+		 why);
+}
+
+/* Opens every pin that is there and right; the rest are named in u->damage. A wrong pin is
+ * damage at once; a missing one only once the attach completed (its config written last). */
+static int pins_open(const char *dev, struct uplink *u)
+{
+	char path[PATH_MAX], why[200];
+	bool wrong = false, missing = false;
+	int err, fd;
+
+	for (size_t i = 0; i < N_OBJECTS; i++) {
+		err = pin_path(path, sizeof(path), dev, uplink_objects[i].name);
+		fd = err ? err : bpf_obj_get(path);
+		if (fd == -ENOENT) {
+			damage_note(u, uplink_objects[i].name, "is missing");
+			missing = true;
+			continue;
+		}
+		if (fd < 0)
+			return fd;
+		err = pin_spec_check(uplink_objects[i].name, fd, why, sizeof(why));
+		if (err == -EUCLEAN) {
+			damage_note(u, uplink_objects[i].name, why);
+			wrong = true;
+			close(fd);
+			continue;
+		}
+		*fd_of(u, i) = fd;
+		if (err)
+			return err;
+	}
+	if (u->fd_config >= 0) {
+		err = config_read(u);
+		if (err)
+			return err;
+	}
+	if (wrong)
+		return -EUCLEAN;
+	if (!u->cfg.uplink_ifindex)
+		return -ENOENT; /* an attach that never finished */
+	return missing ? -EUCLEAN : 0;
+}
+
+void uplink_damage_warn(const struct uplink *u)
+{
+	pr_warn("%s's pinned state is damaged: %s. Run 'nsteer detach %s --ports' and 'nsteer "
+		"attach %s', then add its ports again\n",
+		u->dev, u->damage, u->dev, u->dev);
+}
+
+int uplink_open_damaged(const char *dev, struct uplink *u)
+{
 	int err;
 
 	uplink_init(u, dev);
 	err = bpffs_ensure_mounted();
-	if (err)
-		return err;
-	for (size_t i = 0; i < N_OBJECTS && !err; i++) {
-		err = pin_path(path, sizeof(path), dev, uplink_objects[i].name);
-		*fd_of(u, i) = err ? -1 : bpf_obj_get(path);
-		if (!err && *fd_of(u, i) < 0)
-			err = *fd_of(u, i);
-	}
 	if (!err)
-		err = config_read(u);
-	if (!err && !u->cfg.uplink_ifindex)
-		err = -ENOENT; /* an attach that never finished */
+		err = pins_open(dev, u);
+	if (err && err != -EUCLEAN)
+		uplink_close(u);
+	return err;
+}
+
+int uplink_open(const char *dev, struct uplink *u, bool quiet)
+{
+	int err = uplink_open_damaged(dev, u);
+
 	if (!err)
 		return 0;
-	if (!quiet)
+	if (err == -EUCLEAN)
+		uplink_close(u);
+	if (quiet)
+		return err;
+	if (err == -EUCLEAN)
+		uplink_damage_warn(u);
+	else
 		pr_warn("%s is not attached (%s); run 'nsteer attach %s' first\n", dev,
 			err == -ENOENT ? "no complete state in " NSTEER_PIN_ROOT : strerror(-err),
 			dev);
-	uplink_close(u);
 	return err;
 }
 

@@ -26,12 +26,21 @@ struct uplink {
 	int fd_prog_tc_port;
 	int fd_nic_holds;
 	struct nsteer_config cfg;
+	/* Pins that are missing or not what nsteer's programs declare, by name ("" when none). */
+	char damage[400];
 };
 
 /* No fds open: what uplink_close may be called on before anything was opened. */
 void uplink_init(struct uplink *u, const char *dev);
-/* Opens dev's pinned state. -ENOENT (and a message unless quiet) when dev is not attached. */
+/* Opens dev's pinned state. -ENOENT (and a message unless quiet) when dev is not attached;
+ * -EUCLEAN when a pin of a completed attach is missing or of another type or size than nsteer's
+ * programs declare (u->damage names them, and stays readable after the close). */
 int uplink_open(const char *dev, struct uplink *u, bool quiet);
+/* The same, but -EUCLEAN leaves u open with the pins that are right (the others' fds -1): what
+ * detach and status need to take apart or describe damaged state. */
+int uplink_open_damaged(const char *dev, struct uplink *u);
+/* Says what u->damage names, and how to repair it. */
+void uplink_damage_warn(const struct uplink *u);
 /* The same state from a loaded object's own maps (copies of their fds), before or without
  * pinning: attach fills them, and the BPF tests publish ports with the loader's own functions.
  * cfg is read too, but not required to be complete. */

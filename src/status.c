@@ -64,8 +64,9 @@ static int note_uplink(const char *dev, void *arg)
 	struct port_table *t = NULL;
 	struct uplink u;
 
-	if (uplink_open(dev, &u, true) == 0) {
-		t = uplink_ports_alloc(&u);
+	if (uplink_open_damaged(dev, &u) != -ENOENT) { /* a damaged uplink's ports are its own */
+		if (u.fd_port_by_ifindex >= 0)
+			t = uplink_ports_alloc(&u);
 		uplink_close(&u);
 	}
 	for (__u32 i = 0; t && i < t->n; i++) {
@@ -258,6 +259,16 @@ static void uplink_problems(struct nsteer_uplink_status *st, const struct uplink
 		 nsteer_name_of(nsteer_unknown_names, cfg->unknown),
 		 cfg->flags & NSTEER_CFG_HOST_ACCESS ? " --host-access" : "");
 	if (!st->dev_present) {
+		char now[IF_NAMESIZE];
+
+		/* Renamed, not gone: the programs still run on it, and its old name brings it
+		 * back under the pins, ports and all. */
+		if (if_indextoname(cfg->uplink_ifindex, now)) {
+			snprintf(repair, sizeof(repair), "ip link set %s name %s", now, st->dev);
+			problem(st, repair, "%s: the device (ifindex %u) was renamed to %s",
+				st->dev, cfg->uplink_ifindex, now);
+			return;
+		}
 		snprintf(repair, sizeof(repair), "nsteer detach %s --ports", st->dev);
 		problem(st, repair, "%s: the device (ifindex %u) is gone", st->dev,
 			cfg->uplink_ifindex);
@@ -304,7 +315,15 @@ int nsteer_status_get(const char *dev, struct nsteer_uplink_status *st)
 	snprintf(st->dev, sizeof(st->dev), "%s", dev);
 	if (!pin_dir_exists(dev))
 		return -ENOENT;
-	if (uplink_open(dev, &u, true)) {
+	err = uplink_open_damaged(dev, &u);
+	if (err == -EUCLEAN) {
+		snprintf(repair, sizeof(repair), "nsteer detach %s --ports && nsteer attach %s",
+			 dev, dev);
+		problem(st, repair, "%s (the ports of %s have to be added again)", u.damage, dev);
+		uplink_close(&u);
+		return 0;
+	}
+	if (err) {
 		snprintf(repair, sizeof(repair), "nsteer attach %s (or nsteer detach %s)", dev,
 			 dev);
 		problem(st, repair, "%s: pins without a complete attach", dev);

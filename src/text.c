@@ -5,6 +5,7 @@
 
 #include "mac.h"
 #include "netlink.h"
+#include "netns.h"
 #include "nsteer.h"
 #include "pins.h"
 
@@ -57,10 +58,34 @@ bool nsteer_dev_name_valid(const char *dev)
 	return dev_name_valid(dev);
 }
 
+bool nsteer_netns_name_valid(const char *name)
+{
+	return netns_name_valid(name);
+}
+
 bool nsteer_cidr_valid(const char *cidr)
 {
 	unsigned char addr[16];
 	unsigned int prefix;
 
 	return nl_cidr_parse(cidr, addr, &prefix) > 0;
+}
+
+bool nsteer_cidr_host(const char *cidr)
+{
+	static const unsigned char zero[16];
+	unsigned char a[16];
+	unsigned int prefix;
+	int family = nl_cidr_parse(cidr, a, &prefix);
+	__u32 v4, host_bits;
+
+	if (family == AF_INET6)
+		return a[0] != 0xff && memcmp(a, zero, 16);
+	if (family != AF_INET)
+		return false;
+	v4 = (__u32)a[0] << 24 | (__u32)a[1] << 16 | (__u32)a[2] << 8 | a[3];
+	/* /31 and /32 have no broadcast address of their own (RFC 3021). */
+	host_bits = prefix >= 31 ? 0 : 0xffffffffU >> prefix;
+	return v4 && (a[0] & 0xf0) != 0xe0 && v4 != 0xffffffffU &&
+	       (!host_bits || (v4 & host_bits) != host_bits);
 }

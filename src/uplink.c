@@ -23,6 +23,7 @@
 #include "nsteer.skel.h"
 #include "pins.h"
 #include "port.h"
+#include "uplink_check.h"
 #include "xdp_mode.h"
 
 /* Validates a device name and resolves it in the current namespace; reports unknown devices. */
@@ -300,7 +301,16 @@ int nsteer_attach(const char *dev, const struct nsteer_attach_opts *opts)
 	err = nsteer_lock();
 	if (err)
 		return err;
-	attached = uplink_open(dev, &u, true) == 0;
+	err = uplink_dev_check(dev, ifindex);
+	if (err)
+		goto out;
+	err = uplink_open(dev, &u, true);
+	if (err == -EUCLEAN) {
+		uplink_damage_warn(&u); /* re-attaching over it would keep what is wrong */
+		goto out;
+	}
+	attached = !err;
+	err = 0;
 	if (opts->xdp_mode == NSTEER_XDP_AUTO) {
 		o->xdp_mode = xdp_mode_auto(dev);
 		choice = NSTEER_CFG_XDP_AUTO;
@@ -419,14 +429,21 @@ int nsteer_detach(const char *dev, bool with_ports)
 			pr_info("%s: not attached, nothing to do\n", dev);
 		goto out;
 	}
-	if (uplink_open(dev, &u, true) == 0) {
-		err = detach_ports(&u, with_ports);
+	err = uplink_open_damaged(dev, &u);
+	if (!err || err == -EUCLEAN) {
+		/* Damaged state is taken apart with the pins that are right; without the config,
+		 * the device of the pins' name is taken for the uplink. */
+		if (u.fd_config < 0)
+			u.cfg.uplink_ifindex = ifindex;
+		if (u.fd_port_by_ifindex < 0)
+			pr_warn("%s: the port table is unreadable; its ports stay\n", dev);
+		err = u.fd_port_by_ifindex >= 0 ? detach_ports(&u, with_ports) : 0;
 		if (err) {
 			uplink_close(&u);
 			goto out;
 		}
 		/* The NIC gets back exactly what it had: only what nsteer added goes. */
-		err = nic_release_all(&u);
+		err = u.fd_nic_holds >= 0 && u.cfg.uplink_ifindex ? nic_release_all(&u) : 0;
 		if (err) {
 			pr_warn("Couldn't give %s's address filters back: %s\n", dev,
 				strerror(-err));

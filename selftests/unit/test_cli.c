@@ -241,9 +241,10 @@ Test(cli, attach_options_before_and_after_dev)
 	cr_expect_eq(cli.attach.xdp_mode, NSTEER_XDP_OFF);
 	cr_expect_eq(cli.attach.unknown, NSTEER_UNKNOWN_PASS);
 
-	/* The last of a repeated option wins. */
-	EXPECT_RUN("attach", "eth0", "--mode", "private", "--mode", "vepa");
-	cr_expect_eq(cli.attach.mode, NSTEER_MODE_VEPA);
+	/* A repeated option is a mistake, not the last one silently winning. */
+	EXPECT_USAGE("--mode given twice", "attach", "eth0", "--mode", "private", "--mode", "vepa");
+	EXPECT_USAGE("--mac given twice", "port", "add", "eth0", "x", "--mac", "02:00:00:00:00:01",
+		     "--mac", "02:00:00:00:00:02");
 }
 
 Test(cli, attach_bad_values)

@@ -142,11 +142,14 @@ Test(netns, name_valid)
 	cr_expect_not(netns_name_valid("a/b"));
 	cr_expect_not(netns_name_valid("/a"));
 	cr_expect_not(netns_name_valid("../etc"));
-	memset(longest, 'n', NAME_MAX);
-	longest[NAME_MAX] = '\0';
+	cr_expect_not(netns_name_valid("a\nb"));
+	cr_expect_not(netns_name_valid("a\x7f"));
+	/* The port table keeps NSTEER_NETNS_LEN - 1 bytes of it. */
+	memset(longest, 'n', NSTEER_NETNS_LEN - 1);
+	longest[NSTEER_NETNS_LEN - 1] = '\0';
 	cr_expect(netns_name_valid(longest));
-	longest[NAME_MAX] = 'n';
-	longest[NAME_MAX + 1] = '\0';
+	longest[NSTEER_NETNS_LEN - 1] = 'n';
+	longest[NSTEER_NETNS_LEN] = '\0';
 	cr_expect_not(netns_name_valid(longest));
 }
 

@@ -11,8 +11,10 @@
 #include "cli.h"
 
 #define BATCH_MAX_ARGS 64
+#define BATCH_LINE_MAX 4096
 
-/* Splits line in place on blanks; "..." and '...' group words. Returns argc or -1. */
+/* Splits line in place on blanks; "..." and '...' group words. Returns argc, -E2BIG for too
+ * many words or -EINVAL for an unbalanced quote. */
 static int split_words(char *line, char **argv, int max)
 {
 	int argc = 0;
@@ -24,7 +26,7 @@ static int split_words(char *line, char **argv, int max)
 		if (!*in)
 			break;
 		if (argc == max)
-			return -1;
+			return -E2BIG;
 		argv[argc++] = out = in;
 		while (*in && !isspace((unsigned char)*in)) {
 			if (*in == '"' || *in == '\'') {
@@ -33,7 +35,7 @@ static int split_words(char *line, char **argv, int max)
 				while (*in && *in != quote)
 					*out++ = *in++;
 				if (!*in)
-					return -1; /* unterminated quote */
+					return -EINVAL; /* unterminated quote */
 				in++;
 			} else {
 				*out++ = *in++;
@@ -46,11 +48,47 @@ static int split_words(char *line, char **argv, int max)
 	return argc;
 }
 
+/* Why line (len bytes, as read) cannot be run, or NULL. A NUL would silently cut the line short
+ * (the words after it dropped, an option lost); other control characters are binary junk whose
+ * echo in a message would garble the terminal; an endless line is not a command. */
+static const char *line_refused(const char *line, size_t len, char *why, size_t size)
+{
+	if (len > BATCH_LINE_MAX) {
+		snprintf(why, size, "longer than %d bytes", BATCH_LINE_MAX);
+		return why;
+	}
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = line[i];
+
+		if (ch == '\t' || ch == '\n' || (ch == '\r' && i + 2 >= len))
+			continue;
+		if (ch == 0) {
+			snprintf(why, size, "a NUL byte at column %zu", i + 1);
+			return why;
+		}
+		if (ch < 0x20 || ch == 0x7f) {
+			snprintf(why, size, "control character 0x%02x at column %zu (binary data?)",
+				 ch, i + 1);
+			return why;
+		}
+	}
+	return NULL;
+}
+
+static bool is_comment_or_blank(const char *line)
+{
+	while (isspace((unsigned char)*line))
+		line++;
+	return !*line || *line == '#';
+}
+
 int batch_run(const char *file, batch_line_fn run)
 {
 	FILE *in = strcmp(file, "-") ? fopen(file, "r") : stdin;
-	char *line = NULL, *argv[BATCH_MAX_ARGS + 1];
+	const char *name = strcmp(file, "-") ? file : "stdin", *refused;
+	char *line = NULL, *argv[BATCH_MAX_ARGS + 1], why[80];
 	size_t cap = 0;
+	ssize_t len;
 	unsigned int lineno = 0;
 	int status = EXIT_SUCCESS;
 
@@ -63,24 +101,39 @@ int batch_run(const char *file, batch_line_fn run)
 			fclose(in);
 		return EXIT_FAILURE;
 	}
-	while (status == EXIT_SUCCESS && getline(&line, &cap, in) > 0) {
+	errno = 0;
+	while (status == EXIT_SUCCESS && (len = getline(&line, &cap, in)) > 0) {
 		int argc;
 
 		lineno++;
+		refused = line_refused(line, (size_t)len, why, sizeof(why));
+		if (refused) {
+			pr_warn("%s:%u: %s, stopping here (earlier lines took effect)\n", name,
+				lineno, refused);
+			status = EXIT_USAGE;
+			break;
+		}
+		if (is_comment_or_blank(line))
+			continue;
 		argv[0] = "nsteer";
 		argc = split_words(line, argv + 1, BATCH_MAX_ARGS - 1);
-		if (argc == 0 || (argc > 0 && argv[1][0] == '#'))
-			continue;
 		if (argc < 0) {
-			pr_warn("%s:%u: unbalanced quotes or too many words\n", file, lineno);
+			pr_warn("%s:%u: %s, stopping here (earlier lines took effect)\n", name,
+				lineno, argc == -E2BIG ? "too many words" : "unbalanced quote");
 			status = EXIT_USAGE;
 			break;
 		}
 		argv[argc + 1] = NULL;
 		status = run(argc + 1, argv);
 		if (status != EXIT_SUCCESS)
-			pr_warn("%s:%u: failed, stopping here (earlier lines took effect)\n",
-				strcmp(file, "-") ? file : "stdin", lineno);
+			pr_warn("%s:%u: failed, stopping here (earlier lines took effect)\n", name,
+				lineno);
+		errno = 0;
+	}
+	/* getline ends on errors as on the end of the file: a directory, say, reads as EISDIR. */
+	if (status == EXIT_SUCCESS && ferror(in)) {
+		pr_warn("Couldn't read %s: %s\n", name, strerror(errno ? errno : EIO));
+		status = EXIT_FAILURE;
 	}
 	nsteer_unlock();
 	free(line);

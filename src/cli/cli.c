@@ -358,7 +358,8 @@ static bool parse_uint(const char *s, unsigned long min, unsigned long max, unsi
 {
 	char *end;
 
-	if (!*s || *s == '-' || *s == '+')
+	/* strtoul would also take blanks, a sign and, for huge values, wrap: digits only. */
+	if (!*s || strspn(s, "0123456789") != strlen(s))
 		return false;
 	errno = 0;
 	*out = strtoul(s, &end, 10);
@@ -377,6 +378,20 @@ static void choices_text(const struct nsteer_name *names, char *buf, size_t size
 			      : !v[1].name ? " or "
 					   : ", ",
 			      v->name);
+}
+
+/* As the kernel's dev_valid_name, and no '%' (the kernel would number the name itself, and the
+ * port would not find its interface) nor control characters (unreadable in every listing). */
+static bool ifname_valid(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (!len || len >= 16 || !strcmp(name, ".") || !strcmp(name, ".."))
+		return false;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (*p < 0x20 || *p == 0x7f || strchr("/:% ", *p))
+			return false;
+	return true;
 }
 
 static enum cli_result apply_option(const struct command *c, const struct opt_spec *o,
@@ -415,8 +430,9 @@ static enum cli_result apply_option(const struct command *c, const struct opt_sp
 		cli->port.has_mac = true;
 		break;
 	case OPT_IFNAME:
-		if (!*arg || strlen(arg) >= 16 || strpbrk(arg, "/ \t\n:"))
-			USAGE_ERR("invalid --%s '%s': 1-15 characters, no '/', ':' or spaces",
+		if (!ifname_valid(arg))
+			USAGE_ERR("invalid --%s '%s': 1-15 bytes, not '.' or '..', no '/', ':', "
+				  "'%%', spaces or control characters",
 				  o->name, arg);
 		*(const char **)field = arg;
 		break;
@@ -425,6 +441,11 @@ static enum cli_result apply_option(const struct command *c, const struct opt_sp
 			USAGE_ERR("at most %d --addr", NSTEER_ADDRS_MAX);
 		if (!nsteer_cidr_valid(arg))
 			USAGE_ERR("invalid --addr '%s': expected ADDR[/PREFIX], IPv4 or IPv6", arg);
+		if (!nsteer_cidr_host(arg))
+			USAGE_ERR(
+				"invalid --addr '%s': a multicast, broadcast or unspecified address "
+				"cannot be a port's own",
+				arg);
 		cli->port.addrs[cli->port.n_addrs++] = arg;
 		break;
 	case OPT_NETNS_PATH:
@@ -434,6 +455,9 @@ static enum cli_result apply_option(const struct command *c, const struct opt_sp
 		if (o->kind == OPT_NETNS_PATH) {
 			if (!*arg)
 				USAGE_ERR("empty --netns-path");
+			if (strlen(arg) >= NSTEER_NETNS_LEN)
+				USAGE_ERR("--netns-path too long: at most %d bytes",
+					  NSTEER_NETNS_LEN - 1);
 			ns->kind = NSTEER_NETNS_PATH;
 			ns->name = arg;
 		} else {
@@ -469,6 +493,11 @@ static enum cli_result check_positionals(const struct command *c, int nargs, cha
 			USAGE_ERR("give one namespace: NETNS, --netns-path or --pid");
 		if (nargs == 1 && !ns_option)
 			USAGE_ERR("missing NETNS (or --netns-path PATH, or --pid PID)");
+		if (nargs == 2 && !nsteer_netns_name_valid(args[1]))
+			USAGE_ERR(
+				"invalid namespace name '%s': 1-%d bytes, not '.' or '..', no '/' "
+				"or control characters",
+				args[1], NSTEER_NETNS_LEN - 1);
 		if (nargs == 2) {
 			cli->port.netns.kind = NSTEER_NETNS_NAME;
 			cli->port.netns.name = args[1];
@@ -481,6 +510,7 @@ static enum cli_result check_positionals(const struct command *c, int nargs, cha
 
 /* getopt's view of every option of every command; the value is the option's index in it. */
 #define LONGOPTS_MAX 32
+_Static_assert(LONGOPTS_MAX <= 64, "cli_parse keeps the options given in a 64-bit mask");
 static const struct opt_spec *all_specs[LONGOPTS_MAX];
 static struct option longopts[LONGOPTS_MAX + 2];
 #define OPT_HELP 'h'
@@ -525,6 +555,7 @@ enum cli_result cli_parse(int argc, char **argv, struct cli *cli, FILE *out, FIL
 {
 	const struct command *c;
 	int words = 0, id, longindex = 0;
+	unsigned long long seen = 0; /* options given, by index in all_specs */
 
 	longopts_build();
 	memset(cli, 0, sizeof(*cli));
@@ -567,9 +598,19 @@ enum cli_result cli_parse(int argc, char **argv, struct cli *cli, FILE *out, FIL
 				  all_specs[(id == ':' ? optopt : id) - OPT_BASE]->name);
 		if (id == ':')
 			USAGE_ERR("option '%s' needs a value", argv[optind - 1]);
+		/* In a cluster of short options (-nst...) optind has not moved on: name the letter. */
+		if (id == '?' && optopt > 0 && optopt < OPT_BASE)
+			USAGE_ERR("unknown option '-%c'", optopt);
 		if (id == '?')
 			USAGE_ERR("unknown option '%s'", argv[optind - 1]);
 		spec = allowed(c, id);
+		/* A second value would silently replace the first: say so instead. */
+		if (spec->kind != OPT_FLAG && spec->kind != OPT_ADDR &&
+		    spec->kind != OPT_NETNS_PATH && spec->kind != OPT_PID) {
+			if (seen & (1ULL << (id - OPT_BASE)))
+				USAGE_ERR("--%s given twice", spec->name);
+			seen |= 1ULL << (id - OPT_BASE);
+		}
 		r = apply_option(c, spec, optarg, cli, err);
 		if (r != CLI_RUN)
 			return r;
