@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <linux/bpf.h>
+#include <net/if.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -83,6 +84,31 @@ static int veth_make(const char *name, const char *peer, int *ifindex, int *peer
 	return err;
 }
 
+/* Until linkwatch has seen a new veth's carrier, the device keeps its noop qdisc and every clone
+ * sent out of it is dropped: a flood would lose copies the model counts on. IFF_RUNNING is set in
+ * the same step as the real qdisc (both under RTNL, which the dump takes). */
+static int wait_running(void)
+{
+	int ifindexes[2 + 2 * FUZZ_PORTS] = { lab.uplink, lab.wire }, n = 2;
+	struct nl_link l;
+
+	for (int k = 0; k < FUZZ_PORTS; k++) {
+		ifindexes[n++] = lab.host[k];
+		ifindexes[n++] = lab.ns[k];
+	}
+	for (int tries = 0; tries < 1000; tries++) {
+		int i = 0;
+
+		while (i < n && !nl_link_get_by_index(lab.nl, ifindexes[i], &l) &&
+		       (l.flags & IFF_RUNNING))
+			i++;
+		if (i == n)
+			return 0;
+		usleep(10 * 1000);
+	}
+	return -ETIMEDOUT;
+}
+
 static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	return level == LIBBPF_WARN ? vfprintf(stderr, fmt, ap) : 0;
@@ -152,6 +178,8 @@ int fuzz_lab_setup(char *err, size_t err_len)
 		snprintf(peer, sizeof(peer), "p%d-ns", k);
 		ret = veth_make(name, peer, &lab.host[k], &lab.ns[k]);
 	}
+	if (!ret)
+		ret = wait_running();
 	if (ret)
 		return fail(err, err_len, ret, "making the lab's veths: %s", strerror(-ret));
 
