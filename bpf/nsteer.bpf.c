@@ -233,7 +233,7 @@ static __always_inline int deliver(struct __sk_buff *skb, const struct nsteer_po
 static __always_inline int skb_vlan(struct __sk_buff *skb, const struct frame_head *h, __u16 *vlan,
 				    __u16 *tci)
 {
-	__be16 be_tci;
+	__be16 tag[2]; /* the TCI and the ethertype it encapsulates */
 
 	if (skb->vlan_present) {
 		*tci = skb->vlan_tci;
@@ -245,9 +245,11 @@ static __always_inline int skb_vlan(struct __sk_buff *skb, const struct frame_he
 		*vlan = NSTEER_VLAN_NONE;
 		return 0;
 	}
-	if (bpf_skb_load_bytes(skb, ETH_HLEN, &be_tci, sizeof(be_tci)) < 0)
+	/* A tag cut before its ethertype is malformed, here as in XDP (which reads the whole
+	 * 802.1Q header): both must count it so, whichever sees the frame first. */
+	if (bpf_skb_load_bytes(skb, ETH_HLEN, tag, sizeof(tag)) < 0)
 		return -1;
-	*tci = bpf_ntohs(be_tci);
+	*tci = bpf_ntohs(tag[0]);
 	*vlan = *tci & VLAN_VID_MASK;
 	return 0;
 }
