@@ -206,6 +206,11 @@ static void wire_seeds(void)
 	tag(&s, 0x8100, 5);
 	put16(&s, 0x88b5);
 	save(&s, "wire-qinq-broadcast");
+	head(&s, CFG_BRIDGE, FUZZ_SENDER_WIRE, FUZZ_MAC_BROADCAST, FUZZ_MAC_UNKNOWN, 0);
+	tag(&s, 0x88a8, 100);
+	tag(&s, 0x8100, 5);
+	put(&s, "\x88", 1); /* the inner tag's ethertype cut in half */
+	save(&s, "wire-qinq-broadcast-inner-tag-cut");
 
 	/* IPv6 multicast: to a group port 1 listens to, one nobody does, all nodes, scope 1. */
 	static const struct {

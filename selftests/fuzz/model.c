@@ -11,6 +11,8 @@
  * - A frame from the wire whose source is a port's (MAC, VLAN) is that port's own, reflected:
  *   floods skip it, as they skip the sender of a port's frame.
  * - A frame with two faults (tagged and spoofed) may be counted under either reason.
+ * - A QinQ frame whose inner tag is cut short is malformed where nsteer must take its outer tag
+ *   off (for a port, or a flood); one for an unknown MAC is the stack's to judge.
  * - Counters: a frame a port sent counts as sent (tx) once its VLAN and source are checked; a
  *   frame dropped after that (private mode) counts as sent and dropped. */
 #include <string.h>
@@ -104,6 +106,16 @@ static void drop(struct fuzz_expect *e, int at, uint32_t reasons)
 	e->reasons = reasons;
 }
 
+/* A frame whose VLAN tag must come off for the ports (one to a port, or a flood) but whose next
+ * tag, QinQ's inner one, is cut before its ethertype: no port could untag it, it is malformed. */
+static bool inner_tag_cut(struct fuzz_expect *e)
+{
+	if (!e->tagged || e->prio_tag || !fuzz_is_vlan_tpid(e->out + 12) || e->out_len >= 18)
+		return false;
+	e->copies = 0;
+	return true;
+}
+
 static void from_wire(const struct fuzz_case *c, struct fuzz_expect *e)
 {
 	const uint8_t *f = c->frame;
@@ -136,10 +148,14 @@ static void from_wire(const struct fuzz_case *c, struct fuzz_expect *e)
 		e->fate = FATE_STACK;
 		e->xdp_may_decide = false;
 		e->copies = flood(c, e->vlan, port_owning(c, f + 6, e->vlan), false);
+		if (inner_tag_cut(e))
+			drop(e, FUZZ_SENDER_WIRE, 1u << NSTEER_DROP_MALFORMED);
 		return;
 	}
 	owner = port_owning(c, f, e->vlan);
-	if (owner >= 0) {
+	if (owner >= 0 && inner_tag_cut(e)) {
+		drop(e, FUZZ_SENDER_WIRE, 1u << NSTEER_DROP_MALFORMED);
+	} else if (owner >= 0) {
 		e->fate = FATE_PORT;
 		e->port = owner;
 	} else if (c->unknown == NSTEER_UNKNOWN_DROP) {
