@@ -149,6 +149,8 @@ static bool inner_tag(void)
  * tag out of the data before tc; here it stays in until a program moves it). */
 static void want_counters(const struct nsteer_counters *got)
 {
+	uint32_t copies;
+
 	memset(want, 0, sizeof(want));
 	if (e.sender_tx) {
 		want[slot_of(c.sender)].tx_packets = 1;
@@ -178,8 +180,18 @@ static void want_counters(const struct nsteer_counters *got)
 		}
 		break;
 	}
+	copies = e.copies;
+	if (e.copies_alt != e.copies) {
+		uint32_t got_copies = 0;
+
+		for (int k = 0; k < FUZZ_PORTS; k++)
+			if (c.ports[k].present && got[slot_of(k)].rx_packets)
+				got_copies |= 1u << k;
+		if (got_copies == e.copies_alt)
+			copies = e.copies_alt;
+	}
 	for (int k = 0; k < FUZZ_PORTS; k++)
-		if (e.copies & (1u << k))
+		if (copies & (1u << k))
 			want_rx(k, e.copy_bytes);
 	want[NSTEER_SLOT_UPLINK].rx_bytes = got[NSTEER_SLOT_UPLINK].rx_bytes;
 	/* A tag beside the data is not in skb->len: a priority tag may stay in the data, a QinQ

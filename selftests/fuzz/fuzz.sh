@@ -28,7 +28,7 @@ if [ $rc -ne 0 ]; then
 	exit 1
 fi
 grep -a -E 'INFO: seed corpus|INITED' "$log" | head -2
-grep -a -E '^#[0-9]+ +DONE' "$log" | tail -1
+grep -a -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1
 grep -a -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb)' "$log"
 grep -a '^nsteer fuzz:' "$log"
 echo "fuzz: working corpus $(find "$work" -type f | wc -l) inputs in $work," \

@@ -234,6 +234,11 @@ static void wire_seeds(void)
 	ipv6(&s, fuzz_group(1), 17, 8);
 	put(&s, "\0\x09\0\x09\0\x08\0\0", 8);
 	save(&s, "wire-ipv6-mcast-vlan");
+	head(&s, CFG_BRIDGE, FUZZ_SENDER_WIRE, FUZZ_MAC_GROUP + 3, FUZZ_MAC_UNKNOWN, 0);
+	tag(&s, 0x8100, 0x6000); /* VID 0: a priority tag, on the untagged ports' segment */
+	ipv6(&s, fuzz_group(3), 17, 8);
+	put(&s, "\0\x09\0\x09\0\x08\0\0", 8);
+	save(&s, "wire-ipv6-mcast-priority-tag");
 }
 
 static void port_seeds(void)

@@ -80,11 +80,13 @@ static bool listens(const struct fuzz_port *p, const uint8_t group[16])
 	return false;
 }
 
-/* The ports on vlan that get a copy of a flood (sender excluded); only: host-access only. */
-static uint32_t flood(const struct fuzz_case *c, uint16_t vlan, int sender, bool host_only)
+/* The ports on vlan that get a copy of a flood (sender excluded); host_only: host-access only;
+ * filter: only the listeners of an IPv6 multicast frame's group. */
+static uint32_t flood(const struct fuzz_case *c, uint16_t vlan, int sender, bool host_only,
+		      bool filter)
 {
 	uint8_t group[16];
-	bool by_group = filtered_group(c, group);
+	bool by_group = filter && filtered_group(c, group);
 	uint32_t copies = 0;
 
 	for (int k = 0; k < FUZZ_PORTS; k++) {
@@ -112,7 +114,7 @@ static bool inner_tag_cut(struct fuzz_expect *e)
 {
 	if (!e->tagged || e->prio_tag || !fuzz_is_vlan_tpid(e->out + 12) || e->out_len >= 18)
 		return false;
-	e->copies = 0;
+	e->copies = e->copies_alt = 0;
 	return true;
 }
 
@@ -147,7 +149,10 @@ static void from_wire(const struct fuzz_case *c, struct fuzz_expect *e)
 	if (is_group_mac(f)) {
 		e->fate = FATE_STACK;
 		e->xdp_may_decide = false;
-		e->copies = flood(c, e->vlan, port_owning(c, f + 6, e->vlan), false);
+		e->copies = flood(c, e->vlan, port_owning(c, f + 6, e->vlan), false, true);
+		e->copies_alt = e->prio_tag ? flood(c, e->vlan, port_owning(c, f + 6, e->vlan),
+						    false, false)
+					    : e->copies;
 		if (inner_tag_cut(e))
 			drop(e, FUZZ_SENDER_WIRE, 1u << NSTEER_DROP_MALFORMED);
 		return;
@@ -308,8 +313,9 @@ static void from_port(const struct fuzz_case *c, struct fuzz_expect *e)
 
 	if (is_group_mac(f)) {
 		e->fate = FATE_WIRE;
-		e->copies =
-			flood(c, p->vlan, c->sender, !(c->mode == NSTEER_MODE_BRIDGE || p->host));
+		e->copies = flood(c, p->vlan, c->sender,
+				  !(c->mode == NSTEER_MODE_BRIDGE || p->host), true);
+		e->copies_alt = e->copies;
 		mld(c, e);
 		return;
 	}
