@@ -31,7 +31,7 @@ static void stats_print(void)
 {
 	fprintf(stderr,
 		"nsteer fuzz: %llu inputs, %u distinct datapath outcomes (extra-counter features), "
-		"%llu frames too long for tc's BPF_PROG_RUN (XDP checked alone)\n",
+		"%llu frames tc's BPF_PROG_RUN refuses (XDP checked alone)\n",
 		stats.inputs, stats.outcomes, stats.tc_skipped);
 }
 
