@@ -197,8 +197,8 @@ static long flood_one(__u32 index, struct flood_ctx *fc)
  * its way into that stack and can do both. Broadcasts are control traffic (ARP, ND, DHCP), so the
  * measured tc rate (see README, Performance) is ample, and one mechanism serves every XDP mode. */
 static __always_inline int flood_to_ports(const struct nsteer_config *cfg, struct __sk_buff *skb,
-					   const __u8 *dst, __u16 vlan, bool tagged, __u16 tci,
-					   __u32 skip_ifindex, __u32 only_flags)
+					  const __u8 *dst, __u16 vlan, bool tagged, __u16 tci,
+					  __u32 skip_ifindex, __u32 only_flags)
 {
 	struct flood_ctx fc = {
 		.skb = skb,

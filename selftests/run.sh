@@ -69,8 +69,9 @@ run_shell_test() { # FILE LABEL [VAR=VALUE...]
 
 # A fresh working corpus each time: the run's length, not an earlier run's finds, bounds it.
 run_fuzz() {
-	local out rc work t0=$SECONDS
+	local out rc work t0
 	run_criterion_dir fuzz
+	t0=$SECONDS
 	echo "== selftests/fuzz/fuzz.sh ${FUZZ_TEST_TIME:-45}"
 	work=$(mktemp -d)
 	out=$(FUZZ_WORK=$work selftests/fuzz/fuzz.sh "${FUZZ_TEST_TIME:-45}" 2>&1); rc=$?
