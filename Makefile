@@ -4,6 +4,7 @@
 #   make test       install what is missing, build, run every selftest (root)
 #   make vmtest     the same selftests inside a VM on another kernel (KERNEL=6.1 by default)
 #   make bench      nsteer against macvlan, bridge and tc redirect_peer (root)
+#   make fuzz       the datapath fuzzer for FUZZ_TIME seconds (default 300) on its corpus (root)
 #   make vmlinux    regenerate vmlinux.h from the running kernel's BTF
 #   V=1             show the commands
 
@@ -43,7 +44,7 @@ CLI_OBJS  := $(patsubst src/cli/%.c,$(OUTPUT)/cli/%.o,$(CLI_SRCS))
 HDRS      := $(wildcard src/*.h include/*.h) headers/nsteer_shared.h
 CLI_HDRS  := $(wildcard src/cli/*.h include/*.h) headers/nsteer_shared.h
 
-.PHONY: all clean demo test deps vmlinux bench test-bins vmtest install uninstall
+.PHONY: all clean demo test deps vmlinux bench test-bins vmtest install uninstall fuzz fuzz-corpus
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -116,7 +117,44 @@ $(OUTPUT)/selftests/integration/%.bpf.o: selftests/integration/%.bpf.c | $(OUTPU
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-test-bins: nsteer-cni $(TEST_BINS) $(OUTPUT)/neighbour.bpf.o $(OUTPUT)/selftests/integration/vlan_switch.bpf.o
+# The datapath fuzzer (selftests/fuzz): its check is built twice, with clang and libFuzzer for the
+# fuzzer, and with the tests' compiler into the Criterion test that replays reproducers and seeds.
+FUZZ_SRCS := $(filter-out selftests/fuzz/fuzz.c selftests/fuzz/test_%.c selftests/fuzz/gen_%.c, \
+		$(wildcard selftests/fuzz/*.c))
+FUZZ_DEPS := $(FUZZ_SRCS) $(wildcard selftests/fuzz/*.h) $(OUTPUT)/libnsteer.a $(SKELS)
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	       -Wall -Wextra -Werror -Wno-missing-field-initializers -Iinclude -Iheaders \
+	       -I$(OUTPUT) -Isrc -Iselftests/fuzz
+
+$(OUTPUT)/selftests/fuzz/test_replay: selftests/fuzz/test_replay.c $(FUZZ_DEPS)
+	$(call msg,TEST-CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -Isrc -Iselftests/fuzz $< $(FUZZ_SRCS) $(OUTPUT)/libnsteer.a $(LDLIBS) \
+		-lcriterion -o $@
+
+$(OUTPUT)/selftests/fuzz/nsteer_fuzz: selftests/fuzz/fuzz.c $(FUZZ_DEPS)
+	$(call msg,FUZZ-CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $< $(FUZZ_SRCS) $(OUTPUT)/libnsteer.a $(LDLIBS) -o $@
+
+$(OUTPUT)/selftests/fuzz/gen_corpus: selftests/fuzz/gen_corpus.c selftests/fuzz/input.c \
+				      selftests/fuzz/input.h headers/nsteer_shared.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -Iselftests/fuzz $< selftests/fuzz/input.c -o $@
+
+# The seeds are committed; this rewrites them from gen_corpus.c.
+fuzz-corpus: $(OUTPUT)/selftests/fuzz/gen_corpus
+	$(Q)rm -f selftests/fuzz/corpus/*
+	$(Q)$< selftests/fuzz/corpus
+
+FUZZ_BINS := $(OUTPUT)/selftests/fuzz/test_replay $(OUTPUT)/selftests/fuzz/nsteer_fuzz
+
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory $(FUZZ_BINS)
+	$(Q)./selftests/fuzz/fuzz.sh $(or $(FUZZ_TIME),300)
+
+test-bins: nsteer-cni $(TEST_BINS) $(FUZZ_BINS) $(OUTPUT)/neighbour.bpf.o $(OUTPUT)/selftests/integration/vlan_switch.bpf.o
 
 deps:
 	$(Q)./selftests/install-deps.sh

@@ -187,7 +187,8 @@ static long flood_one(__u32 index, struct flood_ctx *fc)
 }
 
 /* Clones skb, untagged, to the ports on vlan (all, or those with one of only_flags) except
- * skip_ifindex; leaves skb as it found it: a tagged frame (tci) gets its tag back.
+ * skip_ifindex; leaves skb as it found it: a tagged frame (tci) gets its tag back. -1 when the
+ * tag cannot come off (see untag): skb is then malformed, and changed.
  *
  * Why tc cloning and not an XDP devmap broadcast (BPF_F_BROADCAST): `make bench` measured the
  * devmap broadcast delivering 3-5x more copies per second, but an XDP program has one verdict per
@@ -195,9 +196,9 @@ static long flood_one(__u32 index, struct flood_ctx *fc)
  * needs every broadcast too (ARP and ND for the host's address on the NIC). tc sees the frame on
  * its way into that stack and can do both. Broadcasts are control traffic (ARP, ND, DHCP), so the
  * measured tc rate (see README, Performance) is ample, and one mechanism serves every XDP mode. */
-static __always_inline void flood_to_ports(const struct nsteer_config *cfg, struct __sk_buff *skb,
-					   const __u8 *dst, __u16 vlan, bool tagged, __u16 tci,
-					   __u32 skip_ifindex, __u32 only_flags)
+static __always_inline int flood_to_ports(const struct nsteer_config *cfg, struct __sk_buff *skb,
+					  const __u8 *dst, __u16 vlan, bool tagged, __u16 tci,
+					  __u32 skip_ifindex, __u32 only_flags)
 {
 	struct flood_ctx fc = {
 		.skb = skb,
@@ -207,12 +208,13 @@ static __always_inline void flood_to_ports(const struct nsteer_config *cfg, stru
 	};
 
 	if (tagged && bpf_skb_vlan_pop(skb) < 0)
-		return;
+		return -1;
 	fc.by_group = mld_filtered_group(skb, dst, fc.mld.group);
 	if (cfg->slots_used > 1)
 		bpf_loop(cfg->slots_used - 1, flood_one, &fc, 0);
 	if (tagged)
 		bpf_skb_vlan_push(skb, bpf_htons(ETH_P_8021Q), tci);
+	return 0;
 }
 
 /* The frame's VLAN as the stack delivered it: offloaded into skb metadata or still in the data. */
@@ -233,7 +235,7 @@ static __always_inline int deliver(struct __sk_buff *skb, const struct nsteer_po
 static __always_inline int skb_vlan(struct __sk_buff *skb, const struct frame_head *h, __u16 *vlan,
 				    __u16 *tci)
 {
-	__be16 be_tci;
+	__be16 tag[2]; /* the TCI and the ethertype it encapsulates */
 
 	if (skb->vlan_present) {
 		*tci = skb->vlan_tci;
@@ -245,9 +247,11 @@ static __always_inline int skb_vlan(struct __sk_buff *skb, const struct frame_he
 		*vlan = NSTEER_VLAN_NONE;
 		return 0;
 	}
-	if (bpf_skb_load_bytes(skb, ETH_HLEN, &be_tci, sizeof(be_tci)) < 0)
+	/* A tag cut before its ethertype is malformed, here as in XDP (which reads the whole
+	 * 802.1Q header): both must count it so, whichever sees the frame first. */
+	if (bpf_skb_load_bytes(skb, ETH_HLEN, tag, sizeof(tag)) < 0)
 		return -1;
-	*tci = bpf_ntohs(be_tci);
+	*tci = bpf_ntohs(tag[0]);
 	*vlan = *tci & VLAN_VID_MASK;
 	return 0;
 }
@@ -272,7 +276,10 @@ int nsteer_tc_up(struct __sk_buff *skb)
 		struct nsteer_port_dest sender;
 		__u32 skip = port_find(h.src, vlan, &sender) ? sender.ifindex : 0;
 
-		flood_to_ports(cfg, skb, h.dst, vlan, vlan != NSTEER_VLAN_NONE, tci, skip, 0);
+		if (flood_to_ports(cfg, skb, h.dst, vlan, vlan != NSTEER_VLAN_NONE, tci, skip, 0)) {
+			count_drop(NSTEER_SLOT_UPLINK, NSTEER_DROP_MALFORMED);
+			return TC_ACT_SHOT;
+		}
 		count_rx(NSTEER_SLOT_UPLINK, skb->len);
 		return TC_ACT_OK;
 	}
@@ -284,8 +291,12 @@ int nsteer_tc_up(struct __sk_buff *skb)
 		count_rx(NSTEER_SLOT_UPLINK, skb->len);
 		return TC_ACT_OK;
 	}
-	if (vlan != NSTEER_VLAN_NONE && bpf_skb_vlan_pop(skb) < 0)
+	/* The kernel's pop also moves a QinQ frame's inner tag out of the data, and fails when that
+	 * tag is cut short: the frame is malformed (the port's stack could not untag it either). */
+	if (vlan != NSTEER_VLAN_NONE && bpf_skb_vlan_pop(skb) < 0) {
+		count_drop(NSTEER_SLOT_UPLINK, NSTEER_DROP_MALFORMED);
 		return TC_ACT_SHOT;
+	}
 	return deliver(skb, &port);
 }
 

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
 	clang llvm make gcc pkg-config libelf-dev zlib1g-dev
-	libbpf-dev bpftool libxdp-dev xdp-tools libmnl-dev libcriterion-dev
+	libbpf-dev bpftool libxdp-dev xdp-tools libmnl-dev libcriterion-dev libclang-rt-14-dev
 	iproute2 ethtool iputils-ping iperf3 tcpdump python3 util-linux
 	libjson-c-dev containernetworking-plugins runc busybox-static
 )

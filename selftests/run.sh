@@ -2,15 +2,17 @@
 # Runs every selftest level and prints one closing line "selftests: N passed, N failed, N skipped".
 #   unit         Criterion tests of user-space logic (no root needed for most)
 #   progrun      Criterion tests running each BPF program on crafted frames (BPF_PROG_RUN)
+#   fuzz         the datapath fuzzer's reproducers and seeds replayed (one test each), then a
+#                short fuzz run (FUZZ_TEST_TIME seconds, default 45) counted as one test
 #   integration  shell tests: namespaces, veth "NICs", real traffic
 #   nic          the same on real NIC drivers (virtio-net, e1000): only in `make vmtest`'s VM,
 #                which makes the NICs; skipped elsewhere
-# Usage: selftests/run.sh [unit|progrun|integration|nic]... (default: all). Needs root.
+# Usage: selftests/run.sh [unit|progrun|fuzz|integration|nic]... (default: all). Needs root.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 levels=("$@")
-[ ${#levels[@]} -eq 0 ] && levels=(unit progrun integration nic)
+[ ${#levels[@]} -eq 0 ] && levels=(unit progrun fuzz integration nic)
 passed=0 failed=0 skipped=0
 failures=()
 
@@ -65,6 +67,24 @@ run_shell_test() { # FILE LABEL [VAR=VALUE...]
 	[ "$n" -gt 0 ] && failures+=("$t$label: $n failed (exit $rc)")
 }
 
+# A fresh working corpus each time: the run's length, not an earlier run's finds, bounds it.
+run_fuzz() {
+	local out rc work t0
+	run_criterion_dir fuzz
+	t0=$SECONDS
+	echo "== selftests/fuzz/fuzz.sh ${FUZZ_TEST_TIME:-45}"
+	work=$(mktemp -d)
+	out=$(FUZZ_WORK=$work selftests/fuzz/fuzz.sh "${FUZZ_TEST_TIME:-45}" 2>&1); rc=$?
+	rm -rf "$work"
+	echo "$out"
+	echo "-- selftests/fuzz/fuzz.sh: $((SECONDS - t0)) s"
+	if [ $rc -eq 0 ]; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1)); failures+=("fuzz: the datapath disagreed with the model (see above)")
+	fi
+}
+
 run_integration() {
 	local t mode
 	for mode in ${XDP_MODES:-auto native skb}; do
@@ -77,6 +97,7 @@ run_integration() {
 for level in "${levels[@]}"; do
 	case $level in
 	unit | progrun) run_criterion_dir "$level" ;;
+	fuzz) run_fuzz ;;
 	integration) run_integration ;;
 	nic) for t in selftests/nic/test_*.sh; do run_shell_test "$t" ""; done ;;
 	*) echo "unknown level '$level'" >&2; exit 2 ;;

@@ -66,7 +66,7 @@ TIMEOUT=${VMTEST_TIMEOUT:-3600}
 MEM=${VMTEST_MEM:-2G}
 CPUS=${VMTEST_CPUS:-2}
 CACHE=${VMTEST_CACHE:-$ROOT/.output/vm}
-PASSENV=${VMTEST_PASSENV:-ONLY CI XDP_MODES NST_PATIENCE}
+PASSENV=${VMTEST_PASSENV:-ONLY CI XDP_MODES NST_PATIENCE FUZZ_TEST_TIME}
 QEMU=${QEMU:-qemu-system-x86_64}
 SHELL_MODE='' CMD=''
 
@@ -353,6 +353,8 @@ done >"$RUN/env"
 # NST_PATIENCE in selftests/integration/lib.sh); their outcome does not depend on them.
 stretch_patience() {
 	if [ "$ACCEL" = tcg ] && [ -z "${NST_PATIENCE:-}" ]; then echo "export NST_PATIENCE=6" >>"$RUN/env"; fi
+	# The fuzz level's short run: 6.1's BPF_PROG_RUN is worth a look, not CI's minutes.
+	if [ "$ACCEL" = tcg ] && [ -z "${FUZZ_TEST_TIME:-}" ]; then echo "export FUZZ_TEST_TIME=20" >>"$RUN/env"; fi
 }
 
 if [ "$RUNNER" = vng ]; then

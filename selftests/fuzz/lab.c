@@ -1,0 +1,389 @@
+// SPDX-License-Identifier: GPL-2.0
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/bpf.h>
+#include <net/if.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "netlink.h"
+#include "nsteer_shared.h"
+#include "state.h"
+#include "nsteer.skel.h"
+
+#include "lab.h"
+
+static struct {
+	struct nsteer_bpf *skel;
+	struct uplink up;
+	struct nl_sock *nl;
+	int uplink, wire;
+	int host[FUZZ_PORTS], ns[FUZZ_PORTS];
+	int ncpus;
+	struct nsteer_port registered[FUZZ_PORTS]; /* the last case's ports, in publishing order */
+	int nregistered;
+	size_t tc_max;
+	void *percpu; /* FUZZ_SLOTS counters per CPU, for batch reads and resets */
+} lab;
+
+static int fail(char *err, size_t len, int ret, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return ret < 0 ? ret : -EIO;
+}
+
+static int write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ok;
+
+	if (fd < 0)
+		return -errno;
+	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
+	close(fd);
+	return ok ? 0 : -EIO;
+}
+
+static int veth_make(const char *name, const char *peer, int *ifindex, int *peer_ifindex)
+{
+	struct nl_veth_spec spec = { .name = name, .peer_name = peer, .peer_netns_fd = -1 };
+	struct nl_link a, b;
+	int err = nl_veth_create(lab.nl, &spec);
+
+	if (!err)
+		err = nl_link_get_by_name(lab.nl, name, &a);
+	if (!err)
+		err = nl_link_get_by_name(lab.nl, peer, &b);
+	/* A clone sent out of a down device is refused and goes uncounted. */
+	/* Jumbo frames: a port's veth takes the uplink's MTU, and clones above it are refused. */
+	if (!err)
+		err = nl_link_set_mtu(lab.nl, a.ifindex, FUZZ_MTU);
+	if (!err)
+		err = nl_link_set_mtu(lab.nl, b.ifindex, FUZZ_MTU);
+	if (!err)
+		err = nl_link_set_up(lab.nl, a.ifindex, true);
+	if (!err)
+		err = nl_link_set_up(lab.nl, b.ifindex, true);
+	if (!err) {
+		*ifindex = a.ifindex;
+		*peer_ifindex = b.ifindex;
+	}
+	return err;
+}
+
+/* Until linkwatch has seen a new veth's carrier, the device keeps its noop qdisc and every clone
+ * sent out of it is dropped: a flood would lose copies the model counts on. IFF_RUNNING is set in
+ * the same step as the real qdisc (both under RTNL, which the dump takes). */
+static int wait_running(void)
+{
+	int ifindexes[2 + 2 * FUZZ_PORTS] = { lab.uplink, lab.wire }, n = 2;
+	struct nl_link l;
+
+	for (int k = 0; k < FUZZ_PORTS; k++) {
+		ifindexes[n++] = lab.host[k];
+		ifindexes[n++] = lab.ns[k];
+	}
+	for (int tries = 0; tries < 1000; tries++) {
+		int i = 0;
+
+		while (i < n && !nl_link_get_by_index(lab.nl, ifindexes[i], &l) &&
+		       (l.flags & IFF_RUNNING))
+			i++;
+		if (i == n)
+			return 0;
+		usleep(10 * 1000);
+	}
+	return -ETIMEDOUT;
+}
+
+static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return level == LIBBPF_WARN ? vfprintf(stderr, fmt, ap) : 0;
+}
+
+static int prog_run(enum fuzz_prog prog, int ifindex, const __u8 *frame, size_t len,
+		    struct fuzz_run *r)
+{
+	struct bpf_program *progs[] = {
+		[PROG_XDP] = lab.skel->progs.nsteer_xdp,
+		[PROG_TC_UP] = lab.skel->progs.nsteer_tc_up,
+		[PROG_TC_PORT] = lab.skel->progs.nsteer_tc_port,
+	};
+	/* tc runs as on the ingress of ifindex: skb->ifindex is that device, as when attached. */
+	struct __sk_buff ctx = { .ifindex = ifindex };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = len,
+		    .data_out = r->out, .data_size_out = sizeof(r->out), .repeat = 1);
+
+	if (prog != PROG_XDP) {
+		opts.ctx_in = &ctx;
+		opts.ctx_size_in = sizeof(ctx);
+	}
+	r->err = bpf_prog_test_run_opts(bpf_program__fd(progs[prog]), &opts);
+	r->retval = opts.retval;
+	r->out_len = opts.data_size_out;
+	return r->err;
+}
+
+/* The largest frame tc's BPF_PROG_RUN takes, found by trying; the configuration is still empty,
+ * so the runs steer nothing. */
+static size_t probe_tc_max(void)
+{
+	static struct fuzz_run r;
+	static __u8 frame[FUZZ_FRAME_MAX];
+	size_t lo = FUZZ_MIN_FRAME, hi = FUZZ_FRAME_MAX;
+
+	memset(frame, 0x02, 12);
+	while (lo < hi) {
+		size_t mid = (lo + hi + 1) / 2;
+
+		if (prog_run(PROG_TC_UP, lab.uplink, frame, mid, &r) == 0)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo;
+}
+
+int fuzz_lab_setup(char *err, size_t err_len)
+{
+	char name[IF_NAMESIZE], peer[IF_NAMESIZE];
+	int ret;
+
+	if (unshare(CLONE_NEWNET))
+		return fail(err, err_len, -errno,
+			    "unshare(CLONE_NEWNET): %s (the fuzzer needs root)", strerror(errno));
+	/* No link-local addresses or MLD reports of the lab's own: only the cases' frames. */
+	ret = write_file("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
+	if (ret)
+		return fail(err, err_len, ret, "disabling IPv6 in the lab: %s", strerror(-ret));
+	lab.nl = nl_sock_open();
+	if (!lab.nl)
+		return fail(err, err_len, -errno, "no netlink socket in the lab namespace");
+	ret = veth_make("uplink", "wire", &lab.uplink, &lab.wire);
+	for (int k = 0; !ret && k < FUZZ_PORTS; k++) {
+		snprintf(name, sizeof(name), "p%d-host", k);
+		snprintf(peer, sizeof(peer), "p%d-ns", k);
+		ret = veth_make(name, peer, &lab.host[k], &lab.ns[k]);
+	}
+	if (!ret)
+		ret = wait_running();
+	if (ret)
+		return fail(err, err_len, ret, "making the lab's veths: %s", strerror(-ret));
+
+	libbpf_set_print(libbpf_quiet);
+	lab.ncpus = libbpf_num_possible_cpus();
+	if (lab.ncpus <= 0)
+		return fail(err, err_len, lab.ncpus, "libbpf_num_possible_cpus: %d", lab.ncpus);
+	lab.percpu = calloc((size_t)FUZZ_SLOTS * lab.ncpus, sizeof(struct nsteer_counters));
+	if (!lab.percpu)
+		return fail(err, err_len, -ENOMEM, "out of memory");
+	lab.skel = nsteer_bpf__open();
+	if (!lab.skel)
+		return fail(err, err_len, -errno, "opening the nsteer skeleton: %s",
+			    strerror(errno));
+	/* As attach does for native XDP: the frags flavour, which also takes jumbo frames. */
+	bpf_program__set_autoload(lab.skel->progs.nsteer_xdp_skb, false);
+	ret = nsteer_bpf__load(lab.skel);
+	if (ret)
+		return fail(err, err_len, ret, "loading the nsteer skeleton: %s", strerror(-ret));
+	ret = uplink_from_object("uplink", lab.skel->obj, &lab.up);
+	if (ret)
+		return fail(err, err_len, ret, "the skeleton lacks a map the loader uses");
+	lab.tc_max = probe_tc_max();
+	return 0;
+}
+
+size_t fuzz_lab_tc_max(void)
+{
+	return lab.tc_max;
+}
+
+static int counters_zero(void)
+{
+	__u32 keys[FUZZ_SLOTS], count = FUZZ_SLOTS;
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+
+	for (__u32 i = 0; i < FUZZ_SLOTS; i++)
+		keys[i] = i;
+	memset(lab.percpu, 0, (size_t)FUZZ_SLOTS * lab.ncpus * sizeof(struct nsteer_counters));
+	return bpf_map_update_batch(lab.up.fd_counters, keys, lab.percpu, &count, &opts);
+}
+
+static int counters_read(struct nsteer_counters *sum)
+{
+	__u32 keys[FUZZ_SLOTS], count = FUZZ_SLOTS, out_batch;
+	const struct nsteer_counters *c = lab.percpu;
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	int err = bpf_map_lookup_batch(lab.up.fd_counters, NULL, &out_batch, keys, lab.percpu,
+				       &count, &opts);
+
+	if (err && err != -ENOENT)
+		return err;
+	if (count != FUZZ_SLOTS)
+		return -EIO;
+	memset(sum, 0, FUZZ_SLOTS * sizeof(*sum));
+	for (__u32 i = 0; i < FUZZ_SLOTS; i++) {
+		__u64 *to = (__u64 *)&sum[keys[i]];
+
+		for (int cpu = 0; cpu < lab.ncpus; cpu++) {
+			const __u64 *from = (const __u64 *)&c[i * lab.ncpus + cpu];
+
+			for (size_t w = 0; w < sizeof(*sum) / sizeof(__u64); w++)
+				to[w] += from[w];
+		}
+	}
+	return 0;
+}
+
+/* Empties mld_listeners: snooping in earlier cases may have added to it. */
+static int listeners_clear(void)
+{
+	struct nsteer_mld_key key;
+	int err;
+
+	while (!(err = bpf_map_get_next_key(lab.up.fd_mld_listeners, NULL, &key)))
+		if ((err = bpf_map_delete_elem(lab.up.fd_mld_listeners, &key)))
+			return err;
+	return err == -ENOENT ? 0 : err;
+}
+
+static struct nsteer_port port_value(const struct fuzz_port *p, int k)
+{
+	struct nsteer_port v = {
+		.vlan = p->vlan,
+		.ifindex = lab.host[k],
+		.peer_ifindex = lab.ns[k],
+		.slot = p->slot,
+		.flags = p->host ? NSTEER_PORT_HOST : 0,
+	};
+
+	memcpy(v.mac, p->mac, 6);
+	snprintf(v.netns, sizeof(v.netns), "fuzz");
+	snprintf(v.ifname, sizeof(v.ifname), "p%d-ns", k);
+	snprintf(v.host_ifname, sizeof(v.host_ifname), "p%d-host", k);
+	return v;
+}
+
+int fuzz_lab_apply(const struct fuzz_case *c, char *err, size_t err_len)
+{
+	struct nsteer_config cfg = {
+		.uplink_ifindex = c->configured ? lab.uplink : 0,
+		.mode = c->mode,
+		.unknown = c->unknown,
+		.xdp_mode = NSTEER_XDP_NATIVE,
+		.flags = (c->host_access ? NSTEER_CFG_HOST_ACCESS : 0) |
+			 (c->vlan_stripped ? NSTEER_CFG_RX_VLAN_STRIPPED : 0),
+		.slots_used = 1,
+	};
+	struct nsteer_port_key key;
+	int ret;
+
+	/* As port del takes ports away, last first. */
+	while (lab.nregistered > 0) {
+		const struct nsteer_port *p = &lab.registered[--lab.nregistered];
+
+		port_unpublish(&lab.up, p);
+		ret = slot_release(&lab.up, p);
+		if (ret)
+			return fail(err, err_len, ret, "releasing slot %u: %s", p->slot,
+				    strerror(-ret));
+	}
+	if (bpf_map_get_next_key(lab.up.fd_ports, NULL, &key) != -ENOENT)
+		return fail(err, err_len, -EIO, "the ports map is not empty with every port gone");
+	ret = listeners_clear();
+	if (ret)
+		return fail(err, err_len, ret, "emptying mld_listeners: %s", strerror(-ret));
+	ret = uplink_config_write(&lab.up, &cfg);
+	if (ret)
+		return fail(err, err_len, ret, "writing uplink_config: %s", strerror(-ret));
+
+	for (int k = 0; k < FUZZ_PORTS; k++) {
+		const struct fuzz_port *p = &c->ports[k];
+		struct nsteer_port v;
+		__u32 state = p->snooped ? NSTEER_MLD_SNOOPED : NSTEER_MLD_UNKNOWN;
+		__u8 yes = 1;
+
+		if (!p->present)
+			continue;
+		v = port_value(p, k);
+		ret = slot_register(&lab.up, &v);
+		if (!ret) {
+			lab.registered[lab.nregistered++] = v;
+			ret = port_publish(&lab.up, &v);
+		}
+		if (!ret)
+			ret = bpf_map_update_elem(lab.up.fd_mld_snooped, &v.slot, &state, BPF_ANY);
+		for (int g = 0; !ret && g < 6; g++) {
+			struct nsteer_mld_key mk = { .slot = v.slot };
+
+			if (!(p->groups & (1u << g)))
+				continue;
+			memcpy(mk.group, fuzz_group(g), 16);
+			ret = bpf_map_update_elem(lab.up.fd_mld_listeners, &mk, &yes, BPF_ANY);
+		}
+		if (ret)
+			return fail(err, err_len, ret, "publishing lab port %d (slot %u): %s", k,
+				    v.slot, strerror(-ret));
+	}
+	return 0;
+}
+
+int fuzz_lab_run(enum fuzz_prog prog, const struct fuzz_case *c, const __u8 *frame, size_t len,
+		 struct fuzz_run *r, char *err, size_t err_len)
+{
+	int ifindex = prog == PROG_TC_PORT ? lab.host[c->sender] : lab.uplink;
+	int ret = counters_zero();
+
+	if (ret)
+		return fail(err, err_len, ret, "zeroing the counters: %s", strerror(-ret));
+	prog_run(prog, ifindex, frame, len, r);
+	ret = counters_read(r->counters);
+	if (ret)
+		return fail(err, err_len, ret, "reading the counters: %s", strerror(-ret));
+	return 0;
+}
+
+int fuzz_lab_mld_state(__u32 slot, __u32 *state)
+{
+	return bpf_map_lookup_elem(lab.up.fd_mld_snooped, &slot, state);
+}
+
+bool fuzz_lab_mld_listens(__u32 slot, const __u8 group[16])
+{
+	struct nsteer_mld_key key = { .slot = slot };
+	__u8 v;
+
+	memcpy(key.group, group, 16);
+	return bpf_map_lookup_elem(lab.up.fd_mld_listeners, &key, &v) == 0;
+}
+
+int fuzz_lab_mld_others(__u32 slot, const __u8 (*groups)[16], int n)
+{
+	struct nsteer_mld_key key, next;
+	int others = 0, i;
+	void *prev = NULL;
+
+	while (bpf_map_get_next_key(lab.up.fd_mld_listeners, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (key.slot != slot)
+			continue;
+		for (i = 0; i < n && memcmp(groups[i], key.group, 16); i++)
+			;
+		others += i == n;
+	}
+	return others;
+}
