@@ -187,7 +187,8 @@ static long flood_one(__u32 index, struct flood_ctx *fc)
 }
 
 /* Clones skb, untagged, to the ports on vlan (all, or those with one of only_flags) except
- * skip_ifindex; leaves skb as it found it: a tagged frame (tci) gets its tag back. -1 when the
+ * skip_ifindex; leaves skb as it found it: a tagged frame (tpid, tci) gets its tag back, of the
+ * same protocol (an 802.1ad tag must reach the uplink's stack as 802.1ad). -1 when the
  * tag cannot come off (see untag): skb is then malformed, and changed.
  *
  * Why tc cloning and not an XDP devmap broadcast (BPF_F_BROADCAST): `make bench` measured the
@@ -197,7 +198,7 @@ static long flood_one(__u32 index, struct flood_ctx *fc)
  * its way into that stack and can do both. Broadcasts are control traffic (ARP, ND, DHCP), so the
  * measured tc rate (see README, Performance) is ample, and one mechanism serves every XDP mode. */
 static __always_inline int flood_to_ports(const struct nsteer_config *cfg, struct __sk_buff *skb,
-					  const __u8 *dst, __u16 vlan, bool tagged, __u16 tci,
+					  const __u8 *dst, __u16 vlan, __be16 tpid, __u16 tci,
 					  __u32 skip_ifindex, __u32 only_flags)
 {
 	struct flood_ctx fc = {
@@ -207,17 +208,16 @@ static __always_inline int flood_to_ports(const struct nsteer_config *cfg, struc
 		.vlan = vlan,
 	};
 
-	if (tagged && bpf_skb_vlan_pop(skb) < 0)
+	if (tpid && bpf_skb_vlan_pop(skb) < 0)
 		return -1;
 	fc.by_group = mld_filtered_group(skb, dst, fc.mld.group);
 	if (cfg->slots_used > 1)
 		bpf_loop(cfg->slots_used - 1, flood_one, &fc, 0);
-	if (tagged)
-		bpf_skb_vlan_push(skb, bpf_htons(ETH_P_8021Q), tci);
+	if (tpid)
+		bpf_skb_vlan_push(skb, tpid, tci);
 	return 0;
 }
 
-/* The frame's VLAN as the stack delivered it: offloaded into skb metadata or still in the data. */
 /* A port in another namespace is entered through its veth's peer directly (redirect_peer skips
  * the backlog queue); the host-access port shares this namespace, where only a redirect to its
  * veth's egress reaches the other end. The frame was addressed to another host's MAC as far as
@@ -232,17 +232,21 @@ static __always_inline int deliver(struct __sk_buff *skb, const struct nsteer_po
 	return bpf_redirect_peer(dst->ifindex, 0);
 }
 
+/* The frame's VLAN, its tag's TCI and protocol (tpid 0: untagged), as the stack delivered it:
+ * offloaded into skb metadata or still in the data. */
 static __always_inline int skb_vlan(struct __sk_buff *skb, const struct frame_head *h, __u16 *vlan,
-				    __u16 *tci)
+				    __u16 *tci, __be16 *tpid)
 {
 	__be16 tag[2]; /* the TCI and the ethertype it encapsulates */
 
 	if (skb->vlan_present) {
+		*tpid = skb->vlan_proto;
 		*tci = skb->vlan_tci;
 		*vlan = *tci & VLAN_VID_MASK;
 		return 0;
 	}
 	if (!eth_is_vlan(h->proto)) {
+		*tpid = 0;
 		*tci = 0;
 		*vlan = NSTEER_VLAN_NONE;
 		return 0;
@@ -251,6 +255,7 @@ static __always_inline int skb_vlan(struct __sk_buff *skb, const struct frame_he
 	 * 802.1Q header): both must count it so, whichever sees the frame first. */
 	if (bpf_skb_load_bytes(skb, ETH_HLEN, tag, sizeof(tag)) < 0)
 		return -1;
+	*tpid = h->proto;
 	*tci = bpf_ntohs(tag[0]);
 	*vlan = *tci & VLAN_VID_MASK;
 	return 0;
@@ -263,10 +268,12 @@ int nsteer_tc_up(struct __sk_buff *skb)
 	struct nsteer_port_dest port;
 	struct frame_head h;
 	__u16 vlan, tci;
+	__be16 tpid;
 
 	if (!cfg)
 		return TC_ACT_OK;
-	if (bpf_skb_load_bytes(skb, 0, &h, ETH_HLEN) < 0 || skb_vlan(skb, &h, &vlan, &tci) < 0) {
+	if (bpf_skb_load_bytes(skb, 0, &h, ETH_HLEN) < 0 ||
+	    skb_vlan(skb, &h, &vlan, &tci, &tpid) < 0) {
 		count_drop(NSTEER_SLOT_UPLINK, NSTEER_DROP_MALFORMED);
 		return TC_ACT_SHOT;
 	}
@@ -276,7 +283,7 @@ int nsteer_tc_up(struct __sk_buff *skb)
 		struct nsteer_port_dest sender;
 		__u32 skip = port_find(h.src, vlan, &sender) ? sender.ifindex : 0;
 
-		if (flood_to_ports(cfg, skb, h.dst, vlan, vlan != NSTEER_VLAN_NONE, tci, skip, 0)) {
+		if (flood_to_ports(cfg, skb, h.dst, vlan, tpid, tci, skip, 0)) {
 			count_drop(NSTEER_SLOT_UPLINK, NSTEER_DROP_MALFORMED);
 			return TC_ACT_SHOT;
 		}

@@ -245,4 +245,23 @@ test_vlan_ports_reachable_with_unknown_drop() {
 	[ "$(counter "$UP" rx_packets "$(port_ns 1)")" -gt 0 ] || fail "port 1 rx counter is 0"
 }
 
+# An 802.1ad (S-tag) broadcast from the wire is flooded to the VLAN's ports and must reach the
+# uplink's own stack with its tag as it came: an 802.1ad VLAN device on the uplink answers ARP
+# (broadcast, nsteer's flood path) only if the tag is still 802.1ad, not turned into 802.1Q.
+test_vlan_8021ad_broadcast_keeps_its_tag_protocol() {
+	lab 0
+	lab_vport "$UP" 1 30
+	if ! ip -n "$WIRE" link add link wire0 name wire0.ad type vlan proto 802.1ad id 30 2>/dev/null; then
+		[ -d /sys/module/8021q ] && fail "ip link add type vlan proto 802.1ad failed"
+		skip "this kernel has no 8021q module for VLAN devices (make vmtest's kernel has)"
+	fi
+	ip -n "$WIRE" addr add 10.79.30.1/24 dev wire0.ad
+	ip -n "$WIRE" link set wire0.ad up
+	ip link add link "$UP" name "${UP}ad" type vlan proto 802.1ad id 30 || fail "uplink vlan"
+	ip addr add 10.79.30.2/24 dev "${UP}ad"
+	ip link set "${UP}ad" up
+	in_ns "$WIRE" ping -c 2 -W "$(patient 2)" 10.79.30.2 >/dev/null ||
+		fail "the uplink's 802.1ad VLAN device did not answer the wire's ARP"
+}
+
 run_tests
