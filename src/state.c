@@ -9,6 +9,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "fault.h"
 #include "log.h"
 #include "pins.h"
 #include "state.h"
@@ -183,7 +184,10 @@ static int slots_cover(const struct uplink *u, __u32 slot)
 	if (err || cfg.slots_used > slot)
 		return err;
 	cfg.slots_used = slot + 1;
-	return uplink_config_write(u, &cfg);
+	err = uplink_config_write(u, &cfg);
+	if (!err)
+		fault_point("slot:slots-used-raised");
+	return err;
 }
 
 int slot_register(const struct uplink *u, const struct nsteer_port *port)
@@ -197,14 +201,22 @@ int slot_register(const struct uplink *u, const struct nsteer_port *port)
 	int err = counters_reset(u, port->slot);
 
 	memcpy(entry.mac, port->mac, 6);
-	if (!err)
+	if (!err) {
+		fault_point("slot:counters-reset");
 		err = bpf_map_update_elem(u->fd_port_by_ifindex, &ifindex, port, BPF_NOEXIST);
-	if (!err)
+	}
+	if (!err) {
+		fault_point("slot:registered");
 		err = bpf_map_update_elem(u->fd_port_devs, &port->slot, &ifindex, BPF_ANY);
-	if (!err)
+	}
+	if (!err) {
+		fault_point("slot:port-devs-set");
 		err = bpf_map_update_elem(u->fd_port_slots, &port->slot, &entry, BPF_ANY);
-	if (!err)
+	}
+	if (!err) {
+		fault_point("slot:port-slots-set");
 		err = slots_cover(u, port->slot);
+	}
 	return err;
 }
 
@@ -281,7 +293,22 @@ int port_publish(const struct uplink *u, const struct nsteer_port *port)
 	};
 	int err = bpf_map_update_elem(u->fd_ports, &key, &dest, BPF_NOEXIST);
 
-	return err ? err : index_insert(u, port);
+	if (err)
+		return err;
+	fault_point("publish:ports-entry-added");
+	err = index_insert(u, port);
+	if (!err)
+		fault_point("publish:index-entry-set");
+	return err;
+}
+
+/* The index entry of port names its slot. */
+static bool index_names(const struct uplink *u, const struct nsteer_port *port)
+{
+	__u32 idx = nsteer_index_of(port->mac, port->vlan);
+	struct nsteer_index_entry e;
+
+	return bpf_map_lookup_elem(u->fd_mac_index, &idx, &e) == 0 && e.slot == port->slot;
 }
 
 void port_unpublish(const struct uplink *u, const struct nsteer_port *port)
@@ -289,12 +316,18 @@ void port_unpublish(const struct uplink *u, const struct nsteer_port *port)
 	struct nsteer_port_key key = key_of(port);
 	struct nsteer_slot no_port = { 0 };
 	__u32 slot = port->slot;
+	bool published = bpf_map_delete_elem(u->fd_ports, &key) == 0;
 
-	/* Only a port that was published has a place in the index to give back. */
-	if (bpf_map_delete_elem(u->fd_ports, &key) == 0)
-		index_remove(u, port);
-	bpf_map_update_elem(u->fd_port_slots, &slot, &no_port, BPF_ANY);
-	bpf_map_delete_elem(u->fd_port_devs, &slot);
+	if (published)
+		fault_point("unpublish:ports-entry-deleted");
+	/* Only a port that was published has a place in the index to give back, also when an
+	 * unpublishing killed between the two took its "ports" entry already. */
+	if ((published || index_names(u, port)) && index_remove(u, port) == 0)
+		fault_point("unpublish:index-entry-cleared");
+	if (bpf_map_update_elem(u->fd_port_slots, &slot, &no_port, BPF_ANY) == 0)
+		fault_point("unpublish:port-slots-cleared");
+	if (bpf_map_delete_elem(u->fd_port_devs, &slot) == 0)
+		fault_point("unpublish:port-devs-deleted");
 }
 
 bool port_is_published(const struct uplink *u, const struct nsteer_port *port)
@@ -302,7 +335,15 @@ bool port_is_published(const struct uplink *u, const struct nsteer_port *port)
 	struct nsteer_port_key key = key_of(port);
 	struct nsteer_port_dest dest;
 
-	return bpf_map_lookup_elem(u->fd_ports, &key, &dest) == 0 && dest.ifindex == port->ifindex;
+	__u32 idx = nsteer_index_of(port->mac, port->vlan);
+	struct nsteer_index_entry e;
+
+	/* The "ports" entry is written first, the index last: a publishing killed in between left a
+	 * port that only the index's overflow, if any, lets frames find. */
+	return bpf_map_lookup_elem(u->fd_ports, &key, &dest) == 0 &&
+	       dest.ifindex == port->ifindex &&
+	       bpf_map_lookup_elem(u->fd_mac_index, &idx, &e) == 0 &&
+	       (e.slot == port->slot || e.overflow);
 }
 
 int counters_reset(const struct uplink *u, __u32 slot)

@@ -16,6 +16,7 @@
 #include "netns.h"
 #include "nic.h"
 #include "pins.h"
+#include "port.h"
 #include "state.h"
 #include "xdp_mode.h"
 
@@ -100,6 +101,19 @@ static int note_orphan(const struct nl_link *l, void *arg)
 	return 0;
 }
 
+static int note_interrupted_add(const char *netns, bool exists, void *arg)
+{
+	struct nsteer_uplink_status *st = arg;
+	char repair[512];
+
+	snprintf(repair, sizeof(repair),
+		 "nsteer port add %s %s ... (re-run the interrupted command)%s%s", st->dev, netns,
+		 exists ? ", or: ip netns del " : "", exists ? netns : "");
+	problem(st, repair, "a port add of %s on %s was interrupted%s", netns, st->dev,
+		exists ? " after it created the namespace" : "");
+	return 0;
+}
+
 static void find_orphans(struct nsteer_uplink_status *st)
 {
 	struct orphan_scan o = { .st = st };
@@ -113,6 +127,7 @@ static void find_orphans(struct nsteer_uplink_status *st)
 	if (sk)
 		nl_link_dump(sk, note_orphan, &o);
 	nl_sock_close(sk);
+	port_adds_interrupted(st->dev, note_interrupted_add, st);
 	nsteer_unlock();
 	free(o.known);
 }

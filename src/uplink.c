@@ -15,6 +15,7 @@
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 
+#include "fault.h"
 #include "hash.h"
 #include "hooks.h"
 #include "host_access.h"
@@ -71,7 +72,10 @@ static int pin_prog(struct bpf_program *prog, const char *dev, const char *name)
 	if (err)
 		return err;
 	unlink(path); /* a previous build's program */
-	return bpf_program__pin(prog, path);
+	err = bpf_program__pin(prog, path);
+	if (!err)
+		fault_point("attach:program-pinned");
+	return err;
 }
 
 /* The ports of u, or NULL after saying why not. */
@@ -98,6 +102,8 @@ static int ports_retarget(const struct uplink *u)
 
 		if (!e)
 			e = bpf_map_update_elem(u->fd_port_devs, &port->slot, &ifindex, BPF_ANY);
+		if (!e)
+			fault_point("attach:port-retargeted");
 		if (e)
 			pr_warn("Couldn't update the program of port %s (%s): %s\n", port->netns,
 				port->host_ifname, strerror(-e));
@@ -200,8 +206,8 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 	/* port_devs is made anew on every load: the kernel binds a devmap to the frags flavour of
 	 * the first XDP program that uses it, and native (frags) and generic (not) programs differ.
 	 * It only mirrors port_by_ifindex, and is filled again below. */
-	if (!pin_path(path, sizeof(path), dev, "port_devs"))
-		unlink(path);
+	if (!pin_path(path, sizeof(path), dev, "port_devs") && unlink(path) == 0)
+		fault_point("attach:old-port-devs-unpinned");
 	bpf_object__for_each_map(map, skel->obj) {
 		err = reuse_or_pin(map, dev);
 		if (err)
@@ -214,6 +220,7 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 		pr_warn("Couldn't create %s: %s\n", path, strerror(-err));
 		goto out;
 	}
+	fault_point("attach:pin-dir-created");
 
 	err = xdp_detach_ours(ifindex);
 	if (!err && o->xdp_mode == NSTEER_XDP_OFF) {
@@ -230,6 +237,7 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 			pr_warn("Couldn't load the BPF programs: %s\n", strerror(-err));
 		goto out;
 	}
+	fault_point("attach:loaded"); /* maps pinned, XDP attached unless off */
 	err = tc_ingress_attach(ifindex, bpf_program__fd(skel->progs.nsteer_tc_up), &created_qdisc);
 	if (err) {
 		pr_warn("Couldn't attach the tc program to %s: %s\n", dev, strerror(-err));
@@ -256,6 +264,8 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 	err = uplink_config_write(&u, &cfg);
 	if (err)
 		pr_warn("Couldn't write the configuration: %s\n", strerror(-err));
+	else
+		fault_point("attach:config-written");
 out:
 	uplink_close(&u);
 	nsteer_bpf__destroy(skel);
@@ -325,6 +335,8 @@ int nsteer_attach(const char *dev, const struct nsteer_attach_opts *opts)
 			err = host_access_set(&u, o->host_access);
 			if (!err)
 				err = uplink_config_write(&u, &cfg);
+			if (!err)
+				fault_point("attach:config-written");
 			if (!err)
 				pr_info("%s: now mode %s, unknown %s%s%s\n", dev,
 					nsteer_name_of(nsteer_mode_names, o->mode),
