@@ -59,6 +59,15 @@ int tc_ingress_prog_id(int ifindex, __u32 *id)
 	return 0;
 }
 
+bool tc_clsact_present(int ifindex)
+{
+	TC_HOOK(hook, ifindex);
+	TC_OPTS(opts);
+
+	/* The kernel refuses a filter query without the qdisc (EINVAL), not without the filter. */
+	return bpf_tc_query(&hook, &opts) != -EINVAL;
+}
+
 int tc_clsact_destroy(int ifindex)
 {
 	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,

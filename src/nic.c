@@ -437,6 +437,7 @@ int nic_survey(const struct uplink *u, const struct port_table *t, nic_survey_cb
 		if (i < n_wanted) {
 			item.hold = w[i].hold;
 			item.wanted = true;
+			item.users = w[i].users;
 		} else if (!is_wanted(w, n_wanted, &recorded[i - n_wanted])) {
 			item.hold = recorded[i - n_wanted];
 		} else {

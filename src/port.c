@@ -141,13 +141,18 @@ int port_remove(const struct uplink *u, const struct nsteer_port *port)
 		pr_warn("Couldn't delete %s: %s\n", port->host_ifname, strerror(-err));
 		return err;
 	}
-	slot_release(u, port);
-	fault_point("port-del:slot-released");
+	/* The namespace goes while the port still records that port add created it: a kill after
+	 * this leaves a port that status reports and port del finishes, never a namespace that
+	 * nothing says is nsteer's. */
 	if (port->flags & NSTEER_PORT_NETNS_CREATED) {
 		err = netns_delete_name(port->netns);
 		if (err && err != -ENOENT)
 			pr_warn("Couldn't delete namespace %s: %s\n", port->netns, strerror(-err));
+		else if (!err)
+			fault_point("port-del:netns-deleted");
 	}
+	slot_release(u, port);
+	fault_point("port-del:slot-released");
 	return 0;
 }
 
@@ -311,7 +316,7 @@ out:
 }
 
 /* A port is complete once it is published and its host end runs nsteer's program. */
-static bool port_complete(const struct uplink *u, const struct nsteer_port *p)
+bool port_complete(const struct uplink *u, const struct nsteer_port *p)
 {
 	__u32 prog_id;
 

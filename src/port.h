@@ -13,6 +13,8 @@ int port_create(const struct uplink *u, int netns_fd, struct nsteer_port *port,
 		const struct nsteer_port_opts *o);
 /* Takes a port away: steering first, then the veth (and the netns if port add created it). */
 int port_remove(const struct uplink *u, const struct nsteer_port *port);
+/* Published, and its host end runs nsteer's program: not a port add killed half-way. */
+bool port_complete(const struct uplink *u, const struct nsteer_port *p);
 /* A stable host-end name, unique per (uplink, namespace), so port del and status can find it. */
 void port_host_ifname(int uplink_ifindex, __u64 netns_inode, char buf[IF_NAMESIZE]);
 /* The port adds on dev killed before they finished, by the notes they leave on namespaces they

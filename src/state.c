@@ -127,6 +127,22 @@ int uplink_config_write(const struct uplink *u, const struct nsteer_config *cfg)
 	return bpf_map_update_elem(u->fd_config, &zero, cfg, BPF_ANY);
 }
 
+int uplink_config_peek(const char *dev, struct nsteer_config *cfg)
+{
+	char path[PATH_MAX];
+	__u32 zero = 0;
+	int fd, err = pin_path(path, sizeof(path), dev, "uplink_config");
+
+	if (err)
+		return err;
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return fd;
+	err = bpf_map_lookup_elem(fd, &zero, cfg);
+	close(fd);
+	return err;
+}
+
 int uplink_ports(const struct uplink *u, struct port_table *t)
 {
 	__u32 keys[NSTEER_PORTS_MAX], batch, count;

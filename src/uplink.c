@@ -189,6 +189,7 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 		.xdp_mode = o->xdp_mode,
 		.build_id = build_id(),
 		.slots_used = old && old->slots_used ? old->slots_used : 1,
+		.flags = old ? old->flags & NSTEER_CFG_OWN_CLSACT : 0,
 	};
 	char path[PATH_MAX];
 	struct uplink u;
@@ -238,6 +239,23 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 		goto out;
 	}
 	fault_point("attach:loaded"); /* maps pinned, XDP attached unless off */
+	/* The clsact nsteer creates is detach's to remove, which the configuration records. Written
+	 * down before creating it, so that a kill in between cannot lose it: the attach that re-runs
+	 * reads it back (uplink_config_peek). */
+	if (!(cfg.flags & NSTEER_CFG_OWN_CLSACT) && !tc_clsact_present(ifindex)) {
+		struct nsteer_config intent = old ? *old : (struct nsteer_config){ 0 };
+		__u32 zero = 0;
+
+		intent.flags |= NSTEER_CFG_OWN_CLSACT;
+		err = bpf_map_update_elem(bpf_map__fd(skel->maps.uplink_config), &zero, &intent,
+					  BPF_ANY);
+		if (err) {
+			pr_warn("Couldn't write the configuration: %s\n", strerror(-err));
+			goto out;
+		}
+		cfg.flags |= NSTEER_CFG_OWN_CLSACT;
+		fault_point("attach:clsact-intent-recorded");
+	}
 	err = tc_ingress_attach(ifindex, bpf_program__fd(skel->progs.nsteer_tc_up), &created_qdisc);
 	if (err) {
 		pr_warn("Couldn't attach the tc program to %s: %s\n", dev, strerror(-err));
@@ -257,7 +275,7 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 		err = ports_retarget(&u);
 	if (err)
 		goto out;
-	cfg.flags = (old ? old->flags & NSTEER_CFG_OWN_CLSACT : 0) |
+	cfg.flags = (cfg.flags & NSTEER_CFG_OWN_CLSACT) |
 		    (created_qdisc ? NSTEER_CFG_OWN_CLSACT : 0) |
 		    (o->host_access ? NSTEER_CFG_HOST_ACCESS : 0) | choice_flags |
 		    xdp_rx_vlan_flag(dev, o->xdp_mode);
@@ -326,15 +344,17 @@ int nsteer_attach(const char *dev, const struct nsteer_attach_opts *opts)
 		cfg = u.cfg;
 		cfg.mode = o->mode;
 		cfg.unknown = o->unknown;
-		cfg.flags = (cfg.flags & ~(NSTEER_CFG_HOST_ACCESS | choice_mask)) |
+		cfg.flags = (cfg.flags & ~(NSTEER_CFG_HOST_ACCESS | NSTEER_CFG_DETACHING |
+					   NSTEER_CFG_DETACHING_PORTS | choice_mask)) |
 			    (o->host_access ? NSTEER_CFG_HOST_ACCESS : 0) | choice |
 			    xdp_rx_vlan_flag(dev, o->xdp_mode);
-		if (!memcmp(&cfg, &u.cfg, sizeof(cfg))) {
+		/* Also when the configuration is as asked: an attach killed after writing it had
+		 * not made the host-access port yet. */
+		err = host_access_set(&u, o->host_access);
+		if (!err && !memcmp(&cfg, &u.cfg, sizeof(cfg))) {
 			pr_info("%s: already attached as asked, nothing changed\n", dev);
-		} else {
-			err = host_access_set(&u, o->host_access);
-			if (!err)
-				err = uplink_config_write(&u, &cfg);
+		} else if (!err) {
+			err = uplink_config_write(&u, &cfg);
 			if (!err)
 				fault_point("attach:config-written");
 			if (!err)
@@ -355,8 +375,10 @@ int nsteer_attach(const char *dev, const struct nsteer_attach_opts *opts)
 		cfg = u.cfg;
 		uplink_close(&u);
 	} else if (pin_dir_exists(dev)) {
-		/* An attach that was interrupted: finish it with what is pinned. */
+		/* An attach that was interrupted: finish it with what is pinned, and what it
+		 * recorded (the clsact it created) if it got that far. */
 		memset(&cfg, 0, sizeof(cfg));
+		uplink_config_peek(dev, &cfg);
 		attached = true;
 	}
 	if (!(choice & NSTEER_CFG_XDP_AUTO))
@@ -412,6 +434,7 @@ static int detach_ports(const struct uplink *u, bool with_ports)
 
 int nsteer_detach(const char *dev, bool with_ports)
 {
+	struct nsteer_config cfg;
 	unsigned int ifindex;
 	struct uplink u;
 	int err;
@@ -432,6 +455,17 @@ int nsteer_detach(const char *dev, bool with_ports)
 		goto out;
 	}
 	if (uplink_open(dev, &u, true) == 0) {
+		/* Until the pins go, status can tell a detach killed half-way from an uplink that
+		 * merely has fewer ports. */
+		cfg = u.cfg;
+		cfg.flags |= NSTEER_CFG_DETACHING | (with_ports ? NSTEER_CFG_DETACHING_PORTS : 0);
+		err = uplink_config_write(&u, &cfg);
+		if (err) {
+			pr_warn("Couldn't write the configuration: %s\n", strerror(-err));
+			uplink_close(&u);
+			goto out;
+		}
+		fault_point("detach:noted");
 		err = detach_ports(&u, with_ports);
 		if (err) {
 			uplink_close(&u);
@@ -450,6 +484,11 @@ int nsteer_detach(const char *dev, bool with_ports)
 			tc_clsact_destroy(ifindex);
 		}
 		uplink_close(&u);
+	} else if (ifindex && uplink_config_peek(dev, &cfg) == 0 &&
+		   (cfg.flags & NSTEER_CFG_OWN_CLSACT)) {
+		/* An attach killed half-way had recorded the clsact it created. */
+		tc_ingress_detach(ifindex);
+		tc_clsact_destroy(ifindex);
 	}
 	if (ifindex) {
 		err = xdp_detach_ours(ifindex);
