@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "hooks.h"
+#include "lock.h"
 #include "mld.h"
 #include "netlink.h"
 #include "netns.h"
@@ -117,6 +118,7 @@ static int note_interrupted_add(const char *netns, bool exists, void *arg)
 static void find_orphans(struct nsteer_uplink_status *st)
 {
 	struct orphan_scan o = { .st = st };
+	char what[PATH_MAX], repair[PATH_MAX + 64];
 	struct nl_sock *sk;
 
 	/* Under the lock, a veth that a running port add has not registered yet is not an orphan. */
@@ -128,6 +130,13 @@ static void find_orphans(struct nsteer_uplink_status *st)
 		nl_link_dump(sk, note_orphan, &o);
 	nl_sock_close(sk);
 	port_adds_interrupted(st->dev, note_interrupted_add, st);
+	if (batch_interrupted(what, sizeof(what)) == 0) {
+		snprintf(repair, sizeof(repair), "nsteer batch %s (re-run the interrupted batch)",
+			 what);
+		problem(st, repair,
+			"a batch (%s) was interrupted: some of its lines may not have run",
+			strcmp(what, "-") ? what : "stdin");
+	}
 	nsteer_unlock();
 	free(o.known);
 }

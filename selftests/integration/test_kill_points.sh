@@ -309,7 +309,7 @@ test_kill_port_del() {
 test_kill_batch() {
 	# Adds and deletes, one port on a VLAN, one deleted and re-added: every step repeats.
 	setup() { killable_lab; add_p1; }
-	undo() { del_port "$P2"; del_port "$P3"; }
+	undo() { del_port "$P2"; del_port "$P3"; del_port "$P1"; add_p1; }
 	lab_extras
 	cat >"$LAB_TMP/batch" <<-EOF
 		port add $(uplink) $P2 --addr 10.77.0.12/24
