@@ -27,10 +27,19 @@
 # command, the first and last always included, and the output says how many were tried.
 source "$(dirname "$0")/lib.sh"
 
-if [ -z "${KILL_EVERY:-}" ]; then
-	if [ "$NST_PATIENCE" -gt 1 ]; then KILL_EVERY=3; else KILL_EVERY=1; fi
-fi
-KILL_TRIED=0
+# stride KIND: kill at every how-many-th step of an "uplink" command (attach, detach) or a "port"
+# one (port add, port del, batch); KILL_EVERY, when set, for both.
+stride() {
+	if [ -n "${KILL_EVERY:-}" ]; then
+		echo "$KILL_EVERY"
+	elif [ "$NST_PATIENCE" -gt 1 ]; then
+		echo 4
+	elif [ "$1" = port ] && { [ "${XDP_MODE:-}" = native ] || [ "${XDP_MODE:-}" = skb ]; }; then
+		echo 3
+	else
+		echo 1
+	fi
+}
 
 # snapshot UPLINK: the lab's state as sorted lines, deterministic for equal states.
 snapshot() {
@@ -177,8 +186,9 @@ def zero(v):
 def le(b):
     return int.from_bytes(bytes(int(x, 16) for x in b), "little")
 
+# (Not mld_listeners, learned from the ports' MLD reports whenever they come, nor the counters.)
 for m in ("uplink_config", "ports", "port_by_ifindex", "port_slots", "port_devs", "mac_index",
-          "mld_snooped", "mld_listeners", "nic_holds"):
+          "mld_snooped", "nic_holds"):
     path = os.path.join(pins, m)
     if not os.path.exists(path):
         continue
@@ -211,8 +221,17 @@ kill_at() {
 	local name=$1 step=$2 rc out
 	shift 2
 	# A subshell that waits, so that it (into kill.out), not this shell, reports "Killed".
-	(NSTEER_FAULT=$step "$@"; exit $?) >"$LAB_TMP/kill.out" 2>&1; rc=$?
-	[ $rc = 137 ] || fail "$name with NSTEER_FAULT=$step exited $rc, not by SIGKILL: $(cat "$LAB_TMP/kill.out")"
+	(NSTEER_FAULT=$step NSTEER_FAULT_TRACE=1 "$@"; exit $?) >"$LAB_TMP/kill.out" 2>&1; rc=$?
+	if [ $rc = 0 ] && [[ $step == mld:listener-deleted@* ]] &&
+		! grep -q "^nsteer-fault: $step\$" "$LAB_TMP/kill.out"; then
+		# Listeners are learned from the ports' own MLD reports, which come when they come:
+		# this run had fewer to delete than the traced one.
+		NOT_REACHED=$((NOT_REACHED + 1))
+		snapshot "$UP" >"$LAB_TMP/now"
+		same_state "$name without reaching $step" "$LAB_TMP/after" "$LAB_TMP/now"
+		return 0
+	fi
+	[ $rc = 137 ] || fail "$name with NSTEER_FAULT=$step exited $rc, not by SIGKILL: $(grep -v '^nsteer-fault' "$LAB_TMP/kill.out")"
 	snapshot "$UP" >"$LAB_TMP/killed"
 	if ! cmp -s "$LAB_TMP/killed" "$LAB_TMP/before" && ! cmp -s "$LAB_TMP/killed" "$LAB_TMP/after"; then
 		[ -d "/sys/fs/bpf/nsteer/$UP" ] ||
@@ -220,6 +239,7 @@ kill_at() {
 		out=$(problems "$UP") || fail "$name killed at $step: status failed"
 		[ -n "$out" ] || fail "$name killed at $step: status reports no problem, but the state is neither before nor after: $(diff "$LAB_TMP/after" "$LAB_TMP/killed" | grep '^[<>]' | head -10 | tr '\n' ';')"
 	fi
+	KILLED=$((KILLED + 1))
 	"$@" >"$LAB_TMP/rerun.out" 2>&1 ||
 		fail "$name killed at $step: re-running it fails: $(cat "$LAB_TMP/rerun.out")"
 	snapshot "$UP" >"$LAB_TMP/now"
@@ -227,13 +247,16 @@ kill_at() {
 		"$LAB_TMP/after" "$LAB_TMP/now"
 }
 
-# kill_points NAME SETUP_FN UNDO_FN CMD...: the procedure of the header for CMD. SETUP_FN builds
+# kill_points NAME uplink|port SETUP_FN UNDO_FN CMD...: the procedure of the header for CMD, at
+# every stride-th step. SETUP_FN builds
 # a fresh lab with CMD's precondition; UNDO_FN brings the lab from CMD's result back to it. Steps
 # that only a fresh lab passes (slots_used raised the first time a slot is used, say) get a fresh
 # lab each; the others run from the undone state, which must equal the fresh one.
 kill_points() {
-	local name=$1 setup=$2 undo=$3 fresh_only steps step i n tried=0
-	shift 3
+	local name=$1 every setup=$3 undo=$4 fresh_only steps step i n out
+	every=$(stride "$2")
+	shift 4
+	NOT_REACHED=0 KILLED=0
 	"$setup"
 	snapshot "$UP" >"$LAB_TMP/before" || fail "snapshot"
 	NSTEER_FAULT_TRACE=1 "$@" >"$LAB_TMP/run.out" 2>"$LAB_TMP/trace1" ||
@@ -254,21 +277,22 @@ kill_points() {
 	[ ${#steps[@]} -gt 0 ] || fail "$name: the trace names no step"
 	n=${#steps[@]}
 	for ((i = 0; i < n; i++)); do
-		((i % KILL_EVERY == 0 || i == n - 1)) || continue
+		((i % every == 0 || i == n - 1)) || continue
 		kill_at "$name" "${steps[$i]}" "$@"
 		"$undo"
-		snapshot "$UP" >"$LAB_TMP/now"
-		same_state "$name killed at ${steps[$i]}: undoing it leaves another state than the precondition" \
-			"$LAB_TMP/before" "$LAB_TMP/now"
-		tried=$((tried + 1))
 	done
+	# The state after each re-run was the complete run's, so each undo led back to the same
+	# precondition; once more, to be sure the kills started where they should have.
+	snapshot "$UP" >"$LAB_TMP/now"
+	same_state "$name: after the kills and undos, not the precondition" "$LAB_TMP/before" "$LAB_TMP/now"
 	for step in "${fresh_only[@]}"; do
 		lab_destroy
 		"$setup"
 		kill_at "$name" "$step" "$@"
-		tried=$((tried + 1))
 	done
-	echo "  $name: $n steps (+${#fresh_only[@]} on a fresh lab only), killed at $tried, each explained and recovered" >&2
+	out="  $name: $n steps (+${#fresh_only[@]} on a fresh lab only), killed at $KILLED"
+	[ "$NOT_REACHED" = 0 ] || out+=" ($NOT_REACHED MLD step(s) not reached)"
+	echo "$out, each explained and recovered" >&2
 }
 
 # The commands under test, with the ports of their preconditions: port N is nst<ID>p<N>.
@@ -285,25 +309,25 @@ killable_lab() {
 test_kill_attach() {
 	setup() { killable_lab; expect "detach" "$NSTEER" detach "$UP"; }
 	undo() { expect "detach" "$NSTEER" detach "$UP" --ports; }
-	kill_points "attach --host-access" setup undo "$NSTEER" attach "$(uplink)" --host-access
+	kill_points "attach --host-access" uplink setup undo "$NSTEER" attach "$(uplink)" --host-access
 }
 
 test_kill_detach() {
 	setup() { killable_lab; expect "attach" "$NSTEER" attach "$UP" --host-access; add_p1; add_p3; }
 	undo() { expect "attach" "$NSTEER" attach "$UP" --host-access; add_p1; add_p3; }
-	kill_points "detach --ports" setup undo "$NSTEER" detach "$(uplink)" --ports
+	kill_points "detach --ports" uplink setup undo "$NSTEER" detach "$(uplink)" --ports
 }
 
 test_kill_port_add() {
 	setup() { killable_lab; add_p1; }
 	undo() { del_port "$P2"; }
-	kill_points "port add" setup undo "$NSTEER" port add "$(uplink)" "$P2" --addr 10.77.0.12/24 --addr fd77::12/64
+	kill_points "port add" port setup undo "$NSTEER" port add "$(uplink)" "$P2" --addr 10.77.0.12/24 --addr fd77::12/64
 }
 
 test_kill_port_del() {
 	setup() { killable_lab; add_p1; add_p2; }
 	undo() { add_p2; }
-	kill_points "port del" setup undo "$NSTEER" port del "$(uplink)" "$P2"
+	kill_points "port del" port setup undo "$NSTEER" port del "$(uplink)" "$P2"
 }
 
 test_kill_batch() {
@@ -317,7 +341,7 @@ test_kill_batch() {
 		port add $(uplink) $P3 --vlan 10
 		port add $(uplink) $P1 --addr 10.77.0.11/24
 	EOF
-	kill_points "batch" setup undo "$NSTEER" batch "$LAB_TMP/batch"
+	kill_points "batch" port setup undo "$NSTEER" batch "$LAB_TMP/batch"
 }
 
 run_tests
