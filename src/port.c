@@ -550,10 +550,26 @@ int nsteer_port_del(const char *dev, const struct nsteer_netns_ref *ref)
 		close(netns_fd);
 	}
 	port = find_port(table, inode_wanted, label);
-	if (!port)
+	if (!port && ref->kind == NSTEER_NETNS_NAME && creation_intended(ref->name)) {
+		/* No port, but a port add killed before registering one had created the namespace
+		 * (or meant to): what it left goes, as the port would have. */
+		err = netns_delete_name(ref->name);
+		if (err == -ENOENT)
+			err = 0;
+		if (!err) {
+			creation_intent_done(ref->name);
+			pr_info("%s: removed what an interrupted port add of %s left\n", dev,
+				label);
+		}
+	} else if (!port) {
 		pr_info("%s: no port %s, nothing to delete\n", dev, label);
-	else if (!(err = port_remove(&u, port)))
+	}
+	if (port && !(err = port_remove(&u, port))) {
+		/* A port add killed after registering the port left its note too. */
+		if (ref->kind == NSTEER_NETNS_NAME)
+			creation_intent_done(ref->name);
 		pr_info("%s: port %s deleted\n", dev, port->netns);
+	}
 	port_command_end(&u, table);
 	return err;
 }

@@ -108,8 +108,9 @@ static int note_interrupted_add(const char *netns, bool exists, void *arg)
 	char repair[512];
 
 	snprintf(repair, sizeof(repair),
-		 "nsteer port add %s %s ... (re-run the interrupted command)%s%s", st->dev, netns,
-		 exists ? ", or: ip netns del " : "", exists ? netns : "");
+		 "nsteer port add %s %s ... (re-run the interrupted command), or: nsteer port del "
+		 "%s %s",
+		 st->dev, netns, st->dev, netns);
 	problem(st, repair, "a port add of %s on %s was interrupted%s", netns, st->dev,
 		exists ? " after it created the namespace" : "");
 	return 0;
