@@ -54,6 +54,9 @@ enum nsteer_xdp_mode { NSTEER_XDP_MODES(NSTEER_XDP_VALUE) };
 #define NSTEER_CFG_RX_VLAN_STRIPPED (1U << 2)
 #define NSTEER_CFG_XDP_AUTO (1U << 3)      /* xdp_mode was chosen by --xdp-mode auto */
 #define NSTEER_CFG_XDP_NO_NATIVE (1U << 4) /* ... as off, because native XDP failed to attach */
+/* A detach (with --ports) is under way: a kill before it removed the pins leaves this for status. */
+#define NSTEER_CFG_DETACHING (1U << 5)
+#define NSTEER_CFG_DETACHING_PORTS (1U << 6)
 
 /* The single entry of the "uplink_config" map. uplink_ifindex == 0 means "not configured yet": the
  * uplink's programs then pass everything to its stack and the ports' programs drop, so a

@@ -155,6 +155,11 @@ bool nsteer_cidr_host(const char *cidr);
 
 int nsteer_lock(void);
 void nsteer_unlock(void);
+/* Under the lock, around a sequence of commands (`nsteer batch`): until nsteer_batch_end, a
+ * note names the sequence (what, e.g. its file), so that if the process is killed in between,
+ * `nsteer status` says it was interrupted and what to re-run. */
+int nsteer_batch_begin(const char *what);
+void nsteer_batch_end(void);
 
 enum nsteer_log_level { NSTEER_LOG_WARN, NSTEER_LOG_INFO, NSTEER_LOG_DEBUG };
 typedef void (*nsteer_log_fn)(enum nsteer_log_level level, const char *fmt, va_list ap);

@@ -5,6 +5,7 @@
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 
+#include "fault.h"
 #include "hooks.h"
 #include "log.h"
 
@@ -23,11 +24,16 @@ int tc_ingress_attach(int ifindex, int prog_fd, bool *created_qdisc)
 	err = bpf_tc_hook_create(&hook);
 	if (err && err != -EEXIST)
 		return err;
+	if (!err)
+		fault_point("tc:clsact-created");
 	if (created_qdisc)
 		*created_qdisc = !err;
 	opts.prog_fd = prog_fd;
 	opts.flags = BPF_TC_F_REPLACE;
-	return bpf_tc_attach(&hook, &opts);
+	err = bpf_tc_attach(&hook, &opts);
+	if (!err)
+		fault_point("tc:attached");
+	return err;
 }
 
 int tc_ingress_detach(int ifindex)
@@ -36,6 +42,8 @@ int tc_ingress_detach(int ifindex)
 	TC_OPTS(opts);
 	int err = bpf_tc_detach(&hook, &opts);
 
+	if (!err)
+		fault_point("tc:detached");
 	return err == -ENOENT || err == -EINVAL || err == -ENODEV ? 0 : err;
 }
 
@@ -51,12 +59,23 @@ int tc_ingress_prog_id(int ifindex, __u32 *id)
 	return 0;
 }
 
+bool tc_clsact_present(int ifindex)
+{
+	TC_HOOK(hook, ifindex);
+	TC_OPTS(opts);
+
+	/* The kernel refuses a filter query without the qdisc (EINVAL), not without the filter. */
+	return bpf_tc_query(&hook, &opts) != -EINVAL;
+}
+
 int tc_clsact_destroy(int ifindex)
 {
 	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
 			    .attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS);
 	int err = bpf_tc_hook_destroy(&hook);
 
+	if (!err)
+		fault_point("tc:clsact-destroyed");
 	return err == -ENOENT || err == -EINVAL ? 0 : err;
 }
 
@@ -128,5 +147,7 @@ int xdp_detach_ours(int ifindex)
 {
 	int err = with_our_xdp(ifindex, detach, NULL);
 
+	if (!err)
+		fault_point("xdp:detached");
 	return err == -ENOENT ? 0 : err;
 }

@@ -19,6 +19,7 @@ int tc_ingress_attach(int ifindex, int prog_fd, bool *created_qdisc);
 int tc_ingress_detach(int ifindex);             /* 0 when there was nothing to remove */
 int tc_ingress_prog_id(int ifindex, __u32 *id); /* -ENOENT when nsteer's filter is absent */
 int tc_clsact_destroy(int ifindex);
+bool tc_clsact_present(int ifindex); /* a clsact qdisc, anyone's */
 
 struct xdp_found {
 	__u32 prog_id;

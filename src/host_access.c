@@ -27,6 +27,13 @@ int host_access_set(const struct uplink *u, bool on)
 	for (__u32 i = 0; !err && i < table->n && !found; i++)
 		if (table->ports[i].flags & NSTEER_PORT_HOST)
 			found = &table->ports[i];
+	/* One an attach killed half-way left is built again. */
+	if (!err && found && on && !port_complete(u, found)) {
+		err = port_remove(u, found);
+		if (!err)
+			err = uplink_ports(u, table);
+		found = NULL;
+	}
 	if (err || !found == !on) {
 		free(table);
 		return err;

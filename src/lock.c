@@ -8,13 +8,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "fault.h"
+#include "lock.h"
 #include "log.h"
 #include "pins.h"
 
 #define LOCK_WAIT_DEFAULT_S 10
+/* Only ever written and read under the lock: at most one batch runs at a time. */
+#define BATCH_NOTE "/run/nsteer/batch"
 
 static int lock_fd = -1;
 static int lock_depth;
@@ -63,6 +68,42 @@ int nsteer_lock(void)
 fail:
 	lock_depth--;
 	return err;
+}
+
+int nsteer_batch_begin(const char *what)
+{
+	int fd, err = 0;
+
+	mkdir("/run/nsteer", 0700);
+	fd = open(BATCH_NOTE, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, what, strlen(what)) < 0)
+		err = -errno;
+	if (fd >= 0)
+		close(fd);
+	if (err)
+		pr_warn("Couldn't write %s: %s\n", BATCH_NOTE, strerror(-err));
+	else
+		fault_point("batch:noted");
+	return err;
+}
+
+void nsteer_batch_end(void)
+{
+	if (unlink(BATCH_NOTE) == 0)
+		fault_point("batch:note-removed");
+}
+
+int batch_interrupted(char *what, size_t size)
+{
+	int fd = open(BATCH_NOTE, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, what, size - 1);
+	close(fd);
+	what[n > 0 ? n : 0] = '\0';
+	return 0;
 }
 
 void nsteer_unlock(void)

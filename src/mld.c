@@ -5,6 +5,7 @@
 
 #include <bpf/bpf.h>
 
+#include "fault.h"
 #include "mld.h"
 
 struct listeners {
@@ -45,19 +46,26 @@ int mld_port_reset(const struct uplink *u, __u32 slot, enum nsteer_mld_state sta
 
 	/* Unknown first, so that no flood filters by a list while it is being emptied. */
 	err = bpf_map_update_elem(u->fd_mld_snooped, &slot, &value, BPF_ANY);
+	if (!err)
+		fault_point("mld:unknown");
 	if (!err && !(l = listeners_read(u)))
 		err = -errno;
 	for (__u32 i = 0; !err && i < l->n; i++) {
 		if (l->keys[i].slot != slot)
 			continue;
 		err = bpf_map_delete_elem(u->fd_mld_listeners, &l->keys[i]);
+		if (!err)
+			fault_point("mld:listener-deleted");
 		if (err == -ENOENT) /* the port's own leave report got there first */
 			err = 0;
 	}
 	free(l);
 	value = state;
-	if (!err && state != NSTEER_MLD_UNKNOWN)
+	if (!err && state != NSTEER_MLD_UNKNOWN) {
 		err = bpf_map_update_elem(u->fd_mld_snooped, &slot, &value, BPF_ANY);
+		if (!err)
+			fault_point("mld:snooped");
+	}
 	return err;
 }
 

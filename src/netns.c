@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #define _GNU_SOURCE
 #include "netns.h"
+#include "fault.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -112,6 +113,7 @@ static int netns_create(const char *path)
 	if (fd < 0)
 		return -errno;
 	close(fd);
+	fault_point("netns:file-created");
 	home = open(SELF_NETNS, O_RDONLY | O_CLOEXEC);
 	if (home < 0) {
 		err = -errno;
@@ -128,6 +130,8 @@ static int netns_create(const char *path)
 		ns = open(SELF_NETNS, O_RDONLY | O_CLOEXEC);
 	if (setns(home, CLONE_NEWNET) < 0)
 		abort(); /* carrying on in the wrong namespace could configure the wrong devices */
+	if (!err)
+		fault_point("netns:mounted");
 	close(home);
 	if (!err && ns < 0)
 		err = -errno;
@@ -184,6 +188,7 @@ int netns_delete_name(const char *name)
 	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", name);
 	/* A failed unmount (not mounted, say) is left for unlink() to report if it matters. */
 	umount2(path, MNT_DETACH);
+	fault_point("netns:unmounted");
 	return unlink(path) < 0 ? -errno : 0;
 }
 

@@ -27,6 +27,7 @@
 #include <bpf/bpf.h>
 
 #include "ethtool.h"
+#include "fault.h"
 #include "log.h"
 #include "mac.h"
 #include "netlink.h"
@@ -151,8 +152,11 @@ static int hold(struct nl_sock *sk, const struct uplink *u, const struct nsteer_
 
 	if (!recorded && (err = bpf_map_update_elem(u->fd_nic_holds, h, &st, BPF_ANY)))
 		return err;
+	if (!recorded)
+		fault_point("nic:hold-recorded");
 	err = nic_apply(sk, u->cfg.uplink_ifindex, h);
 	if (err == 0) {
+		fault_point("nic:applied");
 		st.ours = 1;
 	} else if (err == -EEXIST) {
 		if (!recorded)
@@ -165,7 +169,10 @@ static int hold(struct nl_sock *sk, const struct uplink *u, const struct nsteer_
 		return err;
 	}
 	st.users = users;
-	return bpf_map_update_elem(u->fd_nic_holds, h, &st, BPF_ANY);
+	err = bpf_map_update_elem(u->fd_nic_holds, h, &st, BPF_ANY);
+	if (!err)
+		fault_point("nic:hold-counted");
+	return err;
 }
 
 /* Now `users` ports need h: with none left, what nsteer added is taken back. */
@@ -180,14 +187,22 @@ static int release(struct nl_sock *sk, const struct uplink *u, const struct nste
 		return 0;
 	if (users) {
 		st.users = users;
-		return bpf_map_update_elem(u->fd_nic_holds, h, &st, BPF_ANY);
+		err = bpf_map_update_elem(u->fd_nic_holds, h, &st, BPF_ANY);
+		if (!err)
+			fault_point("nic:hold-counted");
+		return err;
 	}
 	if (st.ours && (err = nic_undo(sk, u->cfg.uplink_ifindex, h))) {
 		describe(h, u->cfg.uplink_ifindex, what, sizeof(what));
 		pr_warn("Couldn't take %s off %s: %s\n", what, u->dev, strerror(-err));
 		return err;
 	}
-	return bpf_map_delete_elem(u->fd_nic_holds, h);
+	if (st.ours)
+		fault_point("nic:undone");
+	err = bpf_map_delete_elem(u->fd_nic_holds, h);
+	if (!err)
+		fault_point("nic:hold-deleted");
+	return err;
 }
 
 /* The ports of u other than `except` (a host-end ifindex) that need h. Counted from the ports
@@ -422,6 +437,7 @@ int nic_survey(const struct uplink *u, const struct port_table *t, nic_survey_cb
 		if (i < n_wanted) {
 			item.hold = w[i].hold;
 			item.wanted = true;
+			item.users = w[i].users;
 		} else if (!is_wanted(w, n_wanted, &recorded[i - n_wanted])) {
 			item.hold = recorded[i - n_wanted];
 		} else {

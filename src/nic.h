@@ -27,6 +27,7 @@ struct nic_survey_item {
 	bool recorded;                      /* in nic_holds */
 	bool wanted;  /* a port (or, for allmulticast, the attachment) needs it */
 	bool present; /* on the NIC now, whoever put it there */
+	__u32 users;  /* how many ports want it (1 for allmulticast), when wanted */
 };
 typedef int (*nic_survey_cb)(const struct nic_survey_item *item, void *ctx);
 /* Calls cb for every holding that t's ports want or nic_holds records, as the NIC has it now. */

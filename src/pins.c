@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <linux/magic.h>
 
+#include "fault.h"
 #include "log.h"
 #include "pins.h"
 
@@ -94,12 +95,18 @@ int pin_dir_remove(const char *dev)
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (unlink(path) < 0 && errno != ENOENT && !err)
-			err = -errno;
+		if (unlink(path) < 0) {
+			if (errno != ENOENT && !err)
+				err = -errno;
+		} else {
+			fault_point("pins:unpinned");
+		}
 	}
 	closedir(d);
 	if (rmdir(dir) < 0 && errno != ENOENT && !err)
 		err = -errno;
+	if (!err)
+		fault_point("pins:dir-removed");
 	if (err)
 		pr_warn("Couldn't remove %s: %s\n", dir, strerror(-err));
 	return err;

@@ -2,6 +2,7 @@
 /* Ports: a veth pair per namespace, its host end under nsteer's tc program, its MAC in the maps.
  * Adding builds everything before the last step (the "ports" entry) turns steering on, and any
  * failure undoes what was built, so a port is either complete or absent. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -16,6 +17,7 @@
 
 #include "hooks.h"
 #include "ethtool.h"
+#include "fault.h"
 #include "hash.h"
 #include "log.h"
 #include "mac.h"
@@ -29,10 +31,11 @@
 
 /* A namespace port add creates is port del's to remove, which the port's flags record. Between
  * creating it and registering the port a killed nsteer would lose that fact, so it is written
- * down first, here, and a later port add that finds the namespace and the note adopts it. */
+ * down first, here, and a later port add that finds the namespace and the note adopts it. The
+ * note holds the uplink's name, so that status can tell which uplink's port add was cut short. */
 #define CREATED_NETNS_DIR "/run/nsteer/created-netns"
 
-static void creation_intent(const char *name)
+static void creation_intent(const char *dev, const char *name)
 {
 	char path[PATH_MAX];
 	int fd;
@@ -43,9 +46,13 @@ static void creation_intent(const char *name)
 	mkdir("/run/nsteer", 0700);
 	mkdir(CREATED_NETNS_DIR, 0700);
 	snprintf(path, sizeof(path), CREATED_NETNS_DIR "/%s", name);
-	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-	if (fd >= 0)
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		if (write(fd, dev, strlen(dev)) < 0)
+			pr_debug("Couldn't note %s's uplink: %s\n", path, strerror(errno));
 		close(fd);
+	}
+	fault_point("port-add:netns-intent-noted");
 }
 
 static bool creation_intended(const char *name)
@@ -61,7 +68,8 @@ static void creation_intent_done(const char *name)
 	char path[PATH_MAX];
 
 	snprintf(path, sizeof(path), CREATED_NETNS_DIR "/%s", name);
-	unlink(path);
+	if (unlink(path) == 0)
+		fault_point("port-add:netns-intent-done");
 }
 
 static int netns_ref_open(const struct nsteer_netns_ref *ref, bool create, bool *created)
@@ -183,22 +191,31 @@ int port_remove(const struct uplink *u, const struct nsteer_port *port)
 	if (!sk)
 		return -errno;
 	/* Only delete the veth if the ifindex still names the device this port created. */
-	if (nl_link_get_by_index(sk, ifindex, &link) == 0 && !strcmp(link.name, port->host_ifname))
+	if (nl_link_get_by_index(sk, ifindex, &link) == 0 &&
+	    !strcmp(link.name, port->host_ifname)) {
 		err = nl_link_del(sk, ifindex);
+		if (!err)
+			fault_point("port-del:veth-deleted");
+	}
 	nl_sock_close(sk);
 	if (err) {
 		pr_warn("Couldn't delete %s: %s\n", port->host_ifname, strerror(-err));
 		return err;
 	}
-	/* The namespace goes before the port's last record: a port del killed in between leaves a
-	 * port that re-running it finds (by name, once the namespace is gone) and finishes. */
+	/* The namespace goes while the port still records that port add created it: a kill after
+	 * this leaves a port that status reports and port del finishes, never a namespace that
+	 * nothing says is nsteer's. It stays if its name now names another namespace (a port del
+	 * killed after deleting it, and a port add since), or if another uplink's port lives in it. */
 	if ((port->flags & NSTEER_PORT_NETNS_CREATED) && netns_still_named(port) &&
 	    !netns_hand_on(u, port)) {
 		err = netns_delete_name(port->netns);
 		if (err && err != -ENOENT)
 			pr_warn("Couldn't delete namespace %s: %s\n", port->netns, strerror(-err));
+		else if (!err)
+			fault_point("port-del:netns-deleted");
 	}
 	slot_release(u, port);
+	fault_point("port-del:slot-released");
 	return 0;
 }
 
@@ -227,16 +244,21 @@ static int configure_peer(int netns_fd, const struct nsteer_port *port,
 	if (!sk)
 		return -errno;
 	/* Most software in a namespace assumes a working loopback. */
-	if (nl_link_get_by_name(sk, "lo", &lo) == 0 && !lo.up)
-		nl_link_set_up(sk, lo.ifindex, true);
+	if (nl_link_get_by_name(sk, "lo", &lo) == 0 && !lo.up &&
+	    nl_link_set_up(sk, lo.ifindex, true) == 0)
+		fault_point("port-add:lo-up");
 	for (int i = 0; i < o->n_addrs && !err; i++) {
 		err = nl_addr_add(sk, port->peer_ifindex, o->addrs[i]);
 		if (err)
 			pr_warn("Couldn't add address %s to %s: %s\n", o->addrs[i], port->ifname,
 				strerror(-err));
+		else
+			fault_point("port-add:address-added");
 	}
 	if (!err)
 		err = nl_link_set_up(sk, port->peer_ifindex, true);
+	if (!err)
+		fault_point("port-add:peer-up");
 	/* A gateway is only reachable once the link is up and has its addresses. */
 	for (int i = 0; i < o->n_routes && !err; i++) {
 		const struct nsteer_route *r = &o->routes[i];
@@ -246,6 +268,8 @@ static int configure_peer(int netns_fd, const struct nsteer_port *port,
 			pr_warn("Couldn't add the route to %s%s%s on %s: %s\n", r->dst,
 				r->gw ? " via " : "", r->gw ? r->gw : "", port->ifname,
 				strerror(-err));
+		else
+			fault_point("port-add:route-added");
 	}
 	/* GRO gives the namespace end NAPI, without which frames XDP redirects into the host end
 	 * are refused (EOPNOTSUPP). The kernel only marks the host end as a redirect target when
@@ -254,6 +278,8 @@ static int configure_peer(int netns_fd, const struct nsteer_port *port,
 		err = ethtool_set_gro(netns_fd, port->ifname, true);
 		if (err)
 			pr_warn("Couldn't enable GRO on %s: %s\n", port->ifname, strerror(-err));
+		else
+			fault_point("port-add:gro-on");
 	}
 	nl_sock_close(sk);
 	return err;
@@ -288,6 +314,7 @@ int port_create(const struct uplink *u, int netns_fd, struct nsteer_port *port,
 		pr_info("%s: removing %s, left by an interrupted port add\n", u->dev,
 			port->host_ifname);
 		nl_link_del(sk, host.ifindex);
+		fault_point("port-add:stale-veth-removed");
 	}
 	err = nl_veth_create(sk, &spec);
 	if (err) {
@@ -299,6 +326,7 @@ int port_create(const struct uplink *u, int netns_fd, struct nsteer_port *port,
 				port->ifname, strerror(-err));
 		goto out;
 	}
+	fault_point("port-add:veth-created");
 	err = nl_link_get_by_name(sk, port->host_ifname, &host);
 	peer_sk = err ? NULL : nl_sock_open_in(netns_fd);
 	if (!err && !peer_sk)
@@ -331,9 +359,12 @@ int port_create(const struct uplink *u, int netns_fd, struct nsteer_port *port,
 			strerror(-err));
 		goto out;
 	}
+	fault_point("port-add:tc-attached");
 	err = nl_link_set_up(sk, ifindex, true);
-	if (!err)
+	if (!err) {
+		fault_point("port-add:host-end-up");
 		err = configure_peer(netns_fd, port, o);
+	}
 	if (err)
 		goto out;
 	err = port_publish(u, port); /* last: only a complete port is steered to */
@@ -348,7 +379,7 @@ out:
 }
 
 /* A port is complete once it is published and its host end runs nsteer's program. */
-static bool port_complete(const struct uplink *u, const struct nsteer_port *p)
+bool port_complete(const struct uplink *u, const struct nsteer_port *p)
 {
 	__u32 prog_id;
 
@@ -475,7 +506,7 @@ int nsteer_port_add(const char *dev, const struct nsteer_port_opts *o)
 	netns_label(&o->netns, port.netns, sizeof(port.netns));
 	/* The note goes down before the namespace exists: a kill in between leaves no doubt. */
 	if (named)
-		creation_intent(o->netns.name);
+		creation_intent(dev, o->netns.name);
 	netns_fd = netns_ref_open(&o->netns, true, &created);
 	if (netns_fd < 0) {
 		err = netns_fd;
@@ -505,6 +536,9 @@ int nsteer_port_add(const char *dev, const struct nsteer_port_opts *o)
 		created = created || (partial.flags & NSTEER_PORT_NETNS_CREATED);
 		partial.flags &= ~NSTEER_PORT_NETNS_CREATED;
 		err = port_remove(&u, &partial);
+		/* Read again, so that the rebuilt port gets the slot the partial one gave back. */
+		if (!err)
+			err = uplink_ports(&u, table);
 		if (err)
 			goto close;
 		same = NULL;
@@ -584,11 +618,56 @@ int nsteer_port_del(const char *dev, const struct nsteer_netns_ref *ref)
 		close(netns_fd);
 	}
 	port = find_port(table, inode_wanted, label);
-	if (!port)
+	if (!port && ref->kind == NSTEER_NETNS_NAME && creation_intended(ref->name)) {
+		/* No port, but a port add killed before registering one had created the namespace
+		 * (or meant to): what it left goes, as the port would have. */
+		err = netns_delete_name(ref->name);
+		if (err == -ENOENT)
+			err = 0;
+		if (!err) {
+			creation_intent_done(ref->name);
+			pr_info("%s: removed what an interrupted port add of %s left\n", dev,
+				label);
+		}
+	} else if (!port) {
 		pr_info("%s: no port %s, nothing to delete\n", dev, label);
-	else if (!(err = port_remove(&u, port)))
+	}
+	if (port && !(err = port_remove(&u, port))) {
+		/* A port add killed after registering the port left its note too. */
+		if (ref->kind == NSTEER_NETNS_NAME)
+			creation_intent_done(ref->name);
 		pr_info("%s: port %s deleted\n", dev, port->netns);
+	}
 	port_command_end(&u, table);
+	return err;
+}
+
+int port_adds_interrupted(const char *dev, port_add_interrupted_cb cb, void *ctx)
+{
+	char path[PATH_MAX], owner[IF_NAMESIZE + 1];
+	struct dirent *de;
+	DIR *d = opendir(CREATED_NETNS_DIR);
+	ssize_t n;
+	int fd, err = 0;
+
+	if (!d)
+		return errno == ENOENT ? 0 : -errno;
+	while (!err && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), CREATED_NETNS_DIR "/%s", de->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, owner, sizeof(owner) - 1);
+		close(fd);
+		owner[n > 0 ? n : 0] = '\0';
+		if (!strcmp(owner, dev)) {
+			snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", de->d_name);
+			err = cb(de->d_name, access(path, F_OK) == 0, ctx);
+		}
+	}
+	closedir(d);
 	return err;
 }
 

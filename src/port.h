@@ -13,7 +13,14 @@ int port_create(const struct uplink *u, int netns_fd, struct nsteer_port *port,
 		const struct nsteer_port_opts *o);
 /* Takes a port away: steering first, then the veth (and the netns if port add created it). */
 int port_remove(const struct uplink *u, const struct nsteer_port *port);
+/* Published, and its host end runs nsteer's program: not a port add killed half-way. */
+bool port_complete(const struct uplink *u, const struct nsteer_port *p);
 /* A stable host-end name, unique per (uplink, namespace), so port del and status can find it. */
 void port_host_ifname(int uplink_ifindex, __u64 netns_inode, char buf[IF_NAMESIZE]);
+/* The port adds on dev killed before they finished, by the notes they leave on namespaces they
+ * meant to create: cb gets each namespace's name and whether it exists. Read under the lock, a
+ * note names no port add still running. */
+typedef int (*port_add_interrupted_cb)(const char *netns, bool exists, void *ctx);
+int port_adds_interrupted(const char *dev, port_add_interrupted_cb cb, void *ctx);
 
 #endif

@@ -9,6 +9,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "fault.h"
 #include "log.h"
 #include "pin_spec.h"
 #include "pins.h"
@@ -186,6 +187,22 @@ int uplink_config_write(const struct uplink *u, const struct nsteer_config *cfg)
 	return bpf_map_update_elem(u->fd_config, &zero, cfg, BPF_ANY);
 }
 
+int uplink_config_peek(const char *dev, struct nsteer_config *cfg)
+{
+	char path[PATH_MAX];
+	__u32 zero = 0;
+	int fd, err = pin_path(path, sizeof(path), dev, "uplink_config");
+
+	if (err)
+		return err;
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return fd;
+	err = bpf_map_lookup_elem(fd, &zero, cfg);
+	close(fd);
+	return err;
+}
+
 int uplink_ports(const struct uplink *u, struct port_table *t)
 {
 	__u32 keys[NSTEER_PORTS_MAX], batch, count;
@@ -243,7 +260,10 @@ static int slots_cover(const struct uplink *u, __u32 slot)
 	if (err || cfg.slots_used > slot)
 		return err;
 	cfg.slots_used = slot + 1;
-	return uplink_config_write(u, &cfg);
+	err = uplink_config_write(u, &cfg);
+	if (!err)
+		fault_point("slot:slots-used-raised");
+	return err;
 }
 
 int slot_register(const struct uplink *u, const struct nsteer_port *port)
@@ -257,14 +277,22 @@ int slot_register(const struct uplink *u, const struct nsteer_port *port)
 	int err = counters_reset(u, port->slot);
 
 	memcpy(entry.mac, port->mac, 6);
-	if (!err)
+	if (!err) {
+		fault_point("slot:counters-reset");
 		err = bpf_map_update_elem(u->fd_port_by_ifindex, &ifindex, port, BPF_NOEXIST);
-	if (!err)
+	}
+	if (!err) {
+		fault_point("slot:registered");
 		err = bpf_map_update_elem(u->fd_port_devs, &port->slot, &ifindex, BPF_ANY);
-	if (!err)
+	}
+	if (!err) {
+		fault_point("slot:port-devs-set");
 		err = bpf_map_update_elem(u->fd_port_slots, &port->slot, &entry, BPF_ANY);
-	if (!err)
+	}
+	if (!err) {
+		fault_point("slot:port-slots-set");
 		err = slots_cover(u, port->slot);
+	}
 	return err;
 }
 
@@ -344,10 +372,17 @@ int port_publish(const struct uplink *u, const struct nsteer_port *port)
 	 * builds again. The other order left a published port that the index did not know. */
 	int err = index_insert(u, port);
 
-	return err ? err : bpf_map_update_elem(u->fd_ports, &key, &dest, BPF_NOEXIST);
+	if (err)
+		return err;
+	fault_point("publish:index-entry-set");
+	err = bpf_map_update_elem(u->fd_ports, &key, &dest, BPF_NOEXIST);
+	if (!err)
+		fault_point("publish:ports-entry-added");
+	return err;
 }
 
-static bool index_holds(const struct uplink *u, const struct nsteer_port *port)
+/* The index entry of port names its slot. */
+static bool index_names(const struct uplink *u, const struct nsteer_port *port)
 {
 	__u32 idx = nsteer_index_of(port->mac, port->vlan);
 	struct nsteer_index_entry e;
@@ -360,13 +395,19 @@ void port_unpublish(const struct uplink *u, const struct nsteer_port *port)
 	struct nsteer_port_key key = key_of(port);
 	struct nsteer_slot no_port = { 0 };
 	__u32 slot = port->slot;
+	bool published = bpf_map_delete_elem(u->fd_ports, &key) == 0;
 
-	/* Only a port that was published has a place in the index to give back, or one whose
-	 * publishing a kill cut short after the index (see port_publish). */
-	if (bpf_map_delete_elem(u->fd_ports, &key) == 0 || index_holds(u, port))
-		index_remove(u, port);
-	bpf_map_update_elem(u->fd_port_slots, &slot, &no_port, BPF_ANY);
-	bpf_map_delete_elem(u->fd_port_devs, &slot);
+	if (published)
+		fault_point("unpublish:ports-entry-deleted");
+	/* Only a port that was published has a place in the index to give back, also when a
+	 * publishing (index first) or an unpublishing (ports first) killed between the two left
+	 * the index entry without the "ports" one. */
+	if ((published || index_names(u, port)) && index_remove(u, port) == 0)
+		fault_point("unpublish:index-entry-cleared");
+	if (bpf_map_update_elem(u->fd_port_slots, &slot, &no_port, BPF_ANY) == 0)
+		fault_point("unpublish:port-slots-cleared");
+	if (bpf_map_delete_elem(u->fd_port_devs, &slot) == 0)
+		fault_point("unpublish:port-devs-deleted");
 }
 
 bool port_is_published(const struct uplink *u, const struct nsteer_port *port)
@@ -374,7 +415,15 @@ bool port_is_published(const struct uplink *u, const struct nsteer_port *port)
 	struct nsteer_port_key key = key_of(port);
 	struct nsteer_port_dest dest;
 
-	return bpf_map_lookup_elem(u->fd_ports, &key, &dest) == 0 && dest.ifindex == port->ifindex;
+	__u32 idx = nsteer_index_of(port->mac, port->vlan);
+	struct nsteer_index_entry e;
+
+	/* Both entries: a publishing killed between the index and the "ports" entry left a port
+	 * that frames reach only while it holds its index entry (not as an overflow). */
+	return bpf_map_lookup_elem(u->fd_ports, &key, &dest) == 0 &&
+	       dest.ifindex == port->ifindex &&
+	       bpf_map_lookup_elem(u->fd_mac_index, &idx, &e) == 0 &&
+	       (e.slot == port->slot || e.overflow);
 }
 
 int counters_reset(const struct uplink *u, __u32 slot)

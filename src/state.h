@@ -47,6 +47,8 @@ void uplink_damage_warn(const struct uplink *u);
 int uplink_from_object(const char *dev, struct bpf_object *obj, struct uplink *u);
 void uplink_close(struct uplink *u);
 int uplink_config_write(const struct uplink *u, const struct nsteer_config *cfg);
+/* dev's pinned configuration, complete or not: what an interrupted attach recorded. */
+int uplink_config_peek(const char *dev, struct nsteer_config *cfg);
 
 struct port_table {
 	struct nsteer_port ports[NSTEER_PORTS_MAX];

@@ -11,11 +11,13 @@
 #include <sys/stat.h>
 
 #include "hooks.h"
+#include "lock.h"
 #include "mld.h"
 #include "netlink.h"
 #include "netns.h"
 #include "nic.h"
 #include "pins.h"
+#include "port.h"
 #include "state.h"
 #include "xdp_mode.h"
 
@@ -101,9 +103,24 @@ static int note_orphan(const struct nl_link *l, void *arg)
 	return 0;
 }
 
+static int note_interrupted_add(const char *netns, bool exists, void *arg)
+{
+	struct nsteer_uplink_status *st = arg;
+	char repair[512];
+
+	snprintf(repair, sizeof(repair),
+		 "nsteer port add %s %s ... (re-run the interrupted command), or: nsteer port del "
+		 "%s %s",
+		 st->dev, netns, st->dev, netns);
+	problem(st, repair, "a port add of %s on %s was interrupted%s", netns, st->dev,
+		exists ? " after it created the namespace" : "");
+	return 0;
+}
+
 static void find_orphans(struct nsteer_uplink_status *st)
 {
 	struct orphan_scan o = { .st = st };
+	char what[PATH_MAX], repair[PATH_MAX + 64];
 	struct nl_sock *sk;
 
 	/* Under the lock, a veth that a running port add has not registered yet is not an orphan. */
@@ -114,6 +131,14 @@ static void find_orphans(struct nsteer_uplink_status *st)
 	if (sk)
 		nl_link_dump(sk, note_orphan, &o);
 	nl_sock_close(sk);
+	port_adds_interrupted(st->dev, note_interrupted_add, st);
+	if (batch_interrupted(what, sizeof(what)) == 0) {
+		snprintf(repair, sizeof(repair), "nsteer batch %s (re-run the interrupted batch)",
+			 what);
+		problem(st, repair,
+			"a batch (%s) was interrupted: some of its lines may not have run",
+			strcmp(what, "-") ? what : "stdin");
+	}
 	nsteer_unlock();
 	free(o.known);
 }
@@ -207,6 +232,21 @@ static int nic_collect(const struct nic_survey_item *item, void *ctx)
 	h->wanted = item->wanted;
 	h->present = item->present;
 	h->ours = item->recorded && item->state.ours;
+	/* A holding made but not yet counted: an attach or port add killed in between. */
+	if (item->wanted && item->recorded && item->state.users != item->users) {
+		char repair[128], what[64];
+
+		snprintf(repair, sizeof(repair), "nsteer attach %s (with its current options)",
+			 st->dev);
+		if (item->hold.kind == NSTEER_NIC_UNICAST)
+			nsteer_mac_format(item->hold.mac, what);
+		else if (item->hold.kind == NSTEER_NIC_VLAN)
+			snprintf(what, sizeof(what), "VLAN %u", item->hold.vlan);
+		else
+			snprintf(what, sizeof(what), "allmulticast");
+		problem(st, repair, "%s: the record of %s counts %u users, but %u ports need it",
+			st->dev, what, item->state.users, item->users);
+	}
 	if (h->hold.kind == NSTEER_NIC_VLAN)
 		nic_vlan_dev_name(st->cfg.uplink_ifindex, h->hold.vlan, h->vlan_dev);
 	return 0;
@@ -278,6 +318,22 @@ static void uplink_problems(struct nsteer_uplink_status *st, const struct uplink
 		problem(st, repair, "%s: the XDP program is not attached", st->dev);
 	if (!st->has_tc)
 		problem(st, repair, "%s: the tc program is not attached", st->dev);
+	if (cfg->flags & NSTEER_CFG_DETACHING) {
+		char detach[64];
+
+		snprintf(detach, sizeof(detach), "nsteer detach %s%s", st->dev,
+			 cfg->flags & NSTEER_CFG_DETACHING_PORTS ? " --ports" : "");
+		problem(st, detach, "%s: a detach was interrupted (re-run it)", st->dev);
+	}
+	if (cfg->flags & NSTEER_CFG_HOST_ACCESS) {
+		bool found = false;
+
+		for (__u32 i = 0; i < t->n && !found; i++)
+			found = t->ports[i].flags & NSTEER_PORT_HOST;
+		if (!found)
+			problem(st, repair, "%s: host access is on, but its interface is missing",
+				st->dev);
+	}
 	for (__u32 i = 0; i < t->n; i++)
 		check_port(st, u, &t->ports[i]);
 	nic_problems(st, repair);

@@ -15,6 +15,7 @@
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 
+#include "fault.h"
 #include "hash.h"
 #include "hooks.h"
 #include "host_access.h"
@@ -72,7 +73,10 @@ static int pin_prog(struct bpf_program *prog, const char *dev, const char *name)
 	if (err)
 		return err;
 	unlink(path); /* a previous build's program */
-	return bpf_program__pin(prog, path);
+	err = bpf_program__pin(prog, path);
+	if (!err)
+		fault_point("attach:program-pinned");
+	return err;
 }
 
 /* The ports of u, or NULL after saying why not. */
@@ -99,6 +103,8 @@ static int ports_retarget(const struct uplink *u)
 
 		if (!e)
 			e = bpf_map_update_elem(u->fd_port_devs, &port->slot, &ifindex, BPF_ANY);
+		if (!e)
+			fault_point("attach:port-retargeted");
 		if (e)
 			pr_warn("Couldn't update the program of port %s (%s): %s\n", port->netns,
 				port->host_ifname, strerror(-e));
@@ -184,6 +190,7 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 		.xdp_mode = o->xdp_mode,
 		.build_id = build_id(),
 		.slots_used = old && old->slots_used ? old->slots_used : 1,
+		.flags = old ? old->flags & NSTEER_CFG_OWN_CLSACT : 0,
 	};
 	char path[PATH_MAX];
 	struct uplink u;
@@ -201,8 +208,8 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 	/* port_devs is made anew on every load: the kernel binds a devmap to the frags flavour of
 	 * the first XDP program that uses it, and native (frags) and generic (not) programs differ.
 	 * It only mirrors port_by_ifindex, and is filled again below. */
-	if (!pin_path(path, sizeof(path), dev, "port_devs"))
-		unlink(path);
+	if (!pin_path(path, sizeof(path), dev, "port_devs") && unlink(path) == 0)
+		fault_point("attach:old-port-devs-unpinned");
 	bpf_object__for_each_map(map, skel->obj) {
 		err = reuse_or_pin(map, dev);
 		if (err)
@@ -215,6 +222,7 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 		pr_warn("Couldn't create %s: %s\n", path, strerror(-err));
 		goto out;
 	}
+	fault_point("attach:pin-dir-created");
 
 	err = xdp_detach_ours(ifindex);
 	if (!err && o->xdp_mode == NSTEER_XDP_OFF) {
@@ -230,6 +238,24 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 		if (o->xdp_mode == NSTEER_XDP_OFF)
 			pr_warn("Couldn't load the BPF programs: %s\n", strerror(-err));
 		goto out;
+	}
+	fault_point("attach:loaded"); /* maps pinned, XDP attached unless off */
+	/* The clsact nsteer creates is detach's to remove, which the configuration records. Written
+	 * down before creating it, so that a kill in between cannot lose it: the attach that re-runs
+	 * reads it back (uplink_config_peek). */
+	if (!(cfg.flags & NSTEER_CFG_OWN_CLSACT) && !tc_clsact_present(ifindex)) {
+		struct nsteer_config intent = old ? *old : (struct nsteer_config){ 0 };
+		__u32 zero = 0;
+
+		intent.flags |= NSTEER_CFG_OWN_CLSACT;
+		err = bpf_map_update_elem(bpf_map__fd(skel->maps.uplink_config), &zero, &intent,
+					  BPF_ANY);
+		if (err) {
+			pr_warn("Couldn't write the configuration: %s\n", strerror(-err));
+			goto out;
+		}
+		cfg.flags |= NSTEER_CFG_OWN_CLSACT;
+		fault_point("attach:clsact-intent-recorded");
 	}
 	err = tc_ingress_attach(ifindex, bpf_program__fd(skel->progs.nsteer_tc_up), &created_qdisc);
 	if (err) {
@@ -250,13 +276,15 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 		err = ports_retarget(&u);
 	if (err)
 		goto out;
-	cfg.flags = (old ? old->flags & NSTEER_CFG_OWN_CLSACT : 0) |
+	cfg.flags = (cfg.flags & NSTEER_CFG_OWN_CLSACT) |
 		    (created_qdisc ? NSTEER_CFG_OWN_CLSACT : 0) |
 		    (o->host_access ? NSTEER_CFG_HOST_ACCESS : 0) | choice_flags |
 		    xdp_rx_vlan_flag(dev, o->xdp_mode);
 	err = uplink_config_write(&u, &cfg);
 	if (err)
 		pr_warn("Couldn't write the configuration: %s\n", strerror(-err));
+	else
+		fault_point("attach:config-written");
 out:
 	uplink_close(&u);
 	nsteer_bpf__destroy(skel);
@@ -326,15 +354,19 @@ int nsteer_attach(const char *dev, const struct nsteer_attach_opts *opts)
 		cfg = u.cfg;
 		cfg.mode = o->mode;
 		cfg.unknown = o->unknown;
-		cfg.flags = (cfg.flags & ~(NSTEER_CFG_HOST_ACCESS | choice_mask)) |
+		cfg.flags = (cfg.flags & ~(NSTEER_CFG_HOST_ACCESS | NSTEER_CFG_DETACHING |
+					   NSTEER_CFG_DETACHING_PORTS | choice_mask)) |
 			    (o->host_access ? NSTEER_CFG_HOST_ACCESS : 0) | choice |
 			    xdp_rx_vlan_flag(dev, o->xdp_mode);
-		if (!memcmp(&cfg, &u.cfg, sizeof(cfg))) {
+		/* Also when the configuration is as asked: an attach killed after writing it had
+		 * not made the host-access port yet. */
+		err = host_access_set(&u, o->host_access);
+		if (!err && !memcmp(&cfg, &u.cfg, sizeof(cfg))) {
 			pr_info("%s: already attached as asked, nothing changed\n", dev);
-		} else {
-			err = host_access_set(&u, o->host_access);
+		} else if (!err) {
+			err = uplink_config_write(&u, &cfg);
 			if (!err)
-				err = uplink_config_write(&u, &cfg);
+				fault_point("attach:config-written");
 			if (!err)
 				pr_info("%s: now mode %s, unknown %s%s%s\n", dev,
 					nsteer_name_of(nsteer_mode_names, o->mode),
@@ -353,8 +385,10 @@ int nsteer_attach(const char *dev, const struct nsteer_attach_opts *opts)
 		cfg = u.cfg;
 		uplink_close(&u);
 	} else if (pin_dir_exists(dev)) {
-		/* An attach that was interrupted: finish it with what is pinned. */
+		/* An attach that was interrupted: finish it with what is pinned, and what it
+		 * recorded (the clsact it created) if it got that far. */
 		memset(&cfg, 0, sizeof(cfg));
+		uplink_config_peek(dev, &cfg);
 		attached = true;
 	}
 	if (!(choice & NSTEER_CFG_XDP_AUTO))
@@ -410,6 +444,7 @@ static int detach_ports(const struct uplink *u, bool with_ports)
 
 int nsteer_detach(const char *dev, bool with_ports)
 {
+	struct nsteer_config cfg;
 	unsigned int ifindex;
 	struct uplink u;
 	int err;
@@ -433,8 +468,22 @@ int nsteer_detach(const char *dev, bool with_ports)
 	if (!err || err == -EUCLEAN) {
 		/* Damaged state is taken apart with the pins that are right; without the config,
 		 * the device of the pins' name is taken for the uplink. */
-		if (u.fd_config < 0)
+		if (u.fd_config < 0) {
 			u.cfg.uplink_ifindex = ifindex;
+		} else {
+			/* Until the pins go, status can tell a detach killed half-way from an
+			 * uplink that merely has fewer ports. */
+			cfg = u.cfg;
+			cfg.flags |= NSTEER_CFG_DETACHING |
+				     (with_ports ? NSTEER_CFG_DETACHING_PORTS : 0);
+			err = uplink_config_write(&u, &cfg);
+			if (err) {
+				pr_warn("Couldn't write the configuration: %s\n", strerror(-err));
+				uplink_close(&u);
+				goto out;
+			}
+			fault_point("detach:noted");
+		}
 		if (u.fd_port_by_ifindex < 0)
 			pr_warn("%s: the port table is unreadable; its ports stay\n", dev);
 		err = u.fd_port_by_ifindex >= 0 ? detach_ports(&u, with_ports) : 0;
@@ -455,6 +504,11 @@ int nsteer_detach(const char *dev, bool with_ports)
 			tc_clsact_destroy(ifindex);
 		}
 		uplink_close(&u);
+	} else if (ifindex && uplink_config_peek(dev, &cfg) == 0 &&
+		   (cfg.flags & NSTEER_CFG_OWN_CLSACT)) {
+		/* An attach killed half-way had recorded the clsact it created. */
+		tc_ingress_detach(ifindex);
+		tc_clsact_destroy(ifindex);
 	}
 	if (ifindex) {
 		err = xdp_detach_ours(ifindex);

@@ -96,7 +96,8 @@ int batch_run(const char *file, batch_line_fn run)
 		pr_warn("Couldn't open %s: %s\n", file, strerror(errno));
 		return EXIT_FAILURE;
 	}
-	if (nsteer_lock()) {
+	if (nsteer_lock() || nsteer_batch_begin(file)) {
+		nsteer_unlock();
 		if (in != stdin)
 			fclose(in);
 		return EXIT_FAILURE;
@@ -135,6 +136,7 @@ int batch_run(const char *file, batch_line_fn run)
 		pr_warn("Couldn't read %s: %s\n", name, strerror(errno ? errno : EIO));
 		status = EXIT_FAILURE;
 	}
+	nsteer_batch_end(); /* a failed line was reported: only a kill leaves the note */
 	nsteer_unlock();
 	free(line);
 	if (in != stdin)
