@@ -283,7 +283,10 @@ int nsteer_tc_up(struct __sk_buff *skb)
 		struct nsteer_port_dest sender;
 		__u32 skip = port_find(h.src, vlan, &sender) ? sender.ifindex : 0;
 
-		if (flood_to_ports(cfg, skb, h.dst, vlan, tpid, tci, skip, 0)) {
+		/* A priority tag (VID 0) stays on: the ports' stacks take it as untagged, and the
+		 * kernel's pop would take a QinQ inner tag out with it. */
+		if (flood_to_ports(cfg, skb, h.dst, vlan, vlan != NSTEER_VLAN_NONE ? tpid : 0, tci,
+				   skip, 0)) {
 			count_drop(NSTEER_SLOT_UPLINK, NSTEER_DROP_MALFORMED);
 			return TC_ACT_SHOT;
 		}

@@ -9,7 +9,7 @@
 #include <bpf/libbpf.h>
 
 #include "nsteer.h"
-#include "nsteer.skel.h"
+#include "object.h"
 #include "pin_spec.h"
 
 struct map_spec {
@@ -33,7 +33,7 @@ static int spec_load(void)
 	if (spec.loaded)
 		return spec.err;
 	spec.loaded = true;
-	skel = nsteer_bpf__open();
+	skel = object_open();
 	if (!skel)
 		return spec.err = -errno ?: -ENOMEM;
 	bpf_object__for_each_map(map, skel->obj) {

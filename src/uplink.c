@@ -16,12 +16,11 @@
 #include <xdp/libxdp.h>
 
 #include "fault.h"
-#include "hash.h"
 #include "hooks.h"
 #include "host_access.h"
 #include "log.h"
 #include "nic.h"
-#include "nsteer.skel.h"
+#include "object.h"
 #include "pins.h"
 #include "port.h"
 #include "uplink_check.h"
@@ -41,14 +40,6 @@ static int dev_ifindex(const char *dev)
 	return ifindex;
 }
 
-static uint64_t build_id(void)
-{
-	size_t size;
-	const void *elf = nsteer_bpf__elf_bytes(&size);
-
-	return fnv1a64(FNV64_OFFSET, elf, size);
-}
-
 /* Everything is where this exact nsteer would have put it: attach has nothing to redo. */
 static bool programs_current(const struct uplink *u, int ifindex,
 			     const struct nsteer_attach_opts *o)
@@ -57,7 +48,7 @@ static bool programs_current(const struct uplink *u, int ifindex,
 	__u32 tc_id;
 	bool has_xdp = xdp_find_ours(ifindex, &xdp) == 0;
 
-	if (u->cfg.uplink_ifindex != (__u32)ifindex || u->cfg.build_id != build_id() ||
+	if (u->cfg.uplink_ifindex != (__u32)ifindex || u->cfg.build_id != object_build_id() ||
 	    u->cfg.xdp_mode != o->xdp_mode || tc_ingress_prog_id(ifindex, &tc_id))
 		return false;
 	if (o->xdp_mode == NSTEER_XDP_OFF)
@@ -188,7 +179,7 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 		.mode = o->mode,
 		.unknown = o->unknown,
 		.xdp_mode = o->xdp_mode,
-		.build_id = build_id(),
+		.build_id = object_build_id(),
 		.slots_used = old && old->slots_used ? old->slots_used : 1,
 		.flags = old ? old->flags & NSTEER_CFG_OWN_CLSACT : 0,
 	};
@@ -199,7 +190,7 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 	int err;
 
 	uplink_init(&u, dev);
-	skel = nsteer_bpf__open();
+	skel = object_open();
 	if (!skel) {
 		pr_warn("Couldn't open the BPF object: %s\n", strerror(errno));
 		return -errno;

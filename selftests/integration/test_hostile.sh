@@ -440,22 +440,25 @@ tamper_check() {
 	expect_ping "$WIRE" "$(port_addr4 1)"
 }
 
-test_pin_of_wrong_type() {
+# replace_pin PIN "WHAT" bpftool-map-create-args...: PIN swapped for a map of another shape.
+replace_pin() {
+	local pin=$1 what=$2
+	shift 2
 	lab 1
 	LAB_NETNS+=("nst${LAB_ID}h")
-	rm "$PIN_ROOT/$UP/mac_index"
-	bpftool map create "$PIN_ROOT/$UP/mac_index" type hash key 4 value 4 entries 16 name hostile ||
-		fail "bpftool map create"
-	tamper_check "mac_index replaced by a hash map (key 4, value 4)" mac_index
+	rm "$PIN_ROOT/$UP/$pin"
+	bpftool map create "$PIN_ROOT/$UP/$pin" "$@" name hostile || fail "bpftool map create"
+	tamper_check "$what" "$pin"
+}
+
+test_pin_of_wrong_type() {
+	replace_pin mac_index "mac_index replaced by a hash map (key 4, value 4)" \
+		type hash key 4 value 4 entries 16
 }
 
 test_pin_of_wrong_value_size() {
-	lab 1
-	LAB_NETNS+=("nst${LAB_ID}h")
-	rm "$PIN_ROOT/$UP/uplink_config"
-	bpftool map create "$PIN_ROOT/$UP/uplink_config" type array key 4 value 8 entries 1 name hostile ||
-		fail "bpftool map create"
-	tamper_check "uplink_config replaced by an array of 8-byte values" uplink_config
+	replace_pin uplink_config "uplink_config replaced by an array of 8-byte values" \
+		type array key 4 value 8 entries 1
 }
 
 test_pin_removed() {
