@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 
 #include "hooks.h"
 #include "lock.h"
@@ -285,6 +286,25 @@ static void nic_problems(struct nsteer_uplink_status *st, const char *attach_cmd
 
 /* ---- the uplink ---- */
 
+/* Kernels before 6.2 refuse to rename a device that is up (EBUSY): there the repair of a
+ * renamed uplink takes it down for the rename, a flap the user's own rename went through too. */
+static bool renaming_needs_down(int ifindex)
+{
+	struct nl_sock *sk = nl_sock_open();
+	struct nl_link link;
+	struct utsname un;
+	unsigned int major = 0, minor = 0;
+	bool up;
+
+	if (!sk)
+		return false;
+	up = nl_link_get_by_index(sk, ifindex, &link) == 0 && link.up;
+	nl_sock_close(sk);
+	if (!up || uname(&un) || sscanf(un.release, "%u.%u", &major, &minor) != 2)
+		return false;
+	return major < 6 || (major == 6 && minor < 2);
+}
+
 static void uplink_problems(struct nsteer_uplink_status *st, const struct uplink *u,
 			    const struct port_table *t)
 {
@@ -304,7 +324,14 @@ static void uplink_problems(struct nsteer_uplink_status *st, const struct uplink
 		/* Renamed, not gone: the programs still run on it, and its old name brings it
 		 * back under the pins, ports and all. */
 		if (if_indextoname(cfg->uplink_ifindex, now)) {
-			snprintf(repair, sizeof(repair), "ip link set %s name %s", now, st->dev);
+			if (renaming_needs_down(cfg->uplink_ifindex))
+				snprintf(repair, sizeof(repair),
+					 "ip link set %s down && ip link set %s name %s && "
+					 "ip link set %s up",
+					 now, now, st->dev, st->dev);
+			else
+				snprintf(repair, sizeof(repair), "ip link set %s name %s", now,
+					 st->dev);
 			problem(st, repair, "%s: the device (ifindex %u) was renamed to %s",
 				st->dev, cfg->uplink_ifindex, now);
 			return;
