@@ -19,14 +19,11 @@ int host_access_set(const struct uplink *u, bool on)
 {
 	struct nsteer_port port = { .flags = NSTEER_PORT_HOST };
 	struct nsteer_port_opts no_addrs = { 0 };
-	const struct nsteer_port *found = NULL;
 	struct port_table *table = uplink_ports_alloc(u);
+	const struct nsteer_port *found = table ? host_port_of(table) : NULL;
 	uint64_t inode;
 	int netns_fd, err = table ? 0 : -errno;
 
-	for (__u32 i = 0; !err && i < table->n && !found; i++)
-		if (table->ports[i].flags & NSTEER_PORT_HOST)
-			found = &table->ports[i];
 	/* One an attach killed half-way left is built again. */
 	if (!err && found && on && !port_complete(u, found)) {
 		err = port_remove(u, found);

@@ -53,7 +53,7 @@ static struct nsteer_nic_hold vlan_of(const struct nsteer_port *port)
 
 static const struct nsteer_nic_hold allmulti = { .kind = NSTEER_NIC_ALLMULTI };
 
-static void describe(const struct nsteer_nic_hold *h, int ifindex, char *buf, size_t size)
+void nic_hold_describe(const struct nsteer_nic_hold *h, int ifindex, char *buf, size_t size)
 {
 	char mac[MAC_STR_LEN], name[IF_NAMESIZE];
 
@@ -164,7 +164,7 @@ static int hold(struct nl_sock *sk, const struct uplink *u, const struct nsteer_
 	} else {
 		if (!recorded)
 			bpf_map_delete_elem(u->fd_nic_holds, h);
-		describe(h, u->cfg.uplink_ifindex, what, sizeof(what));
+		nic_hold_describe(h, u->cfg.uplink_ifindex, what, sizeof(what));
 		pr_warn("Couldn't put %s of %s: %s\n", what, u->dev, strerror(-err));
 		return err;
 	}
@@ -193,7 +193,7 @@ static int release(struct nl_sock *sk, const struct uplink *u, const struct nste
 		return err;
 	}
 	if (st.ours && (err = nic_undo(sk, u->cfg.uplink_ifindex, h))) {
-		describe(h, u->cfg.uplink_ifindex, what, sizeof(what));
+		nic_hold_describe(h, u->cfg.uplink_ifindex, what, sizeof(what));
 		pr_warn("Couldn't take %s off %s: %s\n", what, u->dev, strerror(-err));
 		return err;
 	}

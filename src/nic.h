@@ -20,6 +20,8 @@ int nic_release_all(const struct uplink *u);
 
 /* The 802.1Q device through which nsteer puts vid in the NIC's VLAN filter. */
 void nic_vlan_dev_name(int uplink_ifindex, unsigned int vid, char buf[IF_NAMESIZE]);
+/* h in words, as messages name it: "MAC ... in the unicast address list", "allmulticast". */
+void nic_hold_describe(const struct nsteer_nic_hold *h, int uplink_ifindex, char *buf, size_t size);
 
 struct nic_survey_item {
 	struct nsteer_nic_hold hold;

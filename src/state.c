@@ -267,6 +267,14 @@ struct port_table *uplink_ports_alloc(const struct uplink *u)
 	return t;
 }
 
+const struct nsteer_port *host_port_of(const struct port_table *t)
+{
+	for (__u32 i = 0; i < t->n; i++)
+		if (t->ports[i].flags & NSTEER_PORT_HOST)
+			return &t->ports[i];
+	return NULL;
+}
+
 __u32 slot_free(const struct port_table *t)
 {
 	bool used[NSTEER_SLOTS] = { false };

@@ -59,6 +59,8 @@ int uplink_ports(const struct uplink *u, struct port_table *t);
 /* The same, allocated; NULL (with errno) on failure. */
 struct port_table *uplink_ports_alloc(const struct uplink *u);
 
+/* t's host-access port, NULL if it has none. */
+const struct nsteer_port *host_port_of(const struct port_table *t);
 /* The lowest slot no port of t uses, 0 when there is none; slot 0 is the uplink's. */
 __u32 slot_free(const struct port_table *t);
 /* A port's slot is taken: its counters start from zero, port_by_ifindex records it (the truth

@@ -235,16 +235,11 @@ static int nic_collect(const struct nic_survey_item *item, void *ctx)
 	h->ours = item->recorded && item->state.ours;
 	/* A holding made but not yet counted: an attach or port add killed in between. */
 	if (item->wanted && item->recorded && item->state.users != item->users) {
-		char repair[128], what[64];
+		char repair[128], what[128];
 
 		snprintf(repair, sizeof(repair), "nsteer attach %s (with its current options)",
 			 st->dev);
-		if (item->hold.kind == NSTEER_NIC_UNICAST)
-			nsteer_mac_format(item->hold.mac, what);
-		else if (item->hold.kind == NSTEER_NIC_VLAN)
-			snprintf(what, sizeof(what), "VLAN %u", item->hold.vlan);
-		else
-			snprintf(what, sizeof(what), "allmulticast");
+		nic_hold_describe(&item->hold, st->cfg.uplink_ifindex, what, sizeof(what));
 		problem(st, repair, "%s: the record of %s counts %u users, but %u ports need it",
 			st->dev, what, item->state.users, item->users);
 	}
@@ -352,15 +347,8 @@ static void uplink_problems(struct nsteer_uplink_status *st, const struct uplink
 			 cfg->flags & NSTEER_CFG_DETACHING_PORTS ? " --ports" : "");
 		problem(st, detach, "%s: a detach was interrupted (re-run it)", st->dev);
 	}
-	if (cfg->flags & NSTEER_CFG_HOST_ACCESS) {
-		bool found = false;
-
-		for (__u32 i = 0; i < t->n && !found; i++)
-			found = t->ports[i].flags & NSTEER_PORT_HOST;
-		if (!found)
-			problem(st, repair, "%s: host access is on, but its interface is missing",
-				st->dev);
-	}
+	if ((cfg->flags & NSTEER_CFG_HOST_ACCESS) && !host_port_of(t))
+		problem(st, repair, "%s: host access is on, but its interface is missing", st->dev);
 	for (__u32 i = 0; i < t->n; i++)
 		check_port(st, u, &t->ports[i]);
 	nic_problems(st, repair);
