@@ -2,7 +2,8 @@
 /* The nsteer datapath: one object per uplink, three programs sharing its maps.
  *
  *   nsteer_xdp      XDP on the uplink (nsteer_xdp_skb in generic mode): the fast path. Unicast to a known untagged port is redirected
- *                   straight into the port's veth; unknown unicast is dropped here when asked to.
+ *                   straight into the port's veth (up to NSTEER_XDP_REDIRECT_PORTS_MAX ports);
+ *                   unknown unicast is dropped here when asked to.
  *                   Everything else is passed up, where nsteer_tc_up sees it.
  *   nsteer_tc_up    tc ingress on the uplink: the complete wire-to-port semantics (floods, VLAN tags,
  *                   and every frame when XDP is off), so XDP stays an optimisation, never a second
@@ -142,6 +143,8 @@ static __always_inline int steer_xdp(struct xdp_md *ctx)
 	len = bpf_xdp_get_buff_len(ctx);
 	if (len > (__u32)(ctx->data_end - ctx->data))
 		return XDP_PASS;
+	if (cfg->slots_used > NSTEER_XDP_REDIRECT_PORTS_MAX + 1)
+		return XDP_PASS; /* many ports: tc delivers for less (see the constant) */
 	count_rx(port.slot, len);
 	return bpf_redirect_map(&port_devs, port.slot, XDP_PASS);
 }

@@ -98,3 +98,56 @@ int ethtool_rx_vlan_strip(const char *ifname)
 
 	return err ? err : !!(ev.data & ETH_FLAG_RXVLAN);
 }
+
+int ethtool_stats_sum(int ifindex, const char *suffix, __u64 *sum)
+{
+	struct {
+		struct ethtool_sset_info hdr;
+		__u32 len;
+	} sset = { .hdr = { .cmd = ETHTOOL_GSSET_INFO, .sset_mask = 1ULL << ETH_SS_STATS } };
+	size_t suffix_len = strlen(suffix);
+	struct ethtool_gstrings *names = NULL;
+	struct ethtool_stats *stats = NULL;
+	struct ifreq ifr = { 0 };
+	int fd, err;
+	__u32 n;
+
+	*sum = 0;
+	if (!if_indextoname(ifindex, ifr.ifr_name))
+		return -errno;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	ifr.ifr_data = (void *)&sset;
+	err = ioctl(fd, SIOCETHTOOL, &ifr) < 0 ? -errno : 0;
+	n = sset.hdr.sset_mask ? sset.len : 0;
+	if (!err && n) {
+		names = calloc(1, sizeof(*names) + (size_t)n * ETH_GSTRING_LEN);
+		stats = calloc(1, sizeof(*stats) + (size_t)n * sizeof(__u64));
+		err = names && stats ? 0 : -ENOMEM;
+	}
+	if (!err && n) {
+		names->cmd = ETHTOOL_GSTRINGS;
+		names->string_set = ETH_SS_STATS;
+		names->len = n;
+		ifr.ifr_data = (void *)names;
+		err = ioctl(fd, SIOCETHTOOL, &ifr) < 0 ? -errno : 0;
+	}
+	if (!err && n) {
+		stats->cmd = ETHTOOL_GSTATS;
+		stats->n_stats = n;
+		ifr.ifr_data = (void *)stats;
+		err = ioctl(fd, SIOCETHTOOL, &ifr) < 0 ? -errno : 0;
+	}
+	for (__u32 i = 0; !err && i < n; i++) {
+		const char *name = (char *)names->data + i * ETH_GSTRING_LEN;
+		size_t len = strnlen(name, ETH_GSTRING_LEN);
+
+		if (len >= suffix_len && !memcmp(name + len - suffix_len, suffix, suffix_len))
+			*sum += stats->data[i];
+	}
+	free(names);
+	free(stats);
+	close(fd);
+	return err;
+}

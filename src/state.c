@@ -11,6 +11,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "ethtool.h"
 #include "fault.h"
 #include "log.h"
 #include "pin_spec.h"
@@ -479,6 +480,19 @@ int counters_reset(const struct uplink *u, __u32 slot)
 	return err;
 }
 
+/* The frames XDP redirected to a port and its veth refused (see NSTEER_DROP_PORT_REJECTED). A
+ * port's veth is new with the port, as its counters are, so the two counts start together. Not
+ * knowable (the host end gone): status reports that, the count just stays the datapath's. */
+static void port_rejects_add(const struct uplink *u, __u32 slot, struct nsteer_counters *sum)
+{
+	struct nsteer_slot entry;
+	__u64 refused;
+
+	if (bpf_map_lookup_elem(u->fd_port_slots, &slot, &entry) == 0 && entry.ifindex &&
+	    ethtool_stats_sum(entry.ifindex, "_xdp_xmit_errors", &refused) == 0)
+		sum->drops[NSTEER_DROP_PORT_REJECTED] += refused;
+}
+
 int counters_sum(const struct uplink *u, __u32 slot, struct nsteer_counters *sum)
 {
 	int ncpus = libbpf_num_possible_cpus();
@@ -498,6 +512,8 @@ int counters_sum(const struct uplink *u, __u32 slot, struct nsteer_counters *sum
 			dst[i] += src[i];
 	}
 	free(per_cpu);
+	if (!err && slot != NSTEER_SLOT_UPLINK)
+		port_rejects_add(u, slot, sum);
 	return err;
 }
 

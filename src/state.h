@@ -2,7 +2,8 @@
 /* The bottom of the loader: an attached uplink's state, the maps and programs pinned under
  * /sys/fs/bpf/nsteer/DEV, opened once per command, and the map operations every module above
  * builds on (reading the port table in one batch, registering and publishing a port in the maps
- * the datapath reads, counters). It knows nothing of veths, namespaces or the NIC. */
+ * the datapath reads, counters). It knows nothing of veths, namespaces or the NIC, but for one
+ * count the kernel keeps on a port's host end for nsteer (NSTEER_DROP_PORT_REJECTED). */
 #ifndef NSTEER_STATE_H
 #define NSTEER_STATE_H
 

@@ -9,7 +9,9 @@
 # and the SPEC section 6 ratios. Results also go to .output/bench.json.
 #
 # Environment: ROUNDS (default 3), SECONDS_PER_RUN (2), TCP_SECONDS (10), SKIP_TCP=1, SKIP_SCALE=1,
-# SKIP_CONTROL=1, BENCH_PATHS (a subset of PATHS below, by name).
+# SKIP_CONTROL=1, SKIP_SPREAD=1, BENCH_PATHS (a subset of PATHS below, by name, or "none"),
+# SPREAD_MODES (nsteer's modes in the spread sweep, default "native skb off"), SPREAD_MACVLAN=0,
+# SPREAD_COUNTS (default "1 10 100 1000").
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -31,6 +33,7 @@ mkdir -p "$OUT"
 
 cleanup() {
 	pkill -f nsteer-bench-udp-sink 2>/dev/null || true
+	pkill -f 'bench_tool udp-sinks' 2>/dev/null || true
 	"$NSTEER" detach "$UP" --ports >/dev/null 2>&1 || true
 	ip link del "$UP" 2>/dev/null || true
 	ip link del nsbbr0 2>/dev/null || true
@@ -223,6 +226,86 @@ print(" ".join(p["host_ifname"] for p in ports))')
 	done
 }
 
+# Into the stack with the traffic spread over N ports (N = 1, 10, 100, 1000), for each way of
+# steering: nsteer in each --xdp-mode, and macvlan. Every port namespace has the frames'
+# destination address and a UDP sink (bench_tool udp-sinks); deliveries are Ip InDelivers summed
+# over all of them. Each row also records where the frames sent and not delivered went: lost
+# before any steering (the uplink veth's ring, which the generator can overrun on any path), or
+# dropped by nsteer under a named reason. nsteer's modes take turns on the same ports (attach
+# with another --xdp-mode replaces the programs in place); macvlan gets its own lab after.
+spread_grow() { # KIND N: the lab's ports, SPREAD_HAVE of them, grow to N
+	local kind=$1 n=$2 i mac ns batch=$OUT/spread.batch
+	: >"$batch"
+	for ((i = SPREAD_HAVE + 1; i <= n; i++)); do
+		ns=nstbs$i
+		mac=$(printf '02:be:4c:01:%02x:%02x' $((i >> 8)) $((i & 255)))
+		echo "$mac" >>"$OUT/spread.macs"
+		echo "$ns" >>"$OUT/spread.netns"
+		if [ "$kind" = macvlan ]; then
+			printf 'netns add %s\nlink add nsbmv%d link %s netns %s address %s up type macvlan mode bridge\nnetns exec %s ip addr add 10.77.0.11/24 dev nsbmv%d\n' \
+				$ns $i $UP $ns "$mac" $ns $i >>"$batch"
+		else
+			printf 'port add %s %s --mac %s --addr 10.77.0.11/24\n' $UP $ns "$mac" >>"$batch"
+		fi
+	done
+	if [ "$kind" = macvlan ]; then ip -batch "$batch" >/dev/null; else "$NSTEER" batch "$batch" >/dev/null; fi
+	SPREAD_HAVE=$n
+}
+
+uplink_ring_losses() { ip netns exec $WIRE ethtool -S wire0 | awk '/xdp_xmit_errors/ {s += $2} END {print s + 0}'; }
+nsteer_drops_total() { # 0 where nsteer is not attached (macvlan)
+	{ "$NSTEER" status $UP --json 2>/dev/null || echo '[]'; } | python3 -c 'import json,sys
+s = json.load(sys.stdin)
+print(sum(sum(p["counters"]["drops"].values()) for p in s[0]["ports"]) + sum(s[0]["counters"]["drops"].values()) if s else 0)'
+}
+
+measure_spread() { # PATH N
+	local name="spread_$1_$2" before after lost0 lost1 drop0 drop1 out sent secs sinks
+	"$TOOL" udp-sinks @"$OUT/spread.netns" >"$OUT/udp-sinks.out" &
+	sinks=$!
+	until grep -q ready "$OUT/udp-sinks.out" 2>/dev/null; do
+		kill -0 $sinks 2>/dev/null || { echo "bench: udp-sinks failed" >&2; exit 1; }
+		sleep 0.1
+	done
+	sleep 0.2
+	before=$("$TOOL" delivers @"$OUT/spread.netns"); lost0=$(uplink_ring_losses); drop0=$(nsteer_drops_total)
+	out=$("$TOOL" gen $WIRE wire0 "$SECS" @"$OUT/spread.macs")
+	sleep 0.3
+	after=$("$TOOL" delivers @"$OUT/spread.netns"); lost1=$(uplink_ring_losses); drop1=$(nsteer_drops_total)
+	kill $sinks; wait $sinks 2>/dev/null || true
+	sent=$(awk '{print $2}' <<<"$out")
+	secs=$(awk '{print $4}' <<<"$out")
+	record "pps $name $(python3 -c "print(($after - $before) / $secs)") sent $(python3 -c "print($sent / $secs)")"
+	record "frames $name sent $sent delivered $((after - before)) uplink_ring $((lost1 - lost0)) nsteer_drops $((drop1 - drop0))"
+}
+
+stack_sweep() {
+	local n r mode modes=${SPREAD_MODES-native skb off}
+	for kind in nsteer macvlan; do
+		[ "$kind" = nsteer ] && [ -z "$modes" ] && continue
+		[ "$kind" = macvlan ] && [ "${SPREAD_MACVLAN:-1}" = 0 ] && continue
+		lab_wire
+		: >"$OUT/spread.macs"; : >"$OUT/spread.netns"
+		SPREAD_HAVE=0
+		for n in ${SPREAD_COUNTS:-1 10 100 1000}; do
+			echo "    $kind, $n ports"
+			spread_grow $kind "$n"
+			for ((r = 1; r <= ROUNDS; r++)); do
+				if [ "$kind" = macvlan ]; then measure_spread macvlan "$n"; continue; fi
+				for mode in $modes; do
+					"$NSTEER" attach $UP --xdp-mode "$mode" >/dev/null 2>&1
+					measure_spread "$mode" "$n"
+				done
+			done
+		done
+		# nsteer's ports are the control plane's to remove (timed there); macvlan's go with $UP.
+		if [ "$kind" = macvlan ]; then
+			ip link del $UP
+			sed 's/^/netns del /' "$OUT/spread.netns" | ip -batch - >/dev/null
+		fi
+	done
+}
+
 # Times come from bash's $EPOCHREALTIME: a $(date) around a command adds a fork and an exec of
 # date to it (measured here: 3-20 ms, more than a port add itself).
 control_plane() {
@@ -254,9 +337,13 @@ control_plane() {
 	done
 	t0=$EPOCHREALTIME; ip -batch $OUT/ip.batch; t1=$EPOCHREALTIME
 	record "seconds ip_batch_1000 $(python3 -c "print($t1 - $t0)")"
-	for ((i = 1; i <= n; i++)); do echo "link del nsbi$i"; echo "netns del nstbi$i"; done | ip -batch - 2>/dev/null || true
+	for ((i = 1; i <= n; i++)); do echo "link del nsbi$i"; echo "netns del nstbi$i"; done >$OUT/ip-del.batch
+	t0=$EPOCHREALTIME; ip -batch $OUT/ip-del.batch; t1=$EPOCHREALTIME
+	record "seconds ip_batch_del_1000 $(python3 -c "print($t1 - $t0)")"
 	t0=$EPOCHREALTIME; "$NSTEER" batch $OUT/nsteer.batch >/dev/null; t1=$EPOCHREALTIME
 	record "seconds nsteer_batch_1000 $(python3 -c "print($t1 - $t0)")"
+	t0=$EPOCHREALTIME; "$NSTEER" detach $UP --ports >/dev/null; t1=$EPOCHREALTIME
+	record "seconds nsteer_detach_1000 $(python3 -c "print($t1 - $t0)")"
 }
 
 tcp_path() { # NAME: the lab for NAME is built; iperf3 both ways between wire and nstbp1
@@ -281,10 +368,11 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	done
 done
 if [ "${SKIP_SCALE:-0}" != 1 ]; then echo "  scale sweep"; scale_sweep; fi
+if [ "${SKIP_SPREAD:-0}" != 1 ]; then echo "  into the stack, spread over ports"; stack_sweep; fi
 if [ "${SKIP_CONTROL:-0}" != 1 ]; then echo "  control plane"; control_plane; fi
 if [ "${SKIP_TCP:-0}" != 1 ]; then
 	echo "  tcp"
-	for name in nsteer macvlan bridge; do "setup_${name}_stack"; tcp_path $name; done
+	for name in nsteer nsteer_skb tc_peer macvlan bridge; do "setup_${name}_stack"; tcp_path $name; done
 fi
 cleanup
 trap - EXIT

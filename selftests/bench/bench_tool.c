@@ -12,6 +12,10 @@
  *   bench_tool spread DEV TARGET...  on DEV, XDP redirect frames to the Nth TARGET when their
  *                                    destination MAC ends in N (two bytes), without a lookup
  *   bench_tool count                 print what all sinks counted so far
+ *   bench_tool udp-sinks NETNS...|@FILE  hold a UDP socket on port 9 in each namespace, never read,
+ *                                    so frames into a port's stack end there (not in ICMP replies);
+ *                                    prints "ready", then waits to be killed
+ *   bench_tool delivers NETNS...|@FILE  print the sum of Ip InDelivers over the namespaces
  *   bench_tool clean                 remove the pins (programs stay while attached)
  */
 #define _GNU_SOURCE
@@ -23,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -317,6 +322,76 @@ static int cmd_count(void)
 	return 0;
 }
 
+/* Namespace names from argv, or one per line from @FILE; calls fn in each namespace. */
+static void for_each_netns(int argc, char **argv, void (*fn)(void *), void *arg)
+{
+	char line[256];
+	FILE *f;
+
+	for (int i = 0; i < argc; i++) {
+		if (argv[i][0] != '@') {
+			enter_netns(argv[i]);
+			fn(arg);
+			continue;
+		}
+		f = fopen(argv[i] + 1, "r");
+		if (!f)
+			die(argv[i] + 1, errno);
+		while (fgets(line, sizeof(line), f)) {
+			line[strcspn(line, "\n")] = 0;
+			if (!line[0])
+				continue;
+			enter_netns(line);
+			fn(arg);
+		}
+		fclose(f);
+	}
+	enter_netns("-");
+}
+
+static void udp_sink_here(void *unused)
+{
+	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons(9) };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	(void)unused;
+	if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+		die("UDP sink socket", errno);
+}
+
+static int cmd_udp_sinks(int argc, char **argv)
+{
+	for_each_netns(argc, argv, udp_sink_here, NULL);
+	printf("ready\n");
+	fflush(stdout);
+	pause(); /* until a signal ends the process */
+	return 0;
+}
+
+/* /proc/net/snmp has an "Ip:" header line, then an "Ip:" value line; InDelivers is in both. */
+static void add_in_delivers(void *sum)
+{
+	char names[1024], values[1024], *n, *v, *ns, *vs;
+	FILE *f = fopen("/proc/self/net/snmp", "r");
+
+	if (!f || !fgets(names, sizeof(names), f) || !fgets(values, sizeof(values), f))
+		die("/proc/self/net/snmp", errno ? errno : EIO);
+	fclose(f);
+	for (n = strtok_r(names, " ", &ns), v = strtok_r(values, " ", &vs); n && v;
+	     n = strtok_r(NULL, " ", &ns), v = strtok_r(NULL, " ", &vs))
+		if (!strcmp(n, "InDelivers"))
+			*(unsigned long long *)sum += strtoull(v, NULL, 10);
+}
+
+static int cmd_delivers(int argc, char **argv)
+{
+	unsigned long long sum = 0;
+
+	for_each_netns(argc, argv, add_in_delivers, &sum);
+	printf("%llu\n", sum);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -333,6 +408,10 @@ int main(int argc, char **argv)
 		return cmd_spread(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "count"))
 		return cmd_count();
+	if (!strcmp(argv[1], "udp-sinks"))
+		return cmd_udp_sinks(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "delivers"))
+		return cmd_delivers(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "clean")) {
 		unlink(PIN_SINK);
 		unlink(PIN_COUNT);

@@ -17,6 +17,12 @@ LABELS = {
     "unknown_drop": "nsteer --unknown drop, unknown MAC",
 }
 
+SPREAD_PATHS = {"native": "nsteer native XDP", "skb": "nsteer generic XDP", "off": "nsteer tc only",
+                "macvlan": "macvlan"}
+TCP_PATHS = {"nsteer": "nsteer native XDP", "nsteer_skb": "nsteer generic XDP (--xdp-mode skb)",
+             "tc_peer": "nsteer tc redirect_peer (--xdp-mode off)", "macvlan": "macvlan (bridge)",
+             "bridge": "Linux bridge + veth"}
+
 # (name, numerator, denominator, bar): ratio of medians, met when >= bar
 RATIO_BARS = [
     ("steering decision cost", "nsteer_xdp_drop", "bare_redirect", 0.9),
@@ -32,7 +38,7 @@ def main(results_path, json_path):
     offered = defaultdict(list)
     for line in open(results_path):
         f = line.split()
-        if not f:
+        if not f or f[0] == "frames":  # frames: the delivery accounting, read below
             continue
         samples[(f[0], f[1])].append(float(f[2]))
         if f[0] == "pps":
@@ -98,6 +104,53 @@ def main(results_path, json_path):
             print(f"{'  nsteer / bare spread, by ports':<40} {'':>7} {'':>6}  "
                   f"   ({', '.join(f'{k}: {v:.2f}' for k, v in sorted(rel.items()))})")
 
+    spread = defaultdict(dict)  # ports -> path -> median pps
+    for (k, n) in samples:
+        if k == "pps" and n.startswith("spread_"):
+            _, path, ports = n.split("_")
+            spread[int(ports)][path] = med("pps", n)
+    accounting = defaultdict(lambda: defaultdict(int))  # (path, ports) -> totals over rounds
+    for line in open(results_path):
+        f = line.split()
+        if f and f[0] == "frames":
+            _, path, ports = f[1].split("_")
+            for key, value in zip(f[2::2], f[3::2]):
+                accounting[(path, int(ports))][key] += int(value)
+    if spread:
+        paths = [p for p in SPREAD_PATHS if any(p in row for row in spread.values())]
+        report["spread"] = {}
+        print(f"\ninto the stack, traffic spread over N ports: Mpps delivered (x macvlan), delivered/sent")
+        print(f"{'ports':<6}" + "".join(f"{SPREAD_PATHS[p]:>27}" for p in paths))
+        for n in sorted(spread):
+            cells = []
+            base = spread[n].get("macvlan")
+            for p in paths:
+                v = spread[n].get(p)
+                a = accounting[(p, n)]
+                if v is None:
+                    cells.append(f"{'-':>27}")
+                    continue
+                share = a["delivered"] / a["sent"] if a["sent"] else 0
+                ratio = v / base if base else None
+                report["spread"].setdefault(str(n), {})[p] = {
+                    "median_pps": v, "x_macvlan": ratio, "delivered_of_sent": share,
+                    "sent": a["sent"], "delivered": a["delivered"],
+                    "lost_in_uplink_ring": a["uplink_ring"], "nsteer_drops": a["nsteer_drops"]}
+                rel = f"({ratio:.2f}x)" if ratio is not None and p != "macvlan" else ""
+                cells.append(f"{v / 1e6:>9.2f} {rel:>8} {share * 100:>6.1f}%")
+            print(f"{n:<6}" + "".join(f"{c:>27}" for c in cells))
+            for p in paths:
+                ratio = report["spread"].get(str(n), {}).get(p, {}).get("x_macvlan")
+                if p != "macvlan" and ratio is not None:
+                    report["ratios"].append({"bar": f"spread over {n} ports, {p} vs macvlan",
+                                             "ratio": ratio, "min": 1.0, "met": ratio >= 1.0})
+        lost = {f"{p}_{n}": (a["uplink_ring"], a["nsteer_drops"]) for (p, n), a in sorted(accounting.items())
+                if a["uplink_ring"] or a["nsteer_drops"]}
+        if lost:
+            print("  not delivered, summed over rounds (lost in the uplink's ring before any steering / "
+                  "dropped by nsteer, by reason in stats): " +
+                  ", ".join(f"{k} {u}/{d}" for k, (u, d) in lost.items()))
+
     ipb, nsb, one = med("seconds", "ip_batch_1000"), med("seconds", "nsteer_batch_1000"), med("seconds", "port_add_one")
     if ipb and nsb:
         ratio = nsb / ipb
@@ -106,6 +159,15 @@ def main(results_path, json_path):
         report["ratios"].append({"bar": "1000 ports: nsteer batch / ip -batch", "ratio": ratio, "max": 2.0, "met": met})
         print(f"{'1000 ports: nsteer batch / ip -batch':<40} {ratio:>7.2f} {'<=2.0':>6}  {'met' if met else 'NOT MET'}"
               f"   ({nsb:.2f} s vs {ipb:.2f} s)")
+    ipd, nsd = med("seconds", "ip_batch_del_1000"), med("seconds", "nsteer_detach_1000")
+    if ipd and nsd:
+        ratio = nsd / ipd
+        met = ratio <= 2.0
+        report["control_plane"].update({"ip_batch_del_1000_s": ipd, "nsteer_detach_1000_s": nsd})
+        report["ratios"].append({"bar": "1000 ports: nsteer detach --ports / ip -batch del", "ratio": ratio,
+                                 "max": 2.0, "met": met})
+        print(f"{'1000 ports: detach --ports / ip -batch':<40} {ratio:>7.2f} {'<=2.0':>6}  {'met' if met else 'NOT MET'}"
+              f"   ({nsd:.2f} s vs {ipd:.2f} s)")
     if one:
         met = one < 0.010
         ipone, start = med("seconds", "ip_commands_one"), med("seconds", "process_start")
@@ -121,7 +183,21 @@ def main(results_path, json_path):
     tcp = {n: v[0] for (k, n), v in samples.items() if k == "gbps"}
     if tcp:
         report["tcp_gbps"] = tcp
-        print("\nTCP (iperf3, one stream):  " + ", ".join(f"{n[4:]} {v:.1f} Gbit/s" for n, v in sorted(tcp.items())))
+        print(f"\n{'TCP, iperf3, one stream (Gbit/s)':<52} {'to port':>14} {'from port':>14}")
+        for path, label in TCP_PATHS.items():
+            to, frm = tcp.get(f"tcp_{path}_to_port"), tcp.get(f"tcp_{path}_from_port")
+            if to is None or frm is None:
+                continue
+            base_to, base_from = tcp.get("tcp_macvlan_to_port"), tcp.get("tcp_macvlan_from_port")
+            cells = []
+            for v, base, way in ((to, base_to, "to"), (frm, base_from, "from")):
+                if base and path != "macvlan":
+                    cells.append(f"{v:>6.1f} ({v / base:.2f}x)")
+                    report["ratios"].append({"bar": f"TCP {way} port, {path} vs macvlan", "ratio": v / base,
+                                             "min": 1.0, "met": v / base >= 1.0})
+                else:
+                    cells.append(f"{v:>6.1f}        ")
+            print(f"{label:<52} {cells[0]:>14} {cells[1]:>14}")
 
     with open(json_path, "w") as f:
         json.dump(report, f, indent=2)

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Real traffic through nsteer: IPv4 and IPv6 ping, 10 MiB TCP streams both ways (checked by SHA-256),
-# jumbo frames at MTU 9000, and two uplinks attached at once that never exchange frames.
+# jumbo frames at MTU 9000, frames a port refuses counted by name, and two uplinks attached at once that
+# never exchange frames.
 source "$(dirname "$0")/lib.sh"
 
 test_ping4_wire_and_three_ports_both_ways() {
@@ -108,6 +109,26 @@ test_mtu9000_tcp_both_ways() {
 	w=$(wire_ns "$(uplink)"); p=$(port_ns 1)
 	tcp_transfer "$p" "$w" "$WIRE_ADDR4"
 	tcp_transfer "$w" "$p" "$(port_addr4 1)"
+}
+
+# A frame XDP redirects into a port whose veth cannot take it (its ring full, or, as here, over
+# the MTU the container lowered its eth0 to) dies in the kernel after nsteer's verdict; stats must
+# still say so, under port_rejected, and count exactly those frames.
+test_frames_a_port_refuses_are_counted_as_port_rejected() {
+	lab 1 --xdp-mode native
+	local p up rejected
+	p=$(port_ns 1)
+	up=$(uplink)
+	expect "wire -> port 1 before the MTU change" in_ns "$WIRE" ping -c1 -W2 "$(port_addr4 1)"
+	in_ns "$p" ip link set eth0 mtu 1000 || fail "lowering eth0's MTU in $p"
+	in_ns "$WIRE" ping -c5 -i0.2 -W1 -s 1300 "$(port_addr4 1)" >/dev/null 2>&1 &&
+		fail "1328-byte packets reached a port whose MTU is 1000"
+	rejected=$(counter "$up" drop_port_rejected "$p")
+	[ "$rejected" = 5 ] || fail "port_rejected is $rejected after 5 oversized frames, not 5"
+	"$NSTEER" stats "$up" | grep -q "port_rejected=5" || fail "nsteer stats does not show port_rejected=5"
+	expect "wire -> port 1, small packets still" in_ns "$WIRE" ping -c2 -i0.2 -W2 "$(port_addr4 1)"
+	rejected=$(counter "$up" drop_port_rejected "$p")
+	[ "$rejected" = 5 ] || fail "port_rejected moved to $rejected with frames the port took"
 }
 
 test_two_uplinks_never_cross() {

@@ -238,3 +238,25 @@ Test(xdp, every_frame_goes_to_tc_when_the_nic_strips_vlan_tags)
 	xdp_from_wire(port(PORT_A)->mac, -1, 128, XDP_REDIRECT,
 		      "without stripping, a known port's MAC is steered here");
 }
+
+/* Past NSTEER_XDP_REDIRECT_PORTS_MAX ports, delivering is tc's (redirect_peer costs less there);
+ * XDP still drops what it drops. */
+Test(xdp, many_ports_leave_delivery_to_tc)
+{
+	struct nsteer_config cfg = {
+		.uplink_ifindex = pr.uplink,
+		.mode = NSTEER_MODE_BRIDGE,
+		.unknown = NSTEER_UNKNOWN_DROP,
+		.slots_used = NSTEER_XDP_REDIRECT_PORTS_MAX + 2,
+	};
+
+	config_write(&cfg);
+	xdp_from_wire(port(PORT_A)->mac, -1, 128, XDP_PASS, "one port too many: tc delivers");
+	expect_port_untouched(PORT_A, "XDP counted a frame it left to tc");
+	xdp_from_wire(MAC_UNKNOWN, -1, FRAME_MIN, XDP_DROP, "unknown MACs still die in XDP");
+	expect_uplink_count(drop_unknown_dst, 1, "the unknown MAC is counted");
+
+	cfg.slots_used = NSTEER_XDP_REDIRECT_PORTS_MAX + 1;
+	config_write(&cfg);
+	xdp_from_wire(port(PORT_A)->mac, -1, 128, XDP_REDIRECT, "at the limit, XDP still delivers");
+}
