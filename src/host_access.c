@@ -54,7 +54,7 @@ int host_access_set(const struct uplink *u, bool on)
 	if (!err && !port.slot)
 		err = -ENOSPC;
 	if (!err)
-		err = port_create(u, netns_fd, &port, &no_addrs);
+		err = port_create(u, NULL, netns_fd, &port, &no_addrs);
 	close(netns_fd);
 	if (err)
 		pr_warn("Couldn't create the host-access interface %s: %s\n", port.ifname,

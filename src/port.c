@@ -285,8 +285,8 @@ static int configure_peer(int netns_fd, const struct nsteer_port *port,
 	return err;
 }
 
-int port_create(const struct uplink *u, int netns_fd, struct nsteer_port *port,
-		const struct nsteer_port_opts *o)
+int port_create(const struct uplink *u, const struct port_table *others, int netns_fd,
+		struct nsteer_port *port, const struct nsteer_port_opts *o)
 {
 	struct nl_link uplink, host, peer;
 	struct nl_veth_spec spec = {
@@ -347,7 +347,7 @@ int port_create(const struct uplink *u, int netns_fd, struct nsteer_port *port,
 		err = mld_port_reset(u, port->slot, NSTEER_MLD_SNOOPED);
 	/* After the port is registered, so that a failure's port_remove gives back what it took. */
 	if (!err)
-		err = nic_hold_port(u, port);
+		err = nic_hold_port(u, others, port);
 	if (err) {
 		pr_warn("Couldn't add port %s to the maps of %s: %s\n", port->netns, u->dev,
 			strerror(-err));
@@ -549,7 +549,7 @@ int nsteer_port_add(const char *dev, const struct nsteer_port_opts *o)
 			 * changes nothing else. */
 			err = configure_peer(netns_fd, same, o);
 			if (!err)
-				err = nic_hold_port(&u, same);
+				err = nic_hold_port(&u, table, same);
 			if (!err)
 				pr_info("%s: port %s already exists (%s)\n", dev, port.netns, macs);
 		} else {
@@ -579,7 +579,7 @@ int nsteer_port_add(const char *dev, const struct nsteer_port_opts *o)
 		port.flags |= NSTEER_PORT_LABELLED;
 	snprintf(port.ifname, sizeof(port.ifname), "%s", ifname);
 	port_host_ifname(u.cfg.uplink_ifindex, port.netns_inode, port.host_ifname);
-	err = port_create(&u, netns_fd, &port, o);
+	err = port_create(&u, table, netns_fd, &port, o);
 	if (!err)
 		pr_info("%s: port %s %s %s@%s\n", dev, port.netns, macs, port.ifname,
 			port.host_ifname);

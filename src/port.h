@@ -8,9 +8,9 @@
 
 /* Builds port (slot, names, MAC and netns_inode filled in) with its namespace end in netns_fd:
  * veth, registration, program, addresses from o, publishing last. On failure, what was built
- * is taken down again. */
-int port_create(const struct uplink *u, int netns_fd, struct nsteer_port *port,
-		const struct nsteer_port_opts *o);
+ * is taken down again. others: as for nic_hold_port. */
+int port_create(const struct uplink *u, const struct port_table *others, int netns_fd,
+		struct nsteer_port *port, const struct nsteer_port_opts *o);
 /* Takes a port away: steering first, then the veth (and the netns if port add created it). */
 int port_remove(const struct uplink *u, const struct nsteer_port *port);
 /* Published, and its host end runs nsteer's program: not a port add killed half-way. */
