@@ -181,11 +181,11 @@ struct nsteer_port {
 	char host_ifname[NSTEER_IFNAME_LEN]; /* host end */
 };
 
-/* Why the datapath drops a frame: X(ID, name, what). One is not counted by the programs:
- * PORT_REJECTED happens after XDP's verdict, in the kernel's veth, which counts it on the port's host
- * end (ethtool -S: tx_queue_N_xdp_xmit_errors); the loader adds that count in when it sums. The enum, the counters' fields, `stats`,
+/* Why the datapath drops a frame: X(ID, name, what). The enum, the counters' fields, `stats`,
  * `status`, their JSON and the layout checks all come from this list, so a new reason is one line
- * here (and the count_drop calls that use it). */
+ * here (and the count_drop calls that use it). One is not counted by the programs: PORT_REJECTED
+ * happens after XDP's verdict, in the kernel's veth, which counts it on the port's host end
+ * (ethtool -S: tx_queue_N_xdp_xmit_errors); the loader adds that count in when it sums. */
 #define NSTEER_DROP_REASONS(X)                                                       \
 	X(MALFORMED, malformed, "too short for an Ethernet (or 802.1Q) header")      \
 	X(UNKNOWN_DST, unknown_dst, "no port owns the destination (--unknown drop)") \

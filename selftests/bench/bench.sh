@@ -130,14 +130,14 @@ setup_nsteer_xdp_drop() {
 
 setup_nsteer_stack() {
 	lab_wire
-	"$NSTEER" attach $UP --xdp-mode native >/dev/null
+	"$NSTEER" attach $UP --xdp-mode native >/dev/null 2>&1
 	nsteer_port nstbp1
 }
 
 # Generic XDP: whether it adds anything over tc only, which --xdp-mode auto picks instead.
 setup_nsteer_skb_stack() {
 	lab_wire
-	"$NSTEER" attach $UP --xdp-mode skb >/dev/null
+	"$NSTEER" attach $UP --xdp-mode skb >/dev/null 2>&1
 	nsteer_port nstbp1
 }
 
@@ -166,7 +166,7 @@ setup_bridge_stack() {
 
 setup_unknown_drop() {
 	lab_wire
-	"$NSTEER" attach $UP --xdp-mode native --unknown drop >/dev/null
+	"$NSTEER" attach $UP --xdp-mode native --unknown drop >/dev/null 2>&1
 	nsteer_port nstbp1
 }
 
@@ -189,12 +189,15 @@ fi
 
 # Unicast spread over N ports, then broadcasts to all N: nsteer's tc cloning against one XDP
 # devmap broadcast (BPF_F_BROADCAST) to the same ports, which is what tc flooding was chosen over.
+# Unicast into the ports' XDP sinks only up to XDP_PORTS_MAX ports: beyond, nsteer's XDP leaves
+# delivery to tc (NSTEER_XDP_REDIRECT_PORTS_MAX), whose redirect_peer bypasses a port's XDP.
+XDP_PORTS_MAX=$(awk '/#define NSTEER_XDP_REDIRECT_PORTS_MAX/ {print $3}' headers/nsteer_shared.h)
 scale_sweep() {
 	local n have=0 batch=$OUT/scale.batch macs=$OUT/macs.txt hosts
 	lab_wire
-	"$NSTEER" attach $UP --xdp-mode native >/dev/null
+	"$NSTEER" attach $UP --xdp-mode native >/dev/null 2>&1
 	: >"$macs"
-	for n in 1 10 100 1000; do
+	for n in 1 10 $XDP_PORTS_MAX 100 1000; do
 		: >"$batch"
 		local sinks=()
 		for ((i = have + 1; i <= n; i++)); do
@@ -206,7 +209,7 @@ scale_sweep() {
 		"$TOOL" sink "${sinks[@]}"
 		have=$n
 		for ((r = 1; r <= ROUNDS; r++)); do
-			measure "scale_$n" sink_count "@$macs"
+			if [ "$n" -le "$XDP_PORTS_MAX" ]; then measure "scale_$n" sink_count "@$macs"; fi
 			measure "flood_tc_$n" sink_count ff:ff:ff:ff:ff:ff
 		done
 		# The host ends in port-number order, which the MACs' last two bytes give.
@@ -219,10 +222,12 @@ print(" ".join(p["host_ifname"] for p in ports))')
 		for ((r = 1; r <= ROUNDS; r++)); do measure "flood_devmap_$n" sink_count ff:ff:ff:ff:ff:ff; done
 		# The same spread with no steering decision: what N veths cost by themselves.
 		ip link set $UP xdp off
-		"$TOOL" spread $UP $hosts
-		for ((r = 1; r <= ROUNDS; r++)); do measure "scale_bare_$n" sink_count "@$macs"; done
+		if [ "$n" -le "$XDP_PORTS_MAX" ]; then
+			"$TOOL" spread $UP $hosts
+			for ((r = 1; r <= ROUNDS; r++)); do measure "scale_bare_$n" sink_count "@$macs"; done
+		fi
 		ip link set $UP xdp off
-		"$NSTEER" attach $UP --xdp-mode native >/dev/null # puts nsteer's XDP program back
+		"$NSTEER" attach $UP --xdp-mode native >/dev/null 2>&1 # puts nsteer's XDP program back
 	done
 }
 
@@ -312,7 +317,7 @@ stack_sweep() {
 control_plane() {
 	local n=1000 t0 t1 i
 	cleanup; lab_wire
-	"$NSTEER" attach $UP --xdp-mode native >/dev/null
+	"$NSTEER" attach $UP --xdp-mode native >/dev/null 2>&1
 	# One port add on a quiet uplink, as a user adds a container's port. (Measured after the
 	# batch, it waits for the kernel's rtnl lock behind the IPv6 DAD, MLD and router
 	# solicitations of 1000 new ports, flooded to every sibling, and measures those instead.)
@@ -330,7 +335,7 @@ control_plane() {
 	done
 	"$NSTEER" detach $UP --ports >/dev/null
 	for i in $(seq 1 20); do echo "link del nsbr$i"; echo "netns del nstbr$i"; done | ip -batch - 2>/dev/null || true
-	"$NSTEER" attach $UP --xdp-mode native >/dev/null
+	"$NSTEER" attach $UP --xdp-mode native >/dev/null 2>&1
 	: >$OUT/ip.batch; : >$OUT/ip-del.batch; : >$OUT/nsteer.batch
 	for ((i = 1; i <= n; i++)); do
 		printf 'netns add nstbi%d\nlink add nsbi%d type veth peer name eth0 netns nstbi%d\nlink set nsbi%d up\n' $i $i $i $i >>$OUT/ip.batch
@@ -349,7 +354,7 @@ control_plane() {
 		record "seconds nsteer_batch_1000 $(python3 -c "print($t1 - $t0)")"
 		t0=$EPOCHREALTIME; "$NSTEER" detach $UP --ports >/dev/null; t1=$EPOCHREALTIME
 		record "seconds nsteer_detach_1000 $(python3 -c "print($t1 - $t0)")"
-		"$NSTEER" attach $UP --xdp-mode native >/dev/null
+		"$NSTEER" attach $UP --xdp-mode native >/dev/null 2>&1
 	done
 }
 
