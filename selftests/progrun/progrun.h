@@ -220,6 +220,9 @@ static inline int libbpf_quiet(enum libbpf_print_level level, const char *fmt, v
 	return level == LIBBPF_WARN ? vfprintf(stderr, fmt, ap) : 0;
 }
 
+/* Which XDP flavour a test process loads and runs: nsteer_xdp, or nsteer_xdp_skb (--xdp-mode skb). */
+static bool progrun_generic_xdp;
+
 static inline void progrun_setup(void)
 {
 	cr_assert_eq(unshare(CLONE_NEWNET), 0, "unshare(CLONE_NEWNET): %s (these tests need root)",
@@ -241,8 +244,11 @@ static inline void progrun_setup(void)
 	pr.skel = nsteer_bpf__open();
 	cr_assert_not_null(pr.skel, "opening the nsteer skeleton: %s", strerror(errno));
 	/* As attach does: one XDP flavour per load, since port_devs binds to the first one that
-	 * uses it. The native one (frags) is the one under test; generic mode runs the same code. */
-	bpf_program__set_autoload(pr.skel->progs.nsteer_xdp_skb, false);
+	 * uses it. The native one (frags) is the one under test, unless a suite asks for the
+	 * generic one (progrun_setup_generic). */
+	bpf_program__set_autoload(progrun_generic_xdp ? pr.skel->progs.nsteer_xdp
+						      : pr.skel->progs.nsteer_xdp_skb,
+				  false);
 	cr_assert_eq(nsteer_bpf__load(pr.skel), 0, "loading the nsteer skeleton: %s",
 		     strerror(errno));
 	cr_assert_eq(uplink_from_object("uplink", pr.skel->obj, &pr.up), 0,
@@ -333,7 +339,9 @@ static inline int prog_run(struct bpf_program *prog, const struct __sk_buff *ctx
 
 static inline void run_xdp(const struct frame *f, struct run *r)
 {
-	int err = prog_run(pr.skel->progs.nsteer_xdp, NULL, f, r);
+	int err = prog_run(progrun_generic_xdp ? pr.skel->progs.nsteer_xdp_skb
+					       : pr.skel->progs.nsteer_xdp,
+			   NULL, f, r);
 
 	cr_assert_eq(err, 0, "BPF_PROG_RUN of nsteer_xdp on a %zu-byte frame: %s", f->len,
 		     strerror(-err));

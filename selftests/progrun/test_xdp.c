@@ -260,3 +260,24 @@ Test(xdp, many_ports_leave_delivery_to_tc)
 	config_write(&cfg);
 	xdp_from_wire(port(PORT_A)->mac, -1, 128, XDP_REDIRECT, "at the limit, XDP still delivers");
 }
+
+/* nsteer_xdp_skb, the --xdp-mode skb flavour: it drops what dies early and delivers nothing
+ * itself; tc's redirect_peer, measured faster into a port at every port count, delivers. */
+static void progrun_setup_generic(void)
+{
+	progrun_generic_xdp = true;
+	progrun_setup();
+}
+
+TestSuite(xdp_generic, .init = progrun_setup_generic, .fini = progrun_teardown);
+
+Test(xdp_generic, known_port_is_left_to_tc_and_strangers_still_die_here)
+{
+	configure(NSTEER_MODE_BRIDGE, NSTEER_UNKNOWN_DROP);
+	xdp_from_wire(port(PORT_A)->mac, -1, 128, XDP_PASS, "generic XDP leaves delivery to tc");
+	expect_port_untouched(PORT_A, "XDP counted a frame it left to tc");
+	xdp_from_wire(MAC_UNKNOWN, -1, FRAME_MIN, XDP_DROP, "an unknown MAC dies in generic XDP");
+	expect_uplink_count(drop_unknown_dst, 1, "the unknown MAC is counted");
+	xdp_from_wire(port(PORT_C)->mac, 100, 17, XDP_DROP, "a cut 802.1Q header dies here too");
+	expect_uplink_count(drop_malformed, 1, "the cut frame is counted as malformed");
+}
