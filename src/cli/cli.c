@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The command table. Every option is declared once (name, value, field, help) and every command
  * once (words, arguments, options, help, handler); getopt's table, the usage text, the errors and
- * the dispatch are all made from these two, so a new option is one declaration plus its place in
- * a command's list. */
+ * the dispatch are all made from these two, and so are the man page and the bash completion
+ * (table.h), so a new option is one declaration plus its place in a command's list. */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -15,28 +15,7 @@
 #include "cli.h"
 #include "demo.h"
 #include "render.h"
-
-enum opt_kind {
-	OPT_FLAG,       /* sets a bool */
-	OPT_ENUM,       /* one of choices, into an enum field */
-	OPT_UINT,       /* min..max, into an unsigned int */
-	OPT_MAC,        /* a port MAC */
-	OPT_IFNAME,     /* an interface name */
-	OPT_ADDR,       /* an address, repeatable */
-	OPT_NETNS_PATH, /* the port's namespace, by path */
-	OPT_PID,        /* the port's namespace, by process */
-};
-
-struct opt_spec {
-	const char *name;
-	const char *metavar; /* shown in help; enums show their choices */
-	enum opt_kind kind;
-	size_t field; /* offsetof(struct cli, ...) */
-	const struct nsteer_name *choices;
-	unsigned long min, max;
-	const char *range; /* OPT_UINT: the accepted values, for the error message */
-	const char *help;  /* lines after the first are indented under it */
-};
+#include "table.h"
 
 /* One option: its name, the value it takes (NULL: a flag), its kind and the field of struct cli
  * it sets, then anything else of struct opt_spec by name. */
@@ -81,25 +60,6 @@ DEFINE_OPTION(opt_interval, "interval", "SEC", OPT_UINT, interval, .min = 1, .ma
 DEFINE_OPTION(opt_count, "count", "N", OPT_UINT, count, .min = 1, .max = UINT_MAX,
 	      .help = "stop after N samples (default: until interrupted)");
 
-enum arg_kind {
-	ARGS_NONE,
-	ARGS_FILE,      /* FILE|- */
-	ARGS_DEV,       /* DEV */
-	ARGS_DEV_OPT,   /* [DEV] */
-	ARGS_DEV_NETNS, /* DEV and a namespace: NETNS, --netns-path or --pid */
-};
-
-struct command {
-	const char *name;
-	const char *sub; /* "add" for "port add" */
-	enum cli_cmd id;
-	enum arg_kind args;
-	const struct opt_spec *const *opts; /* NULL-terminated */
-	const char *help;
-	int (*run)(const struct cli *cli); /* returns 0 or a negative errno, or an exit status */
-	bool returns_status;               /* run returns an exit status (batch, demo) */
-};
-
 static int run_attach(const struct cli *c)
 {
 	return nsteer_attach(c->dev, &c->attach);
@@ -138,7 +98,7 @@ static int run_demo(const struct cli *c)
 #define OPTS(...) ((const struct opt_spec *const[]){ __VA_ARGS__, NULL })
 #define NO_OPTS ((const struct opt_spec *const[]){ NULL })
 
-static const struct command commands[] = {
+const struct command cli_commands[] = {
 	{ "attach", NULL, CMD_ATTACH, ARGS_DEV,
 	  OPTS(&opt_mode, &opt_xdp_mode, &opt_unknown, &opt_host_access),
 	  "Load the datapath on DEV and pin its state under /sys/fs/bpf/nsteer/DEV/.\n"
@@ -181,10 +141,19 @@ static const struct command commands[] = {
 	  "remove everything. Touches no interface it did not create.",
 	  run_demo, true },
 };
-#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+#define N_COMMANDS (sizeof(cli_commands) / sizeof(cli_commands[0]))
+const size_t cli_n_commands = N_COMMANDS;
 
-static const char exit_status_help[] =
-	"\nExit status: 0 success, 1 runtime failure, 2 usage error.\n";
+const char cli_summary[] =
+	"Steer frames arriving on a NIC into network namespaces by destination MAC (XDP + tc).";
+const char cli_verbose_help[] = "say more, including libbpf's and libxdp's messages";
+
+const struct cli_exit_status cli_exit_statuses[] = {
+	{ EXIT_SUCCESS, "success" },
+	{ EXIT_FAILURE, "runtime failure" },
+	{ EXIT_USAGE, "usage error" },
+	{ 0, NULL },
+};
 
 /* ---- usage text ---- */
 
@@ -204,7 +173,7 @@ static const char *args_text(enum arg_kind a)
 	}
 }
 
-static bool in_args(const struct command *c, const struct opt_spec *o)
+bool cli_opt_in_args(const struct command *c, const struct opt_spec *o)
 {
 	return c->args == ARGS_DEV_NETNS && (o->kind == OPT_NETNS_PATH || o->kind == OPT_PID);
 }
@@ -228,7 +197,7 @@ static void word(struct wrap *w, const char *text)
 	w->fresh = false;
 }
 
-static void option_value(const struct opt_spec *o, char *buf, size_t size)
+void cli_option_value(const struct opt_spec *o, char *buf, size_t size)
 {
 	size_t n = 0;
 
@@ -241,28 +210,47 @@ static void option_value(const struct opt_spec *o, char *buf, size_t size)
 		n += snprintf(buf + n, size - n, "%s%s", v == o->choices ? "" : "|", v->name);
 }
 
+void cli_synopsis_words(const struct command *c, cli_word_fn fn, void *ctx)
+{
+	char text[160], value[96];
+
+	fn(ctx, c->name);
+	if (c->sub)
+		fn(ctx, c->sub);
+	if (c->args != ARGS_NONE)
+		fn(ctx, args_text(c->args));
+	for (const struct opt_spec *const *o = c->opts; *o; o++) {
+		if (cli_opt_in_args(c, *o))
+			continue;
+		cli_option_value(*o, value, sizeof(value));
+		snprintf(text, sizeof(text), "[--%s%s%s]%s", (*o)->name, value[0] ? " " : "", value,
+			 (*o)->kind == OPT_ADDR ? "..." : "");
+		fn(ctx, text);
+	}
+}
+
+static void wrap_word(void *w, const char *text)
+{
+	word(w, text);
+}
+
 /* "attach DEV [--mode bridge|private|vepa] ...", continued under the first argument. */
 static void synopsis(FILE *out, const struct command *c, int col, bool fresh)
 {
 	struct wrap w = { out, col, col + (fresh ? 0 : 1) + (int)strlen(c->name) + 1, fresh };
-	char text[160], value[96];
 
 	if (c->sub)
 		w.indent += (int)strlen(c->sub) + 1;
-	word(&w, c->name);
-	if (c->sub)
-		word(&w, c->sub);
-	if (c->args != ARGS_NONE)
-		word(&w, args_text(c->args));
-	for (const struct opt_spec *const *o = c->opts; *o; o++) {
-		if (in_args(c, *o))
-			continue;
-		option_value(*o, value, sizeof(value));
-		snprintf(text, sizeof(text), "[--%s%s%s]%s", (*o)->name, value[0] ? " " : "", value,
-			 (*o)->kind == OPT_ADDR ? "..." : "");
-		word(&w, text);
-	}
+	cli_synopsis_words(c, wrap_word, &w);
 	fputc('\n', out);
+}
+
+static void exit_status_help(FILE *out)
+{
+	fputs("\nExit status:", out);
+	for (const struct cli_exit_status *e = cli_exit_statuses; e->meaning; e++)
+		fprintf(out, "%s %d %s", e == cli_exit_statuses ? "" : ",", e->status, e->meaning);
+	fputs(".\n", out);
 }
 
 static void command_usage(FILE *out, const struct command *c)
@@ -275,7 +263,7 @@ static void command_usage(FILE *out, const struct command *c)
 		char head[32];
 		const char *line = (*o)->help, *nl;
 
-		if (in_args(c, *o))
+		if (cli_opt_in_args(c, *o))
 			continue;
 		snprintf(head, sizeof(head), "--%s%s%s", (*o)->name, (*o)->metavar ? " " : "",
 			 (*o)->metavar ? (*o)->metavar : "");
@@ -285,23 +273,20 @@ static void command_usage(FILE *out, const struct command *c)
 				nl ? (int)(nl - line) : (int)strlen(line), line);
 		}
 	}
-	fputs(exit_status_help, out);
+	exit_status_help(out);
 }
 
 static void main_usage(FILE *out)
 {
-	fputs("Usage: nsteer [-v] COMMAND [ARGS]\n"
-	      "Steer frames arriving on a NIC into network namespaces by destination MAC (XDP + tc).\n\n"
-	      "Commands:\n",
-	      out);
+	fprintf(out, "Usage: nsteer [-v] COMMAND [ARGS]\n%s\n\nCommands:\n", cli_summary);
 	for (size_t i = 0; i < N_COMMANDS; i++) {
 		fputs("  ", out);
-		synopsis(out, &commands[i], 2, true);
+		synopsis(out, &cli_commands[i], 2, true);
 	}
-	fputs("\nRun 'nsteer COMMAND --help' for details. State lives in /sys/fs/bpf/nsteer/DEV/.\n"
-	      "  -v, --verbose   say more, including libbpf's and libxdp's messages\n",
+	fputs("\nRun 'nsteer COMMAND --help' for details. State lives in /sys/fs/bpf/nsteer/DEV/.\n",
 	      out);
-	fputs(exit_status_help, out);
+	fprintf(out, "  -v, --verbose   %s\n", cli_verbose_help);
+	exit_status_help(out);
 }
 
 /* ---- parsing ---- */
@@ -322,7 +307,7 @@ static const struct command *find_command(int argc, char **argv, int *words, FIL
 	     help = argc > 2 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"));
 
 	for (size_t i = 0; name && i < N_COMMANDS; i++) {
-		const struct command *c = &commands[i];
+		const struct command *c = &cli_commands[i];
 
 		if (strcmp(c->name, name))
 			continue;
@@ -336,11 +321,11 @@ static const struct command *find_command(int argc, char **argv, int *words, FIL
 		bool first = true;
 
 		for (size_t i = 0; i < N_COMMANDS; i++) {
-			if (strcmp(commands[i].name, name))
+			if (strcmp(cli_commands[i].name, name))
 				continue;
 			if (!first)
 				fputc('\n', out);
-			command_usage(out, &commands[i]);
+			command_usage(out, &cli_commands[i]);
 			first = false;
 		}
 		*words = -1;
@@ -524,7 +509,7 @@ static void longopts_build(void)
 		return;
 	longopts[n++] = (struct option){ "help", no_argument, NULL, OPT_HELP };
 	for (size_t i = 0; i < N_COMMANDS; i++) {
-		for (const struct opt_spec *const *o = commands[i].opts; *o; o++) {
+		for (const struct opt_spec *const *o = cli_commands[i].opts; *o; o++) {
 			int k = 0;
 
 			while (k < n - 1 && all_specs[k] != *o)
@@ -623,8 +608,8 @@ enum cli_result cli_parse(int argc, char **argv, struct cli *cli, FILE *out, FIL
 static const struct command *command_of(enum cli_cmd id)
 {
 	for (size_t i = 0; i < N_COMMANDS; i++)
-		if (commands[i].id == id)
-			return &commands[i];
+		if (cli_commands[i].id == id)
+			return &cli_commands[i];
 	return NULL;
 }
 
