@@ -1,5 +1,7 @@
 # nsteer: steer frames from a NIC into network namespaces by destination MAC, with XDP and tc.
-#   make            build ./nsteer (BPF programs embedded as skeletons)
+#   make            build ./nsteer (BPF programs embedded as skeletons), nsteer-cni, and the man
+#                   page and bash completion (.output/nsteer.8, .output/nsteer.bash-completion)
+#   make install    install them under DESTDIR and PREFIX (default /usr/local); make uninstall
 #   make demo       install what is missing, build, run `nsteer demo` (root)
 #   make test       install what is missing, build, run every selftest (root)
 #   make vmtest     the same selftests inside a VM on another kernel (KERNEL=6.1 by default)
@@ -39,7 +41,7 @@ SKELS     := $(OUTPUT)/nsteer.skel.h # the library's; bench_tool names its own
 # built on that API (its demo borrows the library's netlink and namespace helpers for its lab).
 LIB_SRCS  := $(wildcard src/*.c)
 LIB_OBJS  := $(patsubst src/%.c,$(OUTPUT)/lib/%.o,$(LIB_SRCS))
-CLI_SRCS  := $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
+CLI_SRCS  := $(filter-out src/cli/main.c src/cli/doc_main.c,$(wildcard src/cli/*.c))
 CLI_OBJS  := $(patsubst src/cli/%.c,$(OUTPUT)/cli/%.o,$(CLI_SRCS))
 HDRS      := $(wildcard src/*.h include/*.h) headers/nsteer_shared.h
 CLI_HDRS  := $(wildcard src/cli/*.h include/*.h) headers/nsteer_shared.h
@@ -48,7 +50,9 @@ CLI_HDRS  := $(wildcard src/cli/*.h include/*.h) headers/nsteer_shared.h
 .DELETE_ON_ERROR:
 .SECONDARY:
 
-all: nsteer nsteer-cni
+DOCS      := $(OUTPUT)/nsteer.8 $(OUTPUT)/nsteer.bash-completion
+
+all: nsteer nsteer-cni $(DOCS)
 
 $(OUTPUT):
 	$(Q)mkdir -p $@
@@ -83,6 +87,20 @@ $(OUTPUT)/libnsteer-cli.a: $(CLI_OBJS)
 nsteer: $(OUTPUT)/cli/main.o $(OUTPUT)/libnsteer-cli.a $(OUTPUT)/libnsteer.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
+# The man page and the bash completion are written from the command table by a program built for
+# that alone, so that neither can name a command or option that --help does not.
+$(OUTPUT)/nsteer-doc: $(OUTPUT)/cli/doc_main.o $(OUTPUT)/libnsteer-cli.a $(OUTPUT)/libnsteer.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+
+$(OUTPUT)/nsteer.8: $(OUTPUT)/nsteer-doc
+	$(call msg,GEN,$@)
+	$(Q)$< man > $@
+
+$(OUTPUT)/nsteer.bash-completion: $(OUTPUT)/nsteer-doc
+	$(call msg,GEN,$@)
+	$(Q)$< bash-completion > $@
 
 # The CNI plugin: libnsteer's API and json-c, nothing of the CLI.
 CNI_SRCS  := $(wildcard src/cni/*.c)
@@ -154,7 +172,7 @@ fuzz: deps
 	$(Q)$(MAKE) --no-print-directory $(FUZZ_BINS)
 	$(Q)./selftests/fuzz/fuzz.sh $(or $(FUZZ_TIME),300)
 
-test-bins: nsteer-cni $(TEST_BINS) $(FUZZ_BINS) $(OUTPUT)/neighbour.bpf.o $(OUTPUT)/selftests/integration/vlan_switch.bpf.o
+test-bins: nsteer-cni $(DOCS) $(TEST_BINS) $(FUZZ_BINS) $(OUTPUT)/neighbour.bpf.o $(OUTPUT)/selftests/integration/vlan_switch.bpf.o
 
 deps:
 	$(Q)./selftests/install-deps.sh
@@ -191,12 +209,18 @@ clean:
 # "type" gives.
 PREFIX      ?= /usr/local
 CNI_BIN_DIR ?= /usr/lib/cni
-install: nsteer nsteer-cni
+MAN8_DIR    := $(PREFIX)/share/man/man8
+# Where bash-completion loads a command's completion from when it is first completed.
+COMPLETION_DIR := $(PREFIX)/share/bash-completion/completions
+install: nsteer nsteer-cni $(DOCS)
 	install -D -m 0755 nsteer $(DESTDIR)$(PREFIX)/sbin/nsteer
 	install -D -m 0755 nsteer-cni $(DESTDIR)$(CNI_BIN_DIR)/nsteer
+	install -D -m 0644 $(OUTPUT)/nsteer.8 $(DESTDIR)$(MAN8_DIR)/nsteer.8
+	install -D -m 0644 $(OUTPUT)/nsteer.bash-completion $(DESTDIR)$(COMPLETION_DIR)/nsteer
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/sbin/nsteer $(DESTDIR)$(CNI_BIN_DIR)/nsteer
+	rm -f $(DESTDIR)$(PREFIX)/sbin/nsteer $(DESTDIR)$(CNI_BIN_DIR)/nsteer \
+		$(DESTDIR)$(MAN8_DIR)/nsteer.8 $(DESTDIR)$(COMPLETION_DIR)/nsteer
 
 # Benchmark: bench.sh drives labs; bench_tool generates and counts frames.
 $(OUTPUT)/bench_tool: selftests/bench/bench_tool.c $(OUTPUT)/bench.skel.h $(OUTPUT)/libnsteer.a
