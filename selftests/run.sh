@@ -1,18 +1,21 @@
 #!/bin/bash
 # Runs every selftest level and prints one closing line "selftests: N passed, N failed, N skipped".
 #   unit         Criterion tests of user-space logic (no root needed for most)
+#   ops          shell tests of nsteer as a system tool, run once: the man page and the bash
+#                completion against --help, make install and uninstall, and the completion
+#                against one lab's attached uplink
 #   progrun      Criterion tests running each BPF program on crafted frames (BPF_PROG_RUN)
 #   fuzz         the datapath fuzzer's reproducers and seeds replayed (one test each), then a
 #                short fuzz run (FUZZ_TEST_TIME seconds, default 45) counted as one test
 #   integration  shell tests: namespaces, veth "NICs", real traffic
 #   nic          the same on real NIC drivers (virtio-net, e1000): only in `make vmtest`'s VM,
 #                which makes the NICs; skipped elsewhere
-# Usage: selftests/run.sh [unit|progrun|fuzz|integration|nic]... (default: all). Needs root.
+# Usage: selftests/run.sh [unit|ops|progrun|fuzz|integration|nic]... (default: all). Needs root.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 levels=("$@")
-[ ${#levels[@]} -eq 0 ] && levels=(unit progrun fuzz integration nic)
+[ ${#levels[@]} -eq 0 ] && levels=(unit ops progrun fuzz integration nic)
 passed=0 failed=0 skipped=0
 failures=()
 
@@ -97,6 +100,7 @@ run_integration() {
 for level in "${levels[@]}"; do
 	case $level in
 	unit | progrun) run_criterion_dir "$level" ;;
+	ops) for t in selftests/ops/test_*.sh; do run_shell_test "$t" ""; done ;;
 	fuzz) run_fuzz ;;
 	integration) run_integration ;;
 	nic) for t in selftests/nic/test_*.sh; do run_shell_test "$t" ""; done ;;
