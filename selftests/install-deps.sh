@@ -8,6 +8,7 @@ packages=(
 	libbpf-dev bpftool libxdp-dev xdp-tools libmnl-dev libcriterion-dev libclang-rt-14-dev
 	iproute2 ethtool iputils-ping iperf3 tcpdump python3 util-linux
 	libjson-c-dev containernetworking-plugins runc busybox-static
+	prometheus # for promtool, which checks `stats --format prometheus`; the server is not used
 )
 # The CNI test drives podman as it is installed by default (conmon, catatonit, iptables, ... come
 # with its recommends), so that is how it was tested.
