@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "render.h"
 
 #define MAX_ARGS 64
 
@@ -749,6 +750,38 @@ Test(cli, stats_options)
 
 	EXPECT_RUN("stats", "--interval", "1", "--count", "4294967295");
 	cr_expect_eq(cli.count, UINT_MAX);
+}
+
+Test(cli, stats_formats)
+{
+	EXPECT_RUN("stats", "eth0", "--format", "prometheus");
+	cr_expect_eq(cli.format, STATS_PROMETHEUS);
+	cr_expect_not(cli.json);
+
+	EXPECT_RUN("stats", "--format=json", "--interval", "2");
+	cr_expect_eq(cli.format, STATS_JSON);
+
+	EXPECT_RUN("stats", "--format", "text");
+	cr_expect_eq(cli.format, STATS_TEXT);
+
+	EXPECT_RUN("stats");
+	cr_expect_eq(cli.format, STATS_TEXT, "text unless asked otherwise");
+}
+
+Test(cli, stats_format_errors)
+{
+	EXPECT_USAGE("invalid --format 'xml': text, json or prometheus", "stats", "--format", "xml");
+	streams_reset();
+	EXPECT_USAGE("Prometheus computes rates", "stats", "--format", "prometheus", "--interval",
+		     "1");
+	streams_reset();
+	EXPECT_USAGE("give one of --json and --format prometheus", "stats", "--json", "--format",
+		     "prometheus");
+	streams_reset();
+	EXPECT_USAGE("option '--format' needs a value", "stats", "--format");
+	streams_reset();
+	EXPECT_USAGE("unknown option '--format' for this command", "port", "list", "--format",
+		     "prometheus");
 }
 
 Test(cli, stats_errors)

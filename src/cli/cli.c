@@ -55,6 +55,15 @@ DEFINE_OPTION(opt_netns_path, "netns-path", "PATH", OPT_NETNS_PATH, port.netns,
 DEFINE_OPTION(opt_pid, "pid", "PID", OPT_PID, port.netns, .min = 1, .max = INT_MAX,
 	      .help = "the namespace of a running process, e.g. a container");
 DEFINE_OPTION(opt_json, "json", NULL, OPT_FLAG, json, .help = "print JSON, one line");
+static const struct nsteer_name stats_format_names[] = {
+	{ STATS_TEXT, "text", NULL },
+	{ STATS_JSON, "json", NULL },
+	{ STATS_PROMETHEUS, "prometheus", NULL },
+	{ 0, NULL, NULL },
+};
+DEFINE_OPTION(opt_format, "format", "F", OPT_ENUM, format, .choices = stats_format_names,
+	      .help = "text (default), json (as --json), or prometheus: the counters in\n"
+		      "Prometheus's text format, for node_exporter's textfile collector");
 DEFINE_OPTION(opt_interval, "interval", "SEC", OPT_UINT, interval, .min = 1, .max = 3600,
 	      .range = "1-3600 seconds", .help = "print rates every SEC seconds");
 DEFINE_OPTION(opt_count, "count", "N", OPT_UINT, count, .min = 1, .max = UINT_MAX,
@@ -86,7 +95,7 @@ static int run_status(const struct cli *c)
 }
 static int run_stats(const struct cli *c)
 {
-	return render_stats(c->dev, c->json, c->interval, c->count);
+	return render_stats(c->dev, c->json ? STATS_JSON : c->format, c->interval, c->count);
 }
 static int run_batch(const struct cli *c);
 static int run_demo(const struct cli *c)
@@ -126,7 +135,7 @@ const struct command cli_commands[] = {
 	  "Show uplinks, their programs and ports, counters, and any inconsistency found, with the\n"
 	  "command that repairs it.",
 	  run_status },
-	{ "stats", NULL, CMD_STATS, ARGS_DEV_OPT, OPTS(&opt_interval, &opt_count, &opt_json),
+	{ "stats", NULL, CMD_STATS, ARGS_DEV_OPT, OPTS(&opt_interval, &opt_count, &opt_json, &opt_format),
 	  "Per-port counters summed over CPUs: packets and bytes each way, drops by reason.\n"
 	  "With --interval, print rates every SEC seconds (N times, or until interrupted).",
 	  run_stats },
@@ -490,6 +499,11 @@ static enum cli_result check_positionals(const struct command *c, int nargs, cha
 	}
 	if (cli->count && !cli->interval)
 		USAGE_ERR("--count needs --interval");
+	if (cli->json && cli->format != STATS_TEXT && cli->format != STATS_JSON)
+		USAGE_ERR("give one of --json and --format prometheus");
+	if (cli->format == STATS_PROMETHEUS && cli->interval)
+		USAGE_ERR("--format prometheus prints counters; Prometheus computes rates from "
+			  "them (rate()), so it takes no --interval");
 	return CLI_RUN;
 }
 

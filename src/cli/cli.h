@@ -39,6 +39,7 @@ struct cli {
 	struct nsteer_port_opts port;
 	unsigned int interval; /* stats: seconds between samples, 0 for totals */
 	unsigned int count;    /* stats: samples with --interval, 0 for until interrupted */
+	int format;            /* stats: enum stats_format (render.h) */
 };
 
 enum cli_result {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Text and JSON renderings of what the library gathers. */
 #include <errno.h>
+#include <stddef.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -349,6 +350,7 @@ struct sample {
 	char dev[IF_NAMESIZE];
 	char name[NSTEER_NETNS_LEN];
 	__u32 slot;
+	struct nsteer_port port; /* zero for the uplink's own counters */
 	struct nsteer_counters c;
 };
 
@@ -357,7 +359,8 @@ struct sample_set {
 	size_t n, cap;
 };
 
-static int sample_add(struct sample_set *s, const char *dev, const char *name, __u32 slot)
+static int sample_add(struct sample_set *s, const char *dev, const char *name,
+		      const struct nsteer_port *port)
 {
 	struct sample *x;
 
@@ -374,13 +377,15 @@ static int sample_add(struct sample_set *s, const char *dev, const char *name, _
 	memset(x, 0, sizeof(*x));
 	snprintf(x->dev, sizeof(x->dev), "%s", dev);
 	snprintf(x->name, sizeof(x->name), "%s", name);
-	x->slot = slot;
-	return nsteer_counters_get(dev, slot, &x->c);
+	x->slot = port ? port->slot : NSTEER_SLOT_UPLINK;
+	if (port)
+		x->port = *port;
+	return nsteer_counters_get(dev, x->slot, &x->c);
 }
 
 static int sample_port(const char *dev, const struct nsteer_port *p, void *arg)
 {
-	return sample_add(arg, dev, p->netns, p->slot);
+	return sample_add(arg, dev, p->netns, p);
 }
 
 static int sample_uplink(const char *dev, void *arg)
@@ -389,7 +394,7 @@ static int sample_uplink(const char *dev, void *arg)
 	int err = nsteer_config_get(dev, &cfg);
 
 	if (!err)
-		err = sample_add(arg, dev, "(uplink)", NSTEER_SLOT_UPLINK);
+		err = sample_add(arg, dev, "(uplink)", NULL);
 	return err ? err : nsteer_for_each_port(dev, sample_port, arg);
 }
 
@@ -455,14 +460,95 @@ static void print_stats(const struct sample_set *now, const struct sample_set *t
 	fflush(stdout);
 }
 
+/* A label value in the exposition format: backslash, double quote and newline escaped. */
+static void prom_label(const char *name, const char *value, bool last)
+{
+	printf("%s=\"", name);
+	for (const char *p = value; *p; p++) {
+		if (*p == '\\' || *p == '"')
+			putchar('\\');
+		if (*p == '\n')
+			fputs("\\n", stdout);
+		else
+			putchar(*p);
+	}
+	printf("\"%s", last ? "" : ",");
+}
+
+/* The uplink's own series has empty port labels, which Prometheus treats as absent. */
+static void prom_labels(const struct sample *s)
+{
+	const struct nsteer_port *p = &s->port;
+	bool is_port = s->slot != NSTEER_SLOT_UPLINK;
+	char mac[NSTEER_MAC_STR_LEN] = "", vlan[8] = "";
+
+	if (is_port) {
+		nsteer_mac_format(p->mac, mac);
+		if (p->vlan)
+			snprintf(vlan, sizeof(vlan), "%u", p->vlan);
+	}
+	prom_label("uplink", s->dev, false);
+	prom_label("port", is_port ? p->host_ifname : "", false);
+	prom_label("namespace", is_port ? p->netns : "", false);
+	prom_label("mac", mac, false);
+	prom_label("vlan", vlan, true);
+}
+
+struct prom_counter {
+	const char *name, *help;
+	size_t field; /* offsetof(struct nsteer_counters, ...) */
+};
+
+static const struct prom_counter prom_counters[] = {
+	{ "nsteer_rx_packets_total",
+	  "Frames nsteer delivered to the port (port=\"\": to the uplink's own stack).",
+	  offsetof(struct nsteer_counters, rx_packets) },
+	{ "nsteer_rx_bytes_total", "Bytes of those frames.",
+	  offsetof(struct nsteer_counters, rx_bytes) },
+	{ "nsteer_tx_packets_total",
+	  "Frames the port sent that nsteer passed on (port=\"\": to the wire).",
+	  offsetof(struct nsteer_counters, tx_packets) },
+	{ "nsteer_tx_bytes_total", "Bytes of those frames.",
+	  offsetof(struct nsteer_counters, tx_bytes) },
+};
+
+/* Each family's HELP and TYPE once, then its series: the format wants a family's lines together. */
+static void print_prometheus(const struct sample_set *s)
+{
+	for (size_t k = 0; k < sizeof(prom_counters) / sizeof(prom_counters[0]); k++) {
+		const struct prom_counter *pc = &prom_counters[k];
+
+		printf("# HELP %s %s\n# TYPE %s counter\n", pc->name, pc->help, pc->name);
+		for (size_t i = 0; i < s->n; i++) {
+			printf("%s{", pc->name);
+			prom_labels(&s->v[i]);
+			printf("} %llu\n",
+			       *(const unsigned long long *)((const char *)&s->v[i].c + pc->field));
+		}
+	}
+	printf("# HELP nsteer_drops_total Frames nsteer dropped, by reason (see nsteer(8)).\n"
+	       "# TYPE nsteer_drops_total counter\n");
+	for (size_t i = 0; i < s->n; i++) {
+		for (const struct nsteer_name *d = nsteer_drop_names; d->name; d++) {
+			printf("nsteer_drops_total{");
+			prom_labels(&s->v[i]);
+			printf(",reason=\"%s\"} %llu\n", d->name,
+			       (unsigned long long)s->v[i].c.drops[d->value]);
+		}
+	}
+	fflush(stdout);
+}
+
 static int sample_all(const char *dev, struct sample_set *s)
 {
 	s->n = 0;
 	return each_dev(dev, sample_uplink, s);
 }
 
-int render_stats(const char *dev, bool json, unsigned int interval, unsigned int count)
+int render_stats(const char *dev, enum stats_format format, unsigned int interval,
+		 unsigned int count)
 {
+	bool json = format == STATS_JSON;
 	struct sample_set a = { 0 }, b = { 0 }, tmp;
 	struct timespec pause = { .tv_sec = interval };
 	struct json j;
@@ -470,7 +556,9 @@ int render_stats(const char *dev, bool json, unsigned int interval, unsigned int
 
 	json_init(&j, stdout);
 	err = sample_all(dev, &a);
-	if (!err && !interval)
+	if (!err && !interval && format == STATS_PROMETHEUS)
+		print_prometheus(&a);
+	else if (!err && !interval)
 		print_stats(&a, NULL, 0, json ? &j : NULL);
 	for (unsigned int i = 0; !err && interval && (!count || i < count); i++) {
 		nanosleep(&pause, NULL);

@@ -8,6 +8,13 @@
 int render_port_list(const char *dev, bool json);
 /* Returns 0 when all is consistent, 1 when problems were found (and printed), <0 on errors. */
 int render_status(const char *dev, bool json);
-int render_stats(const char *dev, bool json, unsigned int interval, unsigned int count);
+enum stats_format {
+	STATS_TEXT,
+	STATS_JSON,
+	/* Prometheus's text exposition format: counters only, Prometheus computes the rates. */
+	STATS_PROMETHEUS,
+};
+int render_stats(const char *dev, enum stats_format format, unsigned int interval,
+		 unsigned int count);
 
 #endif

@@ -1,0 +1,88 @@
+#!/bin/bash
+# `nsteer stats --format prometheus`: what promtool accepts, labelled so that each series names its
+# uplink, port, namespace, MAC and VLAN, and counting the frames the test sent.
+source "$(dirname "$0")/lib.sh"
+
+# prom_value FILE METRIC LABEL=VALUE...: the value of the one series of METRIC in FILE whose labels
+# include all those given (fails unless exactly one matches).
+prom_value() {
+	"$NST_PYTHON" -S - "$@" <<'PY'
+import re, sys
+path, metric, want = sys.argv[1], sys.argv[2], dict(a.split("=", 1) for a in sys.argv[3:])
+line_re = re.compile(r'^([a-z_]+)\{(.*)\} (\d+)$')
+label_re = re.compile(r'([a-z_]+)="((?:[^"\\]|\\.)*)"')
+hits = []
+for line in open(path):
+    m = line_re.match(line.strip())
+    if not m or m.group(1) != metric:
+        continue
+    labels = dict(label_re.findall(m.group(2)))
+    if all(labels.get(k) == v for k, v in want.items()):
+        hits.append(int(m.group(3)))
+if len(hits) != 1:
+    sys.exit("%d series of %s with %s" % (len(hits), metric, want))
+print(hits[0])
+PY
+}
+
+test_prometheus_exposition_is_valid_and_counts_each_port() {
+	command -v promtool >/dev/null || fail "promtool is missing (Debian package prometheus; make deps installs it)"
+	lab 1
+	lab_vport "$UP" 2 10
+	local out=$LAB_TMP/stats.prom host1 host2 mac1 mac2 rx_before rx_after
+	host1=$(port_field "$UP" "$(port_ns 1)" host_ifname) || exit 1
+	host2=$(port_field "$UP" "$(port_ns 2)" host_ifname) || exit 1
+	mac1=$(port_mac 1)
+	mac2=$(port_mac 2)
+
+	"$NSTEER" stats "$UP" --format prometheus >"$out" || fail "stats --format prometheus: exit $?"
+	rx_before=$(prom_value "$out" nsteer_rx_packets_total uplink="$UP" port="$host1") || exit 1
+
+	send_frames "$WIRE" wire0 "$mac1" self 5 TO_PORT1
+	# Three frames whose source is not port 2's MAC: the datapath drops them as spoofed.
+	send_frames "$(port_ns 2)" eth0 "$BCAST" 02:00:00:00:0e:0e 3 SPOOFED
+
+	"$NSTEER" stats "$UP" --format prometheus >"$out" || fail "stats --format prometheus: exit $?"
+	promtool check metrics <"$out" >"$LAB_TMP/promtool.out" 2>&1 ||
+		{ cat "$LAB_TMP/promtool.out" >&2; fail "promtool check metrics rejected the output"; }
+
+	rx_after=$(prom_value "$out" nsteer_rx_packets_total uplink="$UP" port="$host1" \
+		namespace="$(port_ns 1)" mac="$mac1" vlan="") || exit 1
+	[ $((rx_after - rx_before)) -ge 5 ] ||
+		fail "port 1 rx_packets went from $rx_before to $rx_after after 5 frames to it"
+	local spoofed
+	spoofed=$(prom_value "$out" nsteer_drops_total uplink="$UP" port="$host2" \
+		namespace="$(port_ns 2)" mac="$mac2" vlan=10 reason=spoofed_src) || exit 1
+	[ "$spoofed" = 3 ] || fail "port 2 spoofed_src drops: $spoofed, expected 3"
+	# The uplink's own counters: one series per family with empty port labels.
+	prom_value "$out" nsteer_rx_packets_total uplink="$UP" port="" namespace="" >/dev/null || exit 1
+	# Every drop reason `stats --json` knows, on every series, so that a dashboard's rate() sees
+	# a reason from zero rather than from its first drop.
+	local want got
+	want=$("$NSTEER" stats "$UP" --json | "$NST_PYTHON" -S -c '
+import json, sys
+print(" ".join(sorted(json.load(sys.stdin)[0]["counters"]["drops"])))') || fail "stats --json"
+	for port in "$host1" "$host2" ""; do
+		got=$(grep "^nsteer_drops_total{uplink=\"$UP\",port=\"$port\"," "$out" |
+			sed 's/.*reason="\([a-z_]*\)".*/\1/' | sort | tr '\n' ' ')
+		[ "${got% }" = "$want" ] || fail "drop reasons of port '$port': '$got', expected '$want'"
+	done
+}
+
+test_prometheus_exposition_without_uplinks_is_still_valid() {
+	# For one uplink that does not exist nsteer fails as `stats` does; for all of none it prints
+	# only the families' HELP and TYPE, which a scrape must accept.
+	local out
+	out=$(mktemp)
+	if [ -z "$(ls /sys/fs/bpf/nsteer 2>/dev/null)" ]; then
+		"$NSTEER" stats --format prometheus >"$out" || fail "stats --format prometheus with no uplink: exit $?"
+		promtool check metrics <"$out" || fail "promtool rejected the output with no uplink"
+		grep -q '^# TYPE nsteer_drops_total counter$' "$out" || fail "no TYPE line for nsteer_drops_total"
+	fi
+	rm -f "$out"
+	local rc=0
+	"$NSTEER" stats nsu-none-$$ --format prometheus >/dev/null 2>&1 || rc=$?
+	[ $rc = 1 ] || fail "stats of an unattached device: exit $rc, expected 1"
+}
+
+run_tests
