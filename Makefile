@@ -21,9 +21,10 @@ PKGS      := libbpf libxdp libmnl
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=gnu11 -Wall -Wextra -Werror -Wno-missing-field-initializers \
              -Iinclude -Iheaders -I$(OUTPUT) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-# libbpf, libxdp and their ELF/zlib dependencies are linked statically: `nsteer port add` is run
-# once per port, and resolving four shared libraries at every start cost more than a millisecond.
-LDLIBS    += -Wl,-Bstatic -lxdp -lbpf -lelf -lz -Wl,-Bdynamic -lmnl
+# libbpf, libxdp and libelf are linked statically: `nsteer port add` is run once per port, and
+# resolving those shared libraries at every start cost more than a millisecond. zlib stays shared:
+# Debian forbids packages to carry a copy of it (lintian's embedded-library error).
+LDLIBS    += -Wl,-Bstatic -lxdp -lbpf -lelf -Wl,-Bdynamic -lz -lmnl
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wextra -Werror \
              -Wno-unused-parameter -Iheaders -I. -Ibpf -I/usr/include/$(MULTIARCH)
 
@@ -86,13 +87,13 @@ $(OUTPUT)/libnsteer-cli.a: $(CLI_OBJS)
 
 nsteer: $(OUTPUT)/cli/main.o $(OUTPUT)/libnsteer-cli.a $(OUTPUT)/libnsteer.a
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # The man page and the bash completion are written from the command table by a program built for
 # that alone, so that neither can name a command or option that --help does not.
 $(OUTPUT)/nsteer-doc: $(OUTPUT)/cli/doc_main.o $(OUTPUT)/libnsteer-cli.a $(OUTPUT)/libnsteer.a
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(OUTPUT)/nsteer.8: $(OUTPUT)/nsteer-doc
 	$(call msg,GEN,$@)
@@ -113,7 +114,7 @@ $(OUTPUT)/cni/%.o: src/cni/%.c $(wildcard src/cni/*.h include/*.h) headers/nstee
 
 nsteer-cni: $(CNI_OBJS) $(OUTPUT)/libnsteer.a
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -ljson-c -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -ljson-c -o $@
 
 # Tests: Criterion binaries, one per file, linked against the library.
 UNIT_SRCS    := $(wildcard selftests/unit/test_*.c)

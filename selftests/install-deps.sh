@@ -9,6 +9,7 @@ packages=(
 	iproute2 ethtool iputils-ping iperf3 tcpdump python3 util-linux
 	libjson-c-dev containernetworking-plugins runc busybox-static
 	groff-base man-db
+	debhelper lintian # the package test: dpkg-buildpackage and its checks
 	prometheus # for promtool, which checks `stats --format prometheus`; the server is not used
 )
 # The CNI test drives podman as it is installed by default (conmon, catatonit, iptables, ... come
