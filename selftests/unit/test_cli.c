@@ -770,7 +770,8 @@ Test(cli, stats_formats)
 
 Test(cli, stats_format_errors)
 {
-	EXPECT_USAGE("invalid --format 'xml': text, json or prometheus", "stats", "--format", "xml");
+	EXPECT_USAGE("invalid --format 'xml': text, json or prometheus", "stats", "--format",
+		     "xml");
 	streams_reset();
 	EXPECT_USAGE("Prometheus computes rates", "stats", "--format", "prometheus", "--interval",
 		     "1");

@@ -135,7 +135,8 @@ const struct command cli_commands[] = {
 	  "Show uplinks, their programs and ports, counters, and any inconsistency found, with the\n"
 	  "command that repairs it.",
 	  run_status },
-	{ "stats", NULL, CMD_STATS, ARGS_DEV_OPT, OPTS(&opt_interval, &opt_count, &opt_json, &opt_format),
+	{ "stats", NULL, CMD_STATS, ARGS_DEV_OPT,
+	  OPTS(&opt_interval, &opt_count, &opt_json, &opt_format),
 	  "Per-port counters summed over CPUs: packets and bytes each way, drops by reason.\n"
 	  "With --interval, print rates every SEC seconds (N times, or until interrupted).",
 	  run_stats },
