@@ -162,12 +162,23 @@ lab_destroy() {
 		ip link del "$up" >/dev/null 2>&1
 	done
 	for ns in "${LAB_NETNS[@]}"; do
+		lab_del_veths "$ns"
 		ip netns del "$ns" >/dev/null 2>&1
 	done
 	rm -rf "$SWITCH_PINS"
 	LAB_UPLINKS=()
 	LAB_NETNS=()
 	LAB_VIDS=()
+}
+
+# lab_del_veths NS: deletes the veths in NS now. Deleting the namespace alone frees its veths later,
+# from a kernel work queue: a host end (nst<hash>) that outlives the lab is an orphan to the next
+# test's nsteer status (a test that detached without --ports leaves such veths to this teardown).
+lab_del_veths() {
+	local dev
+	for dev in $(ip -n "$1" -o link show type veth 2>/dev/null | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }'); do
+		ip -n "$1" link del "$dev" >/dev/null 2>&1
+	done
 }
 
 # lab_extras: a temporary directory (LAB_TMP), and an EXIT trap that ends every process in
