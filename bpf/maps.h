@@ -85,4 +85,17 @@ struct {
 	__type(value, struct nsteer_nic_hold_state);
 } nic_holds SEC(".maps");
 
+/* Drop events for `nsteer monitor`, written only while "monitor" holds a reader's pid. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, NSTEER_MONITOR_RING_SIZE);
+} drop_events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} monitor SEC(".maps");
+
 #endif

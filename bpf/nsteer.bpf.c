@@ -21,6 +21,7 @@
 #include "maps.h"
 #include "ethernet.h"
 #include "counters.h"
+#include "monitor.h"
 #include "mld.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -117,7 +118,7 @@ static __always_inline int steer_xdp(struct xdp_md *ctx, bool generic)
 		return XDP_PASS;
 	h = xdp_head(ctx, &buf.head, ETH_HLEN);
 	if (!h) {
-		count_drop(NSTEER_SLOT_UPLINK, NSTEER_DROP_MALFORMED);
+		drop_xdp(ctx, NSTEER_SLOT_UPLINK, NSTEER_DROP_MALFORMED);
 		return XDP_DROP;
 	}
 	if (mac_is_multicast(h->dst))
@@ -126,14 +127,14 @@ static __always_inline int steer_xdp(struct xdp_md *ctx, bool generic)
 	if (eth_is_vlan(h->proto)) {
 		h = xdp_head(ctx, &buf.head, sizeof(buf.head));
 		if (!h) {
-			count_drop(NSTEER_SLOT_UPLINK, NSTEER_DROP_MALFORMED);
+			drop_xdp(ctx, NSTEER_SLOT_UPLINK, NSTEER_DROP_MALFORMED);
 			return XDP_DROP;
 		}
 		vlan = bpf_ntohs(h->vlan_tci) & VLAN_VID_MASK;
 	}
 	if (!port_find_at(index_of_word(h->dst, vlan), h->dst, vlan, &port)) {
 		if (cfg->unknown == NSTEER_UNKNOWN_DROP) {
-			count_drop(NSTEER_SLOT_UPLINK, NSTEER_DROP_UNKNOWN_DST);
+			drop_xdp(ctx, NSTEER_SLOT_UPLINK, NSTEER_DROP_UNKNOWN_DST);
 			return XDP_DROP;
 		}
 		return XDP_PASS;
@@ -285,7 +286,7 @@ int nsteer_tc_up(struct __sk_buff *skb)
 		return TC_ACT_OK;
 	if (bpf_skb_load_bytes(skb, 0, &h, ETH_HLEN) < 0 ||
 	    skb_vlan(skb, &h, &vlan, &tci, &tpid) < 0) {
-		count_drop(NSTEER_SLOT_UPLINK, NSTEER_DROP_MALFORMED);
+		drop_skb(skb, NSTEER_SLOT_UPLINK, NSTEER_DROP_MALFORMED);
 		return TC_ACT_SHOT;
 	}
 	if (mac_is_multicast(h.dst)) {
@@ -298,7 +299,7 @@ int nsteer_tc_up(struct __sk_buff *skb)
 		 * kernel's pop would take a QinQ inner tag out with it. */
 		if (flood_to_ports(cfg, skb, h.dst, vlan, vlan != NSTEER_VLAN_NONE ? tpid : 0, tci,
 				   skip, 0)) {
-			count_drop(NSTEER_SLOT_UPLINK, NSTEER_DROP_MALFORMED);
+			drop_skb(skb, NSTEER_SLOT_UPLINK, NSTEER_DROP_MALFORMED);
 			return TC_ACT_SHOT;
 		}
 		count_rx(NSTEER_SLOT_UPLINK, skb->len);
@@ -306,7 +307,7 @@ int nsteer_tc_up(struct __sk_buff *skb)
 	}
 	if (!port_find(h.dst, vlan, &port)) {
 		if (cfg->unknown == NSTEER_UNKNOWN_DROP) {
-			count_drop(NSTEER_SLOT_UPLINK, NSTEER_DROP_UNKNOWN_DST);
+			drop_skb(skb, NSTEER_SLOT_UPLINK, NSTEER_DROP_UNKNOWN_DST);
 			return TC_ACT_SHOT;
 		}
 		count_rx(NSTEER_SLOT_UPLINK, skb->len);
@@ -315,7 +316,7 @@ int nsteer_tc_up(struct __sk_buff *skb)
 	/* The kernel's pop also moves a QinQ frame's inner tag out of the data, and fails when that
 	 * tag is cut short: the frame is malformed (the port's stack could not untag it either). */
 	if (vlan != NSTEER_VLAN_NONE && bpf_skb_vlan_pop(skb) < 0) {
-		count_drop(NSTEER_SLOT_UPLINK, NSTEER_DROP_MALFORMED);
+		drop_skb(skb, NSTEER_SLOT_UPLINK, NSTEER_DROP_MALFORMED);
 		return TC_ACT_SHOT;
 	}
 	return deliver(skb, &port);
@@ -344,16 +345,16 @@ int nsteer_tc_port(struct __sk_buff *skb)
 	if (!cfg || !port)
 		return TC_ACT_SHOT; /* a port being torn down: its frames belong nowhere */
 	if (bpf_skb_load_bytes(skb, 0, &h, ETH_HLEN) < 0) {
-		count_drop(port->slot, NSTEER_DROP_MALFORMED);
+		drop_skb(skb, port->slot, NSTEER_DROP_MALFORMED);
 		return TC_ACT_SHOT;
 	}
 	/* A port's VLAN is nsteer's to add; a port tagging its own frames could hop VLANs. */
 	if (skb->vlan_present || eth_is_vlan(h.proto)) {
-		count_drop(port->slot, NSTEER_DROP_VLAN);
+		drop_skb(skb, port->slot, NSTEER_DROP_VLAN);
 		return TC_ACT_SHOT;
 	}
 	if (!mac_equal(h.src, port->mac)) {
-		count_drop(port->slot, NSTEER_DROP_SPOOFED_SRC);
+		drop_skb(skb, port->slot, NSTEER_DROP_SPOOFED_SRC);
 		return TC_ACT_SHOT;
 	}
 	count_tx(port->slot, skb->len);
@@ -376,7 +377,7 @@ int nsteer_tc_port(struct __sk_buff *skb)
 		case NSTEER_MODE_BRIDGE:
 			return deliver(skb, &dst);
 		case NSTEER_MODE_PRIVATE:
-			count_drop(port->slot, NSTEER_DROP_PORT_TO_PORT);
+			drop_skb(skb, port->slot, NSTEER_DROP_PORT_TO_PORT);
 			return TC_ACT_SHOT;
 		default: /* vepa: the external switch hairpins it back */
 			break;

@@ -191,7 +191,7 @@ struct nsteer_port {
 	X(UNKNOWN_DST, unknown_dst, "no port owns the destination (--unknown drop)") \
 	X(SPOOFED_SRC, spoofed_src, "a port sent with a source MAC not its own")     \
 	X(PORT_TO_PORT, port_to_port, "port to port, which private mode forbids")    \
-	X(VLAN, vlan, "a tagged frame where none is allowed")                         \
+	X(VLAN, vlan, "a tagged frame where none is allowed")                        \
 	X(PORT_REJECTED, port_rejected,                                              \
 	  "XDP redirected it, the port's veth refused it: its ring full, or over its MTU")
 
@@ -241,6 +241,25 @@ struct nsteer_nic_hold_state {
 };
 #define NSTEER_NIC_HOLDS_MAX (2 * NSTEER_PORTS_MAX + 1)
 
+/* `nsteer monitor`: the datapath describes each frame it drops in the "drop_events" ring buffer,
+ * but only while "monitor" (one __u32: the pid of the monitor, 0 for none) says someone reads
+ * it, so that nobody pays for the ring when nobody watches: idle, a drop costs one more array
+ * read. One reader per uplink (a ring buffer has one consumer position). */
+#define NSTEER_MONITOR_SNAPLEN 128 /* bytes of each dropped frame kept, from its start */
+#define NSTEER_MONITOR_RING_SIZE (256 * 1024)
+
+struct nsteer_drop_event {
+	__u64 boot_ns;  /* CLOCK_BOOTTIME */
+	__u32 slot;     /* NSTEER_SLOT_UPLINK: arrived from the wire; else the port that sent it */
+	__u32 reason;   /* enum nsteer_drop_reason */
+	__u32 len;      /* the frame's whole length */
+	__u16 cap_len;  /* bytes of it in data */
+	__u16 vlan_tci; /* a tag the NIC took out of the data (tc sees it beside the frame) */
+	__u16 vlan_proto; /* that tag's protocol, network order; 0 when the tag is in data or none */
+	__u16 pad;
+	__u8 data[NSTEER_MONITOR_SNAPLEN];
+};
+
 #define NSTEER_PIN_ROOT "/sys/fs/bpf/nsteer"
 /* Programs pinned beside the maps so that a later `port add` can attach the same program. */
 #define NSTEER_PIN_PROG_TC_UPLINK "prog_tc_uplink"
@@ -258,6 +277,10 @@ _Static_assert(sizeof(struct nsteer_mld_key) == 20, "nsteer_mld_key layout");
 _Static_assert(sizeof(struct nsteer_index_entry) == 8, "nsteer_index_entry layout");
 _Static_assert(sizeof(struct nsteer_nic_hold) == 12, "nsteer_nic_hold layout");
 _Static_assert(sizeof(struct nsteer_nic_hold_state) == 8, "nsteer_nic_hold_state layout");
+_Static_assert((NSTEER_MONITOR_SNAPLEN & (NSTEER_MONITOR_SNAPLEN - 1)) == 0,
+	       "the snap length is a power of 2 (the datapath bounds it with a mask)");
+_Static_assert(sizeof(struct nsteer_drop_event) == 32 + NSTEER_MONITOR_SNAPLEN,
+	       "nsteer_drop_event layout");
 _Static_assert((NSTEER_INDEX_SIZE & (NSTEER_INDEX_SIZE - 1)) == 0, "index size is a power of 2");
 _Static_assert(sizeof(struct nsteer_counters) == (4 + NSTEER_DROP__MAX) * 8,
 	       "nsteer_counters layout");

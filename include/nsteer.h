@@ -16,6 +16,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "nsteer_shared.h"
 
@@ -152,6 +153,37 @@ bool nsteer_netns_name_valid(const char *name);
 bool nsteer_cidr_valid(const char *cidr); /* ADDR[/PREFIX], IPv4 or IPv6, as --addr takes */
 /* A valid cidr whose address can be a host's own: not multicast, broadcast or unspecified. */
 bool nsteer_cidr_host(const char *cidr);
+
+/* A frame the datapath dropped, as `nsteer monitor` shows it. */
+struct nsteer_drop {
+	struct timespec time; /* wall clock (CLOCK_REALTIME) */
+	const char *dev;      /* the uplink */
+	unsigned int
+		slot; /* NSTEER_SLOT_UPLINK: it came from the wire; else the port that sent it */
+	const struct nsteer_port *port; /* slot's port; NULL from the wire, or when removed since */
+	enum nsteer_drop_reason reason;
+	unsigned int len; /* the frame's length, as on the wire */
+	const unsigned char
+		*frame; /* its first bytes as on the wire, a tag the NIC took out put back */
+	unsigned int frame_len; /* bytes in frame: at most NSTEER_MONITOR_SNAPLEN + 4 */
+	bool has_macs;          /* frame holds dst and src */
+	unsigned char dst[6], src[6];
+	int vlan;      /* the outer tag's VID; -1 untagged (or cut before its tag) */
+	int ethertype; /* the protocol after the tags; -1 when the frame ends before it */
+};
+
+struct nsteer_monitor;
+/* A non-zero return stops nsteer_monitor_poll, which returns it. */
+typedef int (*nsteer_drop_cb)(const struct nsteer_drop *drop, void *ctx);
+/* Starts describing the drops of dev (NULL: every attached uplink) and returns a reader for them.
+ * One reader per uplink at a time: -EBUSY names the one that runs. The datapath only pays for
+ * descriptions while a reader is open; nsteer_monitor_close ends it, and so does the death of the
+ * process, which a later reader or `nsteer status` notices. */
+int nsteer_monitor_open(const char *dev, struct nsteer_monitor **m);
+/* Waits up to timeout_ms for drops and hands each to cb: the number handled, or a negative errno
+ * (-EINTR on a signal; -ENODEV once an uplink was detached, said through the log). */
+int nsteer_monitor_poll(struct nsteer_monitor *m, int timeout_ms, nsteer_drop_cb cb, void *ctx);
+void nsteer_monitor_close(struct nsteer_monitor *m);
 
 int nsteer_lock(void);
 void nsteer_unlock(void);

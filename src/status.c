@@ -13,6 +13,7 @@
 
 #include "hooks.h"
 #include "lock.h"
+#include "monitor.h"
 #include "mld.h"
 #include "netlink.h"
 #include "netns.h"
@@ -375,6 +376,23 @@ static void programs_get(struct nsteer_uplink_status *st)
 	xdp_mode_reason(st->dev, &st->cfg, st->xdp_mode_reason, sizeof(st->xdp_mode_reason));
 }
 
+static void reader_problem(struct nsteer_uplink_status *st)
+{
+	char repair[512];
+	__u32 pid;
+
+	if (monitor_reader_gone(st->dev, &pid) != 1)
+		return;
+	snprintf(repair, sizeof(repair),
+		 "nsteer monitor %s, then Ctrl-C (a new reader takes the ring over, and switches "
+		 "it off when it ends)",
+		 st->dev);
+	problem(st, repair,
+		"nsteer monitor (pid %u) was killed: every drop on %s is still described into a "
+		"ring nobody reads",
+		pid, st->dev);
+}
+
 int nsteer_status_get(const char *dev, struct nsteer_uplink_status *st)
 {
 	struct port_table *t = NULL;
@@ -412,6 +430,7 @@ int nsteer_status_get(const char *dev, struct nsteer_uplink_status *st)
 	if (!err) {
 		uplink_problems(st, &u, t);
 		find_orphans(st);
+		reader_problem(st);
 	}
 	free(t);
 	uplink_close(&u);

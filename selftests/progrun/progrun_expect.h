@@ -159,4 +159,60 @@ static inline void expect_received(int fd, const unsigned char *src, const struc
 			 got.data[12], got.data[13], got.data[14], got.data[15]);
 }
 
+/* ---- drop events (nsteer monitor) ---- */
+
+/* Turns the datapath's drop descriptions on (a reader's pid) or off (0), as a monitor does. */
+static inline void monitor_switch(__u32 pid)
+{
+	__u32 zero = 0;
+
+	cr_assert_eq(bpf_map_update_elem(bpf_map__fd(pr.skel->maps.monitor), &zero, &pid, BPF_ANY),
+		     0, "writing the monitor switch: %s", strerror(errno));
+}
+
+struct drop_events {
+	struct nsteer_drop_event ev[8];
+	int n;
+};
+
+static inline int drop_event_copy(void *ctx, void *data, size_t size)
+{
+	struct drop_events *e = ctx;
+
+	cr_assert_eq(size, sizeof(e->ev[0]), "a drop event of %zu bytes", size);
+	cr_assert_lt(e->n, 8, "more drop events than the test made drops");
+	memcpy(&e->ev[e->n++], data, size);
+	return 0;
+}
+
+/* Every drop event in the ring, consumed. */
+static inline void drop_events_take(struct drop_events *e)
+{
+	struct ring_buffer *rb =
+		ring_buffer__new(bpf_map__fd(pr.skel->maps.drop_events), drop_event_copy, e, NULL);
+
+	e->n = 0;
+	cr_assert_not_null(rb, "reading drop_events: %s", strerror(errno));
+	cr_assert_geq(ring_buffer__consume(rb), 0, "consuming drop_events");
+	ring_buffer__free(rb);
+}
+
+/* The one event of the ring: the drop of probe.f, from slot, for reason. */
+static inline void expect_drop_event(__u32 slot, enum nsteer_drop_reason reason)
+{
+	struct drop_events e;
+	size_t cap = probe.f.len < NSTEER_MONITOR_SNAPLEN ? probe.f.len : NSTEER_MONITOR_SNAPLEN;
+
+	drop_events_take(&e);
+	cr_assert_eq(e.n, 1, "%d drop events for one drop", e.n);
+	cr_expect_eq(e.ev[0].slot, slot, "the event's slot: %u, expected %u", e.ev[0].slot, slot);
+	cr_expect_eq(e.ev[0].reason, reason, "the event's reason: %u, expected %u", e.ev[0].reason,
+		     reason);
+	cr_expect_eq(e.ev[0].len, probe.f.len, "the event's length: %u, expected %zu", e.ev[0].len,
+		     probe.f.len);
+	cr_expect_eq(e.ev[0].cap_len, cap, "bytes kept: %u, expected %zu", e.ev[0].cap_len, cap);
+	cr_expect_eq(memcmp(e.ev[0].data, probe.f.data, cap), 0, "the kept bytes are the frame's");
+	cr_expect_neq(e.ev[0].boot_ns, 0, "the event has a time");
+}
+
 #endif

@@ -29,6 +29,14 @@ Test(tc_port, spoofed_source_mac_is_shot_and_counted)
 	expect_wire_tx(0, "a spoofed frame must not reach the wire");
 }
 
+Test(tc_port, spoofed_frame_is_described_while_a_monitor_reads)
+{
+	monitor_switch(4242);
+	frame_make(&probe.f, MAC_REMOTE, port(PORT_B)->mac, -1, 300);
+	expect_tc_port(PORT_A, TC_ACT_SHOT, "a port may only send with its own MAC");
+	expect_drop_event(port(PORT_A)->slot, NSTEER_DROP_SPOOFED_SRC);
+}
+
 Test(tc_port, tagged_frame_is_shot_and_counted)
 {
 	/* From an untagged port, and from a VLAN port trying to reach another VLAN. */

@@ -30,6 +30,31 @@ Test(xdp, unknown_unicast_is_dropped_and_counted_when_unknown_is_drop)
 	expect_uplink_count(drop_unknown_dst, 1, "--unknown drop");
 }
 
+Test(xdp, drops_are_described_only_while_a_monitor_reads)
+{
+	struct drop_events e;
+
+	configure(NSTEER_MODE_BRIDGE, NSTEER_UNKNOWN_DROP);
+	xdp_from_wire(MAC_UNKNOWN, -1, FRAME_MIN, XDP_DROP, "--unknown drop");
+	drop_events_take(&e);
+	cr_assert_eq(e.n, 0, "a drop was described while no monitor reads");
+	monitor_switch(4242);
+	xdp_from_wire(MAC_UNKNOWN, -1, 1000, XDP_DROP, "--unknown drop, monitored");
+	expect_drop_event(NSTEER_SLOT_UPLINK, NSTEER_DROP_UNKNOWN_DST);
+	monitor_switch(0);
+	xdp_from_wire(MAC_UNKNOWN, -1, FRAME_MIN, XDP_DROP, "--unknown drop, monitor gone");
+	drop_events_take(&e);
+	cr_assert_eq(e.n, 0, "a drop was described after the monitor ended");
+	expect_uplink_count(drop_unknown_dst, 3, "counted, monitored or not");
+}
+
+Test(xdp, malformed_frame_is_described_with_what_there_is)
+{
+	monitor_switch(4242);
+	xdp_from_wire(port(PORT_C)->mac, 100, ETH_HLEN + 2, XDP_DROP, "a tag cut short");
+	expect_drop_event(NSTEER_SLOT_UPLINK, NSTEER_DROP_MALFORMED);
+}
+
 Test(xdp, broadcast_and_multicast_are_passed_to_tc)
 {
 	const unsigned char *group[] = { MAC_BROADCAST, MAC_IPV4_MCAST, MAC_IPV6_MCAST };

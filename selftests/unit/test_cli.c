@@ -1068,3 +1068,37 @@ Test(cli, repeated_parse_many_times)
 		}
 	}
 }
+
+Test(cli, monitor)
+{
+	EXPECT_RUN("monitor");
+	cr_expect_eq(cli.cmd, CMD_MONITOR);
+	cr_expect_null(cli.dev);
+	cr_expect_eq(cli.monitor_reason, -1, "no --reason: every reason");
+	cr_expect_null(cli.monitor_port);
+	cr_expect_null(cli.pcap);
+	EXPECT_RUN("monitor", "eth1", "--port", "web", "--reason", "spoofed_src", "--json",
+		   "--pcap", "/tmp/d.pcap");
+	cr_expect_str_eq(cli.dev, "eth1");
+	cr_expect_str_eq(cli.monitor_port, "web");
+	cr_expect_eq(cli.monitor_reason, NSTEER_DROP_SPOOFED_SRC);
+	cr_expect(cli.json);
+	cr_expect_str_eq(cli.pcap, "/tmp/d.pcap");
+	EXPECT_RUN("monitor", "--pcap", "-");
+	cr_expect_str_eq(cli.pcap, "-");
+}
+
+Test(cli, monitor_errors)
+{
+	EXPECT_USAGE("monitor cannot see them", "monitor", "--reason", "port_rejected");
+	streams_reset();
+	EXPECT_USAGE("invalid --reason 'late'", "monitor", "--reason", "late");
+	streams_reset();
+	EXPECT_USAGE("give one of --json and --pcap -", "monitor", "--json", "--pcap", "-");
+	streams_reset();
+	EXPECT_USAGE("empty --pcap", "monitor", "--pcap", "");
+	streams_reset();
+	EXPECT_USAGE("invalid --port ''", "monitor", "--port", "");
+	streams_reset();
+	EXPECT_USAGE("unknown option '--port' for this command", "stats", "--port", "web");
+}

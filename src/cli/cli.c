@@ -14,6 +14,7 @@
 #include "batch.h"
 #include "cli.h"
 #include "demo.h"
+#include "monitor_cmd.h"
 #include "render.h"
 #include "table.h"
 
@@ -64,6 +65,14 @@ static const struct nsteer_name stats_format_names[] = {
 DEFINE_OPTION(opt_format, "format", "F", OPT_ENUM, format, .choices = stats_format_names,
 	      .help = "text (default), json (as --json), or prometheus: the counters in\n"
 		      "Prometheus's text format, for node_exporter's textfile collector");
+DEFINE_OPTION(opt_port, "port", "P", OPT_PORT, monitor_port,
+	      .help = "only the drops of frames port P sent: P is its namespace or host veth");
+DEFINE_OPTION(opt_reason, "reason", "R", OPT_ENUM, monitor_reason, .choices = nsteer_drop_names,
+	      .help = "only drops for reason R: a reason stats counts (nsteer(8) lists them),\n"
+		      "but port_rejected");
+DEFINE_OPTION(opt_pcap, "pcap", "FILE", OPT_FILE, pcap,
+	      .help = "also write the first 128 bytes of each frame to FILE as pcap (- for\n"
+		      "stdout, instead of the text: nsteer monitor --pcap - | wireshark -k -i -)");
 DEFINE_OPTION(opt_interval, "interval", "SEC", OPT_UINT, interval, .min = 1, .max = 3600,
 	      .range = "1-3600 seconds", .help = "print rates every SEC seconds");
 DEFINE_OPTION(opt_count, "count", "N", OPT_UINT, count, .min = 1, .max = UINT_MAX,
@@ -96,6 +105,10 @@ static int run_status(const struct cli *c)
 static int run_stats(const struct cli *c)
 {
 	return render_stats(c->dev, c->json ? STATS_JSON : c->format, c->interval, c->count);
+}
+static int run_monitor(const struct cli *c)
+{
+	return monitor_run(c);
 }
 static int run_batch(const struct cli *c);
 static int run_demo(const struct cli *c)
@@ -140,6 +153,14 @@ const struct command cli_commands[] = {
 	  "Per-port counters summed over CPUs: packets and bytes each way, drops by reason.\n"
 	  "With --interval, print rates every SEC seconds (N times, or until interrupted).",
 	  run_stats },
+	{ "monitor", NULL, CMD_MONITOR, ARGS_DEV_OPT,
+	  OPTS(&opt_port, &opt_reason, &opt_json, &opt_pcap),
+	  "Show frames as the datapath drops them, until interrupted: time, uplink, where the frame\n"
+	  "came from (the wire, or the port that sent it), reason, MACs, VLAN, ethertype, length.\n"
+	  "The datapath describes drops only while a monitor runs, one per uplink at a time.\n"
+	  "port_rejected drops happen in the kernel's veth after XDP: stats counts them, monitor\n"
+	  "cannot see them.",
+	  run_monitor },
 	{ "batch", NULL, CMD_BATCH, ARGS_FILE, NO_OPTS,
 	  "Run one nsteer command per line (without the word nsteer) under one lock, in one\n"
 	  "process; blank lines and lines starting with # are skipped. Stops at the first failing\n"
@@ -207,17 +228,22 @@ static void word(struct wrap *w, const char *text)
 	w->fresh = false;
 }
 
+#define OPTION_CHOICES_SHOWN_MAX 40
+
 void cli_option_value(const struct opt_spec *o, char *buf, size_t size)
 {
 	size_t n = 0;
 
 	buf[0] = '\0';
-	if (o->kind != OPT_ENUM) {
-		snprintf(buf, size, "%s", o->metavar ? o->metavar : "");
-		return;
+	if (o->kind == OPT_ENUM) {
+		for (const struct nsteer_name *v = o->choices; v->name && n < size; v++)
+			n += snprintf(buf + n, size - n, "%s%s", v == o->choices ? "" : "|",
+				      v->name);
 	}
-	for (const struct nsteer_name *v = o->choices; v->name && n < size; v++)
-		n += snprintf(buf + n, size - n, "%s%s", v == o->choices ? "" : "|", v->name);
+	/* A list too long for a synopsis (the drop reasons) shows as its metavar; the option's
+	 * help says where the names are. */
+	if (o->kind != OPT_ENUM || (n > OPTION_CHOICES_SHOWN_MAX && o->metavar))
+		snprintf(buf, size, "%s", o->metavar ? o->metavar : "");
 }
 
 void cli_synopsis_words(const struct command *c, cli_word_fn fn, void *ctx)
@@ -443,6 +469,17 @@ static enum cli_result apply_option(const struct command *c, const struct opt_sp
 				arg);
 		cli->port.addrs[cli->port.n_addrs++] = arg;
 		break;
+	case OPT_PORT:
+		if (!*arg || strlen(arg) >= NSTEER_NETNS_LEN)
+			USAGE_ERR("invalid --%s '%s': a port's namespace or host veth", o->name,
+				  arg);
+		*(const char **)field = arg;
+		break;
+	case OPT_FILE:
+		if (!*arg)
+			USAGE_ERR("empty --%s", o->name);
+		*(const char **)field = arg;
+		break;
 	case OPT_NETNS_PATH:
 	case OPT_PID:
 		if (ns->name || ns->pid)
@@ -498,6 +535,12 @@ static enum cli_result check_positionals(const struct command *c, int nargs, cha
 			cli->port.netns.name = args[1];
 		}
 	}
+	if (cli->monitor_reason == NSTEER_DROP_PORT_REJECTED)
+		USAGE_ERR(
+			"port_rejected drops happen in the kernel's veth, after XDP: stats counts "
+			"them, monitor cannot see them");
+	if (cli->json && cli->pcap && !strcmp(cli->pcap, "-"))
+		USAGE_ERR("give one of --json and --pcap -: both write to stdout");
 	if (cli->count && !cli->interval)
 		USAGE_ERR("--count needs --interval");
 	if (cli->json && cli->format != STATS_TEXT && cli->format != STATS_JSON)
@@ -560,6 +603,7 @@ enum cli_result cli_parse(int argc, char **argv, struct cli *cli, FILE *out, FIL
 	longopts_build();
 	memset(cli, 0, sizeof(*cli));
 	cli->attach.xdp_mode = NSTEER_XDP_AUTO;
+	cli->monitor_reason = -1;
 	/* Global options come before the command. */
 	while (argc > 1 && argv[1][0] == '-') {
 		if (!strcmp(argv[1], "-v") || !strcmp(argv[1], "--verbose")) {
@@ -657,7 +701,8 @@ int cli_main(int argc, char **argv, bool in_batch)
 	case CLI_RUN:
 		break;
 	}
-	if (in_batch && command_of(cli.cmd)->returns_status) {
+	/* batch holds the lock, which a monitor, running until interrupted, would never give back */
+	if (in_batch && (command_of(cli.cmd)->returns_status || cli.cmd == CMD_MONITOR)) {
 		pr_warn("'%s' cannot run inside batch\n", argv[1]);
 		return EXIT_USAGE;
 	}

@@ -26,6 +26,7 @@ enum cli_cmd {
 	CMD_STATS,
 	CMD_BATCH,
 	CMD_DEMO,
+	CMD_MONITOR,
 };
 
 struct cli {
@@ -37,9 +38,12 @@ struct cli {
 	struct nsteer_attach_opts attach;
 	bool detach_ports;
 	struct nsteer_port_opts port;
-	unsigned int interval; /* stats: seconds between samples, 0 for totals */
-	unsigned int count;    /* stats: samples with --interval, 0 for until interrupted */
-	int format;            /* stats: enum stats_format (render.h) */
+	unsigned int interval;    /* stats: seconds between samples, 0 for totals */
+	unsigned int count;       /* stats: samples with --interval, 0 for until interrupted */
+	int format;               /* stats: enum stats_format (render.h) */
+	const char *monitor_port; /* monitor: only this port's drops */
+	int monitor_reason;       /* monitor: only drops for this enum nsteer_drop_reason; -1 all */
+	const char *pcap; /* monitor: also write the frames' heads here as pcap ("-": stdout) */
 };
 
 enum cli_result {

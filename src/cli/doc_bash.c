@@ -172,7 +172,7 @@ static const char walker[] =
 	"\tif [[ -n $pending ]]; then\n"
 	"\t\t[[ $cur == = ]] && return # a value needs its first character typed after =\n"
 	"\t\t_nsteer_option \"$pending\"\n"
-	"\t\t_nsteer_complete \"$value\"\n"
+	"\t\t_nsteer_complete \"$value\" \"${pos[0]-}\"\n"
 	"\t\treturn\n"
 	"\tfi\n"
 	"\tif [[ $cur == -* ]]; then\n"
@@ -273,7 +273,10 @@ static const char *value_kind(const struct opt_spec *o)
 	case OPT_FLAG:
 		return "";
 	case OPT_NETNS_PATH:
+	case OPT_FILE:
 		return "file";
+	case OPT_PORT:
+		return "port";
 	case OPT_PID:
 		return "pid";
 	default:

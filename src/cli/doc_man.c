@@ -28,6 +28,10 @@ const struct doc_example doc_examples[] = {
 	{ "stats --interval 1 --count 5",
 	  "Print the rates of every port five times, a second apart." },
 	{ "port list --json", "List the ports of every uplink as JSON." },
+	{ "monitor eth1 --reason spoofed_src",
+	  "Show each frame a port of eth1 sends with a source MAC not its own, as it is dropped." },
+	{ "monitor eth1 --pcap drops.pcap",
+	  "Show every drop on eth1, and keep the frames' first bytes for Wireshark." },
 	{ "batch ports.txt", "Run the commands in ports.txt (one per line, e.g. port add eth1 red) "
 			     "under one lock." },
 	{ "port del eth1 red", "Remove red's port, and red itself if port add created it." },
@@ -189,7 +193,8 @@ static void description_section(FILE *out)
 	     "two nsteer processes never interfere.");
 	para(out, "Every command needs root (CAP_NET_ADMIN and CAP_BPF); --help does not.");
 	fputs(".SS Drop reasons\n", out);
-	doc_roff_text(out, "status and stats count the frames dropped, per port, by reason:");
+	doc_roff_text(out, "status and stats count the frames dropped, per port, by reason, and "
+			   "monitor shows each as it happens:");
 	for (const struct nsteer_name *d = nsteer_drop_names; d->name; d++)
 		item(out, d->name, true, d->doc);
 }

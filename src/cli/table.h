@@ -19,6 +19,8 @@ enum opt_kind {
 	OPT_ADDR,       /* an address, repeatable */
 	OPT_NETNS_PATH, /* the port's namespace, by path */
 	OPT_PID,        /* the port's namespace, by process */
+	OPT_PORT,       /* a port of DEV, by its namespace or host veth */
+	OPT_FILE,       /* a path, "-" for stdout */
 };
 
 struct opt_spec {
