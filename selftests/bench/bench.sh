@@ -32,6 +32,7 @@ mkdir -p "$OUT"
 : >"$RESULTS"
 
 cleanup() {
+	if [ -n "${MONITOR:-}" ]; then kill -INT "$MONITOR" 2>/dev/null; wait "$MONITOR" 2>/dev/null || true; MONITOR=; fi
 	pkill -f nsteer-bench-udp-sink 2>/dev/null || true
 	pkill -f 'bench_tool udp-sinks' 2>/dev/null || true
 	"$NSTEER" detach "$UP" --ports >/dev/null 2>&1 || true
@@ -170,6 +171,16 @@ setup_unknown_drop() {
 	nsteer_port nstbp1
 }
 
+# The same with `nsteer monitor` reading every drop: what watching costs. The row without it is the
+# cost of the monitor's switch when nobody watches (one array read per drop), against XDP_DROP.
+setup_unknown_drop_monitored() {
+	setup_unknown_drop
+	"$NSTEER" monitor $UP >/dev/null 2>"$OUT/monitor.err" &
+	MONITOR=$!
+	for _ in $(seq 50); do grep -q "Monitoring drops" "$OUT/monitor.err" && return 0; sleep 0.1; done
+	echo "bench: nsteer monitor did not start: $(cat "$OUT/monitor.err")" >&2; exit 1
+}
+
 # name, what counts deliveries, destination MAC
 PATHS=(
 	"xdp_drop sink_count $PORT_MAC"
@@ -181,6 +192,7 @@ PATHS=(
 	"tc_peer_stack in_delivers_port $PORT_MAC"
 	"nsteer_skb_stack in_delivers_port $PORT_MAC"
 	"unknown_drop unknown_drops $UNKNOWN_MAC"
+	"unknown_drop_monitored unknown_drops $UNKNOWN_MAC"
 )
 # BENCH_PATHS="bare_redirect nsteer_xdp_drop" measures only those (quick comparisons while working).
 if [ -n "${BENCH_PATHS:-}" ]; then
