@@ -26,6 +26,8 @@ enum cli_cmd {
 	CMD_STATS,
 	CMD_BATCH,
 	CMD_DEMO,
+	CMD_APPLY,
+	CMD_SAVE,
 };
 
 struct cli {
@@ -33,7 +35,7 @@ struct cli {
 	bool verbose;
 	bool json;
 	const char *dev;
-	const char *file; /* batch */
+	const char *file; /* batch, apply, save */
 	struct nsteer_attach_opts attach;
 	bool detach_ports;
 	struct nsteer_port_opts port;
