@@ -1,7 +1,8 @@
 # nsteer: steer frames from a NIC into network namespaces by destination MAC, with XDP and tc.
 #   make            build ./nsteer (BPF programs embedded as skeletons), nsteer-cni, and the man
 #                   page and bash completion (.output/nsteer.8, .output/nsteer.bash-completion)
-#   make install    install them under DESTDIR and PREFIX (default /usr/local); make uninstall
+#   make install    install them and the systemd unit nsteer.service under DESTDIR and PREFIX
+#                   (default /usr/local; the unit in SYSTEMD_UNIT_DIR); make uninstall
 #   make demo       install what is missing, build, run `nsteer demo` (root)
 #   make test       install what is missing, build, run every selftest (root)
 #   make vmtest     the same selftests inside a VM on another kernel (KERNEL=6.1 by default)
@@ -211,17 +212,29 @@ clean:
 PREFIX      ?= /usr/local
 CNI_BIN_DIR ?= /usr/lib/cni
 MAN8_DIR    := $(PREFIX)/share/man/man8
+SBIN_DIR    := $(PREFIX)/sbin
+# Where systemd looks for the units of packages (/usr/local/lib/systemd/system is on its path
+# too); Debian 12 wants /lib/systemd/system, which debian/rules passes.
+SYSTEMD_UNIT_DIR ?= $(PREFIX)/lib/systemd/system
+# What the unit applies: src/cli/apply.h's APPLY_CONF_DEFAULT, which --help and the man page name.
+NSTEER_CONF := /etc/nsteer/nsteer.conf
 # Where bash-completion loads a command's completion from when it is first completed.
 COMPLETION_DIR := $(PREFIX)/share/bash-completion/completions
 install: nsteer nsteer-cni $(DOCS)
-	install -D -m 0755 nsteer $(DESTDIR)$(PREFIX)/sbin/nsteer
+	install -D -m 0755 nsteer $(DESTDIR)$(SBIN_DIR)/nsteer
 	install -D -m 0755 nsteer-cni $(DESTDIR)$(CNI_BIN_DIR)/nsteer
 	install -D -m 0644 $(OUTPUT)/nsteer.8 $(DESTDIR)$(MAN8_DIR)/nsteer.8
 	install -D -m 0644 $(OUTPUT)/nsteer.bash-completion $(DESTDIR)$(COMPLETION_DIR)/nsteer
+	# The unit names the nsteer installed here, so it is written at install time, for PREFIX.
+	install -d $(DESTDIR)$(SYSTEMD_UNIT_DIR)
+	sed -e 's|@SBINDIR@|$(SBIN_DIR)|g' -e 's|@CONF@|$(NSTEER_CONF)|g' src/cli/nsteer.service.in \
+		> $(DESTDIR)$(SYSTEMD_UNIT_DIR)/nsteer.service
+	chmod 0644 $(DESTDIR)$(SYSTEMD_UNIT_DIR)/nsteer.service
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/sbin/nsteer $(DESTDIR)$(CNI_BIN_DIR)/nsteer \
-		$(DESTDIR)$(MAN8_DIR)/nsteer.8 $(DESTDIR)$(COMPLETION_DIR)/nsteer
+	rm -f $(DESTDIR)$(SBIN_DIR)/nsteer $(DESTDIR)$(CNI_BIN_DIR)/nsteer \
+		$(DESTDIR)$(MAN8_DIR)/nsteer.8 $(DESTDIR)$(COMPLETION_DIR)/nsteer \
+		$(DESTDIR)$(SYSTEMD_UNIT_DIR)/nsteer.service
 
 # Benchmark: bench.sh drives labs; bench_tool generates and counts frames.
 $(OUTPUT)/bench_tool: selftests/bench/bench_tool.c $(OUTPUT)/bench.skel.h $(OUTPUT)/libnsteer.a

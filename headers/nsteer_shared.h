@@ -57,6 +57,8 @@ enum nsteer_xdp_mode { NSTEER_XDP_MODES(NSTEER_XDP_VALUE) };
 /* A detach (with --ports) is under way: a kill before it removed the pins leaves this for status. */
 #define NSTEER_CFG_DETACHING (1U << 5)
 #define NSTEER_CFG_DETACHING_PORTS (1U << 6)
+/* `nsteer apply` attached it: apply detaches it when its file no longer has it. */
+#define NSTEER_CFG_APPLIED (1U << 7)
 
 /* The single entry of the "uplink_config" map. uplink_ifindex == 0 means "not configured yet": the
  * uplink's programs then pass everything to its stack and the ports' programs drop, so a
@@ -165,6 +167,9 @@ enum nsteer_mld_state {
 /* Known by a label its creator gave (nsteer_netns_ref.label, e.g. a CNI attachment), not by a
  * namespace name or path. */
 #define NSTEER_PORT_LABELLED (1U << 2)
+/* Made by `nsteer apply`: apply removes it when its file no longer has it. Ports made by hand or
+ * by the CNI plugin never carry it, so apply leaves them alone. */
+#define NSTEER_PORT_APPLIED (1U << 3)
 
 /* Value of the "port_by_ifindex" map, keyed by the host end's ifindex. The datapath reads mac and
  * vlan; the rest is what the loader needs to list, delete and repair ports after it has exited. */

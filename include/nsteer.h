@@ -41,6 +41,9 @@ struct nsteer_attach_opts {
 	enum nsteer_xdp_mode xdp_mode;
 	enum nsteer_unknown unknown;
 	bool host_access; /* an interface, nsh-DEV, through which this namespace reaches every port */
+	/* Marks the uplink as nsteer apply's (NSTEER_CFG_APPLIED); once set, a later attach keeps
+	 * the mark until detach. */
+	bool applied;
 };
 
 #define NSTEER_ADDRS_MAX 16
@@ -62,6 +65,7 @@ struct nsteer_port_opts {
 	struct nsteer_route routes[NSTEER_ROUTES_MAX]; /* added after the addresses */
 	int n_routes;
 	unsigned int mtu; /* 0: the uplink's, so that its largest frames fit */
+	bool applied;     /* made by nsteer apply (NSTEER_PORT_APPLIED) */
 };
 
 int nsteer_attach(const char *dev, const struct nsteer_attach_opts *opts);
@@ -184,6 +188,106 @@ int nsteer_monitor_open(const char *dev, struct nsteer_monitor **m);
  * (-EINTR on a signal; -ENODEV once an uplink was detached, said through the log). */
 int nsteer_monitor_poll(struct nsteer_monitor *m, int timeout_ms, nsteer_drop_cb cb, void *ctx);
 void nsteer_monitor_close(struct nsteer_monitor *m);
+/* ---- nsteer apply and save: a declared configuration, what the host has, the changes between ----
+ * A configuration (what `nsteer apply FILE` reads) declares uplinks and ports. Applying it makes
+ * the host match: what is missing is added, what differs is replaced, and what apply made
+ * (NSTEER_CFG_APPLIED, NSTEER_PORT_APPLIED) and the configuration no longer has is removed.
+ * What others made (by hand, the CNI plugin) is left alone. */
+
+struct nsteer_conf_uplink {
+	const char *dev;
+	struct nsteer_attach_opts opts;
+	unsigned int line; /* where the file declares it, for messages */
+};
+
+struct nsteer_conf_port {
+	const char *dev;
+	struct nsteer_port_opts opts; /* the namespace by name (NSTEER_NETNS_NAME) */
+	unsigned int line;
+};
+
+struct nsteer_conf {
+	const char *file; /* what messages call it: a path, or "stdin" */
+	struct nsteer_conf_uplink *uplinks;
+	unsigned int n_uplinks;
+	struct nsteer_conf_port *ports;
+	unsigned int n_ports;
+};
+
+/* Whether conf can be applied at all: each uplink and port once, each port's uplink attached by
+ * conf, namespaces by name, no MAC twice on an uplink and VLAN, and (with devices) every uplink's
+ * device present. Says what is wrong, as FILE:LINE, and returns -EINVAL; touches nothing. */
+int nsteer_conf_check(const struct nsteer_conf *conf, bool devices);
+
+#define NSTEER_CIDR_LEN 48 /* "ffff:...:ffff/128" and a NUL */
+
+/* What the host has, as apply compares it and save writes it. */
+struct nsteer_cur_port {
+	struct nsteer_port port;
+	bool netns_found; /* its namespace is there, its end in it: mtu and addrs are read */
+	unsigned int mtu; /* of the namespace end */
+	char addrs[NSTEER_ADDRS_MAX][NSTEER_CIDR_LEN]; /* configured ones, "ADDR/PREFIX" */
+	int n_addrs;
+};
+
+struct nsteer_cur_uplink {
+	char dev[16];
+	bool complete; /* a finished attach on the device that has dev's name now */
+	struct nsteer_config cfg;
+	unsigned int mtu; /* the device's */
+	struct nsteer_cur_port *ports;
+	unsigned int n_ports;
+};
+
+struct nsteer_current {
+	struct nsteer_cur_uplink *uplinks;
+	unsigned int n_uplinks;
+};
+
+int nsteer_current_get(struct nsteer_current *cur);
+void nsteer_current_free(struct nsteer_current *cur);
+
+/* One change of a plan, in the order a plan runs them: removals first (they free MACs), then
+ * the uplinks, then the ports. */
+enum nsteer_change_kind {
+	NSTEER_CHANGE_PORT_DEL,     /* apply's port, no longer in the configuration */
+	NSTEER_CHANGE_DETACH,       /* apply's uplink, no longer in it */
+	NSTEER_CHANGE_KEEP_UPLINK,  /* ... that cannot go: other ports are on it (an error) */
+	NSTEER_CHANGE_ATTACH,       /* missing, incomplete, or attached with other options */
+	NSTEER_CHANGE_PORT_REPLACE, /* apply's port with other MAC, VLAN, ifname or MTU */
+	NSTEER_CHANGE_PORT_ADD,
+	NSTEER_CHANGE_PORT_ADDRS, /* addresses missing from a port */
+};
+
+struct nsteer_change {
+	enum nsteer_change_kind kind;
+	char dev[16];
+	char netns[NSTEER_NETNS_LEN];            /* the port's */
+	const struct nsteer_conf_uplink *uplink; /* ATTACH */
+	const struct nsteer_conf_port *port;     /* REPLACE, ADD, ADDRS */
+	bool fresh; /* ATTACH: not (completely) attached, so apply's from now on */
+	char why[320];
+};
+
+struct nsteer_plan {
+	struct nsteer_change *changes;
+	unsigned int n;
+};
+
+/* The changes that make have match want (checked by nsteer_conf_check), computed from the two
+ * alone. -EEXIST when want declares a port that others made with other settings (apply does not
+ * replace what it did not make): said as FILE:LINE. Free with nsteer_plan_free. */
+int nsteer_plan_make(const struct nsteer_conf *want, const struct nsteer_current *have,
+		     struct nsteer_plan *plan);
+void nsteer_plan_free(struct nsteer_plan *plan);
+/* One line for a change: "nsu1: port ns1 added". */
+void nsteer_change_format(const struct nsteer_change *c, char *buf, size_t size);
+/* Runs plan's changes, printing each; goes on after a failure, returns the first error. */
+int nsteer_plan_run(const struct nsteer_plan *plan);
+/* All of `nsteer apply`: under the lock, with a note (nsteer_batch_begin) that names note as the
+ * command that completes it, reads what the host has, plans and runs the plan; says "nothing to
+ * change" when there is nothing. */
+int nsteer_apply(const struct nsteer_conf *conf, const char *note);
 
 int nsteer_lock(void);
 void nsteer_unlock(void);

@@ -578,11 +578,13 @@ static int addr_match(const struct nlmsghdr *nlh, void *data)
 	if ((int)ifa->ifa_index != f->ifindex || ifa->ifa_family != f->family ||
 	    ifa->ifa_prefixlen != f->prefix)
 		return 0;
-	mnl_attr_for_each(a, nlh, sizeof(*ifa)) {
+	mnl_attr_for_each(a, nlh, sizeof(*ifa))
+	{
 		/* IFA_LOCAL is the address itself where IFA_ADDRESS may be a peer's. */
 		if ((mnl_attr_get_type(a) == IFA_LOCAL ||
 		     (mnl_attr_get_type(a) == IFA_ADDRESS && f->family == AF_INET6)) &&
-		    mnl_attr_get_payload_len(a) == len && !memcmp(mnl_attr_get_payload(a), f->addr, len))
+		    mnl_attr_get_payload_len(a) == len &&
+		    !memcmp(mnl_attr_get_payload(a), f->addr, len))
 			f->found = true;
 	}
 	return 0;
@@ -602,4 +604,54 @@ int nl_addr_present(struct nl_sock *sk, int ifindex, const char *cidr)
 	ifa->ifa_family = f.family;
 	err = nl_talk(sk, nlh, addr_match, &f);
 	return err ? err : f.found;
+}
+
+struct addr_dump_ctx {
+	int ifindex;
+	nl_addr_cb cb;
+	void *ctx;
+};
+
+static int addr_dump_one(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+	struct addr_dump_ctx *d = data;
+	const unsigned char *addr = NULL;
+	size_t len = ifa->ifa_family == AF_INET ? 4 : 16;
+	__u32 flags = ifa->ifa_flags;
+	const struct nlattr *a;
+
+	if (nlh->nlmsg_type != RTM_NEWADDR || nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*ifa)))
+		return -EBADMSG;
+	if ((int)ifa->ifa_index != d->ifindex ||
+	    (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6))
+		return 0;
+	mnl_attr_for_each(a, nlh, sizeof(*ifa))
+	{
+		int type = mnl_attr_get_type(a);
+
+		if (type == IFA_FLAGS && mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+			flags = mnl_attr_get_u32(a); /* the full set; ifa_flags holds 8 bits */
+		/* IFA_LOCAL is the address itself where IFA_ADDRESS may be a peer's. */
+		if ((type == IFA_LOCAL ||
+		     (type == IFA_ADDRESS && ifa->ifa_family == AF_INET6 && !addr)) &&
+		    mnl_attr_get_payload_len(a) == len)
+			addr = mnl_attr_get_payload(a);
+	}
+	if (!addr || !(flags & IFA_F_PERMANENT))
+		return 0;
+	if (ifa->ifa_family == AF_INET6 && addr[0] == 0xfe && (addr[1] & 0xc0) == 0x80)
+		return 0; /* fe80::/10: the kernel's own link-local */
+	return d->cb(ifa->ifa_family, addr, ifa->ifa_prefixlen, d->ctx);
+}
+
+int nl_addr_dump(struct nl_sock *sk, int ifindex, nl_addr_cb cb, void *ctx)
+{
+	char buf[NL_REQ_SIZE];
+	struct nlmsghdr *nlh = nl_req(buf, RTM_GETADDR, NLM_F_DUMP);
+	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	struct addr_dump_ctx d = { ifindex, cb, ctx };
+
+	ifa->ifa_family = AF_UNSPEC;
+	return nl_talk(sk, nlh, addr_dump_one, &d);
 }

@@ -57,6 +57,10 @@ int nl_link_set_mtu(struct nl_sock *sk, int ifindex, unsigned int mtu);
 int nl_addr_add(struct nl_sock *sk, int ifindex, const char *cidr);
 /* 1 when ifindex has cidr (address and prefix length), 0 when not. */
 int nl_addr_present(struct nl_sock *sk, int ifindex, const char *cidr);
+/* Calls cb for every address of ifindex that was configured (IFA_F_PERMANENT: not SLAAC, not
+ * DHCPv6-temporary), IPv6 link-local ones excepted, with family, address and prefix length. */
+typedef int (*nl_addr_cb)(int family, const unsigned char *addr, unsigned int prefix, void *ctx);
+int nl_addr_dump(struct nl_sock *sk, int ifindex, nl_addr_cb cb, void *ctx);
 /* A route to dst (a cidr) out of ifindex, through gw (an address, or NULL: on-link); an existing
  * route to dst is replaced. */
 int nl_route_add(struct nl_sock *sk, int ifindex, const char *dst, const char *gw);

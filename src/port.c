@@ -577,6 +577,8 @@ int nsteer_port_add(const char *dev, const struct nsteer_port_opts *o)
 		port.flags |= NSTEER_PORT_NETNS_CREATED;
 	if (o->netns.label)
 		port.flags |= NSTEER_PORT_LABELLED;
+	if (o->applied)
+		port.flags |= NSTEER_PORT_APPLIED;
 	snprintf(port.ifname, sizeof(port.ifname), "%s", ifname);
 	port_host_ifname(u.cfg.uplink_ifindex, port.netns_inode, port.host_ifname);
 	err = port_create(&u, table, netns_fd, &port, o);

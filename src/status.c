@@ -134,7 +134,12 @@ static void find_orphans(struct nsteer_uplink_status *st)
 		nl_link_dump(sk, note_orphan, &o);
 	nl_sock_close(sk);
 	port_adds_interrupted(st->dev, note_interrupted_add, st);
-	if (batch_interrupted(what, sizeof(what)) == 0) {
+	if (batch_interrupted(what, sizeof(what)) == 0 && !strncmp(what, "nsteer ", 7)) {
+		/* nsteer_apply notes its own command line. */
+		snprintf(repair, sizeof(repair), "%s (re-run it)", what);
+		problem(st, repair,
+			"'%s' was interrupted: some of its changes may not have been made", what);
+	} else if (batch_interrupted(what, sizeof(what)) == 0) {
 		snprintf(repair, sizeof(repair), "nsteer batch %s (re-run the interrupted batch)",
 			 what);
 		problem(st, repair,

@@ -181,7 +181,7 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 		.xdp_mode = o->xdp_mode,
 		.build_id = object_build_id(),
 		.slots_used = old && old->slots_used ? old->slots_used : 1,
-		.flags = old ? old->flags & NSTEER_CFG_OWN_CLSACT : 0,
+		.flags = old ? old->flags & (NSTEER_CFG_OWN_CLSACT | NSTEER_CFG_APPLIED) : 0,
 	};
 	char path[PATH_MAX];
 	struct uplink u;
@@ -267,7 +267,8 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 		err = ports_retarget(&u);
 	if (err)
 		goto out;
-	cfg.flags = (cfg.flags & NSTEER_CFG_OWN_CLSACT) |
+	cfg.flags = (cfg.flags & (NSTEER_CFG_OWN_CLSACT | NSTEER_CFG_APPLIED)) |
+		    (o->applied ? NSTEER_CFG_APPLIED : 0) |
 		    (created_qdisc ? NSTEER_CFG_OWN_CLSACT : 0) |
 		    (o->host_access ? NSTEER_CFG_HOST_ACCESS : 0) | choice_flags |
 		    xdp_rx_vlan_flag(dev, o->xdp_mode);
@@ -348,6 +349,7 @@ int nsteer_attach(const char *dev, const struct nsteer_attach_opts *opts)
 		cfg.flags = (cfg.flags & ~(NSTEER_CFG_HOST_ACCESS | NSTEER_CFG_DETACHING |
 					   NSTEER_CFG_DETACHING_PORTS | choice_mask)) |
 			    (o->host_access ? NSTEER_CFG_HOST_ACCESS : 0) | choice |
+			    (o->applied ? NSTEER_CFG_APPLIED : 0) |
 			    xdp_rx_vlan_flag(dev, o->xdp_mode);
 		/* Also when the configuration is as asked: an attach killed after writing it had
 		 * not made the host-access port yet. */

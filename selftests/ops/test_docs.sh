@@ -64,12 +64,31 @@ test_man_exit_statuses_are_helps() {
 
 # ---- make install / make uninstall ----
 
+# service_unit_check UNIT SBIN_NSTEER ROOT: the installed nsteer.service runs SBIN_NSTEER apply on
+# the default configuration, once, at boot, only when the file exists; systemd-analyze verify finds
+# nothing wrong in it (with its commands pointed at ROOT, where they are installed) and says
+# nothing at all (verify warns of unknown settings and values but still exits 0).
+service_unit_check() {
+	local unit=$1 bin=$2 root=$3 want line out
+	for want in "Type=oneshot" "RemainAfterExit=yes" "ExecStart=$bin apply /etc/nsteer/nsteer.conf" \
+		"ConditionPathExists=/etc/nsteer/nsteer.conf" "After=network-online.target" \
+		"WantedBy=multi-user.target"; do
+		grep -qxF "$want" "$unit" || fail "$unit has no line $want"
+	done
+	command -v systemd-analyze >/dev/null || { echo "  (no systemd-analyze: unit not verified)"; return 0; }
+	mkdir -p "$LAB_TMP/unit"
+	sed "s|=$bin |=$root$bin |" "$unit" >"$LAB_TMP/unit/nsteer.service"
+	out=$(systemd-analyze verify --man=no "$LAB_TMP/unit/nsteer.service" 2>&1) ||
+		{ echo "$out" >&2; fail "systemd-analyze verify fails on nsteer.service"; }
+	[ -z "$out" ] || { echo "$out" >&2; fail "systemd-analyze verify complains about nsteer.service"; }
+}
+
 test_install_and_uninstall() {
 	needs_docs
 	lab_extras
 	local root=$LAB_TMP/root f left
 	local files=(usr/sbin/nsteer usr/lib/cni/nsteer usr/share/man/man8/nsteer.8
-		usr/share/bash-completion/completions/nsteer)
+		usr/share/bash-completion/completions/nsteer usr/lib/systemd/system/nsteer.service)
 	make -C "$NST_ROOT" --no-print-directory install DESTDIR="$root" PREFIX=/usr >"$LAB_TMP/make.out" 2>&1 ||
 		{ cat "$LAB_TMP/make.out" >&2; fail "make install failed"; }
 	for f in "${files[@]}"; do
@@ -83,6 +102,7 @@ test_install_and_uninstall() {
 	LC_ALL=C.UTF-8 MANWIDTH=80 man -l "$root/usr/share/man/man8/nsteer.8" >"$LAB_TMP/man.out" 2>&1 ||
 		{ cat "$LAB_TMP/man.out" >&2; fail "man -l of the installed page failed"; }
 	grep -q '^NAME' "$LAB_TMP/man.out" || fail "man -l of the installed page printed no NAME"
+	service_unit_check "$root/usr/lib/systemd/system/nsteer.service" /usr/sbin/nsteer "$root"
 	# man finds it by name where PREFIX puts it.
 	[ "$(MANPATH="$root/usr/share/man" man -w nsteer 2>&1)" = "$root/usr/share/man/man8/nsteer.8" ] ||
 		fail "man -w nsteer does not find the installed page"

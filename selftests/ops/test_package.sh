@@ -37,7 +37,7 @@ test_deb_builds_lints_installs_and_runs_the_demo() {
 	lintian --fail-on error "$deb" >"$LAB_TMP/lintian.out" 2>&1 ||
 		{ cat "$LAB_TMP/lintian.out" >&2; fail "lintian finds errors in $(basename "$deb")"; }
 
-	trap 'dpkg -r nsteer >/dev/null 2>&1; lab_destroy' EXIT
+	trap 'dpkg -P nsteer >/dev/null 2>&1; lab_destroy' EXIT
 	dpkg -i "$deb" >"$LAB_TMP/dpkg.out" 2>&1 || { cat "$LAB_TMP/dpkg.out" >&2; fail "dpkg -i failed"; }
 	[ "$(command -v nsteer)" = /usr/sbin/nsteer ] || fail "nsteer on PATH is '$(command -v nsteer)', not the package's"
 	/usr/sbin/nsteer demo >"$LAB_TMP/demo.out" 2>&1 ||
@@ -45,15 +45,26 @@ test_deb_builds_lints_installs_and_runs_the_demo() {
 	grep -q '^demo: every frame went exactly where it should$' "$LAB_TMP/demo.out" ||
 		{ cat "$LAB_TMP/demo.out" >&2; fail "the installed nsteer's demo did not say every frame went where it should"; }
 	[ -x /usr/lib/cni/nsteer ] || fail "the package has no CNI plugin at /usr/lib/cni/nsteer"
+	# Debian 12's systemd looks for packages' units in /lib/systemd/system; dh_installsystemd
+	# enables it (without systemd running, by symlinks only).
+	[ -f /lib/systemd/system/nsteer.service ] || fail "the package has no /lib/systemd/system/nsteer.service"
+	grep -qxF "ExecStart=/usr/sbin/nsteer apply /etc/nsteer/nsteer.conf" /lib/systemd/system/nsteer.service ||
+		fail "the package's nsteer.service does not run /usr/sbin/nsteer apply /etc/nsteer/nsteer.conf"
+	[ -L /etc/systemd/system/multi-user.target.wants/nsteer.service ] ||
+		fail "installing the package did not enable nsteer.service"
 	[ "$(man -w nsteer 2>&1)" = /usr/share/man/man8/nsteer.8.gz ] || fail "man -w nsteer: $(man -w nsteer 2>&1)"
 	LC_ALL=C.UTF-8 MANWIDTH=80 man nsteer 2>&1 | grep -q '^NAME' || fail "man nsteer does not render"
 	[ "$(bash -c 'source /usr/share/bash-completion/completions/nsteer; complete -p nsteer')" = \
 		"complete -F _nsteer nsteer" ] || fail "the installed completion does not complete nsteer"
 
 	dpkg -r nsteer >"$LAB_TMP/dpkg.out" 2>&1 || { cat "$LAB_TMP/dpkg.out" >&2; fail "dpkg -r failed"; }
+	# Purged, the enabling goes too (dpkg -r keeps it, as Debian does for a removed service).
+	dpkg -P nsteer >"$LAB_TMP/dpkg.out" 2>&1 || { cat "$LAB_TMP/dpkg.out" >&2; fail "dpkg -P failed"; }
+	[ ! -e /etc/systemd/system/multi-user.target.wants/nsteer.service ] ||
+		fail "dpkg -P left nsteer.service enabled"
 	local f
 	for f in /usr/sbin/nsteer /usr/lib/cni/nsteer /usr/share/man/man8/nsteer.8.gz \
-		/usr/share/bash-completion/completions/nsteer; do
+		/usr/share/bash-completion/completions/nsteer /lib/systemd/system/nsteer.service; do
 		[ ! -e "$f" ] || fail "dpkg -r left $f"
 	done
 }

@@ -10,12 +10,9 @@
 #include "batch.h"
 #include "cli.h"
 
-#define BATCH_MAX_ARGS 64
-#define BATCH_LINE_MAX 4096
-
 /* Splits line in place on blanks; "..." and '...' group words. Returns argc, -E2BIG for too
  * many words or -EINVAL for an unbalanced quote. */
-static int split_words(char *line, char **argv, int max)
+int batch_split_words(char *line, char **argv, int max)
 {
 	int argc = 0;
 	char *in = line, *out;
@@ -51,7 +48,7 @@ static int split_words(char *line, char **argv, int max)
 /* Why line (len bytes, as read) cannot be run, or NULL. A NUL would silently cut the line short
  * (the words after it dropped, an option lost); other control characters are binary junk whose
  * echo in a message would garble the terminal; an endless line is not a command. */
-static const char *line_refused(const char *line, size_t len, char *why, size_t size)
+const char *batch_line_refused(const char *line, size_t len, char *why, size_t size)
 {
 	if (len > BATCH_LINE_MAX) {
 		snprintf(why, size, "longer than %d bytes", BATCH_LINE_MAX);
@@ -75,7 +72,7 @@ static const char *line_refused(const char *line, size_t len, char *why, size_t 
 	return NULL;
 }
 
-static bool is_comment_or_blank(const char *line)
+bool batch_line_skipped(const char *line)
 {
 	while (isspace((unsigned char)*line))
 		line++;
@@ -107,17 +104,17 @@ int batch_run(const char *file, batch_line_fn run)
 		int argc;
 
 		lineno++;
-		refused = line_refused(line, (size_t)len, why, sizeof(why));
+		refused = batch_line_refused(line, (size_t)len, why, sizeof(why));
 		if (refused) {
 			pr_warn("%s:%u: %s, stopping here (earlier lines took effect)\n", name,
 				lineno, refused);
 			status = EXIT_USAGE;
 			break;
 		}
-		if (is_comment_or_blank(line))
+		if (batch_line_skipped(line))
 			continue;
 		argv[0] = "nsteer";
-		argc = split_words(line, argv + 1, BATCH_MAX_ARGS - 1);
+		argc = batch_split_words(line, argv + 1, BATCH_MAX_ARGS - 1);
 		if (argc < 0) {
 			pr_warn("%s:%u: %s, stopping here (earlier lines took effect)\n", name,
 				lineno, argc == -E2BIG ? "too many words" : "unbalanced quote");

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "apply.h"
 #include "batch.h"
 #include "cli.h"
 #include "demo.h"
@@ -51,6 +52,8 @@ DEFINE_OPTION(opt_ifname, "ifname", "NAME", OPT_IFNAME, port.ifname,
 	      .help = "the interface inside the namespace (default eth0)");
 DEFINE_OPTION(opt_addr, "addr", "CIDR", OPT_ADDR, port.addrs,
 	      .help = "an IPv4 or IPv6 address for it; repeatable");
+DEFINE_OPTION(opt_mtu, "mtu", "BYTES", OPT_UINT, port.mtu, .min = 68, .max = 65535,
+	      .range = "68-65535", .help = "the port's MTU (default: the uplink's)");
 DEFINE_OPTION(opt_netns_path, "netns-path", "PATH", OPT_NETNS_PATH, port.netns,
 	      .help = "the namespace by path (a bind mount, /proc/PID/ns/net)");
 DEFINE_OPTION(opt_pid, "pid", "PID", OPT_PID, port.netns, .min = 1, .max = INT_MAX,
@@ -111,6 +114,14 @@ static int run_monitor(const struct cli *c)
 	return monitor_run(c);
 }
 static int run_batch(const struct cli *c);
+static int run_apply(const struct cli *c)
+{
+	return apply_run(c->file);
+}
+static int run_save(const struct cli *c)
+{
+	return save_run(c->file);
+}
 static int run_demo(const struct cli *c)
 {
 	(void)c;
@@ -134,7 +145,7 @@ const struct command cli_commands[] = {
 	  "is given, which deletes every port of DEV too.",
 	  run_detach },
 	{ "port", "add", CMD_PORT_ADD, ARGS_DEV_NETNS,
-	  OPTS(&opt_mac, &opt_vlan, &opt_ifname, &opt_addr, &opt_netns_path, &opt_pid),
+	  OPTS(&opt_mac, &opt_vlan, &opt_ifname, &opt_addr, &opt_mtu, &opt_netns_path, &opt_pid),
 	  "Give a network namespace a port on DEV: a veth whose namespace end carries the port's\n"
 	  "MAC and receives the frames addressed to it. NETNS is an iproute2 name (created when\n"
 	  "missing); --netns-path and --pid name an existing namespace.",
@@ -166,6 +177,21 @@ const struct command cli_commands[] = {
 	  "process; blank lines and lines starting with # are skipped. Stops at the first failing\n"
 	  "line and names it.",
 	  run_batch, true },
+	{ "apply", NULL, CMD_APPLY, ARGS_FILE, NO_OPTS,
+	  "Make the host match a configuration (" APPLY_CONF_DEFAULT " at boot, by\n"
+	  "nsteer.service): one attach or port add per line, written as those commands are, without\n"
+	  "the word nsteer; blank lines and lines starting with # are skipped. The whole file is\n"
+	  "checked before anything changes. Adds what is missing, replaces ports whose settings\n"
+	  "differ, and removes the ports and uplinks an earlier apply made that the file no longer\n"
+	  "has; ports made by hand or by the CNI plugin are left alone. Prints one line per change,\n"
+	  "or nothing to change.",
+	  run_apply, true },
+	{ "save", NULL, CMD_SAVE, ARGS_FILE_OPT, NO_OPTS,
+	  "Write the uplinks and ports there are now as a configuration for apply, to FILE or to\n"
+	  "standard output: nsteer save " APPLY_CONF_DEFAULT " makes them come back at boot.\n"
+	  "Ports of the CNI plugin, and ports whose namespace was given by path or pid, are written\n"
+	  "as comments that say why they are not restored.",
+	  run_save },
 	{ "demo", NULL, CMD_DEMO, ARGS_NONE, NO_OPTS,
 	  "Build a self-contained lab (a veth \"NIC\" whose far end sits in a \"wire\" namespace,\n"
 	  "three port namespaces), attach, send frames both ways, print who received what, and\n"
@@ -193,6 +219,8 @@ static const char *args_text(enum arg_kind a)
 	switch (a) {
 	case ARGS_FILE:
 		return "FILE|-";
+	case ARGS_FILE_OPT:
+		return "[FILE]";
 	case ARGS_DEV:
 		return "DEV";
 	case ARGS_DEV_OPT:
@@ -514,7 +542,7 @@ static enum cli_result check_positionals(const struct command *c, int nargs, cha
 		USAGE_ERR("missing %s", c->args == ARGS_FILE ? "FILE" : "DEV");
 	if (nargs > max)
 		USAGE_ERR("unexpected argument '%s'", args[max]);
-	if (c->args == ARGS_FILE)
+	if (c->args == ARGS_FILE || (c->args == ARGS_FILE_OPT && nargs > 0))
 		cli->file = args[0];
 	else if (nargs > 0)
 		cli->dev = args[0];

@@ -27,6 +27,8 @@ enum cli_cmd {
 	CMD_BATCH,
 	CMD_DEMO,
 	CMD_MONITOR,
+	CMD_APPLY,
+	CMD_SAVE,
 };
 
 struct cli {
@@ -34,7 +36,7 @@ struct cli {
 	bool verbose;
 	bool json;
 	const char *dev;
-	const char *file; /* batch */
+	const char *file; /* batch, apply, save */
 	struct nsteer_attach_opts attach;
 	bool detach_ports;
 	struct nsteer_port_opts port;

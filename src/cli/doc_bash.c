@@ -198,6 +198,8 @@ static const char *args_kinds(const struct command *c)
 	switch (c->args) {
 	case ARGS_FILE:
 		return "file-or-stdin";
+	case ARGS_FILE_OPT:
+		return "file";
 	case ARGS_DEV:
 		return c->id == CMD_ATTACH ? "interface" : "uplink";
 	case ARGS_DEV_OPT:

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "apply.h"
 #include "doc.h"
 #include "table.h"
 
@@ -36,6 +37,11 @@ const struct doc_example doc_examples[] = {
 			     "under one lock." },
 	{ "port del eth1 red", "Remove red's port, and red itself if port add created it." },
 	{ "detach eth1 --ports", "Remove nsteer from eth1, and every port of it." },
+	{ "save " APPLY_CONF_DEFAULT,
+	  "Write the uplinks and ports there are now where nsteer.service applies them at boot." },
+	{ "apply " APPLY_CONF_DEFAULT,
+	  "Make the host match the file: add what is missing, replace what differs, remove what an "
+	  "earlier apply made and the file no longer has." },
 	{ NULL, NULL },
 };
 
@@ -244,7 +250,9 @@ static void exit_status_section(FILE *out)
 	}
 	para(out, "status exits 1 when it finds something inconsistent, which it prints with the "
 		  "command that repairs it. batch exits with the status of the first line that "
-		  "failed.");
+		  "failed. apply exits 2, having changed nothing, when a line of its file is wrong "
+		  "(it names each such line), and 1 when a change failed (it goes on with the "
+		  "others).");
 }
 
 static void environment_section(FILE *out)
@@ -278,7 +286,15 @@ static void files_section(FILE *out)
 	     "Notes, while port add runs, that it is creating NETNS (the note holds DEV), so that "
 	     "a port add killed in between adopts the namespace and port del removes it.");
 	item(out, "/run/nsteer/batch", true,
-	     "The command a running batch is at, so that status can name a batch that was killed.");
+	     "The file a running batch reads, or the apply command running, so that status can "
+	     "name a batch or apply that was killed.");
+	item(out, APPLY_CONF_DEFAULT, true,
+	     "The configuration nsteer.service applies at boot: attach and port add lines as the "
+	     "commands take them, without the word nsteer (nsteer save writes one).");
+	item(out, "/lib/systemd/system/nsteer.service", true,
+	     "The systemd unit (under PREFIX/lib/systemd/system when built from source) that runs "
+	     "nsteer apply " APPLY_CONF_DEFAULT " at boot, after network-online.target, when the "
+	     "file exists; systemctl reload nsteer applies it again.");
 	item(out, "/proc/PID/ns/net", true, "The namespace --pid PID names.");
 }
 

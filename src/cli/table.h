@@ -37,6 +37,7 @@ struct opt_spec {
 enum arg_kind {
 	ARGS_NONE,
 	ARGS_FILE,      /* FILE|- */
+	ARGS_FILE_OPT,  /* [FILE] */
 	ARGS_DEV,       /* DEV */
 	ARGS_DEV_OPT,   /* [DEV] */
 	ARGS_DEV_NETNS, /* DEV and a namespace: NETNS, --netns-path or --pid */
