@@ -225,6 +225,7 @@ int nsteer_conf_check(const struct nsteer_conf *conf, bool devices);
 struct nsteer_cur_port {
 	struct nsteer_port port;
 	bool netns_found; /* its namespace is there, its end in it: mtu and addrs are read */
+	bool interrupted; /* a port add of it was killed before it finished */
 	unsigned int mtu; /* of the namespace end */
 	char addrs[NSTEER_ADDRS_MAX][NSTEER_CIDR_LEN]; /* configured ones, "ADDR/PREFIX" */
 	int n_addrs;

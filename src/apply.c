@@ -16,6 +16,7 @@
 #include "mac.h"
 #include "netlink.h"
 #include "netns.h"
+#include "port.h"
 #include "state.h"
 
 #define PORT_IFNAME_DEFAULT "eth0"
@@ -163,6 +164,18 @@ static void port_read(struct nsteer_cur_port *cp)
 	nl_sock_close(sk);
 }
 
+/* A port add that was killed left a note naming its namespace (when it created it). */
+static int interrupted_note(const char *netns, bool exists, void *ctx)
+{
+	struct nsteer_cur_uplink *cu = ctx;
+
+	(void)exists;
+	for (unsigned int i = 0; i < cu->n_ports; i++)
+		if (!strcmp(cu->ports[i].port.netns, netns))
+			cu->ports[i].interrupted = true;
+	return 0;
+}
+
 static int uplink_read(const char *dev, void *ctx)
 {
 	struct nsteer_current *cur = ctx;
@@ -197,11 +210,14 @@ static int uplink_read(const char *dev, void *ctx)
 		err = -ENOMEM;
 	for (__u32 i = 0; !err && i < t->n; i++) {
 		cu->ports[i].port = t->ports[i];
+		/* A port add killed after it registered the port: steering never started. */
+		cu->ports[i].interrupted = !port_is_published(&u, &t->ports[i]);
 		port_read(&cu->ports[i]);
 	}
-	if (!err)
+	if (!err) {
 		cu->n_ports = t->n;
-	else
+		port_adds_interrupted(dev, interrupted_note, cu);
+	} else
 		pr_warn("Couldn't read the ports of %s: %s\n", dev, strerror(-err));
 	free(t);
 	uplink_close(&u);
@@ -442,7 +458,10 @@ int nsteer_plan_make(const struct nsteer_conf *want, const struct nsteer_current
 		enum nsteer_change_kind kind = NSTEER_CHANGE_PORT_ADD;
 
 		why[0] = '\0';
-		if (p) {
+		if (p && p->interrupted) {
+			/* port add again: it completes what the interrupted one left */
+			snprintf(why, sizeof(why), "completing an interrupted port add");
+		} else if (p) {
 			port_diff(w, u, p, why, sizeof(why));
 			kind = NSTEER_CHANGE_PORT_REPLACE;
 			if (why[0] && !(p->port.flags & NSTEER_PORT_APPLIED)) {
@@ -503,7 +522,7 @@ void nsteer_change_format(const struct nsteer_change *c, char *buf, size_t size)
 		snprintf(buf, size, "%s: port %s replaced%s%s", c->dev, c->netns, sep, c->why);
 		break;
 	case NSTEER_CHANGE_PORT_ADD:
-		snprintf(buf, size, "%s: port %s added", c->dev, c->netns);
+		snprintf(buf, size, "%s: port %s added%s%s", c->dev, c->netns, sep, c->why);
 		break;
 	case NSTEER_CHANGE_PORT_ADDRS:
 		snprintf(buf, size, "%s: port %s given %s", c->dev, c->netns, c->why);

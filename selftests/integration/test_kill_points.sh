@@ -375,4 +375,26 @@ test_kill_batch() {
 	kill_points "batch" port setup undo "$NSTEER" batch "$LAB_TMP/batch"
 }
 
+test_kill_apply() {
+	# The uplink attached by hand as the file says (apply leaves it as it is); two ports to add,
+	# one on a VLAN, and one the file no longer has, made by an earlier apply, to remove.
+	setup() {
+		killable_lab
+		printf 'attach %s\nport add %s %s --addr 10.77.0.11/24\n' "$UP" "$UP" "$P1" >"$LAB_TMP/old.conf"
+		expect "apply" "$NSTEER" apply "$LAB_TMP/old.conf"
+	}
+	undo() {
+		del_port "$P2"
+		del_port "$P3"
+		expect "apply" "$NSTEER" apply "$LAB_TMP/old.conf"
+	}
+	lab_extras
+	cat >"$LAB_TMP/conf" <<-EOF
+		attach $(uplink)
+		port add $(uplink) $P2 --addr 10.77.0.12/24
+		port add $(uplink) $P3 --vlan 10 --addr 10.78.10.13/24
+	EOF
+	kill_points "apply" port setup undo "$NSTEER" apply "$LAB_TMP/conf"
+}
+
 run_tests

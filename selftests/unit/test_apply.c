@@ -219,6 +219,25 @@ Test(apply, a_host_that_matches_needs_nothing)
 	conf_file_free(&cf);
 }
 
+Test(apply, a_port_whose_add_was_interrupted_is_added_again)
+{
+	struct nsteer_cur_port ports[4];
+	struct nsteer_cur_uplink u;
+	struct conf_file cf;
+	struct nsteer_plan plan;
+
+	cr_assert_eq(parse(conf3, &cf), 0);
+	host_of_conf3(ports, &u);
+	/* Registered with all its addresses, but never published: matching is not enough. */
+	ports[2].interrupted = true;
+	plan = plan_of(&cf, &u, 1);
+	cr_assert_eq(plan.n, 1);
+	cr_expect_eq(plan.changes[0].kind, NSTEER_CHANGE_PORT_ADD);
+	cr_expect_str_eq(plan.changes[0].netns, "green");
+	nsteer_plan_free(&plan);
+	conf_file_free(&cf);
+}
+
 Test(apply, what_differs_is_changed_and_only_apply_s_own_removed)
 {
 	struct nsteer_cur_port ports[7];
