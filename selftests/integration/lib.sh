@@ -463,6 +463,46 @@ tagged_with() {
 	if [ -n "${2:-}" ]; then echo "f['tag'] == '$1' and f['vlan'] == $2"; else echo "f['tag'] == '$1' and f['vlan'] is None"; fi
 }
 
+# ---- nsteer monitor ----
+
+# monitor_start OUT [monitor args...]: a monitor in the background writing to OUT (stderr to
+# OUT.err), once it said it is monitoring; MONITOR_PID is its pid.
+monitor_start() {
+	local out=$1; shift
+	"$NSTEER" monitor "$@" >"$out" 2>"$out.err" &
+	MONITOR_PID=$!
+	LAB_PIDS+=("$MONITOR_PID")
+	wait_until 5 grep -q "Monitoring drops" "$out.err" ||
+		{ cat "$out.err" >&2; fail "nsteer monitor $* did not start"; }
+}
+
+# monitor_stop: SIGINT, as Ctrl-C; the monitor must end by itself, and with status 0.
+monitor_stop() {
+	local rc
+	kill -INT "$MONITOR_PID"
+	wait "$MONITOR_PID"
+	rc=$?
+	[ $rc -eq 0 ] || fail "nsteer monitor ended with $rc on SIGINT"
+}
+
+# events OUT EXPR: how many JSON lines of OUT satisfy EXPR (python, over e).
+events() {
+	"$NST_PYTHON" -S -c '
+import json, sys
+n = 0
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    n += bool(eval(sys.argv[2]))
+print(n)' "$1" "$2"
+}
+
+# expect_events OUT N EXPR SECS: N events satisfying EXPR appear in OUT within SECS (× patience).
+expect_events() {
+	local out=$1 n=$2 expr=$3 secs=$4
+	wait_until "$secs" test "$(events "$out" "$expr")" -ge "$n" ||
+		{ cat "$out" >&2; fail "$n events with $expr did not show within $secs s"; }
+}
+
 # send_frames NS IFNAME DST SRC COUNT TAG [VID [ETHERTYPE]]: COUNT crafted frames (ethertype
 # 0x88b5 unless given) out of IFNAME in NS, with an 802.1Q tag in the frame when VID is given.
 send_frames() {

@@ -169,6 +169,14 @@ steering() {
 	send_frames "$WIRE" "$NIC_WIRE" $FOREIGN_MAC self 20 unknown
 	wait_until 5 dropped_at_least 20 ||
 		fail "--unknown drop: $(counter "$NIC_UP" drop_unknown_dst) of 20 frames counted as dropped"
+	# nsteer monitor shows each such drop as the driver's path made it (XDP, or tc after the
+	# driver), with the VLAN tag back in place where the NIC stripped it.
+	monitor_start "$LAB_TMP/drops" "$NIC_UP" --json
+	send_frames "$WIRE" "$NIC_WIRE" $FOREIGN_MAC self 5 unknown_plain
+	send_frames "$WIRE" wv10 $FOREIGN_MAC self 5 unknown_v10
+	expect_events "$LAB_TMP/drops" 5 "e['reason'] == 'unknown_dst' and e['from'] == 'wire' and e['dst'] == '$FOREIGN_MAC' and e['vlan'] is None and b'unknown_plain' in bytes.fromhex(e['head'])" 2
+	expect_events "$LAB_TMP/drops" 5 "e['reason'] == 'unknown_dst' and e['dst'] == '$FOREIGN_MAC' and e['vlan'] == 10 and e['ethertype'] == 0x88b5 and b'unknown_v10' in bytes.fromhex(e['head'])" 2
+	monitor_stop
 
 	# Drift: a port MAC taken out of the list by hand is reported, and re-running port add
 	# puts it back.
