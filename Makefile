@@ -220,12 +220,12 @@ SYSTEMD_UNIT_DIR ?= $(PREFIX)/lib/systemd/system
 NSTEER_CONF := /etc/nsteer/nsteer.conf
 # Where bash-completion loads a command's completion from when it is first completed.
 COMPLETION_DIR := $(PREFIX)/share/bash-completion/completions
+# The unit names the nsteer installed here, so it is written at install time, for PREFIX.
 install: nsteer nsteer-cni $(DOCS)
 	install -D -m 0755 nsteer $(DESTDIR)$(SBIN_DIR)/nsteer
 	install -D -m 0755 nsteer-cni $(DESTDIR)$(CNI_BIN_DIR)/nsteer
 	install -D -m 0644 $(OUTPUT)/nsteer.8 $(DESTDIR)$(MAN8_DIR)/nsteer.8
 	install -D -m 0644 $(OUTPUT)/nsteer.bash-completion $(DESTDIR)$(COMPLETION_DIR)/nsteer
-	# The unit names the nsteer installed here, so it is written at install time, for PREFIX.
 	install -d $(DESTDIR)$(SYSTEMD_UNIT_DIR)
 	sed -e 's|@SBINDIR@|$(SBIN_DIR)|g' -e 's|@CONF@|$(NSTEER_CONF)|g' src/cli/nsteer.service.in \
 		> $(DESTDIR)$(SYSTEMD_UNIT_DIR)/nsteer.service
