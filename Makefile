@@ -104,6 +104,23 @@ $(OUTPUT)/nsteer.bash-completion: $(OUTPUT)/nsteer-doc
 	$(call msg,GEN,$@)
 	$(Q)$< bash-completion > $@
 
+# make bench's A/B of the drop monitor's idle cost: the same nsteer with the datapath's check of the
+# monitor switch compiled out (NSTEER_NO_MONITOR), so that one run measures drops with and without it.
+NOMON := $(OUTPUT)/nomon
+$(NOMON)/nsteer.bpf.o: bpf/nsteer.bpf.c $(BPF_HDRS)
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -DNSTEER_NO_MONITOR -c $< -o $@
+
+$(NOMON)/lib/%.o: src/%.c $(HDRS) $(NOMON)/nsteer.skel.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -I$(NOMON) $(CFLAGS) -Isrc -c $< -o $@
+
+$(NOMON)/nsteer: $(OUTPUT)/cli/main.o $(OUTPUT)/libnsteer-cli.a $(patsubst src/%.c,$(NOMON)/lib/%.o,$(LIB_SRCS))
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
 # The CNI plugin: libnsteer's API and json-c, nothing of the CLI.
 CNI_SRCS  := $(wildcard src/cni/*.c)
 CNI_OBJS  := $(patsubst src/cni/%.c,$(OUTPUT)/cni/%.o,$(CNI_SRCS))
@@ -242,5 +259,5 @@ $(OUTPUT)/bench_tool: selftests/bench/bench_tool.c $(OUTPUT)/bench.skel.h $(OUTP
 	$(Q)$(CC) $(CFLAGS) -Isrc $< $(OUTPUT)/libnsteer.a $(LDLIBS) -o $@
 
 bench: deps
-	$(Q)$(MAKE) --no-print-directory nsteer $(OUTPUT)/bench_tool
+	$(Q)$(MAKE) --no-print-directory nsteer $(OUTPUT)/bench_tool $(NOMON)/nsteer
 	$(Q)./selftests/bench/bench.sh

@@ -5,6 +5,13 @@
 #ifndef NSTEER_BPF_MONITOR_H
 #define NSTEER_BPF_MONITOR_H
 
+#ifdef NSTEER_NO_MONITOR
+/* make bench's baseline only: the datapath without the switch, to measure what it costs idle. */
+static __always_inline bool monitor_on(void)
+{
+	return false;
+}
+#else
 static __always_inline bool monitor_on(void)
 {
 	__u32 zero = 0;
@@ -12,6 +19,7 @@ static __always_inline bool monitor_on(void)
 
 	return reader && *reader;
 }
+#endif
 
 static __always_inline struct nsteer_drop_event *drop_event_new(__u32 slot, __u32 reason, __u32 len)
 {

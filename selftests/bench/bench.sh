@@ -16,6 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 NSTEER=$PWD/nsteer
+NOMON_NSTEER=$PWD/.output/nomon/nsteer
 TOOL=$PWD/.output/bench_tool
 ROUNDS=${ROUNDS:-3}
 SECS=${SECONDS_PER_RUN:-2}
@@ -171,8 +172,15 @@ setup_unknown_drop() {
 	nsteer_port nstbp1
 }
 
-# The same with `nsteer monitor` reading every drop: what watching costs. The row without it is the
-# cost of the monitor's switch when nobody watches (one array read per drop), against XDP_DROP.
+# The same datapath built without the monitor's switch (make's $(NOMON)/nsteer): against
+# unknown_drop, what the switch costs every drop while nobody watches.
+setup_unknown_drop_no_monitor() {
+	lab_wire
+	"$NOMON_NSTEER" attach $UP --xdp-mode native --unknown drop >/dev/null 2>&1
+	nsteer_port nstbp1
+}
+
+# The same with `nsteer monitor` reading every drop: what watching costs.
 setup_unknown_drop_monitored() {
 	setup_unknown_drop
 	"$NSTEER" monitor $UP >/dev/null 2>"$OUT/monitor.err" &
@@ -192,6 +200,7 @@ PATHS=(
 	"tc_peer_stack in_delivers_port $PORT_MAC"
 	"nsteer_skb_stack in_delivers_port $PORT_MAC"
 	"unknown_drop unknown_drops $UNKNOWN_MAC"
+	"unknown_drop_no_monitor unknown_drops $UNKNOWN_MAC"
 	"unknown_drop_monitored unknown_drops $UNKNOWN_MAC"
 )
 # BENCH_PATHS="bare_redirect nsteer_xdp_drop" measures only those (quick comparisons while working).
@@ -389,6 +398,11 @@ for ((r = 1; r <= ROUNDS; r++)); do
 		read -r name counter mac <<<"$p"
 		"setup_$name"
 		measure "$name" "$counter" "$mac"
+		# The monitor's A/B compares rows a few percent apart: three samples a round each.
+		if [[ $name == unknown_drop* ]]; then
+			measure "$name" "$counter" "$mac"
+			measure "$name" "$counter" "$mac"
+		fi
 	done
 done
 if [ "${SKIP_SCALE:-0}" != 1 ]; then echo "  scale sweep"; scale_sweep; fi

@@ -15,6 +15,7 @@ LABELS = {
     "tc_peer_stack": "tc redirect_peer (nsteer --xdp-mode off) -> stack",
     "nsteer_skb_stack": "nsteer generic XDP (--xdp-mode skb) -> stack",
     "unknown_drop": "nsteer --unknown drop, unknown MAC",
+    "unknown_drop_no_monitor": "the same, built without the monitor's switch",
     "unknown_drop_monitored": "the same, nsteer monitor reading every drop",
 }
 
@@ -33,6 +34,7 @@ RATIO_BARS = [
     ("unknown-MAC drop vs XDP_DROP", "unknown_drop", "xdp_drop", 0.9),
     # What watching costs: no bar, a monitor is a debugging tool (the ring drops what the reader
     # cannot keep up with; the counters still count every drop).
+    ("unknown-MAC drop, idle switch vs none", "unknown_drop", "unknown_drop_no_monitor", None),
     ("unknown-MAC drop, monitored vs not", "unknown_drop_monitored", "unknown_drop", None),
 ]
 
