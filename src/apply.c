@@ -210,8 +210,8 @@ static int uplink_read(const char *dev, void *ctx)
 		err = -ENOMEM;
 	for (__u32 i = 0; !err && i < t->n; i++) {
 		cu->ports[i].port = t->ports[i];
-		/* A port add killed after it registered the port: steering never started. */
-		cu->ports[i].interrupted = !port_is_published(&u, &t->ports[i]);
+		/* A port add killed half-way, by port add's own test of it (which then completes it). */
+		cu->ports[i].interrupted = !port_complete(&u, &t->ports[i]);
 		port_read(&cu->ports[i]);
 	}
 	if (!err) {
@@ -253,17 +253,10 @@ static const struct nsteer_cur_uplink *cur_uplink(const struct nsteer_current *h
 	return NULL;
 }
 
-/* A port the configuration can name: by an iproute2 name, not a CNI label or the host port. */
-static bool port_named(const struct nsteer_port *p)
-{
-	return !(p->flags & (NSTEER_PORT_LABELLED | NSTEER_PORT_HOST)) && p->netns[0] != '/' &&
-	       strncmp(p->netns, "pid:", 4);
-}
-
 static const struct nsteer_cur_port *cur_port(const struct nsteer_cur_uplink *u, const char *netns)
 {
 	for (unsigned int i = 0; u && i < u->n_ports; i++)
-		if (port_named(&u->ports[i].port) && !strcmp(u->ports[i].port.netns, netns))
+		if (port_known_by_name(&u->ports[i].port) && !strcmp(u->ports[i].port.netns, netns))
 			return &u->ports[i];
 	return NULL;
 }
@@ -390,7 +383,7 @@ static int plan_removals(const struct nsteer_conf *want, const struct nsteer_cur
 
 		for (unsigned int j = 0; j < u->n_ports; j++) {
 			const struct nsteer_port *p = &u->ports[j].port;
-			bool declared = port_named(p) && conf_port(want, u->dev, p->netns);
+			bool declared = port_known_by_name(p) && conf_port(want, u->dev, p->netns);
 
 			if (p->flags & NSTEER_PORT_HOST)
 				continue;

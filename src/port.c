@@ -386,6 +386,12 @@ bool port_complete(const struct uplink *u, const struct nsteer_port *p)
 	return port_is_published(u, p) && tc_ingress_prog_id(p->ifindex, &prog_id) == 0;
 }
 
+bool port_known_by_name(const struct nsteer_port *p)
+{
+	return !(p->flags & (NSTEER_PORT_LABELLED | NSTEER_PORT_HOST)) && p->netns[0] != '/' &&
+	       strncmp(p->netns, "pid:", 4);
+}
+
 /* Who uses mac on vlan already, for a message that names them. */
 static int owner_of(const struct uplink *u, const struct port_table *t,
 		    const struct nsteer_port_key *key, char *label, size_t size)

@@ -15,6 +15,9 @@ int port_create(const struct uplink *u, const struct port_table *others, int net
 int port_remove(const struct uplink *u, const struct nsteer_port *port);
 /* Published, and its host end runs nsteer's program: not a port add killed half-way. */
 bool port_complete(const struct uplink *u, const struct nsteer_port *p);
+/* Known by an iproute2 name (under /var/run/netns), not a path, a pid, a CNI label or host access:
+ * a port a configuration can name, and whose namespace status can look for by name. */
+bool port_known_by_name(const struct nsteer_port *p);
 /* A stable host-end name, unique per (uplink, namespace), so port del and status can find it. */
 void port_host_ifname(int uplink_ifindex, __u64 netns_inode, char buf[IF_NAMESIZE]);
 /* The port adds on dev killed before they finished, by the notes they leave on namespaces they

@@ -192,8 +192,7 @@ static void check_port(struct nsteer_uplink_status *st, const struct uplink *u,
 			"ports map: an interrupted port add)",
 			p->netns);
 	}
-	if (!(p->flags & (NSTEER_PORT_HOST | NSTEER_PORT_LABELLED)) && p->netns[0] != '/' &&
-	    strncmp(p->netns, "pid:", 4)) {
+	if (port_known_by_name(p)) {
 		snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, p->netns);
 		snprintf(repair, sizeof(repair), "nsteer port del %s %s", st->dev, p->netns);
 		if (stat(path, &sb))
