@@ -163,6 +163,11 @@ static int link_parse(const struct nlmsghdr *nlh, void *data)
 			if (mnl_attr_get_payload_len(a) == sizeof(l->mac))
 				memcpy(l->mac, mnl_attr_get_payload(a), sizeof(l->mac));
 			break;
+		case IFLA_OPERSTATE:
+			if (mnl_attr_validate(a, MNL_TYPE_U8) < 0)
+				return -EBADMSG;
+			l->operstate = mnl_attr_get_u8(a);
+			break;
 		case IFLA_LINK:
 			if (mnl_attr_validate(a, MNL_TYPE_U32) < 0)
 				return -EBADMSG;

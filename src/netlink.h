@@ -29,6 +29,7 @@ struct nl_link {
 	char kind[16];    /* IFLA_INFO_KIND, "" when absent */
 	int link_ifindex; /* IFLA_LINK (a veth's peer index, in the peer's namespace), 0 if absent */
 	unsigned int vlan_id; /* an 802.1Q device's VLAN ID (kind "vlan"), else 0 */
+	unsigned char operstate; /* IFLA_OPERSTATE (IF_OPER_*), as the kernel's link watch last set it */
 };
 
 /* Calls cb for every link in sk's namespace; a non-zero return from cb ends the walk with it. */

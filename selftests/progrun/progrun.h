@@ -123,6 +123,25 @@ static inline void write_file(const char *path, const char *val)
 	close(fd);
 }
 
+/* Up is not yet sending: until the kernel's link watch work has run, a device keeps the noop
+ * qdisc, which drops a clone sent out of it. That work sets the operational state and then, in
+ * the same call, attaches the real qdisc; on a loaded machine it runs late (seen: flood tests
+ * counting 0 copies while a VM ran beside them). */
+static inline void veth_wait_running(const char *name)
+{
+	struct nl_link l;
+
+	for (int i = 0; i < 500; i++) {
+		cr_assert_eq(nl_link_get_by_name(pr.nl, name, &l), 0, "veth %s vanished", name);
+		if (l.operstate == 6 /* IF_OPER_UP: linux/if.h clashes with net/if.h */) {
+			usleep(1000); /* the qdisc comes right after the state */
+			return;
+		}
+		usleep(10 * 1000);
+	}
+	cr_assert_fail("veth %s is up but its operational state is not after 5 s", name);
+}
+
 static inline void veth_make(const char *name, const char *peer, int *ifindex, int *peer_ifindex)
 {
 	struct nl_veth_spec spec = { .name = name, .peer_name = peer, .peer_netns_fd = -1 };
@@ -136,6 +155,8 @@ static inline void veth_make(const char *name, const char *peer, int *ifindex, i
 	/* A clone sent out of a down device is refused (ENETDOWN) and goes uncounted. */
 	cr_assert_eq(nl_link_set_up(pr.nl, a.ifindex, true), 0, "setting %s up", name);
 	cr_assert_eq(nl_link_set_up(pr.nl, b.ifindex, true), 0, "setting %s up", peer);
+	veth_wait_running(name);
+	veth_wait_running(peer);
 	*ifindex = a.ifindex;
 	*peer_ifindex = b.ifindex;
 }
