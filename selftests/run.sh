@@ -14,8 +14,18 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
+# SELFTESTS_SCOPE=kernel: only what another kernel can change, for `make vmtest`, whose VM runs
+# this machine's binaries: the unit and ops levels (user-space logic, documents, packaging) and
+# the integration files without "selftests-scope: kernel" stay with the host's run.
+SCOPE=${SELFTESTS_SCOPE:-all}
 levels=("$@")
-[ ${#levels[@]} -eq 0 ] && levels=(unit ops progrun fuzz integration nic)
+if [ ${#levels[@]} -eq 0 ]; then
+	case $SCOPE in
+	all) levels=(unit ops progrun fuzz integration nic) ;;
+	kernel) levels=(progrun fuzz integration nic) ;;
+	*) echo "unknown SELFTESTS_SCOPE '$SCOPE' (all or kernel)" >&2; exit 2 ;;
+	esac
+fi
 passed=0 failed=0 skipped=0
 failures=()
 
@@ -41,12 +51,14 @@ count_criterion() { # name, output
 }
 
 run_criterion_dir() { # dir
-	local bin out
+	local bin out t0
 	for bin in .output/selftests/"$1"/test_*; do
 		[ -x "$bin" ] || continue
 		echo "== $bin"
+		t0=$SECONDS
 		out=$("$bin" --verbose=1 -j1 2>&1)
 		echo "$out" | grep -aE '\[(FAIL|SKIP|----)\]|Synthesis|Assertion' || true
+		echo "-- $bin: $((SECONDS - t0)) s"
 		count_criterion "$bin" "$out"
 	done
 }
@@ -88,13 +100,36 @@ run_fuzz() {
 	fi
 }
 
+# An integration test file runs in every mode of XDP_MODES (above) unless it narrows that, and
+# in a VM only if it asks to, with lines of its own:
+#   # selftests-modes: auto native   the modes in which it can find different bugs; the others
+#                                    run the same code, as it says in brackets after the tag.
+#                                    XDP_MODES, when set, overrides it.
+#   # selftests-scope: kernel        what it tests depends on the kernel beyond what the VM's
+#                                    other levels (BPF_PROG_RUN of every program, the fuzzer's
+#                                    replay, the real-NIC lab) already cover; the brackets say
+#                                    what. With SELFTESTS_SCOPE=kernel (make vmtest's default)
+#                                    only these run, and the others are named as left to the
+#                                    host's run.
+# tag FILE NAME: the words of that line before its "(why)".
+tag() { sed -n "s/^# selftests-$2: *\([^(]*\).*/\1/p" "$1" | head -1 | awk '{ $1 = $1; print }'; }
+
 run_integration() {
-	local t mode
+	local t mode modes left=()
 	for mode in ${XDP_MODES:-auto native skb}; do
 		for t in selftests/integration/test_*.sh; do
+			if [ "$SCOPE" = kernel ] && [ "$(tag "$t" scope)" != kernel ]; then
+				[[ " ${left[*]} " == *" ${t##*/} "* ]] || left+=("${t##*/}")
+				continue
+			fi
+			modes=$(tag "$t" modes)
+			if [ -z "${XDP_MODES:-}" ] && [ -n "$modes" ] && [[ " $modes " != *" $mode "* ]]; then
+				continue
+			fi
 			run_shell_test "$t" " (xdp-mode $mode)" XDP_MODE="$mode"
 		done
 	done
+	[ ${#left[@]} -eq 0 ] || echo "-- left to the host's run (no selftests-scope: kernel): ${left[*]}"
 }
 
 for level in "${levels[@]}"; do

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Every refusal of the CLI: its exit status (1 runtime failure, 2 usage error), a message that says
 # what is wrong, and no state left behind (namespaces, veths, pins, ports). Also --help everywhere.
+# selftests-modes: auto (a refusal happens before any attach; the mode changes nothing)
 source "$(dirname "$0")/lib.sh"
 
 PIN_ROOT=/sys/fs/bpf/nsteer

@@ -3,6 +3,7 @@
 # every command driven the way a runtime drives it (environment variables, config on stdin, result
 # or error JSON on stdout), with the real host-local IPAM plugin, and the state each command must
 # leave (ports and their labels, interfaces and addresses in the container namespace, leases).
+# selftests-modes: auto native (xdpMode is passed through; skb attaches as native does, with a flag)
 source "$(dirname "$0")/lib.sh"
 
 NSTEER_CNI=${NSTEER_CNI:-$NST_ROOT/nsteer-cni}

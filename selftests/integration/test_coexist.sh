@@ -8,6 +8,7 @@
 # both programs. The dispatcher is built from freplace programs, which some kernels refuse (this
 # project's build machines among them, see ENVIRONMENT.md): there libxdp attaches nsteer alone and
 # these tests skip, saying so. They run in the VMs of `make vmtest`.
+# selftests-scope: kernel (libxdp's dispatcher: freplace programs load only where the kernel allows them)
 source "$(dirname "$0")/lib.sh"
 
 NEIGHBOUR_OBJ=$NST_ROOT/.output/neighbour.bpf.o

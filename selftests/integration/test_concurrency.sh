@@ -3,6 +3,7 @@
 # concurrent commands, a held lock makes nsteer give up with a clear message after
 # NSTEER_LOCK_WAIT seconds, and a loader killed with SIGKILL leaves a state that `nsteer status`
 # explains and that re-running the same command completes.
+# selftests-modes: auto native (skb attaches through the same libxdp call as native, with a flag)
 source "$(dirname "$0")/lib.sh"
 
 PIN_ROOT=/sys/fs/bpf/nsteer

@@ -35,6 +35,7 @@
 # steps (first, middle, last) and the fresh-only steps are left to the host: estimated from
 # those figures at 5-6 minutes (not measured).
 # KILL_EVERY=N overrides the stride everywhere.
+# selftests-modes: auto native (skb passes the same steps as native: one libxdp call, another flag)
 source "$(dirname "$0")/lib.sh"
 
 # stride KIND N: kill at every how-many-th of N steps of an "uplink" command (attach, detach) or

@@ -2,6 +2,7 @@
 # The life of an uplink and its ports: attach, re-attach with other options, port add (by name,
 # --netns-path, --pid), port del, detach with and without --ports, idempotence of every command,
 # what status says when something vanished behind nsteer's back, and the pins' readability and mode.
+# selftests-scope: kernel (attach, re-attach and detach: links, pins and qdiscs as that kernel keeps them)
 source "$(dirname "$0")/lib.sh"
 
 PIN_ROOT=/sys/fs/bpf/nsteer

@@ -1,6 +1,7 @@
 #!/bin/bash
 # `nsteer stats --format prometheus`: what promtool accepts, labelled so that each series names its
 # uplink, port, namespace, MAC and VLAN, and counting the frames the test sent.
+# selftests-modes: auto (counters read from maps, whichever program wrote them)
 source "$(dirname "$0")/lib.sh"
 
 # prom_value FILE METRIC LABEL=VALUE...: the value of the one series of METRIC in FILE whose labels

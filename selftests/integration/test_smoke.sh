@@ -1,5 +1,6 @@
 #!/bin/bash
 # The shortest path through nsteer: wire <-> each port, by ping.
+# selftests-scope: kernel (the shortest path: each port reached through the kernel's veth and redirect)
 source "$(dirname "$0")/lib.sh"
 
 test_ping_wire_to_each_port() {

@@ -2,6 +2,7 @@
 # Real traffic through nsteer: IPv4 and IPv6 ping, 10 MiB TCP streams both ways (checked by SHA-256),
 # jumbo frames at MTU 9000, frames a port refuses counted by name, and two uplinks attached at once that
 # never exchange frames.
+# selftests-scope: kernel (TCP, jumbo frames: multi-buffer XDP, GRO and the veth rings differ by kernel)
 source "$(dirname "$0")/lib.sh"
 
 test_ping4_wire_and_three_ports_both_ways() {

@@ -2,9 +2,12 @@
 # Runs inside the test VM as root, from the project directory: by init.sh (plain qemu) or as vng's
 # command (virtme-ng). Prepares what the selftests expect of a machine, then runs selftests/run.sh
 # with the levels the host asked for, and exits with its status.
-#   guest.sh RUN_DIR     RUN_DIR (written by vmtest.sh on the host, read over the shared root)
-#                        holds "args" (run.sh arguments, NUL-separated) and "env" (variables to set),
-#                        or "cmd": a bash command to run instead of the suite (vmtest.sh -c).
+#   guest.sh RUN_DIR     RUN_DIR is the host's run directory (vmtest.sh), shared writable. In:
+#                        "args" (run.sh arguments, NUL-separated) and "env" (variables to set), or
+#                        "cmd": a bash command to run instead of the suite (vmtest.sh -c). Out:
+#                        "guest.log" (everything printed here), "dmesg" (the kernel's messages)
+#                        and "rc" (the exit status): the host reads them even when the console's
+#                        stream lost or mangled a line.
 set -u
 
 run=${1:?usage: guest.sh RUN_DIR}
@@ -12,6 +15,13 @@ args=()
 [ -r "$run/args" ] && mapfile -d '' -t args <"$run/args"
 # shellcheck disable=SC1091
 [ -r "$run/env" ] && source "$run/env"
+tee_pid=
+if [ -w "$run" ]; then
+	exec > >(tee "$run/guest.log") 2>&1
+	tee_pid=$!
+else
+	echo "vmtest: $run is not writable: the console is the only log"
+fi
 
 # Tests that have the host's run do their work for them (the package build) look for this.
 export NSTEER_VMTEST=1
@@ -28,7 +38,7 @@ ip link set lo up
 # Debian kernels build these as modules; the host kernel has them built in. Loading them up front
 # gives one clear line when one is missing, rather than an odd failure deep inside a test.
 missing=()
-for m in veth sch_ingress cls_bpf act_bpf 8021q bridge macvlan virtio_net e1000; do
+for m in veth sch_ingress cls_bpf act_bpf 8021q bridge macvlan virtio_net e1000 e1000e vmxnet3; do
 	modprobe -q "$m" 2>/dev/null || [ -d "/sys/module/$m" ] || missing+=("$m")
 done
 [ ${#missing[@]} -gt 0 ] && say "modules not loaded: ${missing[*]}"
@@ -45,4 +55,13 @@ else
 fi
 rc=$?
 say "exit status $rc after $(echo "$(date +%s.%N) $start" | awk '{ printf "%.1f", $1 - $2 }')s"
+if [ -w "$run" ]; then
+	dmesg >"$run/dmesg" 2>&1
+	echo "$rc" >"$run/rc"
+fi
+# The VM powers off when this script ends: let tee write the log's last lines first.
+if [ -n "$tee_pid" ]; then
+	exec >&- 2>&-
+	wait "$tee_pid"
+fi
 exit $rc

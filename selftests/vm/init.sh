@@ -4,12 +4,13 @@
 #     dependencies, in modules.dep order),
 #  2. mounts the host's / read-only over virtio-9p (tag "hostroot") with a tmpfs overlay on top,
 #     so tests may write anywhere and nothing reaches the host,
-#  3. mounts fresh proc, sys, dev, devpts, /dev/shm, /run, /tmp, bpffs, and binds the kernel's
-#     module tree (unpacked on the host) at /lib/modules/$(uname -r) so modprobe works in the VM,
+#  3. mounts fresh proc, sys, dev, devpts, /dev/shm, /run, /tmp, bpffs, the host's run directory
+#     writable (virtio-9p tag "vmtestrun"), and binds the kernel's module tree (unpacked on the
+#     host) at /lib/modules/$(uname -r) so modprobe works in the VM,
 #  4. runs selftests/vm/guest.sh in that root (chroot), from the project directory,
 #  5. prints "NSTEER_VMTEST_RC=<exit status>" on the console and powers off.
 # Parameters come on the kernel command line: vmtest_dir= (project directory, same path as on the
-# host), vmtest_run= (the run directory with args and env), vmtest_moddir= (the unpacked module
+# host), vmtest_run= (the run directory: args and env in, log, dmesg and rc out), vmtest_moddir= (the unpacked module
 # tree, a host path), vmtest_shell=1 (an interactive shell instead of the suite).
 # Staying PID 1 here (chroot in a child, not switch_root) keeps busybox for the power-off; the
 # kernel's module autoloader runs in this root, so /sbin/vmtest-modprobe forwards into the chroot.
@@ -84,6 +85,10 @@ mount -t tmpfs -o mode=1777 tmpfs $R/tmp
 if [ -n "$keep" ]; then
 	mkdir -p "$R$dir" && mount --move /keep "$R$dir" || die "cannot keep $dir visible"
 fi
+# The run directory is the host's, writable: the guest leaves its log, kernel messages and exit
+# status there, as vng's --rwdir does for that runner.
+mkdir -p "$R$run" && mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 vmtestrun "$R$run" ||
+	die "cannot mount the run directory $run"
 mount -t bpf -o mode=0700 bpf $R/sys/fs/bpf
 mount -t tracefs tracefs $R/sys/kernel/tracing 2>/dev/null
 mount -t debugfs debugfs $R/sys/kernel/debug 2>/dev/null

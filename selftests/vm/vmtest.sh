@@ -3,7 +3,7 @@
 # suite's status. Test output streams to the terminal. Build on the host first (`make && make
 # test-bins`, or `make vmtest`, which does both).
 #
-#   selftests/vm/vmtest.sh [-k KERNEL] [-r auto|vng|qemu] [-t SECONDS] [-s | -c CMD] [--] [LEVEL...]
+#   selftests/vm/vmtest.sh [-k KERNEL] [-r auto|vng|qemu] [-t SECONDS] [-s | -c CMD | -p] [--] [LEVEL...]
 #
 #   LEVEL        passed to selftests/run.sh: unit, progrun, integration (default: all)
 #   -k KERNEL    6.1 (default), 6.12, ... : the newest Debian linux-image-<that>*-amd64 package
@@ -19,6 +19,8 @@
 #   -s           an interactive shell in the VM instead of the suite
 #   -c CMD       run the bash command CMD in the VM (from the project directory) instead of the
 #                suite, and exit with its status; e.g. -c 'xdp-loader status'
+#   -p           only fetch and unpack the kernel (CI does this first for every kernel, then
+#                boots them side by side)
 #
 # Environment: KERNEL, VMTEST_RUNNER, VMTEST_ACCEL, VMTEST_PROBE_SECONDS, VMTEST_TIMEOUT, VMTEST_MEM (2G), VMTEST_CPUS (2),
 # VMTEST_CACHE (.output/vm), VMTEST_PASSENV (variables handed to the tests, default
@@ -68,7 +70,7 @@ CPUS=${VMTEST_CPUS:-2}
 CACHE=${VMTEST_CACHE:-$ROOT/.output/vm}
 PASSENV=${VMTEST_PASSENV:-ONLY CI XDP_MODES NST_PATIENCE FUZZ_TEST_TIME}
 QEMU=${QEMU:-qemu-system-x86_64}
-SHELL_MODE='' CMD=''
+SHELL_MODE='' CMD='' PREPARE=''
 
 say() { echo "vmtest: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -84,6 +86,7 @@ while [ $# -gt 0 ]; do
 	-t | --timeout) TIMEOUT=${2:?}; shift 2 ;;
 	-s | --shell) SHELL_MODE=1; shift ;;
 	-c | --command) CMD=${2:?}; shift 2 ;;
+	-p | --prepare) PREPARE=1; shift ;;
 	-h | --help) usage 0 ;;
 	--) shift; break ;;
 	-*) say "unknown option $1"; usage 2 >&2 ;;
@@ -311,44 +314,72 @@ run_logged() {
 	set -e
 }
 
-# result LOG: exits with the status the guest reported.
+# keep_logs: the guest's log and kernel messages leave the run directory for LOGDIR, where a
+# failure can be read after the VM is gone (CI prints their paths).
+keep_logs() {
+	local f
+	mkdir -p "$LOGDIR"
+	cp "$LOG" "$LOGDIR/console.log" 2>/dev/null || true
+	for f in guest.log dmesg; do
+		if [ -s "$RUN/$f" ]; then cp "$RUN/$f" "$LOGDIR/$f"; else rm -f "$LOGDIR/$f"; fi
+	done
+	say "logs: $LOGDIR (console.log, guest.log, dmesg)"
+}
+
+# result: exits with the status the guest reported: RUN/rc, which the guest writes through the
+# shared run directory, or else the console's NSTEER_VMTEST_RC line. The suite's closing line
+# ("selftests: N passed, N failed, N skipped") is printed again last, as the host's run ends.
 result() {
-	local rc
-	rc=$(tr -d '\r' <"$1" | sed -n 's/^NSTEER_VMTEST_RC=\([0-9][0-9]*\)$/\1/p' | tail -1)
+	local rc summary
+	keep_logs
+	rc=$(cat "$RUN/rc" 2>/dev/null || tr -d '\r' <"$LOG" | sed -n 's/^NSTEER_VMTEST_RC=\([0-9][0-9]*\)$/\1/p' | tail -1)
 	if [ -z "$rc" ]; then
 		if [ "$VM_STATUS" -eq 124 ]; then
 			say "timed out after ${TIMEOUT}s (VMTEST_TIMEOUT)"
-			exit 124
+		else
+			say "the VM ended without reporting a result (exit status $VM_STATUS); see the output above"
 		fi
-		say "the VM ended without reporting a result (exit status $VM_STATUS); see the output above"
+		if grep -qa 'Kernel panic\|BUG:\|Call Trace' "$LOG"; then
+			say "the kernel complained on the console:"
+			grep -a -m5 -A2 'Kernel panic\|BUG:\|Call Trace' "$LOG" | sed 's/^/  /'
+		fi
+		echo "selftests: 0 passed, 1 failed, 0 skipped"
+		[ "$VM_STATUS" -eq 124 ] && exit 124
 		exit 1
 	fi
+	if [ "$rc" -ne 0 ] && [ -s "$RUN/dmesg" ]; then
+		say "the kernel's last messages (all in $LOGDIR/dmesg):"
+		tail -n 30 "$RUN/dmesg" | sed 's/^/  /'
+	fi
 	say "$KERNEL_DESC: exit status $rc; $TIMINGS, VM $(since "$T_VM")s, total $(since "$T_START")s"
+	summary=$(cat "$RUN/guest.log" "$LOG" 2>/dev/null | tr -d '\r' | grep -aE '^selftests: [0-9]+ passed, [0-9]+ failed' | tail -1)
+	[ -n "$summary" ] && echo "$summary"
 	exit "$rc"
 }
 
 T_START=$(now)
 T_KERNEL=0 T_INITRD=0
 mkdir -p "$CACHE"
-# RUN is read by the guest (through the shared root); the console log stays outside the tree, so
-# that a `make clean` during a long run cannot take the result with it.
-# The guest mounts fresh /tmp and /run over the shared root (keeping only the project directory
-# visible), so RUN must not be elsewhere under them.
-case $(cd "$CACHE" && pwd -P) in
-/tmp | /tmp/* | /run | /run/* | /var/run/*) run_parent=$ROOT/.output ;;
-*) run_parent=$CACHE ;;
-esac
-mkdir -p "$run_parent"
-RUN=$(mktemp -d "$run_parent/vmtest-run.XXXXXX")
-LOG=$(mktemp "${TMPDIR:-/tmp}/nsteer-vmtest.XXXXXX")
+# RUN is the host's side of the guest's run directory (guest.sh): both runners share it writable
+# at the same path, vng with --rwdir and qemu with a second 9p export. It stays outside the
+# checkout, which the guest sees read-only (vng) or under a tmpfs overlay (qemu).
+RUN=$(mktemp -d "${TMPDIR:-/tmp}/nsteer-vmtest.XXXXXX")
+LOG=$RUN.console
 trap 'rm -rf "$RUN" "$LOG"' EXIT
 chmod 0755 "$RUN"
+case $RUN in *[[:space:]]*) die "paths with white space are not supported: $RUN" ;; esac
 printf '%s\0' "${LEVELS[@]}" >"$RUN/args"
 [ ${#LEVELS[@]} -eq 0 ] && : >"$RUN/args"
 [ -n "$CMD" ] && printf '%s\n' "$CMD" >"$RUN/cmd"
 for v in $PASSENV; do
 	[ -n "${!v+x}" ] && printf 'export %s=%q\n' "$v" "${!v}"
 done >"$RUN/env"
+# What runs in the VM: only what the kernel can change (run.sh's SELFTESTS_SCOPE), and the veth
+# integration tests in native XDP mode, the one whose kernel paths (veth NAPI, multi-buffer
+# frames, libxdp's dispatcher) differ most between kernels; the real-NIC lab runs every mode its
+# drivers have. VMTEST_SCOPE=all and XDP_MODES="auto native skb" run the host's whole suite.
+echo "export SELFTESTS_SCOPE=${VMTEST_SCOPE:-kernel}" >>"$RUN/env"
+[ -n "${XDP_MODES+x}" ] || echo "export XDP_MODES=native" >>"$RUN/env"
 # Without KVM starting a process takes about a second: the tests' time limits stretch (see
 # NST_PATIENCE in selftests/integration/lib.sh); their outcome does not depend on them.
 stretch_patience() {
@@ -357,19 +388,69 @@ stretch_patience() {
 	if [ "$ACCEL" = tcg ] && [ -z "${FUZZ_TEST_TIME:-}" ]; then echo "export FUZZ_TEST_TIME=20" >>"$RUN/env"; fi
 }
 
+# kver_at_least VERSION X.Y: the kernel release VERSION is X.Y or newer.
+kver_at_least() {
+	[ "$(printf '%s\n%s\n' "$2" "${1%%[-+]*}" | sort -V | head -1)" = "$2" ]
+}
+
+# nic_lab_args: QEMU_NIC_ARGS, the real-NIC lab. For each model two NICs on a qemu hub of their
+# own and nothing else, so a frame one sends reaches only the other (no host network). The tests
+# know them by these MACs (NST_NIC_LAB) and touch no other device. By default virtio-net and e1000
+# (no native XDP; strips VLAN tags), and vmxnet3 (native XDP from 6.6; strips VLAN tags) on
+# kernels that have its XDP support; e1000e passes the same checks (VMTEST_NICS to add it).
+nic_lab_args() {
+	local models hub=0 model end mac macs lab=()
+	models="virtio-net-pci e1000"
+	[ -n "$KVER" ] && kver_at_least "$KVER" 6.6 && models+=" vmxnet3"
+	QEMU_NIC_ARGS=()
+	for model in ${VMTEST_NICS-$models}; do
+		hub=$((hub + 1))
+		macs=()
+		for end in 1 2; do
+			mac=$(printf '52:54:00:4e:%02x:%02x' "$hub" "$end")
+			macs+=("$mac")
+			QEMU_NIC_ARGS+=(-netdev "hubport,id=h${hub}p$end,hubid=$hub" -device "$model,netdev=h${hub}p$end,mac=$mac")
+		done
+		lab+=("$model=${macs[0]},${macs[1]}")
+	done
+	[ ${#lab[@]} -gt 0 ] && echo "export NST_NIC_LAB='${lab[*]}'" >>"$RUN/env"
+	return 0
+}
+
+# prepared: with -p, the kernel is all there was to do.
+prepared() {
+	[ -z "$PREPARE" ] && return 0
+	say "kernel ready: ${KIMG:-$KERNEL}"
+	exit 0
+}
+
+# The logs of the last run on each kernel stay here.
+logdir() { LOGDIR=${VMTEST_LOGDIR:-$CACHE/logs/$1}; }
+
 if [ "$RUNNER" = vng ]; then
+	install_missing qemu-system-x86 kmod udev
+	KVER=
 	case $KERNEL in
 	v[0-9]*) KIMG=$KERNEL ;;
 	*) resolve_kernel ;;
 	esac
-	KERNEL_DESC="vng, kernel $KIMG"
+	prepared
+	logdir "${KVER:-$KERNEL}"
+	KERNEL_DESC="vng, kernel ${KVER:-$KIMG}"
 	TIMINGS="kernel fetch ${T_KERNEL}s"
-	vng_args=(--run "$KIMG" --user root --cpus "$CPUS" --memory "$MEM")
+	# The checkout is under an overlay (what a test writes stays in the VM); the run directory is
+	# writable, for the log, the kernel's messages and the exit status.
+	vng_args=(--run "$KIMG" --user root --cpus "$CPUS" --memory "$MEM"
+		--overlay-rwdir "$ROOT" --rwdir "$RUN")
 	choose_accel
 	stretch_patience
+	nic_lab_args
+	# vng's microvm machine (its choice under KVM) has no PCI bus for the lab's NICs.
+	[ "$ACCEL" = kvm ] && vng_args+=(--disable-microvm)
 	[ "$ACCEL" = kvm ] || vng_args+=(--disable-kvm)
+	[ ${#QEMU_NIC_ARGS[@]} -gt 0 ] && vng_args+=("--qemu-opts=${QEMU_NIC_ARGS[*]}")
 	[ -n "${VMTEST_APPEND:-}" ] && vng_args+=(--append "$VMTEST_APPEND")
-	say "running in vng: ${vng_args[*]}"
+	say "running in vng: vng ${vng_args[*]}"
 	T_VM=$(now)
 	if [ -n "$SHELL_MODE" ]; then
 		vng "${vng_args[@]}"
@@ -377,11 +458,13 @@ if [ "$RUNNER" = vng ]; then
 	fi
 	run_logged "$LOG" vng "${vng_args[@]}" --exec \
 		"cd $(printf %q "$ROOT") && bash selftests/vm/guest.sh $(printf %q "$RUN"); rc=\$?; echo; echo NSTEER_VMTEST_RC=\$rc"
-	result "$LOG"
+	result
 fi
 
 install_missing qemu-system-x86 busybox-static kmod cpio
 resolve_kernel
+prepared
+logdir "$KVER"
 build_initramfs
 # shellcheck disable=SC2054 # commas separate qemu's sub-options
 qemu_base=(
@@ -399,27 +482,14 @@ append="console=ttyS0 panic=-1 quiet vmtest_dir=$ROOT vmtest_run=$RUN"
 [ -n "$MODDIR" ] && append+=" vmtest_moddir=$MODDIR"
 [ -n "$SHELL_MODE" ] && append+=" vmtest_shell=1"
 [ -n "${VMTEST_APPEND:-}" ] && append+=" $VMTEST_APPEND"
+nic_lab_args
 # shellcheck disable=SC2054 # commas separate qemu's sub-options
 qemu_args=(
 	"${qemu_base[@]}" -machine "q35,accel=$ACCEL" -cpu "$cpu" -append "$append"
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
+	-virtfs "local,path=$RUN,mount_tag=vmtestrun,security_model=none"
+	"${QEMU_NIC_ARGS[@]}"
 )
-# The real-NIC lab: for each model, two NICs on a qemu hub of their own and nothing else, so a
-# frame one sends reaches only the other (no host network). The tests know them by these MACs
-# (NST_NIC_LAB) and touch no other device.
-nic_lab=()
-hub=0
-for model in ${VMTEST_NICS-virtio-net-pci e1000}; do
-	hub=$((hub + 1))
-	macs=()
-	for end in 1 2; do
-		mac=$(printf '52:54:00:4e:%02x:%02x' "$hub" "$end")
-		macs+=("$mac")
-		qemu_args+=(-netdev "hubport,id=h${hub}p$end,hubid=$hub" -device "$model,netdev=h${hub}p$end,mac=$mac")
-	done
-	nic_lab+=("$model=${macs[0]},${macs[1]}")
-done
-[ ${#nic_lab[@]} -gt 0 ] && echo "export NST_NIC_LAB='${nic_lab[*]}'" >>"$RUN/env"
 say "booting $KVER under qemu ($ACCEL, $CPUS CPUs, $MEM)"
 T_VM=$(now)
 if [ -n "$SHELL_MODE" ]; then
@@ -427,4 +497,4 @@ if [ -n "$SHELL_MODE" ]; then
 	exit 0
 fi
 run_logged "$LOG" "$QEMU" "${qemu_args[@]}"
-result "$LOG"
+result
