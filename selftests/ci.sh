@@ -2,7 +2,9 @@
 # What CI runs, in timed phases; `.ci/run` and .github/workflows/vmtest.yml both call this, so
 # the two cannot drift apart.
 #   selftests/ci.sh             .ci/run: a new user's two commands (make demo, make test) and,
-#                               beside make test, make vmtest on each kernel of CI_KERNELS
+#                               beside make test, make vmtest on each kernel of CI_KERNELS; then
+#                               the BPF_PROG_RUN level on the first of them with vmtest's own
+#                               qemu runner
 #   selftests/ci.sh vm KERNEL   make vmtest on KERNEL alone (the workflow: one kernel a job)
 # CI_KERNELS: Debian's 6.1 (the oldest kernel nsteer supports) and 6.12 (the newest Debian ships).
 #
@@ -92,6 +94,10 @@ all)
 	fi
 	phase test make --no-print-directory test
 	count "$LOGS/test.log"
+	# The qemu runner, kept for machines without virtme-ng, on one level so that it cannot rot.
+	phase qemu-runner env VMTEST_RUNNER=qemu make --no-print-directory vmtest \
+		KERNEL="${CI_KERNELS%% *}" VMTEST_ARGS=progrun
+	count "$LOGS/qemu-runner.log"
 	i=0
 	for k in $CI_KERNELS; do
 		if [ -n "${CI_SERIAL:-}" ]; then

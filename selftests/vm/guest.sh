@@ -43,7 +43,7 @@ for m in veth sch_ingress cls_bpf act_bpf 8021q bridge macvlan virtio_net e1000 
 done
 [ ${#missing[@]} -gt 0 ] && say "modules not loaded: ${missing[*]}"
 
-what="selftests/run.sh ${args[*]:-(all levels)}"
+what="selftests/run.sh ${args[*]:-(the levels of SELFTESTS_SCOPE=${SELFTESTS_SCOPE:-all})}"
 [ -r "$run/cmd" ] && what="bash -c '$(cat "$run/cmd")'"
 say "kernel $(uname -r), $(nproc) CPUs, $(awk '/MemTotal/ { print int($2 / 1024) " MiB" }' /proc/meminfo)," \
 	"BTF $([ -r /sys/kernel/btf/vmlinux ] && echo present || echo absent), running $what"
