@@ -28,6 +28,8 @@ if [ ${#levels[@]} -eq 0 ]; then
 fi
 passed=0 failed=0 skipped=0
 failures=()
+RUN_OUT=$(mktemp)
+trap 'rm -f "$RUN_OUT"' EXIT
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "selftests: must run as root (they create namespaces and load BPF programs)" >&2
@@ -71,8 +73,10 @@ run_shell_test() { # FILE LABEL [VAR=VALUE...]
 	shift 2
 	echo "== $t$label"
 	t0=$SECONDS
-	out=$(env "$@" bash "$t" 2>&1); rc=$?
-	echo "$out"
+	# Streamed as it comes, so that a slow or stuck test shows where it is (in a VM's log too).
+	env "$@" bash "$t" 2>&1 | tee "$RUN_OUT"
+	rc=${PIPESTATUS[0]}
+	out=$(cat "$RUN_OUT")
 	echo "-- $t$label: $((SECONDS - t0)) s"
 	passed=$((passed + $(grep -c '^PASS: ' <<<"$out")))
 	skipped=$((skipped + $(grep -c '^SKIP: ' <<<"$out")))
@@ -111,6 +115,8 @@ run_fuzz() {
 #                                    what. With SELFTESTS_SCOPE=kernel (make vmtest's default)
 #                                    only these run, and the others are named as left to the
 #                                    host's run.
+#   # selftests-host-only: NAME...   in such a file, the tests that stay with the host's run
+#                                    all the same (integration/lib.sh reads it).
 # tag FILE NAME: the words of that line before its "(why)".
 tag() { sed -n "s/^# selftests-$2: *\([^(]*\).*/\1/p" "$1" | head -1 | awk '{ $1 = $1; print }'; }
 

@@ -3,6 +3,7 @@
 # --netns-path, --pid), port del, detach with and without --ports, idempotence of every command,
 # what status says when something vanished behind nsteer's back, and the pins' readability and mode.
 # selftests-scope: kernel (attach, re-attach and detach: links, pins and qdiscs as that kernel keeps them)
+# selftests-host-only: every_command_is_idempotent port_add_by_netns_path port_add_by_pid status_explains_vanished_namespace_and_repair_works (the loader's own logic)
 source "$(dirname "$0")/lib.sh"
 
 PIN_ROOT=/sys/fs/bpf/nsteer

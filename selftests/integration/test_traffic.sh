@@ -3,6 +3,7 @@
 # jumbo frames at MTU 9000, frames a port refuses counted by name, and two uplinks attached at once that
 # never exchange frames.
 # selftests-scope: kernel (TCP, jumbo frames: multi-buffer XDP, GRO and the veth rings differ by kernel)
+# selftests-host-only: ping4_wire_and_three_ports_both_ways ping6_global_and_link_local_each_port tcp_10MiB_ipv6_both_ways two_uplinks_never_cross (pings both ways, IPv6 and neighbour discovery: the real-NIC lab does them on the same kernel; two uplinks kept apart: the maps' logic)
 source "$(dirname "$0")/lib.sh"
 
 test_ping4_wire_and_three_ports_both_ways() {
