@@ -5,7 +5,7 @@
 #                   (default /usr/local; the unit in SYSTEMD_UNIT_DIR); make uninstall
 #   make demo       install what is missing, build, run `nsteer demo` (root)
 #   make test       install what is missing, build, run every selftest (root)
-#   make vmtest     the same selftests inside a VM on another kernel (KERNEL=6.1 by default)
+#   make vmtest     the kernel-dependent selftests in a VM on another kernel (KERNEL=6.1 by default)
 #   make bench      nsteer against macvlan, bridge and tc redirect_peer (root)
 #   make fuzz       the datapath fuzzer for FUZZ_TIME seconds (default 300) on its corpus (root)
 #   make vmlinux    regenerate vmlinux.h from the running kernel's BTF

@@ -431,7 +431,7 @@ if [ "$RUNNER" = vng ]; then
 	install_missing qemu-system-x86 kmod udev
 	KVER=
 	case $KERNEL in
-	v[0-9]*) KIMG=$KERNEL ;;
+	v[0-9]*) KIMG=$KERNEL KVER=${KERNEL#v} ;; # vng downloads it
 	*) resolve_kernel ;;
 	esac
 	prepared
