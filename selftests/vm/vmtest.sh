@@ -5,7 +5,8 @@
 #
 #   selftests/vm/vmtest.sh [-k KERNEL] [-r auto|vng|qemu] [-t SECONDS] [-s | -c CMD | -p] [--] [LEVEL...]
 #
-#   LEVEL        passed to selftests/run.sh: unit, progrun, integration (default: all)
+#   LEVEL        passed to selftests/run.sh: unit, ops, progrun, fuzz, integration, nic (default:
+#                those of SELFTESTS_SCOPE=kernel: progrun fuzz integration nic)
 #   -k KERNEL    6.1 (default), 6.12, ... : the newest Debian linux-image-<that>*-amd64 package
 #                linux-image-NAME         : that Debian package
 #                FILE.deb                 : a kernel package file
@@ -22,7 +23,8 @@
 #   -p           only fetch and unpack the kernel (CI does this first for every kernel, then
 #                boots them side by side)
 #
-# Environment: KERNEL, VMTEST_RUNNER, VMTEST_ACCEL, VMTEST_PROBE_SECONDS, VMTEST_TIMEOUT, VMTEST_MEM (2G), VMTEST_CPUS (2),
+# Environment: VMTEST_SCOPE (kernel, or all: run.sh's SELFTESTS_SCOPE in the VM), VMTEST_LOGDIR
+# (.output/vm/logs/KVER), KERNEL, VMTEST_RUNNER, VMTEST_ACCEL, VMTEST_PROBE_SECONDS, VMTEST_TIMEOUT, VMTEST_MEM (2G), VMTEST_CPUS (2),
 # VMTEST_CACHE (.output/vm), VMTEST_PASSENV (variables handed to the tests, default
 # "ONLY CI XDP_MODES NST_PATIENCE"),
 # VMTEST_APPEND (extra kernel command line), QEMU (qemu-system-x86_64), VMTEST_NICS (the qemu
@@ -37,23 +39,28 @@
 #    tests make their own veths). init.sh puts a tmpfs overlay over it, mounts fresh /proc, /sys,
 #    /dev, /run, /tmp and bpffs, binds the unpacked module tree so modprobe (and the kernel's
 #    module autoloader) finds veth, sch_ingress, cls_bpf, ..., and runs guest.sh in a chroot;
-#  - guest.sh runs selftests/run.sh; init.sh prints "NSTEER_VMTEST_RC=N" and powers off; this
-#    script takes its exit status from that line (qemu's own exit status does not carry it).
-# The vng runner hands the same guest.sh to `vng --run KERNEL --user root --exec ...`.
-# Needs (and installs, as root, when missing): qemu-system-x86, busybox-static, kmod, cpio.
+#  - guest.sh runs selftests/run.sh and writes its log, dmesg and exit status into the run
+#    directory, a second 9p export (writable); init.sh also prints "NSTEER_VMTEST_RC=N" on the
+#    console, the fallback when that directory has none, and powers off.
+# The vng runner hands the same guest.sh to `vng --run KERNEL --user root --overlay-rwdir CHECKOUT
+# --rwdir RUN --qemu-opts=NICS --exec ...`; virtme-ng comes from `selftests/install-deps.sh vm`.
+# Needs (and installs, as root, when missing): qemu-system-x86, busybox-static, kmod, cpio (and
+# udev for vng).
 # The VM runs the host's own binaries and libraries, so build on the host first; what the tests
 # write in the VM (namespaces, pins, files) vanishes with it. In a terminal, Ctrl-A x quits qemu.
 #
 # Examples:
-#   make vmtest                                  the whole suite on Debian's 6.1
+#   make vmtest                                  the kernel-dependent suite on Debian's 6.1
 #   make vmtest KERNEL=6.12 VMTEST_ARGS=progrun  BPF_PROG_RUN tests on Debian's 6.12
 #   selftests/vm/vmtest.sh -c 'nsteer demo'      one command in the VM
 #   ONLY=jumbo selftests/vm/vmtest.sh integration
 #
-# Measured on a 2-CPU machine without KVM (TCG): download and unpack of the 6.1 package 8-15 s
-# (once; cached), initramfs 0.4 s, boot to the first test 9 s (kernel up after 2-3 s), power-off
-# under 1 s. The suite itself runs 4-15 times slower than on the host: unit ~40 s, progrun ~40 s,
-# integration ~30 min (spawning processes and namespaces is what TCG makes slow).
+# Measured on a 2-CPU machine without KVM (TCG): download and unpack of a kernel package 6-15 s
+# (once; cached). The qemu runner boots to the first test in 2.4 s and runs progrun in 30 s and
+# the real-NIC lab (10 tests on 6.1) in 257 s; virtme-ng boots in about 25 s and is slower on
+# process-heavy tests (its 9p root is uncached without virtiofsd). The default scope takes 30-33
+# minutes per kernel under vng in CI, beside make test and the other VM. Tests run 10-20 times
+# slower than on the host (spawning processes and namespaces is what TCG makes slow).
 set -euo pipefail
 
 cd "$(dirname "$0")/../.."
