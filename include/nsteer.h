@@ -71,7 +71,8 @@ struct nsteer_port_opts {
 int nsteer_attach(const char *dev, const struct nsteer_attach_opts *opts);
 int nsteer_detach(const char *dev, bool with_ports);
 int nsteer_port_add(const char *dev, const struct nsteer_port_opts *opts);
-int nsteer_port_del(const char *dev, const struct nsteer_netns_ref *netns);
+/* ifname NULL: every port of the namespace on dev (the namespace leaves the uplink). */
+int nsteer_port_del(const char *dev, const struct nsteer_netns_ref *netns, const char *ifname);
 /* 1 when ifname in ref's namespace has cidr (address and prefix), 0 when not. */
 int nsteer_netns_addr_present(const struct nsteer_netns_ref *ref, const char *ifname,
 			      const char *cidr);
@@ -264,6 +265,7 @@ struct nsteer_change {
 	enum nsteer_change_kind kind;
 	char dev[16];
 	char netns[NSTEER_NETNS_LEN];            /* the port's */
+	char ifname[16];                         /* the port's; "": every port of netns */
 	const struct nsteer_conf_uplink *uplink; /* ATTACH */
 	const struct nsteer_conf_port *port;     /* REPLACE, ADD, ADDRS */
 	bool fresh; /* ATTACH: not (completely) attached, so apply's from now on */

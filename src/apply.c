@@ -45,7 +45,7 @@ static void port_mac(const struct nsteer_conf_port *p, unsigned char mac[6])
 	if (p->opts.has_mac)
 		memcpy(mac, p->opts.mac, 6);
 	else
-		mac_derive(p->dev, p->opts.netns.name, p->opts.vlan, mac);
+		mac_derive(p->dev, p->opts.netns.name, p->opts.ifname, p->opts.vlan, mac);
 }
 
 int nsteer_conf_check(const struct nsteer_conf *c, bool devices)
@@ -553,7 +553,7 @@ static int change_run(const struct nsteer_change *c)
 
 	switch (c->kind) {
 	case NSTEER_CHANGE_PORT_DEL:
-		return nsteer_port_del(c->dev, &ref);
+		return nsteer_port_del(c->dev, &ref, c->ifname[0] ? c->ifname : NULL);
 	case NSTEER_CHANGE_DETACH:
 		return nsteer_detach(c->dev, false);
 	case NSTEER_CHANGE_KEEP_UPLINK:
@@ -566,7 +566,7 @@ static int change_run(const struct nsteer_change *c)
 		ao.applied = c->fresh;
 		return nsteer_attach(c->dev, &ao);
 	case NSTEER_CHANGE_PORT_REPLACE:
-		err = nsteer_port_del(c->dev, &ref);
+		err = nsteer_port_del(c->dev, &ref, c->ifname[0] ? c->ifname : NULL);
 		if (err)
 			return err;
 		/* fall through */

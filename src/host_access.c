@@ -48,9 +48,9 @@ int host_access_set(const struct uplink *u, bool on)
 	err = netns_inode(netns_fd, &inode);
 	port.netns_inode = inode;
 	snprintf(port.netns, sizeof(port.netns), NSTEER_HOST_PORT_LABEL);
-	snprintf(port.ifname, sizeof(port.ifname), "nsh-%.11s", u->dev);
-	mac_derive(u->dev, port.netns, 0, port.mac);
-	port_host_ifname(u->cfg.uplink_ifindex, port.netns_inode, port.host_ifname);
+	snprintf(port.ifname, sizeof(port.ifname), "nsh-%.11s", u->label);
+	mac_derive(u->label, port.netns, NULL, 0, port.mac);
+	port_host_ifname(u->cfg.uplink_ifindex, port.netns_inode, port.ifname, port.host_ifname);
 	if (!err && !port.slot)
 		err = -ENOSPC;
 	if (!err)

@@ -42,7 +42,7 @@ int nsteer_lock(void)
 	err = pin_root_ensure();
 	if (err)
 		goto fail;
-	fd = open(NSTEER_PIN_ROOT, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = open(pin_root(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		err = -errno;
 		pr_warn("Couldn't open %s: %s\n", NSTEER_PIN_ROOT, strerror(errno));

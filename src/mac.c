@@ -63,7 +63,8 @@ bool mac_is_valid_port(const unsigned char mac[6])
 	return !mac_is_multicast(mac) && !mac_is_zero(mac);
 }
 
-void mac_derive(const char *uplink, const char *netns, unsigned int vlan, unsigned char out[6])
+void mac_derive(const char *uplink, const char *netns, const char *ifname, unsigned int vlan,
+		unsigned char out[6])
 {
 	/* The NUL separators keep ("ab", "c") and ("a", "bc") apart. */
 	unsigned char v[2] = { vlan >> 8 & 0xff, vlan & 0xff };
@@ -72,6 +73,10 @@ void mac_derive(const char *uplink, const char *netns, unsigned int vlan, unsign
 	h = fnv1a64(h, uplink, strlen(uplink) + 1);
 	h = fnv1a64(h, netns, strlen(netns) + 1);
 	h = fnv1a64(h, v, sizeof(v));
+	/* The default interface adds nothing: ports made before a namespace could have several
+	 * keep the MACs they were given, and re-running their port add still matches them. */
+	if (ifname && strcmp(ifname, MAC_DERIVE_IFNAME_DEFAULT))
+		h = fnv1a64(h, ifname, strlen(ifname) + 1);
 	out[0] = 0x02;
 	for (int i = 1; i < 6; i++)
 		out[i] = h >> (8 * (5 - i)) & 0xff;

@@ -1,34 +1,155 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 #include <linux/magic.h>
 
+#include <bpf/bpf.h>
+
 #include "fault.h"
+#include "hooks.h"
+#include "lock.h"
 #include "log.h"
 #include "pins.h"
 
-#define BPFFS_ROOT "/sys/fs/bpf"
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71
+#endif
 
-int bpffs_ensure_mounted(void)
+#define BPFFS_ROOT "/sys/fs/bpf"
+#define NETNS_DIR_PREFIX "netns-"
+
+static const char *root_path = NSTEER_PIN_ROOT;
+
+static bool is_bpffs(const char *path)
 {
 	struct statfs st;
 
-	if (statfs(BPFFS_ROOT, &st) == 0 && st.f_type == BPF_FS_MAGIC)
+	return statfs(path, &st) == 0 && st.f_type == BPF_FS_MAGIC;
+}
+
+/* 1: pid lives in another mount namespace than ours, 0: in ours, -1: unknowable. */
+static int other_mount_ns(pid_t pid)
+{
+	struct stat self, other;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)pid);
+	if (stat("/proc/self/ns/mnt", &self) || stat(path, &other))
+		return -1;
+	return self.st_ino != other.st_ino || self.st_dev != other.st_dev;
+}
+
+static pid_t parent_of(pid_t pid)
+{
+	char path[64], line[128];
+	int ppid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "PPid: %d", &ppid) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return ppid;
+}
+
+static bool use_bpffs_of(pid_t pid)
+{
+	static char path[64];
+	char root[64];
+	int fd;
+
+	snprintf(root, sizeof(root), "/proc/%d/root" BPFFS_ROOT, (int)pid);
+	if (!is_bpffs(root))
+		return false;
+	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d/nsteer", fd);
+	root_path = path;
+	pr_debug("using the bpffs of pid %d's mount namespace\n", (int)pid);
+	return true;
+}
+
+/* `ip netns exec` gives its command a mount namespace of its own with a fresh /sys, and no
+ * bpffs. Pins made in a bpffs mounted there would vanish with the command, and its programs
+ * with them. The bpffs of the mount namespace it was started from is the one every other
+ * nsteer uses: reachable through the root of init, or else of the nearest ancestor that lives
+ * there (the shell that ran ip netns exec). Held open by an fd, so that the ancestor may exit
+ * meanwhile. 0 when found; -ENOENT when some ancestor lives elsewhere but has no bpffs either;
+ * 1 when every process we can see shares our mount namespace (so mounting bpffs is right). */
+static int bpffs_of_origin(void)
+{
+	bool elsewhere = other_mount_ns(1) == 1;
+	pid_t pid = getppid();
+
+	if (elsewhere && use_bpffs_of(1))
 		return 0;
+	for (int depth = 0; depth < 64 && pid > 1; depth++, pid = parent_of(pid)) {
+		if (other_mount_ns(pid) != 1)
+			continue;
+		elsewhere = true;
+		if (use_bpffs_of(pid))
+			return 0;
+	}
+	return elsewhere ? -ENOENT : 1;
+}
+
+int bpffs_ensure_mounted(void)
+{
+	static int done = 1;
+	int origin;
+
+	if (done <= 0)
+		return done;
+	if (is_bpffs(BPFFS_ROOT))
+		return done = 0;
+	origin = bpffs_of_origin();
+	if (origin == 0)
+		return done = 0;
+	if (origin < 0) {
+		pr_warn("%s is not a bpffs in this mount namespace, nor in the one it came from "
+			"(ip netns exec mounts a fresh /sys): mount it there first (mount -t bpf bpf "
+			"%s)\n",
+			BPFFS_ROOT, BPFFS_ROOT);
+		return done = -ENOENT;
+	}
 	if (mount("bpf", BPFFS_ROOT, "bpf", 0, "mode=0700") < 0) {
 		int err = -errno;
 
 		pr_warn("Couldn't mount bpffs on %s: %s\n", BPFFS_ROOT, strerror(errno));
-		return err;
+		return done = err;
 	}
 	pr_debug("mounted bpffs on %s\n", BPFFS_ROOT);
-	return 0;
+	return done = 0;
+}
+
+const char *pin_path_shown(const char *path)
+{
+	static char shown[PATH_MAX];
+	size_t n = strlen(root_path);
+
+	if (strncmp(path, root_path, n))
+		return path;
+	snprintf(shown, sizeof(shown), "%s%s", NSTEER_PIN_ROOT, path + n);
+	return shown;
+}
+
+const char *pin_root(void)
+{
+	bpffs_ensure_mounted();
+	return root_path;
 }
 
 int pin_root_ensure(void)
@@ -37,9 +158,9 @@ int pin_root_ensure(void)
 
 	if (err)
 		return err;
-	if (mkdir(NSTEER_PIN_ROOT, 0700) < 0 && errno != EEXIST) {
+	if (mkdir(root_path, 0700) < 0 && errno != EEXIST) {
 		err = -errno;
-		pr_warn("Couldn't create %s: %s\n", NSTEER_PIN_ROOT, strerror(errno));
+		pr_warn("Couldn't create %s: %s\n", root_path, strerror(errno));
 		return err;
 	}
 	return 0;
@@ -58,15 +179,159 @@ bool dev_name_valid(const char *dev)
 	return true;
 }
 
-int pin_path(char *buf, size_t size, const char *dev, const char *name)
+/* This namespace's folder. The cookie is read once: the commands run in the namespace they were
+ * started in, and step into others only for moments that resolve no pins. */
+static int netns_dir(char *buf, size_t size)
 {
+	static unsigned long long cookie;
+	socklen_t len = sizeof(cookie);
 	int n;
 
+	if (!cookie) {
+		int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		int err = fd < 0 ? -errno : 0;
+
+		if (!err && getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, &cookie, &len) < 0)
+			err = -errno;
+		if (fd >= 0)
+			close(fd);
+		if (err) {
+			pr_warn("Couldn't read this network namespace's cookie: %s\n",
+				strerror(-err));
+			cookie = 0;
+			return err;
+		}
+	}
+	n = snprintf(buf, size, "%s/" NETNS_DIR_PREFIX "%llu", pin_root(), cookie);
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
+/* "IFINDEX-NAME" */
+static bool dir_name_parse(const char *name, unsigned int *ifindex, char label[IF_NAMESIZE])
+{
+	char *end;
+	unsigned long v = strtoul(name, &end, 10);
+
+	if (end == name || *end != '-' || !v || v > 0x7fffffff || !dev_name_valid(end + 1))
+		return false;
+	*ifindex = v;
+	snprintf(label, IF_NAMESIZE, "%s", end + 1);
+	return true;
+}
+
+static void legacy_take_over(void);
+
+/* What a lookup found, kept for the process: a command resolves its uplink's pins a dozen times,
+ * and a batch of thousands of lines the same few uplinks. */
+#define PLACES_CACHED 8
+static struct {
+	char dev[IF_NAMESIZE];
+	struct uplink_place place;
+} places[PLACES_CACHED];
+static unsigned int places_next;
+
+static void place_remember(const char *dev, const struct uplink_place *p)
+{
+	for (unsigned int i = 0; i < PLACES_CACHED; i++) {
+		if (!strcmp(places[i].dev, dev)) {
+			places[i].place = *p;
+			return;
+		}
+	}
+	snprintf(places[places_next].dev, IF_NAMESIZE, "%s", dev);
+	places[places_next].place = *p;
+	places_next = (places_next + 1) % PLACES_CACHED;
+}
+
+static const struct uplink_place *place_recalled(const char *dev)
+{
+	for (unsigned int i = 0; i < PLACES_CACHED; i++)
+		if (places[i].dev[0] && !strcmp(places[i].dev, dev))
+			return &places[i].place;
+	return NULL;
+}
+
+static void place_fill(struct uplink_place *p, const char *ns_dir, const char *entry,
+		       unsigned int ifindex, const char *label)
+{
+	struct stat st;
+
+	snprintf(p->dir, sizeof(p->dir), "%s/%s", ns_dir, entry);
+	snprintf(p->label, sizeof(p->label), "%s", label);
+	p->ifindex = ifindex;
+	p->exists = stat(p->dir, &st) == 0 && S_ISDIR(st.st_mode);
+	p->dev_here = ifindex && if_indextoname(ifindex, p->dev_now);
+	if (!p->dev_here)
+		p->dev_now[0] = '\0';
+}
+
+int uplink_place_find(const char *dev, bool for_attach, struct uplink_place *p)
+{
+	char ns_dir[PATH_MAX], label[IF_NAMESIZE], fresh[IF_NAMESIZE + 12];
+	char gone[NAME_MAX + 1] = "", whole[NAME_MAX + 1] = "", live[NAME_MAX + 1] = "";
+	unsigned int ifindex, gone_ifindex = 0, whole_ifindex = 0, entry_ifindex;
+	struct dirent *de;
+	DIR *d;
+	int err;
+
+	memset(p, 0, sizeof(*p));
 	if (!dev_name_valid(dev))
 		return -EINVAL;
-	n = name ? snprintf(buf, size, "%s/%s/%s", NSTEER_PIN_ROOT, dev, name)
-		 : snprintf(buf, size, "%s/%s", NSTEER_PIN_ROOT, dev);
+	legacy_take_over();
+	err = netns_dir(ns_dir, sizeof(ns_dir));
+	if (err)
+		return err;
+	ifindex = if_nametoindex(dev);
+	d = opendir(ns_dir);
+	while (d && (de = readdir(d))) {
+		char now[IF_NAMESIZE];
 
+		if (!dir_name_parse(de->d_name, &entry_ifindex, label))
+			continue;
+		if (ifindex && entry_ifindex == ifindex)
+			snprintf(live, sizeof(live), "%s", de->d_name);
+		else if (!strcmp(label, dev) && !if_indextoname(entry_ifindex, now) &&
+			 (!gone[0] || strcmp(de->d_name, gone) < 0))
+			snprintf(gone, sizeof(gone), "%s", de->d_name), gone_ifindex = entry_ifindex;
+		if (!strcmp(de->d_name, dev))
+			snprintf(whole, sizeof(whole), "%s", de->d_name), whole_ifindex = entry_ifindex;
+	}
+	if (d)
+		closedir(d);
+	snprintf(fresh, sizeof(fresh), "%u-%s", ifindex, dev);
+	if (live[0]) {
+		dir_name_parse(live, &entry_ifindex, label);
+		place_fill(p, ns_dir, live, ifindex, label);
+	} else if (for_attach || (!gone[0] && !whole[0])) {
+		place_fill(p, ns_dir, fresh, ifindex, dev);
+	} else if (gone[0]) {
+		place_fill(p, ns_dir, gone, gone_ifindex, dev);
+	} else {
+		dir_name_parse(whole, &entry_ifindex, label);
+		place_fill(p, ns_dir, whole, whole_ifindex, label);
+	}
+	place_remember(dev, p);
+	return 0;
+}
+
+int uplink_place_get(const char *dev, struct uplink_place *p)
+{
+	const struct uplink_place *known = place_recalled(dev);
+
+	if (!known)
+		return uplink_place_find(dev, false, p);
+	*p = *known;
+	return 0;
+}
+
+int pin_path(char *buf, size_t size, const char *dev, const char *name)
+{
+	struct uplink_place p;
+	int n, err = uplink_place_get(dev, &p);
+
+	if (err)
+		return err;
+	n = name ? snprintf(buf, size, "%s/%s", p.dir, name) : snprintf(buf, size, "%s", p.dir);
 	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
 }
 
@@ -79,16 +344,32 @@ bool pin_dir_exists(const char *dev)
 	       S_ISDIR(st.st_mode);
 }
 
-int pin_dir_remove(const char *dev)
+int pin_dir_create(const char *dev)
 {
-	char dir[PATH_MAX], path[PATH_MAX + NAME_MAX + 2];
-	struct dirent *de;
-	DIR *d;
-	int err = pin_path(dir, sizeof(dir), dev, NULL);
+	char dir[PATH_MAX], ns_dir[PATH_MAX];
+	int err = pin_root_ensure();
 
+	if (!err)
+		err = netns_dir(ns_dir, sizeof(ns_dir));
+	if (!err && mkdir(ns_dir, 0700) < 0 && errno != EEXIST)
+		err = -errno;
+	if (!err)
+		err = pin_path(dir, sizeof(dir), dev, NULL);
+	if (!err && mkdir(dir, 0700) < 0 && errno != EEXIST)
+		err = -errno;
 	if (err)
-		return err;
-	d = opendir(dir);
+		pr_warn("Couldn't create %s's folder under %s: %s\n", dev, pin_root(),
+			strerror(-err));
+	return err;
+}
+
+static int dir_empty(const char *dir)
+{
+	char path[PATH_MAX + NAME_MAX + 2];
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int err = 0;
+
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
 	while ((de = readdir(d))) {
@@ -103,11 +384,174 @@ int pin_dir_remove(const char *dev)
 		}
 	}
 	closedir(d);
-	if (rmdir(dir) < 0 && errno != ENOENT && !err)
+	return err;
+}
+
+int pin_dir_remove(const char *dev)
+{
+	char dir[PATH_MAX], ns_dir[PATH_MAX];
+	int err = pin_path(dir, sizeof(dir), dev, NULL);
+
+	if (!err)
+		err = dir_empty(dir);
+	if (!err && rmdir(dir) < 0 && errno != ENOENT)
 		err = -errno;
 	if (!err)
 		fault_point("pins:dir-removed");
 	if (err)
 		pr_warn("Couldn't remove %s: %s\n", dir, strerror(-err));
+	/* The namespace's folder goes with its last uplink; another's attach may race us to
+	 * it, under the same lock, so never. */
+	if (!err && netns_dir(ns_dir, sizeof(ns_dir)) == 0)
+		rmdir(ns_dir);
+	return err;
+}
+
+int uplink_dirs_each(uplink_dir_cb cb, void *ctx)
+{
+	char ns_dir[PATH_MAX], label[IF_NAMESIZE];
+	struct uplink_place p, again;
+	struct dirent **names;
+	unsigned int ifindex;
+	int n, err;
+
+	legacy_take_over();
+	err = netns_dir(ns_dir, sizeof(ns_dir));
+	if (err)
+		return err;
+	n = scandir(ns_dir, &names, NULL, alphasort);
+	if (n < 0)
+		return errno == ENOENT ? 0 : -errno;
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+
+		if (!err && dir_name_parse(name, &ifindex, label)) {
+			const char *dev;
+
+			place_fill(&p, ns_dir, name, ifindex, label);
+			dev = p.dev_here ? p.dev_now : p.label;
+			/* The name must find this folder again: a vanished device's label may
+			 * now name another device's, which the folder's own name does not. */
+			if (uplink_place_find(dev, false, &again) || strcmp(again.dir, p.dir))
+				dev = name;
+			err = cb(dev, &p, ctx);
+		}
+		free(names[i]);
+	}
+	free(names);
+	return err;
+}
+
+/* ---- the previous layout: NSTEER_PIN_ROOT/DEV/ ---- */
+
+/* A folder of the previous layout holds pins; a namespace's folder only folders. */
+static bool legacy_dir(const char *name)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (!dev_name_valid(name))
+		return false;
+	snprintf(path, sizeof(path), "%s/%s/uplink_config", root_path, name);
+	return stat(path, &st) == 0 && !S_ISDIR(st.st_mode);
+}
+
+/* The device of this namespace that a folder of the previous layout belongs to, or 0. The
+ * ifindex it recorded must name a device called as the folder is, and that device must run the
+ * tc program pinned there: the same name at the same ifindex in another namespace (two labs built
+ * alike) is another device. */
+static unsigned int legacy_owner(const char *dev)
+{
+	char path[PATH_MAX], now[IF_NAMESIZE];
+	struct bpf_prog_info info = { 0 };
+	__u32 len = sizeof(info), zero = 0, tc_id;
+	struct {
+		__u32 uplink_ifindex, rest[7];
+	} cfg = { 0 };
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s/uplink_config", root_path, dev);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return 0;
+	bpf_map_lookup_elem(fd, &zero, &cfg);
+	close(fd);
+	if (!cfg.uplink_ifindex || !if_indextoname(cfg.uplink_ifindex, now) || strcmp(now, dev) ||
+	    tc_ingress_prog_id(cfg.uplink_ifindex, &tc_id))
+		return 0;
+	snprintf(path, sizeof(path), "%s/%s/" NSTEER_PIN_PROG_TC_UPLINK, root_path, dev);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return 0;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		info.id = 0;
+	close(fd);
+	return info.id && info.id == tc_id ? cfg.uplink_ifindex : 0;
+}
+
+/* Moves the folders of the previous layout that belong to this namespace's devices to where this
+ * nsteer looks. A rename within bpffs moves no program and no map: the datapath goes on as it
+ * was, counters and all, and a kill before or after it leaves one of the two layouts whole. */
+static void legacy_take_over(void)
+{
+	static bool done;
+	char ns_dir[PATH_MAX], from[PATH_MAX + NAME_MAX + 2], to[PATH_MAX + NAME_MAX + 12];
+	struct dirent *de;
+	bool locked = false;
+	DIR *d;
+
+	if (done)
+		return;
+	done = true;
+	if (bpffs_ensure_mounted() || netns_dir(ns_dir, sizeof(ns_dir)))
+		return;
+	d = opendir(root_path);
+	while (d && (de = readdir(d))) {
+		unsigned int ifindex;
+
+		if (!legacy_dir(de->d_name))
+			continue;
+		if (!locked && nsteer_lock())
+			break;
+		locked = true;
+		/* Read again under the lock: another nsteer may have moved it meanwhile. */
+		ifindex = legacy_dir(de->d_name) ? legacy_owner(de->d_name) : 0;
+		if (!ifindex)
+			continue;
+		snprintf(from, sizeof(from), "%s/%s", root_path, de->d_name);
+		snprintf(to, sizeof(to), "%s/%u-%s", ns_dir, ifindex, de->d_name);
+		if (mkdir(ns_dir, 0700) < 0 && errno != EEXIST) {
+			pr_warn("Couldn't create %s: %s\n", ns_dir, strerror(errno));
+			break;
+		}
+		if (rename(from, to) < 0) {
+			pr_warn("Couldn't move %s's state from %s to %s: %s\n", de->d_name, from,
+				to, strerror(errno));
+			continue;
+		}
+		fault_point("pins:legacy-moved");
+		pr_info("%s: state moved from %s to %s (the layout of nsteer 0.1); 'nsteer attach "
+			"%s' with its options replaces its programs with this nsteer's\n",
+			de->d_name, from, to, de->d_name);
+	}
+	if (d)
+		closedir(d);
+	if (locked)
+		nsteer_unlock();
+}
+
+int legacy_dirs_each(int (*cb)(const char *dev, void *ctx), void *ctx)
+{
+	struct dirent *de;
+	DIR *d;
+	int err = 0;
+
+	legacy_take_over();
+	d = opendir(root_path);
+	while (!err && d && (de = readdir(d)))
+		if (legacy_dir(de->d_name))
+			err = cb(de->d_name, ctx);
+	if (d)
+		closedir(d);
 	return err;
 }

@@ -25,6 +25,7 @@
 #include "nic.h"
 #include "netlink.h"
 #include "netns.h"
+#include "pins.h"
 #include "port.h"
 
 #define PORT_IFNAME_DEFAULT "eth0"
@@ -32,14 +33,18 @@
 /* A namespace port add creates is port del's to remove, which the port's flags record. Between
  * creating it and registering the port a killed nsteer would lose that fact, so it is written
  * down first, here, and a later port add that finds the namespace and the note adopts it. The
- * note holds the uplink's name, so that status can tell which uplink's port add was cut short. */
+ * note holds the uplink's folder (pins.h), so that status can tell which uplink's port add was cut
+ * short (nsteer 0.1 wrote the uplink's name). */
 #define CREATED_NETNS_DIR "/run/nsteer/created-netns"
 
 static void creation_intent(const char *dev, const char *name)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], uplink_dir[PATH_MAX];
 	int fd;
 
+	/* The uplink by its folder: another namespace may have an uplink of the same name. */
+	if (pin_path(uplink_dir, sizeof(uplink_dir), dev, NULL))
+		return;
 	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", name);
 	if (access(path, F_OK) == 0)
 		return; /* not ours to create */
@@ -48,7 +53,7 @@ static void creation_intent(const char *dev, const char *name)
 	snprintf(path, sizeof(path), CREATED_NETNS_DIR "/%s", name);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd >= 0) {
-		if (write(fd, dev, strlen(dev)) < 0)
+		if (write(fd, uplink_dir, strlen(uplink_dir)) < 0)
 			pr_debug("Couldn't note %s's uplink: %s\n", path, strerror(errno));
 		close(fd);
 	}
@@ -91,13 +96,39 @@ static int netns_ref_open(const struct nsteer_netns_ref *ref, bool create, bool 
 	return fd;
 }
 
-/* By namespace identity when it can be opened, else by the label it was added under. */
+/* The port's namespace end is called ifname now: the name it was made with, or a rename inside
+ * the namespace since, which the peer's ifindex follows. */
+static bool port_ifname_is(const struct nsteer_port *p, int netns_fd, const char *ifname)
+{
+	struct nl_sock *sk;
+	struct nl_link link;
+	bool same;
+
+	if (!strcmp(p->ifname, ifname))
+		return true;
+	if (netns_fd < 0 || !(sk = nl_sock_open_in(netns_fd)))
+		return false;
+	same = nl_link_get_by_index(sk, p->peer_ifindex, &link) == 0 && !strcmp(link.name, ifname);
+	nl_sock_close(sk);
+	return same;
+}
+
+/* A port is (uplink, namespace, interface). The namespace by identity when it can be opened,
+ * else by the label it was added under; ifname NULL: any of its interfaces. */
+static bool port_matches(const struct nsteer_port *p, __u64 netns_inode, const char *label,
+			 int netns_fd, const char *ifname)
+{
+	if (!((netns_inode && p->netns_inode == netns_inode) ||
+	      (label && !strcmp(p->netns, label))))
+		return false;
+	return !ifname || port_ifname_is(p, netns_fd, ifname);
+}
+
 static const struct nsteer_port *find_port(const struct port_table *t, __u64 netns_inode,
-					   const char *label)
+					   const char *label, int netns_fd, const char *ifname)
 {
 	for (__u32 i = 0; i < t->n; i++)
-		if ((netns_inode && t->ports[i].netns_inode == netns_inode) ||
-		    (label && !strcmp(t->ports[i].netns, label)))
+		if (port_matches(&t->ports[i], netns_inode, label, netns_fd, ifname))
 			return &t->ports[i];
 	return NULL;
 }
@@ -219,13 +250,27 @@ int port_remove(const struct uplink *u, const struct nsteer_port *port)
 	return 0;
 }
 
-/* A stable host-end name, unique per (uplink, namespace), so port del and status can find it. */
-void port_host_ifname(int uplink_ifindex, __u64 netns_inode, char buf[IF_NAMESIZE])
+/* A stable host-end name, unique per (uplink, namespace, interface), so port del and status can
+ * find it: 48 bits of hash, where two ports of 4096 share a name once in 10^7 uplinks. */
+void port_host_ifname(int uplink_ifindex, __u64 netns_inode, const char *ifname,
+		      char buf[IF_NAMESIZE])
 {
 	uint64_t h = fnv1a64(FNV64_OFFSET, &uplink_ifindex, sizeof(uplink_ifindex));
 
 	h = fnv1a64(h, &netns_inode, sizeof(netns_inode));
-	snprintf(buf, IF_NAMESIZE, "nst%08x", (unsigned int)(h ^ h >> 32));
+	h = fnv1a64(h, ifname, strlen(ifname) + 1);
+	snprintf(buf, IF_NAMESIZE, PORT_HOST_IFNAME_PREFIX "%012llx",
+		 (unsigned long long)(h ^ h >> 48) & 0xffffffffffffULL);
+}
+
+bool port_host_ifname_like(const char *name)
+{
+	size_t len = strlen(name), prefix = strlen(PORT_HOST_IFNAME_PREFIX);
+
+	/* 8 hex digits: the names nsteer 0.1 gave, which its ports keep. */
+	return !strncmp(name, PORT_HOST_IFNAME_PREFIX, prefix) &&
+	       (len == prefix + 8 || len == prefix + 12) &&
+	       strspn(name + prefix, "0123456789abcdef") == len - prefix;
 }
 
 static bool same_settings(const struct nsteer_port *p, const unsigned char mac[6],
@@ -529,16 +574,17 @@ int nsteer_port_add(const char *dev, const struct nsteer_port_opts *o)
 	if (o->has_mac)
 		memcpy(port.mac, o->mac, 6);
 	else
-		mac_derive(dev, port.netns, o->vlan, port.mac);
+		mac_derive(u.label, port.netns, ifname, o->vlan, port.mac);
 	mac_format(port.mac, macs);
 
-	same = find_port(table, port.netns_inode, NULL);
+	same = find_port(table, port.netns_inode, NULL, netns_fd, ifname);
 	if (same && !port_complete(&u, same)) {
 		/* Registered but never published: a port add killed half-way. Take it down (keeping
 		 * the namespace) and build it again below, as if it had never started. */
 		struct nsteer_port partial = *same;
 
-		pr_info("%s: completing an interrupted port add of %s\n", dev, port.netns);
+		pr_info("%s: completing an interrupted port add of %s %s\n", dev, port.netns,
+			ifname);
 		created = created || (partial.flags & NSTEER_PORT_NETNS_CREATED);
 		partial.flags &= ~NSTEER_PORT_NETNS_CREATED;
 		err = port_remove(&u, &partial);
@@ -557,11 +603,13 @@ int nsteer_port_add(const char *dev, const struct nsteer_port_opts *o)
 			if (!err)
 				err = nic_hold_port(&u, table, same);
 			if (!err)
-				pr_info("%s: port %s already exists (%s)\n", dev, port.netns, macs);
+				pr_info("%s: port %s %s already exists (%s)\n", dev, port.netns,
+					same->ifname, macs);
 		} else {
-			pr_warn("%s already has a port on %s with other settings (%s); "
-				"run 'nsteer port del %s %s' first\n",
-				port.netns, dev, mac_format(same->mac, macs), dev, same->netns);
+			pr_warn("%s already has a port %s on %s with other settings (%s, VLAN %u); "
+				"run 'nsteer port del %s %s --ifname %s' first\n",
+				port.netns, same->ifname, dev, mac_format(same->mac, macs),
+				same->vlan, dev, same->netns, same->ifname);
 			err = -EEXIST;
 		}
 		goto close;
@@ -586,7 +634,7 @@ int nsteer_port_add(const char *dev, const struct nsteer_port_opts *o)
 	if (o->applied)
 		port.flags |= NSTEER_PORT_APPLIED;
 	snprintf(port.ifname, sizeof(port.ifname), "%s", ifname);
-	port_host_ifname(u.cfg.uplink_ifindex, port.netns_inode, port.host_ifname);
+	port_host_ifname(u.cfg.uplink_ifindex, port.netns_inode, ifname, port.host_ifname);
 	err = port_create(&u, table, netns_fd, &port, o);
 	if (!err)
 		pr_info("%s: port %s %s %s@%s\n", dev, port.netns, macs, port.ifname,
@@ -602,14 +650,14 @@ close:
 	return err;
 }
 
-int nsteer_port_del(const char *dev, const struct nsteer_netns_ref *ref)
+int nsteer_port_del(const char *dev, const struct nsteer_netns_ref *ref, const char *ifname)
 {
-	const struct nsteer_port *port;
 	char label[NSTEER_NETNS_LEN];
 	struct port_table *table;
 	__u64 inode_wanted = 0;
+	unsigned int deleted = 0;
+	int netns_fd, err, e;
 	bool created;
-	int netns_fd, err;
 	struct uplink u;
 
 	err = port_command_begin(dev, &u, &table);
@@ -623,10 +671,22 @@ int nsteer_port_del(const char *dev, const struct nsteer_netns_ref *ref)
 
 		if (netns_inode(netns_fd, &inode) == 0)
 			inode_wanted = inode;
-		close(netns_fd);
 	}
-	port = find_port(table, inode_wanted, label);
-	if (!port && ref->kind == NSTEER_NETNS_NAME && creation_intended(ref->name)) {
+	for (__u32 i = 0; i < table->n; i++) {
+		const struct nsteer_port *port = &table->ports[i];
+
+		if (!port_matches(port, inode_wanted, label, netns_fd, ifname))
+			continue;
+		e = port_remove(&u, port);
+		if (!e)
+			pr_info("%s: port %s %s deleted\n", dev, port->netns, port->ifname);
+		if (e && !err)
+			err = e;
+		deleted += !e;
+	}
+	if (netns_fd >= 0)
+		close(netns_fd);
+	if (!deleted && !err && ref->kind == NSTEER_NETNS_NAME && creation_intended(ref->name)) {
 		/* No port, but a port add killed before registering one had created the namespace
 		 * (or meant to): what it left goes, as the port would have. */
 		err = netns_delete_name(ref->name);
@@ -637,14 +697,12 @@ int nsteer_port_del(const char *dev, const struct nsteer_netns_ref *ref)
 			pr_info("%s: removed what an interrupted port add of %s left\n", dev,
 				label);
 		}
-	} else if (!port) {
-		pr_info("%s: no port %s, nothing to delete\n", dev, label);
-	}
-	if (port && !(err = port_remove(&u, port))) {
+	} else if (!deleted && !err) {
+		pr_info("%s: no port %s%s%s, nothing to delete\n", dev, label, ifname ? " " : "",
+			ifname ? ifname : "");
+	} else if (!err && ref->kind == NSTEER_NETNS_NAME) {
 		/* A port add killed after registering the port left its note too. */
-		if (ref->kind == NSTEER_NETNS_NAME)
-			creation_intent_done(ref->name);
-		pr_info("%s: port %s deleted\n", dev, port->netns);
+		creation_intent_done(ref->name);
 	}
 	port_command_end(&u, table);
 	return err;
@@ -652,7 +710,7 @@ int nsteer_port_del(const char *dev, const struct nsteer_netns_ref *ref)
 
 int port_adds_interrupted(const char *dev, port_add_interrupted_cb cb, void *ctx)
 {
-	char path[PATH_MAX], owner[IF_NAMESIZE + 1];
+	char path[PATH_MAX], owner[PATH_MAX], uplink_dir[PATH_MAX];
 	struct dirent *de;
 	DIR *d = opendir(CREATED_NETNS_DIR);
 	ssize_t n;
@@ -660,6 +718,8 @@ int port_adds_interrupted(const char *dev, port_add_interrupted_cb cb, void *ctx
 
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
+	if (pin_path(uplink_dir, sizeof(uplink_dir), dev, NULL))
+		uplink_dir[0] = '\0';
 	while (!err && (de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
@@ -670,7 +730,7 @@ int port_adds_interrupted(const char *dev, port_add_interrupted_cb cb, void *ctx
 		n = read(fd, owner, sizeof(owner) - 1);
 		close(fd);
 		owner[n > 0 ? n : 0] = '\0';
-		if (!strcmp(owner, dev)) {
+		if (!strcmp(owner, uplink_dir) || !strcmp(owner, dev)) {
 			snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", de->d_name);
 			err = cb(de->d_name, access(path, F_OK) == 0, ctx);
 		}

@@ -18,8 +18,13 @@ bool port_complete(const struct uplink *u, const struct nsteer_port *p);
 /* Known by an iproute2 name (under /var/run/netns), not a path, a pid, a CNI label or host access:
  * a port a configuration can name, and whose namespace status can look for by name. */
 bool port_known_by_name(const struct nsteer_port *p);
-/* A stable host-end name, unique per (uplink, namespace), so port del and status can find it. */
-void port_host_ifname(int uplink_ifindex, __u64 netns_inode, char buf[IF_NAMESIZE]);
+#define PORT_HOST_IFNAME_PREFIX "nst"
+/* A stable host-end name, unique per (uplink, namespace, interface), so port del and status can
+ * find it. */
+void port_host_ifname(int uplink_ifindex, __u64 netns_inode, const char *ifname,
+		      char buf[IF_NAMESIZE]);
+/* A name port_host_ifname gives (or gave, in an earlier nsteer). */
+bool port_host_ifname_like(const char *name);
 /* The port adds on dev killed before they finished, by the notes they leave on namespaces they
  * meant to create: cb gets each namespace's name and whether it exists. Read under the lock, a
  * note names no port add still running. */

@@ -100,9 +100,12 @@ static int pins_open(const char *dev, struct uplink *u)
 {
 	char path[PATH_MAX], dir_path[PATH_MAX], why[200];
 	bool wrong = false, missing = false, dir_known, trusted;
+	struct uplink_place place;
 	struct stat dir;
 	int err, fd;
 
+	if (uplink_place_get(dev, &place) == 0)
+		snprintf(u->label, sizeof(u->label), "%s", place.label);
 	dir_known =
 		pin_path(dir_path, sizeof(dir_path), dev, NULL) == 0 && stat(dir_path, &dir) == 0;
 	trusted = dir_known && pins_checked(dev, &dir);
@@ -193,6 +196,7 @@ int uplink_from_object(const char *dev, struct bpf_object *obj, struct uplink *u
 	int fd, err = 0;
 
 	uplink_init(u, dev);
+	snprintf(u->label, sizeof(u->label), "%s", dev);
 	for (size_t i = 0; i < N_OBJECTS && !err; i++) {
 		bool is_prog = !strcmp(uplink_objects[i].name, NSTEER_PIN_PROG_TC_PORT);
 
@@ -519,23 +523,25 @@ int counters_sum(const struct uplink *u, __u32 slot, struct nsteer_counters *sum
 
 /* ---- the public read API: one open per call ---- */
 
+struct uplink_cb_ctx {
+	nsteer_uplink_cb cb;
+	void *ctx;
+};
+
+static int uplink_dir_visit(const char *dev, const struct uplink_place *p, void *arg)
+{
+	struct uplink_cb_ctx *c = arg;
+
+	(void)p;
+	return c->cb(dev, c->ctx);
+}
+
 int nsteer_for_each_uplink(nsteer_uplink_cb cb, void *ctx)
 {
-	struct dirent **names;
-	int n, err = bpffs_ensure_mounted();
+	struct uplink_cb_ctx c = { cb, ctx };
+	int err = bpffs_ensure_mounted();
 
-	if (err)
-		return err;
-	n = scandir(NSTEER_PIN_ROOT, &names, NULL, alphasort);
-	if (n < 0)
-		return errno == ENOENT ? 0 : -errno;
-	for (int i = 0; i < n; i++) {
-		if (!err && names[i]->d_name[0] != '.' && names[i]->d_type == DT_DIR)
-			err = cb(names[i]->d_name, ctx);
-		free(names[i]);
-	}
-	free(names);
-	return err;
+	return err ? err : uplink_dirs_each(uplink_dir_visit, &c);
 }
 
 int nsteer_for_each_port(const char *dev, nsteer_port_cb cb, void *ctx)

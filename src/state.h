@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* The bottom of the loader: an attached uplink's state, the maps and programs pinned under
- * /sys/fs/bpf/nsteer/DEV, opened once per command, and the map operations every module above
+ * the uplink's folder (pins.h), opened once per command, and the map operations every module above
  * builds on (reading the port table in one batch, registering and publishing a port in the maps
  * the datapath reads, counters). It knows nothing of veths, namespaces or the NIC, but for one
  * count the kernel keeps on a port's host end for nsteer (NSTEER_DROP_PORT_REJECTED). */
@@ -15,6 +15,9 @@ struct bpf_object;
 
 struct uplink {
 	char dev[IF_NAMESIZE];
+	/* The device's name when it was attached (see pins.h): what derived MACs come from, so
+	 * that a rename changes none. */
+	char label[IF_NAMESIZE];
 	int fd_config;
 	int fd_ports;
 	int fd_port_by_ifindex;

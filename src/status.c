@@ -53,7 +53,7 @@ static void problem(struct nsteer_uplink_status *st, const char *repair, const c
 
 /* ---- host ends no port owns ---- */
 
-/* Host ends (nstXXXXXXXX veths) that no port of any uplink owns: what a port add killed between
+/* Host ends (veths named as port_host_ifname names them) that no port of any uplink owns: what a port add killed between
  * creating the veth and registering the port leaves. */
 struct orphan_scan {
 	unsigned int *known;
@@ -87,11 +87,8 @@ static int note_orphan(const struct nl_link *l, void *arg)
 {
 	struct orphan_scan *o = arg;
 	char repair[512];
-	unsigned int hash;
-	char end;
 
-	if (strcmp(l->kind, "veth") || sscanf(l->name, "nst%8x%c", &hash, &end) != 1 ||
-	    strlen(l->name) != 11)
+	if (strcmp(l->kind, "veth") || !port_host_ifname_like(l->name))
 		return 0;
 	for (unsigned int i = 0; i < o->n_known; i++)
 		if (o->known[i] == (unsigned int)l->ifindex)

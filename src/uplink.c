@@ -206,13 +206,9 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 		if (err)
 			goto out;
 	}
-	err = pin_path(path, sizeof(path), dev, NULL);
-	if (!err && mkdir(path, 0700) < 0 && errno != EEXIST)
-		err = -errno;
-	if (err) {
-		pr_warn("Couldn't create %s: %s\n", path, strerror(-err));
+	err = pin_dir_create(dev);
+	if (err)
 		goto out;
-	}
 	fault_point("attach:pin-dir-created");
 
 	err = xdp_detach_ours(ifindex);
@@ -310,6 +306,7 @@ int nsteer_attach(const char *dev, const struct nsteer_attach_opts *opts)
 		NSTEER_CFG_XDP_AUTO | NSTEER_CFG_XDP_NO_NATIVE | NSTEER_CFG_RX_VLAN_STRIPPED;
 	__u32 choice = 0;
 	char why[160];
+	struct uplink_place place;
 	struct nsteer_config cfg;
 	struct uplink u;
 	bool attached;
@@ -321,7 +318,10 @@ int nsteer_attach(const char *dev, const struct nsteer_attach_opts *opts)
 	err = nsteer_lock();
 	if (err)
 		return err;
-	err = uplink_dev_check(dev, ifindex);
+	/* The device dev names now: a vanished device's state under the same name is not its. */
+	err = uplink_place_find(dev, true, &place);
+	if (!err)
+		err = uplink_dev_check(dev, ifindex);
 	if (err)
 		goto out;
 	err = uplink_open(dev, &u, true);
@@ -437,6 +437,7 @@ static int detach_ports(const struct uplink *u, bool with_ports)
 
 int nsteer_detach(const char *dev, bool with_ports)
 {
+	struct uplink_place place;
 	struct nsteer_config cfg;
 	unsigned int ifindex;
 	struct uplink u;
@@ -449,14 +450,21 @@ int nsteer_detach(const char *dev, bool with_ports)
 	err = nsteer_lock();
 	if (err)
 		return err;
-	ifindex = if_nametoindex(dev); /* 0: the device is gone, its pins may not be */
-	if (!pin_dir_exists(dev) && (!ifindex || xdp_find_ours(ifindex, NULL) == -ENOENT)) {
+	err = uplink_place_find(dev, false, &place);
+	if (err)
+		goto out;
+	/* 0: the device is gone (deleted, or moved to another namespace), its pins may not be. */
+	ifindex = place.dev_here ? place.ifindex : 0;
+	if (!place.exists && (!ifindex || xdp_find_ours(ifindex, NULL) == -ENOENT)) {
 		if (!ifindex)
 			err = dev_ifindex(dev);
 		else
 			pr_info("%s: not attached, nothing to do\n", dev);
 		goto out;
 	}
+	if (!place.dev_here)
+		pr_info("%s: the device (ifindex %u) is gone; removing what nsteer left of it\n",
+			dev, place.ifindex);
 	err = uplink_open_damaged(dev, &u);
 	if (!err || err == -EUCLEAN) {
 		/* Damaged state is taken apart with the pins that are right; without the config,
@@ -485,7 +493,7 @@ int nsteer_detach(const char *dev, bool with_ports)
 			goto out;
 		}
 		/* The NIC gets back exactly what it had: only what nsteer added goes. */
-		err = u.fd_nic_holds >= 0 && u.cfg.uplink_ifindex ? nic_release_all(&u) : 0;
+		err = u.fd_nic_holds >= 0 && ifindex ? nic_release_all(&u) : 0;
 		if (err) {
 			pr_warn("Couldn't give %s's address filters back: %s\n", dev,
 				strerror(-err));

@@ -76,7 +76,7 @@ static struct nsteer_cur_port host_port(const char *dev, const char *netns, unsi
 	if (mac)
 		cr_assert_eq(mac_parse(mac, p.port.mac), 0);
 	else
-		mac_derive(dev, netns, vlan, p.port.mac);
+		mac_derive(dev, netns, NULL, vlan, p.port.mac);
 	return p;
 }
 

@@ -145,7 +145,7 @@ Test(mac_derive, known_value)
 	char buf[MAC_STR_LEN];
 
 	/* Literal computed outside C (Python), so a shared mistake with ref_derive is caught. */
-	mac_derive("eth0", "ns-red", 100, got);
+	mac_derive("eth0", "ns-red", NULL, 100, got);
 	cr_expect_str_eq(mac_format(got, buf), "02:7b:ce:71:29:03");
 
 	static const struct {
@@ -156,7 +156,7 @@ Test(mac_derive, known_value)
 		{ "eth0", "", 1 },         { "bond0", "x", 256 },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		mac_derive(cases[i].up, cases[i].ns, cases[i].vlan, got);
+		mac_derive(cases[i].up, cases[i].ns, NULL, cases[i].vlan, got);
 		ref_derive(cases[i].up, cases[i].ns, cases[i].vlan, want);
 		cr_expect_arr_eq(got, want, 6, "case %zu", i);
 	}
@@ -166,8 +166,8 @@ Test(mac_derive, stable)
 {
 	unsigned char a[6], b[6];
 
-	mac_derive("eth0", "ns-red", 100, a);
-	mac_derive("eth0", "ns-red", 100, b);
+	mac_derive("eth0", "ns-red", NULL, 100, a);
+	mac_derive("eth0", "ns-red", NULL, 100, b);
 	cr_expect_arr_eq(a, b, 6);
 }
 
@@ -175,20 +175,23 @@ Test(mac_derive, differs)
 {
 	unsigned char base[6], o[6];
 
-	mac_derive("eth0", "ns-red", 100, base);
+	mac_derive("eth0", "ns-red", NULL, 100, base);
 
-	mac_derive("eth0", "ns-blue", 100, o);
+	mac_derive("eth0", "ns-blue", NULL, 100, o);
 	cr_expect_arr_neq(base, o, 6, "netns");
-	mac_derive("eth0", "ns-red", 101, o);
+	mac_derive("eth0", "ns-red", NULL, 101, o);
 	cr_expect_arr_neq(base, o, 6, "vlan");
-	mac_derive("eth0", "ns-red", 100 + 256, o); /* high vlan byte counts too */
+	mac_derive("eth0", "ns-red", NULL, 100 + 256, o); /* high vlan byte counts too */
 	cr_expect_arr_neq(base, o, 6, "vlan high byte");
-	mac_derive("eth1", "ns-red", 100, o);
+	mac_derive("eth1", "ns-red", NULL, 100, o);
 	cr_expect_arr_neq(base, o, 6, "uplink");
 
+	mac_derive("eth0", "ns-red", "net1", 100, o);
+	cr_expect_arr_neq(base, o, 6, "interface");
+
 	/* Separators: moving a byte across the uplink/netns boundary must change the MAC. */
-	mac_derive("ab", "c", 1, base);
-	mac_derive("a", "bc", 1, o);
+	mac_derive("ab", "c", NULL, 1, base);
+	mac_derive("a", "bc", NULL, 1, o);
 	cr_expect_arr_neq(base, o, 6, "boundary");
 }
 
@@ -202,10 +205,28 @@ Test(mac_derive, locally_administered_unicast)
 			for (unsigned int v = 0; v < 4096; v += 97) {
 				unsigned char m[6];
 
-				mac_derive(ups[u], nss[n], v, m);
+				mac_derive(ups[u], nss[n], NULL, v, m);
 				cr_assert_eq(m[0], 0x02);
 				cr_assert(m[0] & 0x02, "not locally administered");
 				cr_assert(!mac_is_multicast(m));
 				cr_assert(mac_is_valid_port(m));
 			}
+}
+
+/* Ports made before a namespace could hold several (all on eth0) keep their MACs: re-running
+ * their port add, and apply's comparison, derive the same MAC as nsteer 0.1 did. */
+Test(mac_derive, default_interface_as_before)
+{
+	unsigned char none[6], eth0[6], net1[6], net2[6];
+	char buf[MAC_STR_LEN];
+
+	mac_derive("eth0", "ns-red", NULL, 100, none);
+	mac_derive("eth0", "ns-red", "eth0", 100, eth0);
+	cr_expect_arr_eq(none, eth0, 6);
+	cr_expect_str_eq(mac_format(eth0, buf), "02:7b:ce:71:29:03");
+	mac_derive("eth0", "ns-red", "net1", 100, net1);
+	mac_derive("eth0", "ns-red", "net2", 100, net2);
+	cr_expect_arr_neq(net1, eth0, 6);
+	cr_expect_arr_neq(net1, net2, 6);
+	cr_expect(mac_is_valid_port(net1) && net1[0] == 0x02);
 }

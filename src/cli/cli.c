@@ -45,11 +45,13 @@ DEFINE_OPTION(opt_host_access, "host-access", NULL, OPT_FLAG, attach.host_access
 DEFINE_OPTION(opt_ports, "ports", NULL, OPT_FLAG, detach_ports,
 	      .help = "delete every port of DEV too (and the namespaces port add created)");
 DEFINE_OPTION(opt_mac, "mac", "MAC", OPT_MAC, port.mac,
-	      .help = "the port's MAC (default: a stable one derived from DEV, NETNS, VLAN)");
+	      .help = "the port's MAC (default: a stable one derived from DEV, NETNS, the\n"
+		      "interface and VLAN)");
 DEFINE_OPTION(opt_vlan, "vlan", "ID", OPT_UINT, port.vlan, .min = 1, .max = 4094, .range = "1-4094",
 	      .help = "802.1Q VLAN of the port, 1-4094");
 DEFINE_OPTION(opt_ifname, "ifname", "NAME", OPT_IFNAME, port.ifname,
-	      .help = "the interface inside the namespace (default eth0)");
+	      .help = "the port's interface inside the namespace (port add: default eth0;\n"
+		      "port del: only that port, default every port of NETNS on DEV)");
 DEFINE_OPTION(opt_addr, "addr", "CIDR", OPT_ADDR, port.addrs,
 	      .help = "an IPv4 or IPv6 address for it; repeatable");
 DEFINE_OPTION(opt_mtu, "mtu", "BYTES", OPT_UINT, port.mtu, .min = 68, .max = 65535,
@@ -95,7 +97,7 @@ static int run_port_add(const struct cli *c)
 }
 static int run_port_del(const struct cli *c)
 {
-	return nsteer_port_del(c->dev, &c->port.netns);
+	return nsteer_port_del(c->dev, &c->port.netns, c->port.ifname);
 }
 static int run_port_list(const struct cli *c)
 {
@@ -150,8 +152,9 @@ const struct command cli_commands[] = {
 	  "MAC and receives the frames addressed to it. NETNS is an iproute2 name (created when\n"
 	  "missing); --netns-path and --pid name an existing namespace.",
 	  run_port_add },
-	{ "port", "del", CMD_PORT_DEL, ARGS_DEV_NETNS, OPTS(&opt_netns_path, &opt_pid),
-	  "Remove the namespace's port from DEV (and the namespace, if port add created it).",
+	{ "port", "del", CMD_PORT_DEL, ARGS_DEV_NETNS, OPTS(&opt_ifname, &opt_netns_path, &opt_pid),
+	  "Remove the namespace's ports from DEV, or with --ifname the port of that interface\n"
+	  "only (and the namespace, once no port is left in it, if port add created it).",
 	  run_port_del },
 	{ "port", "list", CMD_PORT_LIST, ARGS_DEV_OPT, OPTS(&opt_json),
 	  "List the ports of DEV, or of every attached uplink.", run_port_list },

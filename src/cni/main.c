@@ -249,8 +249,8 @@ static int cmd_add(const struct cni_conf *conf, const struct cni_env *env, struc
 	return 0;
 }
 
-static int port_del(const struct cni_conf *conf, const char *netns, const char *label,
-		    struct cni_error *err)
+static int port_del(const struct cni_conf *conf, const char *netns, const char *ifname,
+		    const char *label, struct cni_error *err)
 {
 	struct nsteer_netns_ref ref = { .kind = NSTEER_NETNS_PATH,
 					.name = netns ? netns : "",
@@ -260,7 +260,7 @@ static int port_del(const struct cni_conf *conf, const char *netns, const char *
 	/* Nothing to do where the uplink or the port is gone already. */
 	if (!find_port(conf->master, label, &(struct nsteer_port){ 0 }))
 		return 0;
-	ret = nsteer_port_del(conf->master, &ref);
+	ret = nsteer_port_del(conf->master, &ref, ifname); /* its own interface only */
 	return ret ? nsteer_failed(err, ret, "deleting the port") : 0;
 }
 
@@ -274,7 +274,7 @@ static int cmd_del(const struct cni_conf *conf, const struct cni_env *env, struc
 	    require(env->ifname, "CNI_IFNAME", err))
 		return -1;
 	label_of(conf, env->container_id, env->ifname, label);
-	ret = port_del(conf, env->netns, label, err);
+	ret = port_del(conf, env->netns, env->ifname, label, err);
 	/* The lease goes whatever happened to the port. */
 	if (conf->ipam && cni_ipam(conf, env, "DEL", NULL, &ipam_err) && !ret) {
 		*err = ipam_err;
@@ -431,7 +431,7 @@ static int cmd_gc(const struct cni_conf *conf, const struct cni_env *env, struct
 	if (ret)
 		ret = nsteer_failed(err, ret, "reading the ports");
 	for (size_t i = 0; !ret && i < g.n_stale; i++)
-		ret = port_del(conf, NULL, g.stale[i], err);
+		ret = port_del(conf, NULL, NULL, g.stale[i], err);
 	free(g.stale);
 	if (!ret && conf->ipam)
 		ret = cni_ipam(conf, env, "GC", NULL, err);
