@@ -116,9 +116,13 @@ struct nsteer_problem {
 
 struct nsteer_uplink_status {
 	char dev[16];
+	char attached_as[16]; /* the device's name when it was attached (the folder's label) */
+	/* The uplink's folder of pins, as bpftool names it: NSTEER_PIN_ROOT/netns-COOKIE/
+	 * IFINDEX-NAME, COOKIE being its network namespace's (SO_NETNS_COOKIE). */
+	char pin_dir[256];
 	bool complete; /* false: pins without a complete attach; only problems are filled in */
 	struct nsteer_config cfg;
-	bool dev_present; /* cfg.uplink_ifindex still names dev */
+	bool dev_present; /* cfg.uplink_ifindex names a device of this namespace (dev) */
 	bool has_xdp, xdp_dispatcher, has_tc;
 	__u32 xdp_prog_id, tc_prog_id;
 	char xdp_mode_reason[160];

@@ -544,6 +544,15 @@ int nsteer_for_each_uplink(nsteer_uplink_cb cb, void *ctx)
 	return err ? err : uplink_dirs_each(uplink_dir_visit, &c);
 }
 
+/* Listings read by namespace, then interface. */
+static int port_order(const void *a, const void *b)
+{
+	const struct nsteer_port *p = a, *q = b;
+	int c = strcmp(p->netns, q->netns);
+
+	return c ? c : strcmp(p->ifname, q->ifname);
+}
+
 int nsteer_for_each_port(const char *dev, nsteer_port_cb cb, void *ctx)
 {
 	struct port_table *t = NULL;
@@ -555,6 +564,8 @@ int nsteer_for_each_port(const char *dev, nsteer_port_cb cb, void *ctx)
 	if (!err && !t)
 		err = -errno;
 	uplink_close(&u);
+	if (!err)
+		qsort(t->ports, t->n, sizeof(t->ports[0]), port_order);
 	for (__u32 i = 0; !err && i < t->n; i++)
 		err = cb(dev, &t->ports[i], ctx);
 	free(t);

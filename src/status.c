@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 
 #include "hooks.h"
 #include "lock.h"
@@ -154,8 +153,11 @@ static void port_repair_command(const char *dev, const struct nsteer_port *p, ch
 {
 	const char *how = p->netns[0] == '/' ? "--netns-path " : "";
 	char mac[NSTEER_MAC_STR_LEN];
-	int n = snprintf(buf, size, "nsteer port del %s %s%s && nsteer port add %s %s%s --mac %s",
-			 dev, how, p->netns, dev, how, p->netns, nsteer_mac_format(p->mac, mac));
+	int n = snprintf(buf, size,
+			 "nsteer port del %s %s%s --ifname %s && nsteer port add %s %s%s "
+			 "--ifname %s --mac %s",
+			 dev, how, p->netns, p->ifname, dev, how, p->netns, p->ifname,
+			 nsteer_mac_format(p->mac, mac));
 
 	if (p->vlan && n > 0 && (size_t)n < size)
 		snprintf(buf + n, size - n, " --vlan %u", p->vlan);
@@ -172,28 +174,32 @@ static void check_port(struct nsteer_uplink_status *st, const struct uplink *u,
 
 	if (p->flags & NSTEER_PORT_LABELLED)
 		snprintf(repair, sizeof(repair),
-			 "nsteer port del %s %s (or its creator's own delete, "
+			 "nsteer port del %s %s --ifname %s (or its creator's own delete, "
 			 "e.g. the runtime's CNI DEL)",
-			 st->dev, p->netns);
+			 st->dev, p->netns, p->ifname);
 	else
 		port_repair_command(st->dev, p, repair, sizeof(repair));
 	if (!if_indextoname(p->ifindex, name) || strcmp(name, p->host_ifname)) {
-		problem(st, repair, "port %s: its veth %s is gone", p->netns, p->host_ifname);
+		problem(st, repair, "port %s %s: its veth %s is gone", p->netns, p->ifname,
+			p->host_ifname);
 	} else if (tc_ingress_prog_id(p->ifindex, &tc_id)) {
 		snprintf(repair, sizeof(repair), "nsteer attach %s (with its current options)",
 			 st->dev);
-		problem(st, repair, "port %s: no nsteer program on %s", p->netns, p->host_ifname);
+		problem(st, repair, "port %s %s: no nsteer program on %s", p->netns, p->ifname,
+			p->host_ifname);
 	} else if (!port_is_published(u, p)) {
 		problem(st, repair,
-			"port %s: frames are not steered to it (its MAC is not in the "
+			"port %s %s: frames are not steered to it (its MAC is not in the "
 			"ports map: an interrupted port add)",
-			p->netns);
+			p->netns, p->ifname);
 	}
 	if (port_known_by_name(p)) {
 		snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, p->netns);
 		snprintf(repair, sizeof(repair), "nsteer port del %s %s", st->dev, p->netns);
+		/* every port of the namespace: it is gone for all of them */
 		if (stat(path, &sb))
-			problem(st, repair, "port %s: namespace %s is gone", p->netns, path);
+			problem(st, repair, "port %s %s: namespace %s is gone", p->netns, p->ifname,
+				path);
 	}
 }
 
@@ -283,25 +289,6 @@ static void nic_problems(struct nsteer_uplink_status *st, const char *attach_cmd
 
 /* ---- the uplink ---- */
 
-/* Kernels before 6.2 refuse to rename a device that is up (EBUSY): there the repair of a
- * renamed uplink takes it down for the rename, a flap the user's own rename went through too. */
-static bool renaming_needs_down(int ifindex)
-{
-	struct nl_sock *sk = nl_sock_open();
-	struct nl_link link;
-	struct utsname un;
-	unsigned int major = 0, minor = 0;
-	bool up;
-
-	if (!sk)
-		return false;
-	up = nl_link_get_by_index(sk, ifindex, &link) == 0 && link.up;
-	nl_sock_close(sk);
-	if (!up || uname(&un) || sscanf(un.release, "%u.%u", &major, &minor) != 2)
-		return false;
-	return major < 6 || (major == 6 && minor < 2);
-}
-
 static void uplink_problems(struct nsteer_uplink_status *st, const struct uplink *u,
 			    const struct port_table *t)
 {
@@ -316,26 +303,13 @@ static void uplink_problems(struct nsteer_uplink_status *st, const struct uplink
 		 nsteer_name_of(nsteer_unknown_names, cfg->unknown),
 		 cfg->flags & NSTEER_CFG_HOST_ACCESS ? " --host-access" : "");
 	if (!st->dev_present) {
-		char now[IF_NAMESIZE];
-
-		/* Renamed, not gone: the programs still run on it, and its old name brings it
-		 * back under the pins, ports and all. */
-		if (if_indextoname(cfg->uplink_ifindex, now)) {
-			if (renaming_needs_down(cfg->uplink_ifindex))
-				snprintf(repair, sizeof(repair),
-					 "ip link set %s down && ip link set %s name %s && "
-					 "ip link set %s up",
-					 now, now, st->dev, st->dev);
-			else
-				snprintf(repair, sizeof(repair), "ip link set %s name %s", now,
-					 st->dev);
-			problem(st, repair, "%s: the device (ifindex %u) was renamed to %s",
-				st->dev, cfg->uplink_ifindex, now);
-			return;
-		}
+		/* Deleted, or moved to another namespace (where nsteer sees it anew, as a device
+		 * of that namespace): what it left here goes with one command. */
 		snprintf(repair, sizeof(repair), "nsteer detach %s --ports", st->dev);
-		problem(st, repair, "%s: the device (ifindex %u) is gone", st->dev,
-			cfg->uplink_ifindex);
+		problem(st, repair,
+			"%s: the device (ifindex %u, attached as %s) is gone from this network "
+			"namespace: deleted, or moved to another; its ports and pins are left",
+			st->dev, cfg->uplink_ifindex, st->attached_as);
 		return;
 	}
 	if (cfg->xdp_mode != NSTEER_XDP_OFF && !st->has_xdp)
@@ -369,7 +343,7 @@ static void programs_get(struct nsteer_uplink_status *st)
 	char name[IF_NAMESIZE];
 	__u32 ifindex = st->cfg.uplink_ifindex;
 
-	st->dev_present = if_indextoname(ifindex, name) && !strcmp(name, st->dev);
+	st->dev_present = if_indextoname(ifindex, name) != NULL;
 	st->has_xdp = st->dev_present && xdp_find_ours(ifindex, &xdp) == 0;
 	st->xdp_prog_id = xdp.prog_id;
 	st->xdp_dispatcher = xdp.dispatcher;
@@ -396,6 +370,7 @@ static void reader_problem(struct nsteer_uplink_status *st)
 
 int nsteer_status_get(const char *dev, struct nsteer_uplink_status *st)
 {
+	struct uplink_place place;
 	struct port_table *t = NULL;
 	char repair[512];
 	struct uplink u;
@@ -403,8 +378,11 @@ int nsteer_status_get(const char *dev, struct nsteer_uplink_status *st)
 
 	memset(st, 0, sizeof(*st));
 	snprintf(st->dev, sizeof(st->dev), "%s", dev);
-	if (!pin_dir_exists(dev))
+	err = uplink_place_get(dev, &place);
+	if (err || !place.exists)
 		return -ENOENT;
+	snprintf(st->attached_as, sizeof(st->attached_as), "%s", place.label);
+	snprintf(st->pin_dir, sizeof(st->pin_dir), "%s", pin_path_shown(place.dir));
 	err = uplink_open_damaged(dev, &u);
 	if (err == -EUCLEAN) {
 		snprintf(repair, sizeof(repair), "nsteer detach %s --ports && nsteer attach %s",

@@ -159,7 +159,10 @@ static void json_status(struct json *j, const struct nsteer_uplink_status *st)
 
 	json_object_begin(j);
 	json_kv_string(j, "uplink", st->dev);
+	json_kv_string(j, "attached_as", st->attached_as);
+	json_kv_string(j, "pin_dir", st->pin_dir);
 	if (st->complete) {
+		json_kv_bool(j, "device_present", st->dev_present);
 		json_kv_u64(j, "ifindex", cfg->uplink_ifindex);
 		json_kv_string(j, "mode", nsteer_name_of(nsteer_mode_names, cfg->mode));
 		json_kv_string(j, "unknown", nsteer_name_of(nsteer_unknown_names, cfg->unknown));
@@ -233,7 +236,7 @@ static void print_port(const struct nsteer_port_status *ps)
 	const struct nsteer_counters *c = &ps->counters;
 	char mac[NSTEER_MAC_STR_LEN];
 
-	printf("  port %s: %s", p->netns, nsteer_mac_format(p->mac, mac));
+	printf("  port %s %s: %s", p->netns, p->ifname, nsteer_mac_format(p->mac, mac));
 	if (p->vlan)
 		printf(" vlan %u", p->vlan);
 	printf(", %s (ifindex %u in the namespace) <-> %s (ifindex %u)\n", p->ifname,
@@ -259,8 +262,10 @@ static void print_status(const struct nsteer_uplink_status *st)
 	if (!st->complete) {
 		printf("%s: not attached\n", st->dev);
 	} else {
-		printf("%s (ifindex %u): mode %s, unknown %s, xdp %s", st->dev, cfg->uplink_ifindex,
-		       nsteer_name_of(nsteer_mode_names, cfg->mode),
+		printf("%s (ifindex %u", st->dev, cfg->uplink_ifindex);
+		if (strcmp(st->attached_as, st->dev))
+			printf(", attached as %s", st->attached_as);
+		printf("): mode %s, unknown %s, xdp %s", nsteer_name_of(nsteer_mode_names, cfg->mode),
 		       nsteer_name_of(nsteer_unknown_names, cfg->unknown), xdp_mode);
 		if (st->has_xdp)
 			printf(" (prog id %u%s)", st->xdp_prog_id,
@@ -271,6 +276,7 @@ static void print_status(const struct nsteer_uplink_status *st)
 		       cfg->flags & NSTEER_CFG_RX_VLAN_STRIPPED
 			       ? "; the NIC strips VLAN tags, so XDP hands every frame to tc"
 			       : "");
+		printf("  pins: %s\n", st->pin_dir);
 		if (st->dev_present)
 			print_nic(st);
 		printf("  to the uplink's stack: %llu packets %llu bytes; to the wire: %llu packets "
@@ -409,7 +415,7 @@ static void print_stats(const struct sample_set *now, const struct sample_set *t
 	if (j)
 		json_array_begin(j);
 	else
-		printf("%-15s %-20s %14s %14s %14s %14s %s\n", "UPLINK", "PORT",
+		printf("%-15s %-20s %-15s %14s %14s %14s %14s %s\n", "UPLINK", "PORT", "IFNAME",
 		       then ? "RX-PPS" : "RX-PACKETS", then ? "RX-BPS" : "RX-BYTES",
 		       then ? "TX-PPS" : "TX-PACKETS", then ? "TX-BPS" : "TX-BYTES", "DROPS");
 	for (size_t i = 0; i < now->n; i++) {
@@ -423,6 +429,11 @@ static void print_stats(const struct sample_set *now, const struct sample_set *t
 			json_object_begin(j);
 			json_kv_string(j, "uplink", now->v[i].dev);
 			json_kv_string(j, "port", now->v[i].name);
+			json_key(j, "ifname");
+			if (now->v[i].slot == NSTEER_SLOT_UPLINK)
+				json_null(j);
+			else
+				json_string(j, now->v[i].port.ifname);
 			json_kv_u64(j, "slot", now->v[i].slot);
 			json_counters(j, c);
 			if (o) {
@@ -441,15 +452,15 @@ static void print_stats(const struct sample_set *now, const struct sample_set *t
 			json_object_end(j);
 			continue;
 		}
+		printf("%-15s %-20s %-15s", now->v[i].dev, now->v[i].name,
+		       now->v[i].slot == NSTEER_SLOT_UPLINK ? "-" : now->v[i].port.ifname);
 		if (o)
-			printf("%-15s %-20s %14.0f %14.0f %14.0f %14.0f", now->v[i].dev,
-			       now->v[i].name, rate(c->rx_packets, o->rx_packets, seconds),
+			printf(" %14.0f %14.0f %14.0f %14.0f", rate(c->rx_packets, o->rx_packets, seconds),
 			       8 * rate(c->rx_bytes, o->rx_bytes, seconds),
 			       rate(c->tx_packets, o->tx_packets, seconds),
 			       8 * rate(c->tx_bytes, o->tx_bytes, seconds));
 		else
-			printf("%-15s %-20s %14llu %14llu %14llu %14llu", now->v[i].dev,
-			       now->v[i].name, (unsigned long long)c->rx_packets,
+			printf(" %14llu %14llu %14llu %14llu", (unsigned long long)c->rx_packets,
 			       (unsigned long long)c->rx_bytes, (unsigned long long)c->tx_packets,
 			       (unsigned long long)c->tx_bytes);
 		print_drops(c, "  ", " ", "=");
@@ -490,6 +501,7 @@ static void prom_labels(const struct sample *s)
 	prom_label("uplink", s->dev, false);
 	prom_label("port", is_port ? p->host_ifname : "", false);
 	prom_label("namespace", is_port ? p->netns : "", false);
+	prom_label("interface", is_port ? p->ifname : "", false);
 	prom_label("mac", mac, false);
 	prom_label("vlan", vlan, true);
 }

@@ -293,7 +293,7 @@ static int port_problem(const char *master, const char *label, struct cni_error 
 
 	if (ret)
 		return nsteer_failed(err, ret, "reading the state of the master");
-	snprintf(prefix, sizeof(prefix), "port %s: ", label);
+	snprintf(prefix, sizeof(prefix), "port %s ", label); /* then its interface */
 	for (unsigned int i = 0; i < st.n_problems && !ret; i++)
 		if (!strncmp(st.problems[i].what, prefix, strlen(prefix)))
 			ret = cni_fail(err, CNI_ERR_NSTEER, "%s", st.problems[i].what);
