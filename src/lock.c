@@ -4,6 +4,8 @@
  * killed nsteer never leaves it held. The lock is re-entrant within a process so that `batch`
  * can hold it across the commands it runs. */
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +20,22 @@
 #include "pins.h"
 
 #define LOCK_WAIT_DEFAULT_S 10
-/* Only ever written and read under the lock: at most one batch runs at a time. */
-#define BATCH_NOTE "/run/nsteer/batch"
+/* Only ever written and read under the lock: at most one batch runs at a time. One per network
+ * namespace (batch-netns-COOKIE), so that status in another namespace says nothing of it. */
+#define BATCH_NOTE_DIR "/run/nsteer"
+
+static int batch_note(char *path, size_t size)
+{
+	char ns_dir[PATH_MAX];
+	const char *base;
+	int err = pin_netns_dir(ns_dir, sizeof(ns_dir));
+
+	if (err)
+		return err;
+	base = strrchr(ns_dir, '/');
+	snprintf(path, size, BATCH_NOTE_DIR "/batch-%.64s", base ? base + 1 : ns_dir);
+	return 0;
+}
 
 static int lock_fd = -1;
 static int lock_depth;
@@ -72,16 +88,19 @@ fail:
 
 int nsteer_batch_begin(const char *what)
 {
-	int fd, err = 0;
+	char note[PATH_MAX];
+	int fd = -1, err = batch_note(note, sizeof(note));
 
-	mkdir("/run/nsteer", 0700);
-	fd = open(BATCH_NOTE, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || write(fd, what, strlen(what)) < 0)
-		err = -errno;
+	if (!err) {
+		mkdir(BATCH_NOTE_DIR, 0700);
+		fd = open(note, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (fd < 0 || write(fd, what, strlen(what)) < 0)
+			err = -errno;
+	}
 	if (fd >= 0)
 		close(fd);
 	if (err)
-		pr_warn("Couldn't write %s: %s\n", BATCH_NOTE, strerror(-err));
+		pr_warn("Couldn't write %s: %s\n", note, strerror(-err));
 	else
 		fault_point("batch:noted");
 	return err;
@@ -89,15 +108,21 @@ int nsteer_batch_begin(const char *what)
 
 void nsteer_batch_end(void)
 {
-	if (unlink(BATCH_NOTE) == 0)
+	char note[PATH_MAX];
+
+	if (batch_note(note, sizeof(note)) == 0 && unlink(note) == 0)
 		fault_point("batch:note-removed");
 }
 
 int batch_interrupted(char *what, size_t size)
 {
-	int fd = open(BATCH_NOTE, O_RDONLY | O_CLOEXEC);
+	char note[PATH_MAX];
+	int fd, err = batch_note(note, sizeof(note));
 	ssize_t n;
 
+	if (err)
+		return err;
+	fd = open(note, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	n = read(fd, what, size - 1);

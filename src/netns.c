@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #define _GNU_SOURCE
+#include "log.h"
 #include "netns.h"
+#include "pins.h"
 #include "fault.h"
 
 #include <errno.h>
@@ -99,6 +101,50 @@ static int run_dir_setup(void)
 	return 0;
 }
 
+/* Under `ip netns exec`, this mount namespace is a slave of the caller's: a namespace file bind-
+ * mounted here would be seen by no one else and vanish with the command, its namespace (and the
+ * port's veth in it) with it. Namespace files are mounted, and unmounted, in the caller's mount
+ * namespace (pins.h: mount_ns_origin), whence they propagate here. Single-threaded, as setns of
+ * a mount namespace requires. */
+struct mount_ns_saved {
+	int ns, cwd;
+};
+
+static int origin_mounts_enter(struct mount_ns_saved *saved)
+{
+	int origin = mount_ns_origin();
+
+	saved->ns = saved->cwd = -1;
+	if (origin < 0)
+		return 0;
+	saved->ns = open("/proc/thread-self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	saved->cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (saved->ns < 0 || setns(origin, CLONE_NEWNS) < 0) {
+		int err = -errno;
+
+		if (saved->ns >= 0)
+			close(saved->ns);
+		if (saved->cwd >= 0)
+			close(saved->cwd);
+		saved->ns = saved->cwd = -1;
+		return err;
+	}
+	return 0;
+}
+
+static void origin_mounts_leave(struct mount_ns_saved *saved)
+{
+	if (saved->ns < 0)
+		return;
+	if (setns(saved->ns, CLONE_NEWNS) < 0)
+		abort(); /* carrying on in the caller's mount namespace would resolve other paths */
+	if (saved->cwd >= 0 && fchdir(saved->cwd) < 0)
+		pr_debug("Couldn't return to the working directory: %s\n", strerror(errno));
+	close(saved->ns);
+	if (saved->cwd >= 0)
+		close(saved->cwd);
+}
+
 /* Creates the namespace as `ip netns add` does: unshare in this thread, bind-mount it onto path,
  * and return to the caller's namespace. No fork: namespace creation dominates `port add` for new
  * names, and a child process would double it. Returns an fd of the new namespace. */
@@ -154,6 +200,7 @@ static bool netns_file_unmounted(const char *path)
 
 int netns_open_name(const char *name, bool create, bool *created)
 {
+	struct mount_ns_saved saved;
 	char path[PATH_MAX];
 	int fd;
 
@@ -171,7 +218,11 @@ int netns_open_name(const char *name, bool create, bool *created)
 	if (fd != -ENOENT || !create)
 		return fd;
 
-	fd = netns_create(path);
+	fd = origin_mounts_enter(&saved);
+	if (fd == 0) {
+		fd = netns_create(path);
+		origin_mounts_leave(&saved);
+	}
 	if (fd == -EEXIST) /* lost a race with another creator: use theirs */
 		return netns_open_path(path);
 	if (fd >= 0 && created)
@@ -181,15 +232,22 @@ int netns_open_name(const char *name, bool create, bool *created)
 
 int netns_delete_name(const char *name)
 {
+	struct mount_ns_saved saved;
 	char path[PATH_MAX];
+	int err;
 
 	if (!netns_name_valid(name))
 		return -EINVAL;
 	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", name);
+	err = origin_mounts_enter(&saved);
+	if (err)
+		return err;
 	/* A failed unmount (not mounted, say) is left for unlink() to report if it matters. */
 	umount2(path, MNT_DETACH);
 	fault_point("netns:unmounted");
-	return unlink(path) < 0 ? -errno : 0;
+	err = unlink(path) < 0 ? -errno : 0;
+	origin_mounts_leave(&saved);
+	return err;
 }
 
 int netns_inode(int netns_fd, uint64_t *ino)

@@ -64,6 +64,14 @@ static pid_t parent_of(pid_t pid)
 	return ppid;
 }
 
+static int origin_mnt_fd = -1;
+
+int mount_ns_origin(void)
+{
+	bpffs_ensure_mounted();
+	return origin_mnt_fd;
+}
+
 static bool use_bpffs_of(pid_t pid)
 {
 	static char path[64];
@@ -76,6 +84,8 @@ static bool use_bpffs_of(pid_t pid)
 	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return false;
+	snprintf(root, sizeof(root), "/proc/%d/ns/mnt", (int)pid);
+	origin_mnt_fd = open(root, O_RDONLY | O_CLOEXEC);
 	snprintf(path, sizeof(path), "/proc/self/fd/%d/nsteer", fd);
 	root_path = path;
 	pr_debug("using the bpffs of pid %d's mount namespace\n", (int)pid);
@@ -181,7 +191,7 @@ bool dev_name_valid(const char *dev)
 
 /* This namespace's folder. The cookie is read once: the commands run in the namespace they were
  * started in, and step into others only for moments that resolve no pins. */
-static int netns_dir(char *buf, size_t size)
+int pin_netns_dir(char *buf, size_t size)
 {
 	static unsigned long long cookie;
 	socklen_t len = sizeof(cookie);
@@ -278,7 +288,7 @@ int uplink_place_find(const char *dev, bool for_attach, struct uplink_place *p)
 	if (!dev_name_valid(dev))
 		return -EINVAL;
 	legacy_take_over();
-	err = netns_dir(ns_dir, sizeof(ns_dir));
+	err = pin_netns_dir(ns_dir, sizeof(ns_dir));
 	if (err)
 		return err;
 	ifindex = if_nametoindex(dev);
@@ -350,7 +360,7 @@ int pin_dir_create(const char *dev)
 	int err = pin_root_ensure();
 
 	if (!err)
-		err = netns_dir(ns_dir, sizeof(ns_dir));
+		err = pin_netns_dir(ns_dir, sizeof(ns_dir));
 	if (!err && mkdir(ns_dir, 0700) < 0 && errno != EEXIST)
 		err = -errno;
 	if (!err)
@@ -402,7 +412,7 @@ int pin_dir_remove(const char *dev)
 		pr_warn("Couldn't remove %s: %s\n", dir, strerror(-err));
 	/* The namespace's folder goes with its last uplink; another's attach may race us to
 	 * it, under the same lock, so never. */
-	if (!err && netns_dir(ns_dir, sizeof(ns_dir)) == 0)
+	if (!err && pin_netns_dir(ns_dir, sizeof(ns_dir)) == 0)
 		rmdir(ns_dir);
 	return err;
 }
@@ -416,7 +426,7 @@ int uplink_dirs_each(uplink_dir_cb cb, void *ctx)
 	int n, err;
 
 	legacy_take_over();
-	err = netns_dir(ns_dir, sizeof(ns_dir));
+	err = pin_netns_dir(ns_dir, sizeof(ns_dir));
 	if (err)
 		return err;
 	n = scandir(ns_dir, &names, NULL, alphasort);
@@ -503,7 +513,7 @@ static void legacy_take_over(void)
 	if (done)
 		return;
 	done = true;
-	if (bpffs_ensure_mounted() || netns_dir(ns_dir, sizeof(ns_dir)))
+	if (bpffs_ensure_mounted() || pin_netns_dir(ns_dir, sizeof(ns_dir)))
 		return;
 	d = opendir(root_path);
 	while (d && (de = readdir(d))) {

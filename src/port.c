@@ -673,10 +673,14 @@ int nsteer_port_del(const char *dev, const struct nsteer_netns_ref *ref, const c
 			inode_wanted = inode;
 	}
 	for (__u32 i = 0; i < table->n; i++) {
-		const struct nsteer_port *port = &table->ports[i];
+		struct nsteer_port *port = &table->ports[i];
+		__u32 ifindex = port->ifindex;
 
 		if (!port_matches(port, inode_wanted, label, netns_fd, ifname))
 			continue;
+		/* As the map has it now: the namespace's deletion may have been handed on to this
+		 * port by the removal of a sibling. */
+		bpf_map_lookup_elem(u.fd_port_by_ifindex, &ifindex, port);
 		e = port_remove(&u, port);
 		if (!e)
 			pr_info("%s: port %s %s deleted\n", dev, port->netns, port->ifname);

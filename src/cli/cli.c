@@ -71,7 +71,8 @@ DEFINE_OPTION(opt_format, "format", "F", OPT_ENUM, format, .choices = stats_form
 	      .help = "text (default), json (as --json), or prometheus: the counters in\n"
 		      "Prometheus's text format, for node_exporter's textfile collector");
 DEFINE_OPTION(opt_port, "port", "P", OPT_PORT, monitor_port,
-	      .help = "only the drops of frames port P sent: P is its namespace or host veth");
+	      .help = "only the drops of frames port P sent: P is its namespace (every port of\n"
+		      "it), NETNS:IFNAME (one of them), or its host veth");
 DEFINE_OPTION(opt_reason, "reason", "R", OPT_ENUM, monitor_reason, .choices = nsteer_drop_names,
 	      .help = "only drops for reason R: a reason stats counts (nsteer(8) lists them),\n"
 		      "but port_rejected");

@@ -35,7 +35,11 @@ const struct doc_example doc_examples[] = {
 	  "Show every drop on eth1, and keep the frames' first bytes for Wireshark." },
 	{ "batch ports.txt", "Run the commands in ports.txt (one per line, e.g. port add eth1 red) "
 			     "under one lock." },
-	{ "port del eth1 red", "Remove red's port, and red itself if port add created it." },
+	{ "port add eth1 red --ifname net1 --vlan 20",
+	  "Give red a second port on eth1, on VLAN 20: a namespace may have any number." },
+	{ "port del eth1 red --ifname net1", "Remove red's port net1 only." },
+	{ "port del eth1 red",
+	  "Remove every port of red on eth1, and red itself if port add created it." },
 	{ "detach eth1 --ports", "Remove nsteer from eth1, and every port of it." },
 	{ "save " APPLY_CONF_DEFAULT,
 	  "Write the uplinks and ports there are now where nsteer.service applies them at boot." },
@@ -192,7 +196,8 @@ static void description_section(FILE *out)
 		"be the port's own).");
 	para(out,
 	     "nsteer has no daemon. attach loads the programs and pins them, with the maps "
-	     "that hold the ports and the counters, under " NSTEER_PIN_ROOT "/DEV/; the datapath "
+	     "that hold the ports and the counters, in a folder of its own under " NSTEER_PIN_ROOT
+	     " (see FILES); the datapath "
 	     "keeps running after the command exits, and every later command reads its state from "
 	     "there. Every command is idempotent: run again, it changes nothing, or completes what "
 	     "an interrupted run left. Every change takes a lock on " NSTEER_PIN_ROOT ", so that "
@@ -272,20 +277,31 @@ static void environment_section(FILE *out)
 static void files_section(FILE *out)
 {
 	fputs(".SH FILES\n", out);
-	item(out, NSTEER_PIN_ROOT "/DEV/", true,
-	     "The pinned programs and maps of uplink DEV (mode 0600), its whole state. The maps "
-	     "carry BTF: bpftool map dump pinned " NSTEER_PIN_ROOT "/DEV/ports prints the ports "
-	     "with field names.");
+	item(out, NSTEER_PIN_ROOT "/netns-COOKIE/IFINDEX-NAME/", true,
+	     "The pinned programs and maps of one uplink (mode 0600), its whole state: COOKIE is "
+	     "its network namespace's cookie (SO_NETNS_COOKIE; the host's is a small number), "
+	     "IFINDEX the device's ifindex, NAME the name it had when attached. An uplink is its "
+	     "namespace and device, not its name: nsteer run in another network namespace (ip netns "
+	     "exec, a container sharing /sys/fs/bpf) sees that namespace's uplinks only, a renamed "
+	     "uplink is found by its new name, and one whose device was deleted or moved away by "
+	     "the name it was attached as, for nsteer detach DEV --ports to clean up. nsteer status "
+	     "DEV prints the folder (pins:, and pin_dir in --json). The maps carry BTF: bpftool map "
+	     "dump pinned FOLDER/ports prints the ports with field names.");
 	item(out, NSTEER_PIN_ROOT, true,
-	     "Holds one directory per attached uplink; nsteer locks it (flock) while it changes "
-	     "anything. bpffs is mounted on /sys/fs/bpf if it is not.");
+	     "Holds one folder per network namespace with attached uplinks; nsteer locks it (flock) "
+	     "while it changes anything. bpffs is mounted on /sys/fs/bpf if it is not; under ip "
+	     "netns exec, which mounts a fresh /sys, nsteer uses the bpffs of the namespace it was "
+	     "started from. nsteer 0.1 kept one folder per uplink name here (DEV/): the first "
+	     "command of a newer nsteer moves each to its new place, and nsteer attach DEV then "
+	     "replaces its programs, without a frame lost.");
 	item(out, "/var/run/netns/NETNS", true,
 	     "The namespaces named by iproute2 (ip netns); port add creates NETNS there when it "
 	     "is missing, as ip netns add would.");
 	item(out, "/run/nsteer/created-netns/NETNS", true,
-	     "Notes, while port add runs, that it is creating NETNS (the note holds DEV), so that "
+	     "Notes, while port add runs, that it is creating NETNS (the note holds the uplink's "
+	     "folder), so that "
 	     "a port add killed in between adopts the namespace and port del removes it.");
-	item(out, "/run/nsteer/batch", true,
+	item(out, "/run/nsteer/batch-netns-COOKIE", true,
 	     "The file a running batch reads, or the apply command running, so that status can "
 	     "name a batch or apply that was killed.");
 	item(out, APPLY_CONF_DEFAULT, true,

@@ -3,6 +3,7 @@
  * a signal or a closed output ends it, and always ends through nsteer_monitor_close, which
  * switches the datapath's descriptions off again. */
 #include <errno.h>
+#include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -38,17 +39,29 @@ static void signals_catch(void)
 	signal(SIGPIPE, SIG_IGN); /* a closed pipe shows as a write error, and ends the loop */
 }
 
-/* What --port names a port by: its namespace (as given to port add), or its host end. */
+/* What --port names a port by: its namespace (as given to port add: every port of it), the
+ * namespace and an interface as NETNS:IFNAME, or its host end. */
 static bool port_matches(const struct nsteer_port *port, const char *name)
 {
-	return port && (!strcmp(port->netns, name) || !strcmp(port->host_ifname, name));
+	const char *colon = strrchr(name, ':');
+
+	if (!port)
+		return false;
+	if (!strcmp(port->netns, name) || !strcmp(port->host_ifname, name))
+		return true;
+	return colon && !strcmp(port->ifname, colon + 1) &&
+	       !strncmp(port->netns, name, colon - name) && !port->netns[colon - name];
 }
 
-static const char *port_label(const struct nsteer_drop *d)
+/* The port as text shows it: NETNS:IFNAME, which --port takes back. */
+static const char *port_label(const struct nsteer_drop *d, char *buf, size_t size)
 {
 	if (d->slot == NSTEER_SLOT_UPLINK)
 		return "wire";
-	return d->port ? d->port->netns : "(port removed)";
+	if (!d->port)
+		return "(port removed)";
+	snprintf(buf, size, "%s:%s", d->port->netns, d->port->ifname);
+	return buf;
 }
 
 static void time_text(const struct timespec *t, char *buf, size_t size, bool iso)
@@ -70,9 +83,10 @@ static void time_text(const struct timespec *t, char *buf, size_t size, bool iso
 static void print_text(FILE *out, const struct nsteer_drop *d)
 {
 	char when[64], src[NSTEER_MAC_STR_LEN], dst[NSTEER_MAC_STR_LEN];
+	char label[NSTEER_NETNS_LEN + IF_NAMESIZE + 1];
 
 	time_text(&d->time, when, sizeof(when), false);
-	fprintf(out, "%s %s %s %s", when, d->dev, port_label(d),
+	fprintf(out, "%s %s %s %s", when, d->dev, port_label(d, label, sizeof(label)),
 		nsteer_name_of(nsteer_drop_names, d->reason));
 	if (d->has_macs)
 		fprintf(out, " %s > %s", nsteer_mac_format(d->src, src),
@@ -94,6 +108,11 @@ static void print_json(struct json *j, const struct nsteer_drop *d)
 	json_kv_string(j, "uplink", d->dev);
 	json_key(j, "port");
 	json_string(j, d->slot == NSTEER_SLOT_UPLINK || !d->port ? NULL : d->port->netns);
+	json_key(j, "ifname");
+	json_string(j, d->slot == NSTEER_SLOT_UPLINK || !d->port ? NULL : d->port->ifname);
+	json_key(j, "host_ifname");
+	json_string(j, d->slot == NSTEER_SLOT_UPLINK || !d->port ? NULL : d->port->host_ifname);
+	/* host_ifname's name before ports had several interfaces, for readers written then */
 	json_key(j, "port_ifname");
 	json_string(j, d->slot == NSTEER_SLOT_UPLINK || !d->port ? NULL : d->port->host_ifname);
 	json_kv_string(j, "from", d->slot == NSTEER_SLOT_UPLINK ? "wire" : "port");
