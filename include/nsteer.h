@@ -124,6 +124,9 @@ struct nsteer_uplink_status {
 	struct nsteer_config cfg;
 	bool dev_present; /* cfg.uplink_ifindex names a device of this namespace (dev) */
 	bool has_xdp, xdp_dispatcher, has_tc;
+	/* The programs attached are this nsteer's build; false after an upgrade of nsteer until
+	 * nsteer attach replaces them (the state they use is the same). */
+	bool programs_current;
 	__u32 xdp_prog_id, tc_prog_id;
 	char xdp_mode_reason[160];
 	struct nsteer_counters counters; /* the uplink's own: to its stack, to the wire */

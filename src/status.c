@@ -17,6 +17,7 @@
 #include "netlink.h"
 #include "netns.h"
 #include "nic.h"
+#include "object.h"
 #include "pins.h"
 #include "port.h"
 #include "state.h"
@@ -348,6 +349,7 @@ static void programs_get(struct nsteer_uplink_status *st)
 	st->xdp_prog_id = xdp.prog_id;
 	st->xdp_dispatcher = xdp.dispatcher;
 	st->has_tc = st->dev_present && tc_ingress_prog_id(ifindex, &st->tc_prog_id) == 0;
+	st->programs_current = st->cfg.build_id == object_build_id();
 	xdp_mode_reason(st->dev, &st->cfg, st->xdp_mode_reason, sizeof(st->xdp_mode_reason));
 }
 

@@ -174,6 +174,7 @@ static void json_status(struct json *j, const struct nsteer_uplink_status *st)
 		json_kv_bool(j, "xdp_dispatcher", st->xdp_dispatcher);
 		json_key(j, "tc_prog_id");
 		st->has_tc ? json_u64(j, st->tc_prog_id) : json_null(j);
+		json_kv_bool(j, "programs_current", st->programs_current);
 		json_counters(j, &st->counters);
 		json_nic(j, st);
 		json_key(j, "ports");
@@ -272,6 +273,10 @@ static void print_status(const struct nsteer_uplink_status *st)
 			       st->xdp_dispatcher ? ", behind libxdp's dispatcher" : "");
 		if (st->has_tc)
 			printf(", tc prog id %u", st->tc_prog_id);
+		if (!st->programs_current)
+			printf("\n  programs: another nsteer's build; nsteer attach %s (with its "
+			       "options) replaces them with this one's",
+			       st->dev);
 		printf("\n  xdp %s: %s%s\n", xdp_mode, st->xdp_mode_reason,
 		       cfg->flags & NSTEER_CFG_RX_VLAN_STRIPPED
 			       ? "; the NIC strips VLAN tags, so XDP hands every frame to tc"
