@@ -272,6 +272,19 @@ struct port_table *uplink_ports_alloc(const struct uplink *u)
 	return t;
 }
 
+static int port_order(const void *a, const void *b)
+{
+	const struct nsteer_port *p = a, *q = b;
+	int c = strcmp(p->netns, q->netns);
+
+	return c ? c : strcmp(p->ifname, q->ifname);
+}
+
+void port_table_sort(struct port_table *t)
+{
+	qsort(t->ports, t->n, sizeof(t->ports[0]), port_order);
+}
+
 const struct nsteer_port *host_port_of(const struct port_table *t)
 {
 	for (__u32 i = 0; i < t->n; i++)
@@ -544,14 +557,6 @@ int nsteer_for_each_uplink(nsteer_uplink_cb cb, void *ctx)
 	return err ? err : uplink_dirs_each(uplink_dir_visit, &c);
 }
 
-/* Listings read by namespace, then interface. */
-static int port_order(const void *a, const void *b)
-{
-	const struct nsteer_port *p = a, *q = b;
-	int c = strcmp(p->netns, q->netns);
-
-	return c ? c : strcmp(p->ifname, q->ifname);
-}
 
 int nsteer_for_each_port(const char *dev, nsteer_port_cb cb, void *ctx)
 {
@@ -565,7 +570,7 @@ int nsteer_for_each_port(const char *dev, nsteer_port_cb cb, void *ctx)
 		err = -errno;
 	uplink_close(&u);
 	if (!err)
-		qsort(t->ports, t->n, sizeof(t->ports[0]), port_order);
+		port_table_sort(t);
 	for (__u32 i = 0; !err && i < t->n; i++)
 		err = cb(dev, &t->ports[i], ctx);
 	free(t);

@@ -63,6 +63,8 @@ int uplink_ports(const struct uplink *u, struct port_table *t);
 /* The same, allocated; NULL (with errno) on failure. */
 struct port_table *uplink_ports_alloc(const struct uplink *u);
 
+/* Sorts t as listings show it: by namespace, then interface. */
+void port_table_sort(struct port_table *t);
 /* t's host-access port, NULL if it has none. */
 const struct nsteer_port *host_port_of(const struct port_table *t);
 /* The lowest slot no port of t uses, 0 when there is none; slot 0 is the uplink's. */

@@ -404,6 +404,8 @@ int nsteer_status_get(const char *dev, struct nsteer_uplink_status *st)
 	programs_get(st);
 	counters_sum(&u, NSTEER_SLOT_UPLINK, &st->counters);
 	t = uplink_ports_alloc(&u);
+	if (t)
+		port_table_sort(t);
 	err = t ? ports_get(&u, t, st) : -errno;
 	if (!err && st->dev_present)
 		nic_survey(&u, t, nic_collect,
