@@ -540,9 +540,11 @@ static void legacy_take_over(void)
 			continue;
 		}
 		fault_point("pins:legacy-moved");
-		pr_info("%s: state moved from %s to %s (the layout of nsteer 0.1); 'nsteer attach "
+		/* On stderr: the command's own output (status --json, a CNI result) stays whole. */
+		snprintf(from, sizeof(from), "%s", pin_path_shown(from));
+		pr_warn("%s: state moved from %s to %s (the layout of nsteer 0.1); 'nsteer attach "
 			"%s' with its options replaces its programs with this nsteer's\n",
-			de->d_name, from, to, de->d_name);
+			de->d_name, from, pin_path_shown(to), de->d_name);
 	}
 	if (d)
 		closedir(d);
