@@ -1,7 +1,8 @@
 #!/bin/bash
 # nsteer-cni under a real runtime: podman 4.3 with its CNI backend runs two containers from a
 # busybox rootfs on a network of type "nsteer" over the lab's uplink, with host-local IPAM. They
-# reach each other and the wire, nsteer shows their ports, and removing them leaves nothing.
+# reach each other and the wire, nsteer shows their ports, and removing them leaves nothing. One
+# container on two such networks of the same uplink gets a port on each.
 #
 # Cheap enough (a few seconds) to run once per XDP mode: the network's xdpMode is this run's, so
 # the attach the plugin makes is in each mode in turn.
@@ -41,24 +42,31 @@ podman_lab() {
 		network_config_dir = "$LAB_TMP/net.d"
 	EOF
 	export CONTAINERS_CONF=$LAB_TMP/containers.conf
-	# podman 4.3's libcni knows no cniVersion newer than 1.0.0.
-	cat >"$LAB_TMP/net.d/$NET.conflist" <<-EOF
-		{
-		  "cniVersion": "1.0.0",
-		  "name": "$NET",
-		  "plugins": [
-		    { "type": "nsteer", "master": "$UP", "xdpMode": "${XDP_MODE:-auto}",
-		      "ipam": { "type": "host-local", "dataDir": "$IPAM_DIR",
-		                "ranges": [[{ "subnet": "10.77.0.0/24", "rangeStart": "10.77.0.100",
-		                              "rangeEnd": "10.77.0.199", "gateway": "$WIRE_ADDR4" }]],
-		                "routes": [{ "dst": "0.0.0.0/0" }] } }
-		  ]
-		}
-	EOF
+	net_conflist "$NET" 10.77.0 '"routes": [{ "dst": "0.0.0.0/0" }]'
 	# The flags that work on these machines (ENVIRONMENT.md): runc, cgroupfs, file events.
 	PODMAN=(podman --root "$LAB_TMP/root" --runroot "$LAB_TMP/runroot" --tmpdir "$LAB_TMP/libpod"
 		--network-config-dir "$LAB_TMP/net.d" --runtime runc --network-backend cni
 		--cgroup-manager=cgroupfs --events-backend=file)
+}
+
+# net_conflist NAME PREFIX ROUTES [MEMBERS]: network NAME of type nsteer on UP, subnet
+# PREFIX.0/24 with gateway PREFIX.1 and host-local's range PREFIX.100-199; ROUTES is host-local's
+# "routes" member (or ""), MEMBERS more of the plugin's config (e.g. '"vlan": 10').
+net_conflist() {
+	local name=$1 prefix=$2 routes=$3 extra=${4:+, $4}
+	# podman 4.3's libcni knows no cniVersion newer than 1.0.0.
+	cat >"$LAB_TMP/net.d/$name.conflist" <<-EOF
+		{
+		  "cniVersion": "1.0.0",
+		  "name": "$name",
+		  "plugins": [
+		    { "type": "nsteer", "master": "$UP", "xdpMode": "${XDP_MODE:-auto}"$extra,
+		      "ipam": { "type": "host-local", "dataDir": "$IPAM_DIR",
+		                "ranges": [[{ "subnet": "$prefix.0/24", "rangeStart": "$prefix.100",
+		                              "rangeEnd": "$prefix.199", "gateway": "$prefix.1" }]]${routes:+, $routes} } }
+		  ]
+		}
+	EOF
 }
 
 pod() { timeout "$CTR_TIMEOUT" "${PODMAN[@]}" "$@"; }
@@ -74,18 +82,22 @@ podman_teardown() {
 	lab_teardown
 }
 
-# ctr_run NAME: a container NAME (nst<ID>NAME) on NET that sleeps until removed.
+# ctr_run NAME [NETWORK...]: a container NAME (nst<ID>NAME) on the networks (default NET) that
+# sleeps until removed.
 ctr_run() {
-	local out
-	out=$(pod run -d --name "nst${LAB_ID}$1" --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
-		--network "$NET" --rootfs "$ROOTFS" sleep 3600 2>&1) ||
-		fail "podman run $1: $out"
+	local name=$1 out n nets=()
+	shift
+	for n in "${@:-$NET}"; do nets+=(--network "$n"); done
+	out=$(pod run -d --name "nst${LAB_ID}$name" --ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
+		"${nets[@]}" --rootfs "$ROOTFS" sleep 3600 2>&1) ||
+		fail "podman run $name: $out"
 }
 
 ctr() { local n=$1; shift; pod exec "nst${LAB_ID}$n" "$@"; } # ctr NAME cmd...: cmd in the container
 ctr_i() { local n=$1; shift; pod exec -i "nst${LAB_ID}$n" "$@"; } # the same, with this stdin
 
-ctr_addr() { pod inspect -f "{{(index .NetworkSettings.Networks \"$NET\").IPAddress}}" "nst${LAB_ID}$1"; }
+# ctr_addr NAME [NETWORK]: the container's address on NETWORK (default NET).
+ctr_addr() { pod inspect -f "{{(index .NetworkSettings.Networks \"${2:-$NET}\").IPAddress}}" "nst${LAB_ID}$1"; }
 ctr_id() { pod inspect -f '{{.Id}}' "nst${LAB_ID}$1"; }
 
 # ctr_ping NAME ADDR: the container pings ADDR.
@@ -194,6 +206,65 @@ test_container_restart() {
 	pod rm -f -t 0 "nst${LAB_ID}a" >/dev/null || fail "podman rm"
 	[ -z "$(cni_ports)" ] || fail "ports left after podman rm: $(cni_ports)"
 	[ -z "$(ls "$IPAM_DIR/$NET" | grep '^10\.77\.')" ] || fail "host-local still holds a lease after podman rm"
+}
+
+# One container on two networks of one uplink (podman run --network A --network B, as a pod with
+# two networks on one NIC): a port each, both reached from the wire, both gone with the container.
+test_one_container_two_networks() {
+	podman_lab
+	local net2=${NET}b prefix2 vlan= id sandbox n label ifn mac addr macs= host_ends=() leases
+	# The wire's end of the second network: a VLAN 10 device on wire0 where the kernel has 8021q
+	# (making it is the probe), else a second subnet on wire0 itself.
+	if ip -n "$WIRE" link add link wire0 name wire0.10 type vlan id 10 2>/dev/null; then
+		vlan=10 prefix2=10.78.10
+		ip -n "$WIRE" link set wire0.10 up || fail "wire0.10 up"
+		ip -n "$WIRE" addr add "$prefix2.1/24" dev wire0.10 || fail "address on wire0.10"
+		echo "  $net2 on VLAN 10 (the kernel has 8021q)"
+	else
+		prefix2=10.78.0
+		ip -n "$WIRE" addr add "$prefix2.1/24" dev wire0 || fail "second address on wire0"
+		echo "  $net2 untagged: the kernel has no 8021q (no VLAN device on a veth)"
+	fi
+	# The second network routes nothing beyond its subnet: the default route is the first's (a
+	# second one would replace it; see vlan_ipam in test_cni_spec.sh).
+	net_conflist "$net2" "$prefix2" "" ${vlan:+"\"vlan\": $vlan"}
+	ctr_run a "$NET" "$net2"
+	id=$(ctr_id a)
+	sandbox=$(pod inspect -f '{{.NetworkSettings.SandboxKey}}' "nst${LAB_ID}a")
+	[ -n "$sandbox" ] && [ -e "$sandbox" ] || fail "podman inspect: no namespace of the container ('$sandbox')"
+
+	[ "$(cni_ports | grep -c .)" = 2 ] || fail "expected 2 CNI ports: $(cni_ports)"
+	for n in "$NET" "$net2"; do
+		# The port labelled with podman's container ID names the interface podman gave it.
+		label=$(cni_ports | awk -v p="cni:$n:$id:" 'index($1, p) == 1 { print $1 }')
+		[ "$(grep -c . <<<"$label")" = 1 ] || fail "no single port of $n for the container: $(cni_ports)"
+		ifn=${label##*:}
+		mac=$(ctr a ip link show "$ifn" | awk '$1 == "link/ether" { print $2 }')
+		[ -n "$mac" ] || fail "no $ifn in the container for $n"
+		grep -qx "$label $mac .*" <<<"$(cni_ports)" || fail "port $label does not have $ifn's MAC $mac: $(cni_ports)"
+		[[ " $macs " != *" $mac "* ]] || fail "both interfaces have MAC $mac"
+		macs+=" $mac"
+		addr=$(ctr_addr a "$n")
+		ctr a ip -4 addr show "$ifn" | grep -q "inet $addr/24 " ||
+			fail "$ifn in the container lacks $n's address '$addr': $(ctr a ip -4 addr show "$ifn" 2>&1)"
+		expect_ping "$WIRE" "$addr"
+		host_ends+=("$(cni_ports | awk -v l="$label" '$1 == l { print $3 }')")
+	done
+	label=$(cni_ports | awk -v p="cni:$net2:" 'index($1, p) == 1 { print $1 }')
+	[ "$(status_get "$UP" "p['vlan'] or 0" "$label")" = "${vlan:-0}" ] ||
+		fail "$net2's port is on VLAN '$(status_get "$UP" "p['vlan']" "$label")', not ${vlan:-none}"
+	[ "$(status_get "$UP" "len(s['problems'])")" = 0 ] || fail "problems on $UP: $(problems "$UP")"
+
+	pod rm -f -t 0 "nst${LAB_ID}a" >/dev/null || fail "podman rm"
+	[ -z "$(cni_ports)" ] || fail "ports left after podman rm: $(cni_ports)"
+	"$NSTEER" port list "$UP" --json | grep -q '"netns"' && fail "ports left after podman rm: $("$NSTEER" port list "$UP")"
+	for n in "${host_ends[@]}"; do
+		[ -n "$n" ] || fail "a port without a host end"
+		! ip link show "$n" >/dev/null 2>&1 || fail "the host end $n of a removed container's port is left"
+	done
+	[ ! -e "$sandbox" ] || fail "the container's namespace $sandbox is left after podman rm"
+	leases=$(ls "$IPAM_DIR/$NET" "$IPAM_DIR/$net2" | grep '^10\.7[78]\.')
+	[ -z "$leases" ] || fail "host-local still holds $leases after podman rm"
 }
 
 run_tests

@@ -15,6 +15,9 @@ RANGE_END=10.77.0.199
 # IPAM result reaches the namespace.
 EXTRA_DST=10.79.0.0/16
 EXTRA_GW=10.77.0.2
+# A second network's route, on VLAN 10 through a neighbour of the VLAN host.
+VLAN_DST=10.80.0.0/16
+VLAN_GW=10.78.10.2
 
 # ---- The set-up: an uplink, a CNI_PATH, a network config ----
 
@@ -177,10 +180,25 @@ print(p[0][sys.argv[2]])' "$(label "$1" "$2" "${4:-}")" "$3"
 
 has_port() { port_get "$1" "$2" mac "${3:-}" >/dev/null; } # has_port CID IFNAME [NAME]
 
+# unsteer MAC [VID]: deletes the steering entry of (MAC, VID) from UP's "ports" map (keyed by MAC
+# and VLAN, little-endian), in the folder nsteer status names, as a fault that CHECK must see.
+unsteer() {
+	local vid=${2:-0} dir
+	dir=$(status_get "$UP" "s['pin_dir']")
+	[ -n "$dir" ] || fail "no pin_dir for $UP in nsteer status"
+	bpftool map delete pinned "$dir/ports" key $(sed 's/^/0x/; s/:/ 0x/g' <<<"$1") \
+		$((vid & 255)) $((vid >> 8)) || fail "deleting the steering entry of $1 (VLAN $vid) in $dir/ports"
+}
+
 # leases CID: the addresses host-local holds for CID (its lease files name the address and hold
 # the container's ID).
 leases() {
 	grep -rlF -- "$1" "$IPAM_DIR" 2>/dev/null | xargs -r -n1 basename
+}
+
+# net_leases NAME CID: the addresses host-local holds for CID in network NAME.
+net_leases() {
+	grep -lF -- "$2" "$IPAM_DIR/$1"/* 2>/dev/null | xargs -r -n1 basename
 }
 
 # nothing_left WHAT CID NS IFNAME: no port labelled for (CID, IFNAME), no lease for CID, no IFNAME
@@ -386,6 +404,128 @@ test_vlan() {
 	nothing_left "DEL on VLAN 10" "$cid" "$ns" eth0
 }
 
+# vlan_ipam: host-local on VLAN 10's subnet, routing only VLAN_DST: a second network's. A second
+# default route would replace the first network's (port add replaces a route to the same
+# destination), which is not what these tests are about.
+vlan_ipam() {
+	printf '{"type": "host-local", "dataDir": "%s", "ranges": [[{"subnet": "10.78.10.0/24", "rangeStart": "10.78.10.100", "rangeEnd": "10.78.10.199", "gateway": "%s"}]], "routes": [{"dst": "%s", "gw": "%s"}]}' \
+		"$IPAM_DIR" "$(vhost_addr4 10)" "$VLAN_DST" "$VLAN_GW"
+}
+
+# One container on two networks of one master, as Multus and podman give a pod two networks on one
+# NIC: network A untagged as eth0, network B on VLAN 10 as net1.
+test_two_networks() {
+	cni_lab
+	lab_vlan_host "$UP" 10
+	wire_switch "$UP"
+	local cid ns net_b conf_a conf_b res_a res_b mac_a mac_b addr_a addr_b a vhost
+	cid=$(cid 1); ns=nst${LAB_ID}c1; cns 1
+	net_b=${NET}b
+	vhost=$(vhost_ns 10)
+	conf_a=$(conf ipam="$(ipam)")
+	conf_b=$(conf name="\"$net_b\"" vlan=10 ipam="$(vlan_ipam)")
+	cni ADD "$cid" "$ns" eth0 "$conf_a"
+	expect_added "ADD of network A" 1 eth0
+	res_a=$OUT; mac_a=$MAC; addr_a=$ADDR
+	cni ADD "$cid" "$ns" net1 "$conf_b"
+	[ "$RC" = 0 ] || fail "ADD of network B for a container that has network A on $UP: $(said)"
+	res_b=$OUT
+	jcheck "B: its interface" "[(i['name'], i['sandbox']) for i in r['interfaces']] == [('net1', '/var/run/netns/$ns')]"
+	jcheck "B: one address in its range" "len(r['ips']) == 1 and r['ips'][0]['address'].endswith('/24') and \
+r['ips'][0]['address'].startswith('10.78.10.') and 100 <= int(r['ips'][0]['address'].split('/')[0].split('.')[3]) <= 199"
+	jcheck "B: its route" "[(x['dst'], x.get('gw')) for x in r['routes']] == [('$VLAN_DST', '$VLAN_GW')]"
+	mac_b=$(jget "r['interfaces'][0]['mac'].lower()")
+	a=$(jget "r['ips'][0]['address']"); addr_b=${a%/*}
+	[ "$mac_a" != "$mac_b" ] || fail "both attachments have MAC $mac_a"
+
+	# Each interface, port and lease as its own result says; A's are as B's ADD found them.
+	[ "$(mac_of "$ns" eth0)" = "$mac_a" ] || fail "eth0 has MAC $(mac_of "$ns" eth0), A's result says $mac_a"
+	[ "$(mac_of "$ns" net1)" = "$mac_b" ] || fail "net1 has MAC $(mac_of "$ns" net1), B's result says $mac_b"
+	[ "$(ns_addrs "$ns" eth0)" = "$addr_a/24" ] || fail "eth0 has '$(ns_addrs "$ns" eth0)', not $addr_a/24"
+	[ "$(ns_addrs "$ns" net1)" = "$addr_b/24" ] || fail "net1 has '$(ns_addrs "$ns" net1)', not $addr_b/24"
+	[ "$(port_get "$cid" eth0 mac)/$(port_get "$cid" eth0 vlan)" = "$mac_a/0" ] ||
+		fail "A's port: $(port_get "$cid" eth0 mac)/$(port_get "$cid" eth0 vlan), not $mac_a untagged"
+	[ "$(port_get "$cid" net1 mac "$net_b")/$(port_get "$cid" net1 vlan "$net_b")" = "$mac_b/10" ] ||
+		fail "B's port: $(port_get "$cid" net1 mac "$net_b")/$(port_get "$cid" net1 vlan "$net_b"), not $mac_b on VLAN 10"
+	[ "$(route_via "$ns" default)" = "$WIRE_ADDR4 eth0" ] || fail "default route: '$(route_via "$ns" default)'"
+	[ "$(route_via "$ns" "$EXTRA_DST")" = "$EXTRA_GW eth0" ] || fail "route to $EXTRA_DST: '$(route_via "$ns" "$EXTRA_DST")'"
+	[ "$(route_via "$ns" "$VLAN_DST")" = "$VLAN_GW net1" ] || fail "route to $VLAN_DST: '$(route_via "$ns" "$VLAN_DST")'"
+	[ "$(net_leases "$NET" "$cid")" = "$addr_a" ] || fail "A's leases: '$(net_leases "$NET" "$cid")', not $addr_a"
+	[ "$(net_leases "$net_b" "$cid")" = "$addr_b" ] || fail "B's leases: '$(net_leases "$net_b" "$cid")', not $addr_b"
+	# Each reaches its own side of the wire and is reached from it: B only through VLAN 10.
+	expect_ping "$ns" "$WIRE_ADDR4" "$(vhost_addr4 10)"
+	expect_ping "$WIRE" "$addr_a"
+	expect_ping "$vhost" "$addr_b"
+
+	cni_quiet_ok "CHECK A" CHECK "$cid" "$ns" eth0 "$(conf ipam="$(ipam)" prevResult="$res_a")"
+	cni_quiet_ok "CHECK B" CHECK "$cid" "$ns" net1 "$(conf name="\"$net_b\"" vlan=10 ipam="$(vlan_ipam)" prevResult="$res_b")"
+	cni CHECK "$cid" "$ns" net1 "$(conf name="\"$net_b\"" vlan=10 ipam="$(vlan_ipam)" prevResult="$res_a")"
+	cni_fails 100 "CHECK of B against A's result (A's address is not on net1)"
+	# B under A's interface name: refused, A untouched, and of B's leases only the one this ADD
+	# took goes again.
+	cni ADD "$cid" "$ns" eth0 "$conf_b"
+	cni_fails 100 "ADD of B as eth0, which is A's"
+	[ "$(port_get "$cid" eth0 mac)/$(mac_of "$ns" eth0)" = "$mac_a/$mac_a" ] ||
+		fail "the refused ADD changed A's port or eth0: $(port_get "$cid" eth0 mac)/$(mac_of "$ns" eth0)"
+	! has_port "$cid" eth0 "$net_b" || fail "the refused ADD left a port"
+	[ "$(net_leases "$net_b" "$cid")" = "$addr_b" ] ||
+		fail "after the refused ADD, B holds '$(net_leases "$net_b" "$cid")', not $addr_b"
+	# A fault of A's port is A's CHECK's business only.
+	unsteer "$mac_a"
+	cni CHECK "$cid" "$ns" eth0 "$(conf ipam="$(ipam)" prevResult="$res_a")"
+	cni_fails 100 "CHECK A with its steering entry gone"
+	cni_quiet_ok "CHECK B with A's steering entry gone" CHECK "$cid" "$ns" net1 \
+		"$(conf name="\"$net_b\"" vlan=10 ipam="$(vlan_ipam)" prevResult="$res_b")"
+
+	# DEL of A takes eth0, its port and its lease; B keeps all of its own, and works.
+	cni_quiet_ok "DEL A" DEL "$cid" "$ns" eth0 "$conf_a"
+	! has_port "$cid" eth0 || fail "DEL A left its port"
+	! ip -n "$ns" link show eth0 >/dev/null 2>&1 || fail "DEL A left eth0 in $ns"
+	[ -z "$(net_leases "$NET" "$cid")" ] || fail "DEL A left A's lease $(net_leases "$NET" "$cid")"
+	[ "$(port_get "$cid" net1 mac "$net_b")" = "$mac_b" ] || fail "DEL A took B's port: $("$NSTEER" port list "$UP")"
+	[ "$(mac_of "$ns" net1 2>/dev/null)/$(ns_addrs "$ns" net1)" = "$mac_b/$addr_b/24" ] ||
+		fail "after DEL A, net1 is '$(mac_of "$ns" net1 2>&1)/$(ns_addrs "$ns" net1)', not $mac_b/$addr_b/24"
+	[ "$(net_leases "$net_b" "$cid")" = "$addr_b" ] || fail "DEL A took B's lease: '$(net_leases "$net_b" "$cid")'"
+	expect_ping "$vhost" "$addr_b"
+	cni_quiet_ok "CHECK B after DEL A" CHECK "$cid" "$ns" net1 "$(conf name="\"$net_b\"" vlan=10 ipam="$(vlan_ipam)" prevResult="$res_b")"
+	[ "$(status_get "$UP" "len(s['problems'])")" = 0 ] || fail "problems after DEL A: $(problems "$UP")"
+	cni_quiet_ok "DEL B" DEL "$cid" "$ns" net1 "$conf_b"
+	! has_port "$cid" net1 "$net_b" || fail "DEL B left its port"
+	nothing_left "DEL B" "$cid" "$ns" net1
+}
+
+# GC per attachment, with a namespace's attachments on one master: network A twice (eth0, net2, as
+# Multus allows one network twice under two names) and network B (net1, VLAN 10). Then the
+# namespace vanishes, and each DEL takes its own port.
+test_two_networks_gc() {
+	cni_lab
+	local cid ns net_b v=cniVersion='"1.1.0"'
+	cid=$(cid 1); ns=nst${LAB_ID}c1; cns 1
+	net_b=${NET}b
+	# GC is a 1.1.0 command, which the installed host-local does not know: no ipam here.
+	cni_ok "ADD A eth0" ADD "$cid" "$ns" eth0 "$(conf "$v")"
+	cni_ok "ADD A net2" ADD "$cid" "$ns" net2 "$(conf "$v")"
+	cni_ok "ADD B net1" ADD "$cid" "$ns" net1 "$(conf "$v" name="\"$net_b\"" vlan=10)"
+	cni_quiet_ok "GC of A, (CID, eth0) valid" GC - - - \
+		"$(conf "$v" cni.dev/valid-attachments="[{\"containerID\": \"$cid\", \"ifname\": \"eth0\"}]")"
+	! has_port "$cid" net2 || fail "GC kept the stale attachment ($cid, net2)"
+	! ip -n "$ns" link show net2 >/dev/null 2>&1 || fail "GC left net2 in $ns"
+	has_port "$cid" eth0 || fail "GC removed the valid attachment ($cid, eth0), whose namespace it shares"
+	has_port "$cid" net1 "$net_b" || fail "GC of $NET removed network $net_b's port"
+	ip -n "$ns" link show eth0 >/dev/null && ip -n "$ns" link show net1 >/dev/null ||
+		fail "GC took an interface of a valid attachment: $(ip -n "$ns" -br link)"
+	cni_quiet_ok "GC of B, (CID, net1) valid" GC - - - \
+		"$(conf "$v" name="\"$net_b\"" vlan=10 cni.dev/valid-attachments="[{\"containerID\": \"$cid\", \"ifname\": \"net1\"}]")"
+	has_port "$cid" eth0 && has_port "$cid" net1 "$net_b" || fail "GC of B removed a valid port: $("$NSTEER" port list "$UP")"
+
+	ip netns del "$ns" || fail "ip netns del $ns"
+	cni_quiet_ok "DEL A after the namespace went" DEL "$cid" "$ns" eth0 "$(conf "$v")"
+	! has_port "$cid" eth0 || fail "DEL A after the namespace went left its port"
+	has_port "$cid" net1 "$net_b" || fail "DEL A after the namespace went took B's port"
+	cni_quiet_ok "DEL B without CNI_NETNS" DEL "$cid" - net1 "$(conf "$v" name="\"$net_b\"" vlan=10)"
+	no_ports_at_all
+}
+
 test_check() {
 	cni_lab
 	local cid ns cfg res bad addr mac
@@ -408,10 +548,9 @@ test_check() {
 	addr=$("$NST_PYTHON" -S -c 'import json, sys; print(json.loads(sys.argv[1])["ips"][0]["address"])' "$res")
 	ip -n "$ns" addr add "$addr" dev eth0 || fail "ip addr add $addr"
 	cni_quiet_ok "CHECK with the address back" CHECK "$cid" "$ns" eth0 "$(conf vlan=10 ipam="$(ipam)" prevResult="$res")"
-	# The steering entry goes (the "ports" map is keyed by MAC and VLAN, little-endian).
+	# The steering entry goes.
 	mac=$("$NST_PYTHON" -S -c 'import json, sys; print(json.loads(sys.argv[1])["interfaces"][0]["mac"])' "$res")
-	bpftool map delete pinned "/sys/fs/bpf/nsteer/$UP/ports" key $(sed 's/^/0x/; s/:/ 0x/g' <<<"$mac") 0x0a 0x00 ||
-		fail "deleting the steering entry of $mac"
+	unsteer "$mac" 10
 	cni CHECK "$cid" "$ns" eth0 "$(conf vlan=10 ipam="$(ipam)" prevResult="$res")"
 	cni_fails 100 "CHECK after the steering entry was deleted"
 	problems "$UP" | grep -q "not steered to" || fail "status does not report the missing steering entry: $(problems "$UP")"
@@ -553,7 +692,8 @@ test_config_and_environment_errors() {
 		cni_fails "$code" "ADD with $what" "$ver"
 		nothing_left "ADD with $what" "$cid" "$ns" eth0
 	done
-	[ -e "/sys/fs/bpf/nsteer/nsu${LAB_ID}nope" ] && fail "ADD on a missing master left its pins"
+	! compgen -G "/sys/fs/bpf/nsteer/netns-*/*-nsu${LAB_ID}nope" >/dev/null ||
+		fail "ADD on a missing master left its pins: $(compgen -G "/sys/fs/bpf/nsteer/netns-*/*-nsu${LAB_ID}nope")"
 	no_ports_at_all
 }
 
@@ -654,8 +794,8 @@ test_concurrent_first_adds_attach_once() {
 test_gc() {
 	cni_lab
 	local n c1 c2 c3 gc
-	# nsteer has one port per namespace and uplink, so the pair (containerID, ifname) is tested
-	# with container 2 listed under another ifname than its own.
+	# An attachment is the pair (containerID, ifname): container 2 is listed under another
+	# ifname than its own (two_networks_gc has both of a namespace's attachments on one uplink).
 	for n in 1 2 3 4; do cns $n; done
 	c1=$(cid 1); c2=$(cid 2); c3=$(cid 3)
 	# GC is a 1.1.0 command, which the installed host-local does not know: no ipam here.
