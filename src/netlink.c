@@ -542,11 +542,14 @@ int nl_vlan_create(struct nl_sock *sk, const char *name, int link_ifindex, unsig
 int nl_route_add(struct nl_sock *sk, int ifindex, const char *dst, const char *gw)
 {
 	char buf[NL_REQ_SIZE];
-	struct nlmsghdr *nlh = nl_req(buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE);
+	/* Never a replacement: a namespace's second port (a container's second network) may come
+	 * with a route to the same destination, its default route above all, and the first port's
+	 * must stay (as the CNI reference plugins keep it). */
+	struct nlmsghdr *nlh = nl_req(buf, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
 	unsigned char dst_addr[16], gw_addr[16];
 	unsigned int prefix, gw_prefix;
 	struct rtmsg *rtm;
-	int family = nl_cidr_parse(dst, dst_addr, &prefix);
+	int family = nl_cidr_parse(dst, dst_addr, &prefix), err;
 
 	if (family < 0 || ifindex <= 0)
 		return family < 0 ? family : -EINVAL;
@@ -563,7 +566,9 @@ int nl_route_add(struct nl_sock *sk, int ifindex, const char *dst, const char *g
 	if (gw)
 		mnl_attr_put(nlh, RTA_GATEWAY, family == AF_INET ? 4 : 16, gw_addr);
 	mnl_attr_put_u32(nlh, RTA_OIF, ifindex);
-	return nl_talk(sk, nlh, NULL, NULL);
+	err = nl_talk(sk, nlh, NULL, NULL);
+	/* The route there already (a port add run again), or another port's to the same place. */
+	return err == -EEXIST ? 0 : err;
 }
 
 struct addr_find {

@@ -62,8 +62,8 @@ int nl_addr_present(struct nl_sock *sk, int ifindex, const char *cidr);
  * DHCPv6-temporary), IPv6 link-local ones excepted, with family, address and prefix length. */
 typedef int (*nl_addr_cb)(int family, const unsigned char *addr, unsigned int prefix, void *ctx);
 int nl_addr_dump(struct nl_sock *sk, int ifindex, nl_addr_cb cb, void *ctx);
-/* A route to dst (a cidr) out of ifindex, through gw (an address, or NULL: on-link); an existing
- * route to dst is replaced. */
+/* A route to dst (a cidr) out of ifindex, through gw (an address, or NULL: on-link); a route to
+ * dst that is there already (this one, or another interface's) stays, and counts as success. */
 int nl_route_add(struct nl_sock *sk, int ifindex, const char *dst, const char *gw);
 /* Parses cidr as nl_addr_add does; returns AF_INET or AF_INET6, or -EINVAL. */
 int nl_cidr_parse(const char *cidr, void *addr16, unsigned int *prefix);

@@ -99,7 +99,7 @@ static bool pins_checked(const char *dev, const struct stat *dir)
 static int pins_open(const char *dev, struct uplink *u)
 {
 	char path[PATH_MAX], dir_path[PATH_MAX], why[200];
-	bool wrong = false, missing = false, dir_known, trusted;
+	bool wrong = false, missing = false, port_devs_missing = false, dir_known, trusted;
 	struct uplink_place place;
 	struct stat dir;
 	int err, fd;
@@ -115,7 +115,10 @@ static int pins_open(const char *dev, struct uplink *u)
 		fd = err ? err : bpf_obj_get(path);
 		if (fd == -ENOENT) {
 			damage_note(u, uplink_objects[i].name, "is missing");
-			missing = true;
+			if (uplink_objects[i].offset == offsetof(struct uplink, fd_port_devs))
+				port_devs_missing = true;
+			else
+				missing = true;
 			continue;
 		}
 		if (fd < 0)
@@ -140,7 +143,8 @@ static int pins_open(const char *dev, struct uplink *u)
 		return -EUCLEAN;
 	if (!u->cfg.uplink_ifindex)
 		return -ENOENT; /* an attach that never finished */
-	if (missing)
+	u->only_port_devs_missing = port_devs_missing && !missing;
+	if (missing || port_devs_missing)
 		return -EUCLEAN;
 	/* The directory as it was before the pins were opened: a change since shows next time. */
 	if (dir_known) {
@@ -152,6 +156,12 @@ static int pins_open(const char *dev, struct uplink *u)
 
 void uplink_damage_warn(const struct uplink *u)
 {
+	if (u->only_port_devs_missing) {
+		pr_warn("%s: an attach was interrupted (pin port_devs is missing; the datapath still "
+			"steers): run 'nsteer attach %s' with its options again\n",
+			u->dev, u->dev);
+		return;
+	}
 	pr_warn("%s's pinned state is damaged: %s. Run 'nsteer detach %s --ports' and 'nsteer "
 		"attach %s', then add its ports again\n",
 		u->dev, u->damage, u->dev, u->dev);

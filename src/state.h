@@ -32,6 +32,10 @@ struct uplink {
 	struct nsteer_config cfg;
 	/* Pins that are missing or not what nsteer's programs declare, by name ("" when none). */
 	char damage[400];
+	/* The only damage is a missing port_devs: what an attach over an attachment leaves when it is
+	 * killed between unpinning the old devmap and pinning the new one. The programs still steer
+	 * through the old one, and re-running attach makes it anew from port_by_ifindex. */
+	bool only_port_devs_missing;
 };
 
 /* No fds open: what uplink_close may be called on before anything was opened. */

@@ -325,7 +325,12 @@ int nsteer_attach(const char *dev, const struct nsteer_attach_opts *opts)
 	if (err)
 		goto out;
 	err = uplink_open(dev, &u, true);
-	if (err == -EUCLEAN) {
+	if (err == -EUCLEAN && u.only_port_devs_missing) {
+		/* An attach over this one killed half-way: this one finishes it. */
+		err = uplink_open_damaged(dev, &u);
+		if (err == -EUCLEAN)
+			err = 0;
+	} else if (err == -EUCLEAN) {
 		uplink_damage_warn(&u); /* re-attaching over it would keep what is wrong */
 		goto out;
 	}
