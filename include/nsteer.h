@@ -242,6 +242,8 @@ struct nsteer_cur_port {
 
 struct nsteer_cur_uplink {
 	char dev[16];
+	/* The device's name when it was attached, what its ports' derived MACs come from ("": dev) */
+	char attached_as[16];
 	bool complete; /* a finished attach on the device that has dev's name now */
 	struct nsteer_config cfg;
 	unsigned int mtu;              /* the device's */

@@ -47,12 +47,14 @@ static const struct nsteer_conf_port *conf_port(const struct nsteer_conf *c, con
 	return NULL;
 }
 
-static void port_mac(const struct nsteer_conf_port *p, unsigned char mac[6])
+/* uplink: the name port add derives MACs from, the uplink's when it was attached (a renamed
+ * uplink's ports keep theirs). */
+static void port_mac(const struct nsteer_conf_port *p, const char *uplink, unsigned char mac[6])
 {
 	if (p->opts.has_mac)
 		memcpy(mac, p->opts.mac, 6);
 	else
-		mac_derive(p->dev, p->opts.netns.name, p->opts.ifname, p->opts.vlan, mac);
+		mac_derive(uplink, p->opts.netns.name, p->opts.ifname, p->opts.vlan, mac);
 }
 
 int nsteer_conf_check(const struct nsteer_conf *c, bool devices)
@@ -96,14 +98,14 @@ int nsteer_conf_check(const struct nsteer_conf *c, bool devices)
 			err = -EINVAL;
 			continue;
 		}
-		port_mac(p, mac);
+		port_mac(p, p->dev, mac);
 		for (unsigned int j = 0; j < i; j++) {
 			const struct nsteer_conf_port *q = &c->ports[j];
 
 			if (q->opts.netns.kind != NSTEER_NETNS_NAME || strcmp(q->dev, p->dev) ||
 			    q->opts.vlan != p->opts.vlan)
 				continue;
-			port_mac(q, other);
+			port_mac(q, q->dev, other);
 			if (!memcmp(mac, other, 6)) {
 				pr_warn("%s:%u: MAC %s is port %s %s's already, at line %u\n", file,
 					p->line, mac_format(mac, macs), q->opts.netns.name,
@@ -214,6 +216,7 @@ static int uplink_read(const char *dev, void *ctx)
 	if (uplink_open(dev, &u, true))
 		return 0; /* incomplete: apply attaches again, save writes it as declared */
 	cu->cfg = u.cfg;
+	snprintf(cu->attached_as, sizeof(cu->attached_as), "%s", u.label);
 	sk = nl_sock_open();
 	if (sk && nl_link_get_by_name(sk, dev, &link) == 0) {
 		cu->mtu = link.mtu;
@@ -350,7 +353,7 @@ static void port_diff(const struct nsteer_conf_port *w, const struct nsteer_cur_
 	char buf[320] = "", a[MAC_STR_LEN], b[MAC_STR_LEN];
 	unsigned char mac[6];
 
-	port_mac(w, mac);
+	port_mac(w, u->attached_as[0] ? u->attached_as : w->dev, mac);
 	if (!p->netns_found) {
 		snprintf(why, size, "its namespace or interface is gone");
 		return;

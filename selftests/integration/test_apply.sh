@@ -1,8 +1,9 @@
 #!/bin/bash
-# nsteer apply and save: a configuration file makes the lab, apply is idempotent (a second run
-# changes nothing and touches no interface), recreates what detach removed, removes what it made
-# and the file no longer has, leaves what others made alone, and refuses a bad file whole. A port
-# is (uplink, namespace, interface): a namespace's ports on one uplink come and go one by one.
+# nsteer apply and save: a configuration file makes the lab, apply is idempotent (a second run,
+# and one after the uplink was renamed, changes nothing and touches no interface), recreates what
+# detach removed, removes what it made and the file no longer has, leaves what others made alone,
+# and refuses a bad file whole. A port is (uplink, namespace, interface): a namespace's ports on
+# one uplink come and go one by one.
 source "$(dirname "$0")/lib.sh"
 
 VID=7
@@ -172,6 +173,25 @@ test_save_output_applied_changes_nothing() {
 	# Through stdin, as `nsteer save | nsteer apply -`.
 	"$NSTEER" save | only_ours | "$NSTEER" apply - >"$LAB_TMP/apply.out" 2>&1 || fail "save | apply - failed"
 	grep -qx "nothing to change" "$LAB_TMP/apply.out" || { cat "$LAB_TMP/apply.out" >&2; fail "save | apply - changed something"; }
+}
+
+test_apply_after_the_uplink_was_renamed_changes_nothing() {
+	apply_lab
+	apply_ok
+	local old=$UP before
+	UP=$(uplink r)
+	LAB_UPLINKS+=("$UP")
+	ip link set "$old" down && ip link set "$old" name "$UP" && ip link set "$UP" up ||
+		fail "renaming $old to $UP"
+	sed -i "s/\b$old\b/$UP/g" "$CONF"
+	before=$(ifindexes)
+	# Ports without --mac: their MACs come from the name the uplink was attached as.
+	apply_ok
+	[ "$(cat "$LAB_TMP/apply.out")" = "nothing to change" ] ||
+		{ cat "$LAB_TMP/apply.out" >&2; fail "apply changed something after $old became $UP"; }
+	[ "$(ifindexes)" = "$before" ] || fail "apply renumbered interfaces after the rename"
+	expect_ping "$(wire_ns "$old")" "$(port_addr4 1)" "$(port_addr4 2)"
+	expect_ping "$(vhost_ns "$VID")" "$(vport_addr4 3 "$VID")"
 }
 
 # ports_in NETNS: NETNS's ports on UP as nsteer lists them, "IFNAME VLAN MAC HOST_IFINDEX

@@ -60,6 +60,7 @@ static struct nsteer_cur_uplink host_uplink(const char *dev, struct nsteer_cur_p
 	};
 
 	snprintf(u.dev, sizeof(u.dev), "%s", dev);
+	snprintf(u.attached_as, sizeof(u.attached_as), "%s", dev);
 	return u;
 }
 
@@ -302,6 +303,22 @@ Test(apply, xdp_mode_is_compared_as_asked)
 	plan = plan_of(&cf, &u, 1);
 	cr_assert_eq(plan.n, 1);
 	cr_expect_str_eq(plan.changes[0].why, "xdp-mode off, not auto");
+	nsteer_plan_free(&plan);
+	conf_file_free(&cf);
+}
+
+Test(apply, a_renamed_uplink_s_ports_keep_the_macs_port_add_gave_them)
+{
+	/* Attached as eth9, called eth1 since: port add derives from eth9, and so must the plan. */
+	struct nsteer_cur_port port = host_port("eth9", "red", 0, NULL, NSTEER_PORT_APPLIED);
+	struct nsteer_cur_uplink u = host_uplink("eth1", &port, 1);
+	struct nsteer_plan plan;
+	struct conf_file cf;
+
+	snprintf(u.attached_as, sizeof(u.attached_as), "eth9");
+	cr_assert_eq(parse("attach eth1\nport add eth1 red\n", &cf), 0, "%s", logged);
+	plan = plan_of(&cf, &u, 1);
+	cr_expect_eq(plan.n, 0, "first change: %s", plan.n ? plan.changes[0].why : "");
 	nsteer_plan_free(&plan);
 	conf_file_free(&cf);
 }
