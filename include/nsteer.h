@@ -197,8 +197,9 @@ int nsteer_monitor_open(const char *dev, struct nsteer_monitor **m);
 int nsteer_monitor_poll(struct nsteer_monitor *m, int timeout_ms, nsteer_drop_cb cb, void *ctx);
 void nsteer_monitor_close(struct nsteer_monitor *m);
 /* ---- nsteer apply and save: a declared configuration, what the host has, the changes between ----
- * A configuration (what `nsteer apply FILE` reads) declares uplinks and ports. Applying it makes
- * the host match: what is missing is added, what differs is replaced, and what apply made
+ * A configuration (what `nsteer apply FILE` reads) declares uplinks and ports, a port being
+ * (uplink, namespace, interface name): a namespace may have several on one uplink. Applying it
+ * makes the host match: what is missing is added, what differs is replaced, and what apply made
  * (NSTEER_CFG_APPLIED, NSTEER_PORT_APPLIED) and the configuration no longer has is removed.
  * What others made (by hand, the CNI plugin) is left alone. */
 
@@ -210,7 +211,9 @@ struct nsteer_conf_uplink {
 
 struct nsteer_conf_port {
 	const char *dev;
-	struct nsteer_port_opts opts; /* the namespace by name (NSTEER_NETNS_NAME) */
+	/* The namespace by name (NSTEER_NETNS_NAME); with opts.ifname (NULL: "eth0") and dev, what
+	 * the port is known by. */
+	struct nsteer_port_opts opts;
 	unsigned int line;
 };
 
@@ -222,9 +225,10 @@ struct nsteer_conf {
 	unsigned int n_ports;
 };
 
-/* Whether conf can be applied at all: each uplink and port once, each port's uplink attached by
- * conf, namespaces by name, no MAC twice on an uplink and VLAN, and (with devices) every uplink's
- * device present. Says what is wrong, as FILE:LINE, and returns -EINVAL; touches nothing. */
+/* Whether conf can be applied at all: each uplink once, each port (uplink, namespace, interface)
+ * once, each port's uplink attached by conf, namespaces by name, no MAC twice on an uplink and
+ * VLAN, and (with devices) every uplink's device present. Says what is wrong, as FILE:LINE, and
+ * returns -EINVAL; touches nothing. */
 int nsteer_conf_check(const struct nsteer_conf *conf, bool devices);
 
 #define NSTEER_CIDR_LEN 48 /* "ffff:...:ffff/128" and a NUL */
@@ -241,10 +245,12 @@ struct nsteer_cur_port {
 
 struct nsteer_cur_uplink {
 	char dev[16];
+	/* The device's name when it was attached, what its ports' derived MACs come from ("": dev) */
+	char attached_as[16];
 	bool complete; /* a finished attach on the device that has dev's name now */
 	struct nsteer_config cfg;
-	unsigned int mtu; /* the device's */
-	struct nsteer_cur_port *ports;
+	unsigned int mtu;              /* the device's */
+	struct nsteer_cur_port *ports; /* by namespace, then interface (nsteer_current_get) */
 	unsigned int n_ports;
 };
 
@@ -263,7 +269,7 @@ enum nsteer_change_kind {
 	NSTEER_CHANGE_DETACH,       /* apply's uplink, no longer in it */
 	NSTEER_CHANGE_KEEP_UPLINK,  /* ... that cannot go: other ports are on it (an error) */
 	NSTEER_CHANGE_ATTACH,       /* missing, incomplete, or attached with other options */
-	NSTEER_CHANGE_PORT_REPLACE, /* apply's port with other MAC, VLAN, ifname or MTU */
+	NSTEER_CHANGE_PORT_REPLACE, /* apply's port with other MAC, VLAN or MTU, or its end gone */
 	NSTEER_CHANGE_PORT_ADD,
 	NSTEER_CHANGE_PORT_ADDRS, /* addresses missing from a port */
 };
@@ -285,12 +291,13 @@ struct nsteer_plan {
 };
 
 /* The changes that make have match want (checked by nsteer_conf_check), computed from the two
- * alone. -EEXIST when want declares a port that others made with other settings (apply does not
- * replace what it did not make): said as FILE:LINE. Free with nsteer_plan_free. */
+ * alone: a declared port is the host's port of the same uplink, namespace and interface name.
+ * -EEXIST when want declares a port that others made with other settings (apply does not replace
+ * what it did not make): said as FILE:LINE. Free with nsteer_plan_free. */
 int nsteer_plan_make(const struct nsteer_conf *want, const struct nsteer_current *have,
 		     struct nsteer_plan *plan);
 void nsteer_plan_free(struct nsteer_plan *plan);
-/* One line for a change: "nsu1: port ns1 added". */
+/* One line for a change, naming a port by namespace and interface: "nsu1: port ns1 net1 added". */
 void nsteer_change_format(const struct nsteer_change *c, char *buf, size_t size);
 /* Runs plan's changes, printing each; goes on after a failure, returns the first error. */
 int nsteer_plan_run(const struct nsteer_plan *plan);

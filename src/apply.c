@@ -31,21 +31,30 @@ static const struct nsteer_conf_uplink *conf_uplink(const struct nsteer_conf *c,
 	return NULL;
 }
 
+static const char *conf_ifname(const struct nsteer_conf_port *p)
+{
+	return p->opts.ifname ? p->opts.ifname : PORT_IFNAME_DEFAULT;
+}
+
+/* A port is (uplink, namespace, interface): a namespace may have several on one uplink. */
 static const struct nsteer_conf_port *conf_port(const struct nsteer_conf *c, const char *dev,
-						const char *netns)
+						const char *netns, const char *ifname)
 {
 	for (unsigned int i = 0; i < c->n_ports; i++)
-		if (!strcmp(c->ports[i].dev, dev) && !strcmp(c->ports[i].opts.netns.name, netns))
+		if (!strcmp(c->ports[i].dev, dev) && !strcmp(c->ports[i].opts.netns.name, netns) &&
+		    !strcmp(conf_ifname(&c->ports[i]), ifname))
 			return &c->ports[i];
 	return NULL;
 }
 
-static void port_mac(const struct nsteer_conf_port *p, unsigned char mac[6])
+/* uplink: the name port add derives MACs from, the uplink's when it was attached (a renamed
+ * uplink's ports keep theirs). */
+static void port_mac(const struct nsteer_conf_port *p, const char *uplink, unsigned char mac[6])
 {
 	if (p->opts.has_mac)
 		memcpy(mac, p->opts.mac, 6);
 	else
-		mac_derive(p->dev, p->opts.netns.name, p->opts.ifname, p->opts.vlan, mac);
+		mac_derive(uplink, p->opts.netns.name, p->opts.ifname, p->opts.vlan, mac);
 }
 
 int nsteer_conf_check(const struct nsteer_conf *c, bool devices)
@@ -66,7 +75,7 @@ int nsteer_conf_check(const struct nsteer_conf *c, bool devices)
 		}
 	}
 	for (unsigned int i = 0; i < c->n_ports; i++) {
-		const struct nsteer_conf_port *p = &c->ports[i];
+		const struct nsteer_conf_port *p = &c->ports[i], *same;
 		unsigned char mac[6], other[6];
 		char macs[MAC_STR_LEN];
 
@@ -82,25 +91,25 @@ int nsteer_conf_check(const struct nsteer_conf *c, bool devices)
 				p->line, p->dev, file);
 			err = -EINVAL;
 		}
-		if (conf_port(c, p->dev, p->opts.netns.name) != p) {
-			pr_warn("%s:%u: %s has a port on %s already, at line %u\n", file, p->line,
-				p->opts.netns.name, p->dev,
-				conf_port(c, p->dev, p->opts.netns.name)->line);
+		same = conf_port(c, p->dev, p->opts.netns.name, conf_ifname(p));
+		if (same != p) {
+			pr_warn("%s:%u: %s has a port %s on %s already, at line %u\n", file,
+				p->line, p->opts.netns.name, conf_ifname(p), p->dev, same->line);
 			err = -EINVAL;
 			continue;
 		}
-		port_mac(p, mac);
+		port_mac(p, p->dev, mac);
 		for (unsigned int j = 0; j < i; j++) {
 			const struct nsteer_conf_port *q = &c->ports[j];
 
 			if (q->opts.netns.kind != NSTEER_NETNS_NAME || strcmp(q->dev, p->dev) ||
 			    q->opts.vlan != p->opts.vlan)
 				continue;
-			port_mac(q, other);
+			port_mac(q, q->dev, other);
 			if (!memcmp(mac, other, 6)) {
-				pr_warn("%s:%u: MAC %s is %s's already, at line %u\n", file,
+				pr_warn("%s:%u: MAC %s is port %s %s's already, at line %u\n", file,
 					p->line, mac_format(mac, macs), q->opts.netns.name,
-					q->line);
+					conf_ifname(q), q->line);
 				err = -EINVAL;
 			}
 		}
@@ -176,6 +185,16 @@ static int interrupted_note(const char *netns, bool exists, void *ctx)
 	return 0;
 }
 
+/* By namespace, then interface: save writes them in this order, as the listings show them. */
+static int cur_port_order(const void *a, const void *b)
+{
+	const struct nsteer_port *p = &((const struct nsteer_cur_port *)a)->port;
+	const struct nsteer_port *q = &((const struct nsteer_cur_port *)b)->port;
+	int c = strcmp(p->netns, q->netns);
+
+	return c ? c : strcmp(p->ifname, q->ifname);
+}
+
 static int uplink_read(const char *dev, void *ctx)
 {
 	struct nsteer_current *cur = ctx;
@@ -197,6 +216,7 @@ static int uplink_read(const char *dev, void *ctx)
 	if (uplink_open(dev, &u, true))
 		return 0; /* incomplete: apply attaches again, save writes it as declared */
 	cu->cfg = u.cfg;
+	snprintf(cu->attached_as, sizeof(cu->attached_as), "%s", u.label);
 	sk = nl_sock_open();
 	if (sk && nl_link_get_by_name(sk, dev, &link) == 0) {
 		cu->mtu = link.mtu;
@@ -216,6 +236,8 @@ static int uplink_read(const char *dev, void *ctx)
 	}
 	if (!err) {
 		cu->n_ports = t->n;
+		if (cu->n_ports)
+			qsort(cu->ports, cu->n_ports, sizeof(*cu->ports), cur_port_order);
 		port_adds_interrupted(dev, interrupted_note, cu);
 	} else
 		pr_warn("Couldn't read the ports of %s: %s\n", dev, strerror(-err));
@@ -253,16 +275,22 @@ static const struct nsteer_cur_uplink *cur_uplink(const struct nsteer_current *h
 	return NULL;
 }
 
-static const struct nsteer_cur_port *cur_port(const struct nsteer_cur_uplink *u, const char *netns)
+/* The port (dev, netns, ifname) of the host: by the interface name it was made with (one
+ * renamed since is "gone" to port_read, and replaced). */
+static const struct nsteer_cur_port *cur_port(const struct nsteer_cur_uplink *u, const char *netns,
+					      const char *ifname)
 {
 	for (unsigned int i = 0; u && i < u->n_ports; i++)
-		if (port_known_by_name(&u->ports[i].port) && !strcmp(u->ports[i].port.netns, netns))
+		if (port_known_by_name(&u->ports[i].port) &&
+		    !strcmp(u->ports[i].port.netns, netns) &&
+		    !strcmp(u->ports[i].port.ifname, ifname))
 			return &u->ports[i];
 	return NULL;
 }
 
+/* netns and ifname NULL for an uplink's change. */
 static struct nsteer_change *plan_add(struct nsteer_plan *plan, enum nsteer_change_kind kind,
-				      const char *dev, const char *netns)
+				      const char *dev, const char *netns, const char *ifname)
 {
 	struct nsteer_change *grown = realloc(plan->changes, (plan->n + 1) * sizeof(*grown)), *c;
 
@@ -274,6 +302,7 @@ static struct nsteer_change *plan_add(struct nsteer_plan *plan, enum nsteer_chan
 	c->kind = kind;
 	snprintf(c->dev, sizeof(c->dev), "%s", dev);
 	snprintf(c->netns, sizeof(c->netns), "%s", netns ? netns : "");
+	snprintf(c->ifname, sizeof(c->ifname), "%s", ifname ? ifname : "");
 	return c;
 }
 
@@ -315,16 +344,16 @@ static bool cidr_same(const char *a, const char *b)
 	return af > 0 && af == bf && ap == bp && !memcmp(aa, ba, af == AF_INET ? 4 : 16);
 }
 
-/* How p differs from w in what only a new port can change ("" when it does not). */
+/* How p differs from w in what only a new port can change ("" when it does not). They are the
+ * same port, (uplink, namespace, interface): another interface name is another port. */
 static void port_diff(const struct nsteer_conf_port *w, const struct nsteer_cur_uplink *u,
 		      const struct nsteer_cur_port *p, char *why, size_t size)
 {
-	const char *ifname = w->opts.ifname ? w->opts.ifname : PORT_IFNAME_DEFAULT;
 	unsigned int mtu = w->opts.mtu ? w->opts.mtu : u->mtu;
 	char buf[320] = "", a[MAC_STR_LEN], b[MAC_STR_LEN];
 	unsigned char mac[6];
 
-	port_mac(w, mac);
+	port_mac(w, u->attached_as[0] ? u->attached_as : w->dev, mac);
 	if (!p->netns_found) {
 		snprintf(why, size, "its namespace or interface is gone");
 		return;
@@ -333,8 +362,6 @@ static void port_diff(const struct nsteer_conf_port *w, const struct nsteer_cur_
 		WHY_ADD(buf, "MAC %s, not %s", mac_format(mac, a), mac_format(p->port.mac, b));
 	if (w->opts.vlan != p->port.vlan)
 		WHY_ADD(buf, "VLAN %u, not %u", w->opts.vlan, p->port.vlan);
-	if (strcmp(ifname, p->port.ifname))
-		WHY_ADD(buf, "ifname %s, not %s", ifname, p->port.ifname);
 	if (mtu && p->mtu != mtu)
 		WHY_ADD(buf, "MTU %u, not %u", mtu, p->mtu);
 	snprintf(why, size, "%s", buf);
@@ -383,18 +410,20 @@ static int plan_removals(const struct nsteer_conf *want, const struct nsteer_cur
 
 		for (unsigned int j = 0; j < u->n_ports; j++) {
 			const struct nsteer_port *p = &u->ports[j].port;
-			bool declared = port_known_by_name(p) && conf_port(want, u->dev, p->netns);
+			bool declared = port_known_by_name(p) &&
+					conf_port(want, u->dev, p->netns, p->ifname);
 
 			if (p->flags & NSTEER_PORT_HOST)
 				continue;
 			if (!(p->flags & NSTEER_PORT_APPLIED)) {
 				if (dropped)
-					WHY_ADD(others, "%s", p->netns);
+					WHY_ADD(others, "%s %s", p->netns, p->ifname);
 				continue;
 			}
 			if (declared)
 				continue;
-			c = plan_add(plan, NSTEER_CHANGE_PORT_DEL, u->dev, p->netns);
+			/* That interface only: the namespace's other ports may be declared. */
+			c = plan_add(plan, NSTEER_CHANGE_PORT_DEL, u->dev, p->netns, p->ifname);
 			if (!c)
 				return -ENOMEM;
 			snprintf(c->why, sizeof(c->why), "not in %s", file);
@@ -402,7 +431,7 @@ static int plan_removals(const struct nsteer_conf *want, const struct nsteer_cur
 		if (!dropped)
 			continue;
 		c = plan_add(plan, others[0] ? NSTEER_CHANGE_KEEP_UPLINK : NSTEER_CHANGE_DETACH,
-			     u->dev, NULL);
+			     u->dev, NULL, NULL);
 		if (!c)
 			return -ENOMEM;
 		if (others[0])
@@ -436,7 +465,7 @@ int nsteer_plan_make(const struct nsteer_conf *want, const struct nsteer_current
 			snprintf(why, sizeof(why), "%s", u ? "its attach is incomplete" : "");
 		if (u && u->complete && !why[0])
 			continue;
-		if (!(c = plan_add(plan, NSTEER_CHANGE_ATTACH, w->dev, NULL))) {
+		if (!(c = plan_add(plan, NSTEER_CHANGE_ATTACH, w->dev, NULL, NULL))) {
 			err = -ENOMEM;
 			break;
 		}
@@ -447,7 +476,7 @@ int nsteer_plan_make(const struct nsteer_conf *want, const struct nsteer_current
 	for (unsigned int i = 0; !err && i < want->n_ports; i++) {
 		const struct nsteer_conf_port *w = &want->ports[i];
 		const struct nsteer_cur_uplink *u = cur_uplink(have, w->dev);
-		const struct nsteer_cur_port *p = cur_port(u, w->opts.netns.name);
+		const struct nsteer_cur_port *p = cur_port(u, w->opts.netns.name, conf_ifname(w));
 		enum nsteer_change_kind kind = NSTEER_CHANGE_PORT_ADD;
 
 		why[0] = '\0';
@@ -458,10 +487,11 @@ int nsteer_plan_make(const struct nsteer_conf *want, const struct nsteer_current
 			port_diff(w, u, p, why, sizeof(why));
 			kind = NSTEER_CHANGE_PORT_REPLACE;
 			if (why[0] && !(p->port.flags & NSTEER_PORT_APPLIED)) {
-				pr_warn("%s:%u: %s's port on %s was not made by apply and differs (%s): "
-					"delete it (nsteer port del %s %s) or change the line\n",
-					file, w->line, p->port.netns, w->dev, why, w->dev,
-					p->port.netns);
+				pr_warn("%s:%u: %s's port %s on %s was not made by apply and differs "
+					"(%s): delete it (nsteer port del %s %s --ifname %s) or change "
+					"the line\n",
+					file, w->line, p->port.netns, p->port.ifname, w->dev, why,
+					w->dev, p->port.netns, p->port.ifname);
 				err = -EEXIST;
 				break;
 			}
@@ -472,7 +502,7 @@ int nsteer_plan_make(const struct nsteer_conf *want, const struct nsteer_current
 			if (!why[0])
 				continue;
 		}
-		if (!(c = plan_add(plan, kind, w->dev, w->opts.netns.name))) {
+		if (!(c = plan_add(plan, kind, w->dev, w->opts.netns.name, conf_ifname(w)))) {
 			err = -ENOMEM;
 			break;
 		}
@@ -496,10 +526,13 @@ void nsteer_plan_free(struct nsteer_plan *plan)
 void nsteer_change_format(const struct nsteer_change *c, char *buf, size_t size)
 {
 	const char *sep = c->why[0] ? ": " : "";
+	char port[NSTEER_NETNS_LEN + sizeof(c->ifname)];
 
+	/* As status names a port: namespace and interface (none: all of the namespace's). */
+	snprintf(port, sizeof(port), "%s%s%s", c->netns, c->ifname[0] ? " " : "", c->ifname);
 	switch (c->kind) {
 	case NSTEER_CHANGE_PORT_DEL:
-		snprintf(buf, size, "%s: port %s deleted%s%s", c->dev, c->netns, sep, c->why);
+		snprintf(buf, size, "%s: port %s deleted%s%s", c->dev, port, sep, c->why);
 		break;
 	case NSTEER_CHANGE_DETACH:
 		snprintf(buf, size, "%s: detached%s%s", c->dev, sep, c->why);
@@ -512,13 +545,13 @@ void nsteer_change_format(const struct nsteer_change *c, char *buf, size_t size)
 			 sep, c->why);
 		break;
 	case NSTEER_CHANGE_PORT_REPLACE:
-		snprintf(buf, size, "%s: port %s replaced%s%s", c->dev, c->netns, sep, c->why);
+		snprintf(buf, size, "%s: port %s replaced%s%s", c->dev, port, sep, c->why);
 		break;
 	case NSTEER_CHANGE_PORT_ADD:
-		snprintf(buf, size, "%s: port %s added%s%s", c->dev, c->netns, sep, c->why);
+		snprintf(buf, size, "%s: port %s added%s%s", c->dev, port, sep, c->why);
 		break;
 	case NSTEER_CHANGE_PORT_ADDRS:
-		snprintf(buf, size, "%s: port %s given %s", c->dev, c->netns, c->why);
+		snprintf(buf, size, "%s: port %s given %s", c->dev, port, c->why);
 		break;
 	}
 }

@@ -2,7 +2,9 @@
 /* `nsteer apply FILE` and `nsteer save [FILE]`. A configuration is the attach and port add
  * commands that make it, one per line: each line is parsed by cli_parse, the parser of the
  * commands themselves, so the file takes exactly what the commands take and says so in the same
- * words. The library checks the whole, plans and runs (src/apply.c). */
+ * words. A port line declares the port (uplink, namespace, --ifname, eth0 when not given): a
+ * namespace has as many ports on an uplink as lines with distinct interface names. The library
+ * checks the whole, plans and runs (src/apply.c). */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -230,23 +232,23 @@ static void save_port(FILE *out, const struct nsteer_cur_uplink *u,
 		return; /* attach --host-access makes it */
 	if (p->flags & NSTEER_PORT_LABELLED) {
 		fprintf(out,
-			"# %s: port %s is the CNI plugin's (a container's), which the runtime "
+			"# %s: port %s %s is the CNI plugin's (a container's), which the runtime "
 			"makes again\n",
-			u->dev, p->netns);
+			u->dev, p->netns, p->ifname);
 		return;
 	}
 	if (p->netns[0] == '/' || !strncmp(p->netns, "pid:", 4)) {
 		fprintf(out,
-			"# %s: port in %s not saved: a namespace by %s does not outlive a "
+			"# %s: port %s in %s not saved: a namespace by %s does not outlive a "
 			"reboot\n",
-			u->dev, p->netns, p->netns[0] == '/' ? "path" : "pid");
+			u->dev, p->ifname, p->netns, p->netns[0] == '/' ? "path" : "pid");
 		return;
 	}
 	if (!cp->netns_found) {
 		fprintf(out,
-			"# %s: port %s not saved: its namespace or interface is gone (see "
+			"# %s: port %s %s not saved: its namespace or interface is gone (see "
 			"nsteer status)\n",
-			u->dev, p->netns);
+			u->dev, p->netns, p->ifname);
 		return;
 	}
 	line = open_memstream(&text, &len);
@@ -257,6 +259,7 @@ static void save_port(FILE *out, const struct nsteer_cur_uplink *u,
 	fprintf(line, " --mac %s", nsteer_mac_format(p->mac, mac));
 	if (p->vlan)
 		fprintf(line, " --vlan %u", p->vlan);
+	/* What tells the port from the namespace's others on the uplink; eth0 is the default. */
 	if (strcmp(p->ifname, "eth0"))
 		ok = ok && fputs(" --ifname", line) >= 0 && put_word(line, p->ifname);
 	for (int i = 0; i < cp->n_addrs; i++)
