@@ -415,6 +415,52 @@ counter() {
 }
 problems() { status_get "$1" '"; ".join(p["problem"] for p in s["problems"])'; } # problems UPLINK
 
+# ---- Pins ----
+
+# An uplink's pins live in PIN_ROOT/netns-COOKIE/IFINDEX-NAME/ (COOKIE: its network namespace's,
+# IFINDEX: the device's, NAME: its name when attached); status --json names the folder.
+PIN_ROOT=/sys/fs/bpf/nsteer
+
+# pin_dir DEV: the pin folder of uplink DEV (found by its name now, or the name it was attached
+# as once the device is gone), from status --json; fails when status names none.
+pin_dir() {
+	local d
+	d=$(status_json "$1" | "$NST_PYTHON" -S -c '
+import json, sys
+try:
+    s = json.load(sys.stdin)
+except ValueError:
+    s = None
+s = s[0] if isinstance(s, list) and s else s
+print(s.get("pin_dir", "") if isinstance(s, dict) else "")') || return 1
+	[ -n "$d" ] || { echo "  nsteer status $1 --json names no pin_dir" >&2; return 1; }
+	echo "$d"
+}
+
+# netns_pins NS: the folder that holds the pins of namespace NS's uplinks (PIN_ROOT/netns-COOKIE),
+# whether or not it exists.
+netns_pins() {
+	local cookie
+	cookie=$(ip netns exec "$1" "$NST_PYTHON" -S -c '
+import socket
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+print(int.from_bytes(s.getsockopt(socket.SOL_SOCKET, 71, 8), "little"))  # SO_NETNS_COOKIE') ||
+		fail "the cookie of namespace $1"
+	echo "$PIN_ROOT/netns-$cookie"
+}
+
+# pins_named NAME: every pin folder of an uplink attached as NAME, in any namespace's folder, and
+# the previous layout's PIN_ROOT/NAME; one a line, nothing when there is none. For checks that a
+# refused or undone command left no pins, where status has nothing to name.
+pins_named() {
+	local d
+	for d in "$PIN_ROOT"/netns-*/* "$PIN_ROOT/$1"; do
+		[ -d "$d" ] || continue
+		[[ $d == "$PIN_ROOT/$1" || ${d##*/} =~ ^[0-9]+-(.*)$ && ${BASH_REMATCH[1]} == "$1" ]] && echo "$d"
+	done
+	return 0
+}
+
 # ---- Frames and streams (frames.py) ----
 
 # cap_start NAME NS IFNAME [ENDS [ETHERTYPE]]: starts capturing what IFNAME in NS ("" here)
