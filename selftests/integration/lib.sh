@@ -389,8 +389,9 @@ status_json() {
 	echo "$out"
 }
 
-# status_get UPLINK EXPR [NETNS]: a Python expression over s, the uplink's object in nsteer status
-# --json, and p, its port in NETNS (fails when there is none); counter(o, NAME) reads o's counter
+# status_get UPLINK EXPR [NETNS [IFNAME]]: a Python expression over s, the uplink's object in
+# nsteer status --json, and p, its port in NETNS of interface IFNAME (without IFNAME: NETNS's only
+# port, or its eth0 of several; fails when there is none); counter(o, NAME) reads o's counter
 # NAME, drop_X for the drop reason X.
 status_get() {
 	status_json "$1" | "$NST_PYTHON" -S -c '
@@ -399,19 +400,23 @@ s = json.load(sys.stdin)[0]
 s.setdefault("ports", []), s.setdefault("problems", [])
 p = None
 if len(sys.argv) > 2:
-    p = next((p for p in s["ports"] if p["netns"] == sys.argv[2]), None)
+    ps = [p for p in s["ports"] if p["netns"] == sys.argv[2]]
+    ifname = sys.argv[3] if len(sys.argv) > 3 and sys.argv[3] else (
+        ps[0]["ifname"] if len(ps) == 1 else "eth0")
+    p = next((p for p in ps if p["ifname"] == ifname), None)
     if p is None:
-        sys.exit("no port %s" % sys.argv[2])
+        sys.exit("no port %s %s" % (sys.argv[2], ifname))
 def counter(o, name):
     c = o["counters"]
     return c["drops"][name[5:]] if name.startswith("drop_") else c[name]
 print(eval(sys.argv[1], {"s": s, "p": p, "counter": counter}))' "$2" "${@:3}"
 }
 
-port_field() { status_get "$1" "p['$3']" "$2"; } # port_field UPLINK NETNS KEY (mac, host_ifname...)
-# counter UPLINK NAME [NETNS]: a counter of the uplink, or of its port in NETNS.
+# port_field UPLINK NETNS KEY [IFNAME]: a field of a port (mac, host_ifname...), as status_get finds it.
+port_field() { status_get "$1" "p['$3']" "$2" "${4:-}"; }
+# counter UPLINK NAME [NETNS [IFNAME]]: a counter of the uplink, or of its port in NETNS.
 counter() {
-	if [ -n "${3:-}" ]; then status_get "$1" "counter(p, '$2')" "$3"; else status_get "$1" "counter(s, '$2')"; fi
+	if [ -n "${3:-}" ]; then status_get "$1" "counter(p, '$2')" "$3" "${4:-}"; else status_get "$1" "counter(s, '$2')"; fi
 }
 problems() { status_get "$1" '"; ".join(p["problem"] for p in s["problems"])'; } # problems UPLINK
 

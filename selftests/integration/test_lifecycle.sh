@@ -83,11 +83,6 @@ print(*[p["host_ifname"] for p in json.load(sys.stdin)])'))
 	return 0
 }
 
-# host_of UPLINK NETNS IFNAME: the host end of that port ("" when there is none).
-host_of() {
-	status_get "$1" "next((p['host_ifname'] for p in s['ports'] if p['netns'] == '$2' and p['ifname'] == '$3'), '')"
-}
-
 test_port_del_leaves_nothing() {
 	lab 0
 	local pre made host_pre host_made host_e1
@@ -98,11 +93,9 @@ test_port_del_leaves_nothing() {
 	expect "port add (new namespace)" "$NSTEER" port add "$UP" "$made" --addr 10.77.0.32/24
 	expect "port add (a second interface)" "$NSTEER" port add "$UP" "$made" --ifname e1 --addr 10.77.0.33/24
 	netns_exists "$made" || fail "port add did not create $made"
-	host_pre=$(host_of "$UP" "$pre" eth0)
-	host_made=$(host_of "$UP" "$made" eth0)
-	host_e1=$(host_of "$UP" "$made" e1)
-	[ -n "$host_pre" ] && [ -n "$host_made" ] && [ -n "$host_e1" ] ||
-		fail "status lacks a host end: '$host_pre' '$host_made' '$host_e1'"
+	host_pre=$(port_field "$UP" "$pre" host_ifname eth0) || exit 1
+	host_made=$(port_field "$UP" "$made" host_ifname eth0) || exit 1
+	host_e1=$(port_field "$UP" "$made" host_ifname e1) || exit 1
 	expect "wire -> $made" in_ns "$WIRE" ping -c1 -W2 10.77.0.32
 	expect "wire -> $made e1" in_ns "$WIRE" ping -c1 -W2 10.77.0.33
 
@@ -115,7 +108,7 @@ test_port_del_leaves_nothing() {
 	expect "wire -> $made after e1 left" in_ns "$WIRE" ping -c1 -W2 10.77.0.32
 	# Without --ifname: every port of the namespace, and the namespace port add created.
 	expect "port add (e1 again)" "$NSTEER" port add "$UP" "$made" --ifname e1 --addr 10.77.0.33/24
-	host_e1=$(host_of "$UP" "$made" e1)
+	host_e1=$(port_field "$UP" "$made" host_ifname e1) || exit 1
 	expect "port del $made" "$NSTEER" port del "$UP" "$made"
 	link_exists "$host_made" && fail "port del left the host end $host_made"
 	link_exists "$host_e1" && fail "port del left the host end $host_e1"
