@@ -1,6 +1,7 @@
 #!/bin/bash
 # `nsteer stats --format prometheus`: what promtool accepts, labelled so that each series names its
-# uplink, port, namespace, interface, MAC and VLAN, and counting the frames the test sent.
+# uplink, port, namespace, interface, MAC and VLAN, and counting the frames the test sent. And
+# stats' text and JSON, which name each port by namespace and interface.
 # selftests-modes: auto (counters read from maps, whichever program wrote them)
 source "$(dirname "$0")/lib.sh"
 
@@ -92,6 +93,28 @@ test_prometheus_exposition_without_uplinks_is_still_valid() {
 	local rc=0
 	"$NSTEER" stats nsu-none-$$ --format prometheus >/dev/null 2>&1 || rc=$?
 	[ $rc = 1 ] || fail "stats of an unattached device: exit $rc, expected 1"
+}
+
+# Two ports in one namespace are two rows, told apart by IFNAME (text) and "ifname" (JSON); the
+# uplink's own row has none.
+test_stats_text_and_json_name_each_ports_interface() {
+	lab 1
+	local p1 out
+	p1=$(port_ns 1)
+	expect "port add --ifname e1" "$NSTEER" port add "$UP" "$p1" --ifname e1
+	out=$("$NSTEER" stats "$UP") || fail "stats: exit $?"
+	grep -qE '^UPLINK +PORT +IFNAME +RX-PACKETS +RX-BYTES +TX-PACKETS +TX-BYTES +DROPS$' <<<"$out" ||
+		fail "stats' header has no IFNAME column: $(head -1 <<<"$out")"
+	grep -qE "^$UP +\(uplink\) +- +[0-9]+ " <<<"$out" || fail "no uplink row with IFNAME '-': $out"
+	grep -qE "^$UP +$p1 +eth0 +[0-9]+ " <<<"$out" || fail "no row for $p1 eth0: $out"
+	grep -qE "^$UP +$p1 +e1 +[0-9]+ " <<<"$out" || fail "no row for $p1 e1: $out"
+	"$NSTEER" stats "$UP" --json | UP="$UP" P1="$p1" "$NST_PYTHON" -S -c '
+import json, os, sys
+rows = sorted((r["uplink"], r["port"], r["ifname"]) for r in json.load(sys.stdin))
+want = sorted([(os.environ["UP"], "(uplink)", None), (os.environ["UP"], os.environ["P1"], "eth0"),
+               (os.environ["UP"], os.environ["P1"], "e1")])
+sys.exit(0 if rows == want else "stats --json rows %r, expected %r" % (rows, want))' ||
+		fail "stats --json does not name each port's interface"
 }
 
 run_tests
