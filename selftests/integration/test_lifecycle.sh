@@ -63,9 +63,9 @@ test_detach_ports_removes_veths_and_created_namespaces() {
 	ip netns add "$pre" || fail "ip netns add $pre"
 	expect "port add (existing namespace)" "$NSTEER" port add "$UP" "$pre"
 	expect "port add (a second port in port 1's namespace)" "$NSTEER" port add "$UP" "$(port_ns 1)" --ifname e1
-	hosts=($("$NSTEER" port list "$UP" --json | "$NST_PYTHON" -S -c '
+	read -ra hosts < <("$NSTEER" port list "$UP" --json | "$NST_PYTHON" -S -c '
 import json, sys
-print(*[p["host_ifname"] for p in json.load(sys.stdin)])'))
+print(*[p["host_ifname"] for p in json.load(sys.stdin)])')
 	[ ${#hosts[@]} = 4 ] || fail "port list names host ends '${hosts[*]}', not 4"
 	dir=$(pin_dir "$UP") || exit 1
 
