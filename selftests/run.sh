@@ -153,8 +153,25 @@ done
 if ip -d link show eth0 2>/dev/null | grep -q 'prog/xdp'; then
 	failures+=("an XDP program is attached to eth0"); failed=$((failed + 1))
 fi
-if [ -d /sys/fs/bpf/nsteer ] && [ -n "$(ls -A /sys/fs/bpf/nsteer 2>/dev/null)" ]; then
-	failures+=("pins left under /sys/fs/bpf/nsteer: $(ls /sys/fs/bpf/nsteer | tr '\n' ' ')")
+# Pins live in /sys/fs/bpf/nsteer/netns-COOKIE/IFINDEX-NAME/, and a namespace's folder goes with
+# its last uplink's (pin_dir_remove): a clean run leaves the root empty. An empty netns-* folder
+# is named too: only a detach killed between its two removals leaves one.
+pins_left=()
+for d in /sys/fs/bpf/nsteer/*; do
+	[ -e "$d" ] || continue
+	case ${d##*/} in
+	netns-*)
+		if [ -n "$(ls -A "$d" 2>/dev/null)" ]; then
+			for u in "$d"/*; do pins_left+=("${d##*/}/${u##*/}"); done
+		else
+			pins_left+=("${d##*/} (empty)")
+		fi
+		;;
+	*) pins_left+=("${d##*/} (the layout before netns-*)") ;;
+	esac
+done
+if [ ${#pins_left[@]} -gt 0 ]; then
+	failures+=("pins left under /sys/fs/bpf/nsteer: ${pins_left[*]}")
 	failed=$((failed + 1))
 fi
 if ip netns list | grep -q '^nst'; then

@@ -389,8 +389,9 @@ status_json() {
 	echo "$out"
 }
 
-# status_get UPLINK EXPR [NETNS]: a Python expression over s, the uplink's object in nsteer status
-# --json, and p, its port in NETNS (fails when there is none); counter(o, NAME) reads o's counter
+# status_get UPLINK EXPR [NETNS [IFNAME]]: a Python expression over s, the uplink's object in
+# nsteer status --json, and p, its port in NETNS of interface IFNAME (without IFNAME: NETNS's only
+# port, or its eth0 of several; fails when there is none); counter(o, NAME) reads o's counter
 # NAME, drop_X for the drop reason X.
 status_get() {
 	status_json "$1" | "$NST_PYTHON" -S -c '
@@ -399,21 +400,71 @@ s = json.load(sys.stdin)[0]
 s.setdefault("ports", []), s.setdefault("problems", [])
 p = None
 if len(sys.argv) > 2:
-    p = next((p for p in s["ports"] if p["netns"] == sys.argv[2]), None)
+    ps = [p for p in s["ports"] if p["netns"] == sys.argv[2]]
+    ifname = sys.argv[3] if len(sys.argv) > 3 and sys.argv[3] else (
+        ps[0]["ifname"] if len(ps) == 1 else "eth0")
+    p = next((p for p in ps if p["ifname"] == ifname), None)
     if p is None:
-        sys.exit("no port %s" % sys.argv[2])
+        sys.exit("no port %s %s" % (sys.argv[2], ifname))
 def counter(o, name):
     c = o["counters"]
     return c["drops"][name[5:]] if name.startswith("drop_") else c[name]
 print(eval(sys.argv[1], {"s": s, "p": p, "counter": counter}))' "$2" "${@:3}"
 }
 
-port_field() { status_get "$1" "p['$3']" "$2"; } # port_field UPLINK NETNS KEY (mac, host_ifname...)
-# counter UPLINK NAME [NETNS]: a counter of the uplink, or of its port in NETNS.
+# port_field UPLINK NETNS KEY [IFNAME]: a field of a port (mac, host_ifname...), as status_get finds it.
+port_field() { status_get "$1" "p['$3']" "$2" "${4:-}"; }
+# counter UPLINK NAME [NETNS [IFNAME]]: a counter of the uplink, or of its port in NETNS.
 counter() {
-	if [ -n "${3:-}" ]; then status_get "$1" "counter(p, '$2')" "$3"; else status_get "$1" "counter(s, '$2')"; fi
+	if [ -n "${3:-}" ]; then status_get "$1" "counter(p, '$2')" "$3" "${4:-}"; else status_get "$1" "counter(s, '$2')"; fi
 }
 problems() { status_get "$1" '"; ".join(p["problem"] for p in s["problems"])'; } # problems UPLINK
+
+# ---- Pins ----
+
+# An uplink's pins live in PIN_ROOT/netns-COOKIE/IFINDEX-NAME/ (COOKIE: its network namespace's,
+# IFINDEX: the device's, NAME: its name when attached); status --json names the folder.
+PIN_ROOT=/sys/fs/bpf/nsteer
+
+# pin_dir DEV: the pin folder of uplink DEV (found by its name now, or the name it was attached
+# as once the device is gone), from status --json; fails when status names none.
+pin_dir() {
+	local d
+	d=$(status_json "$1" | "$NST_PYTHON" -S -c '
+import json, sys
+try:
+    s = json.load(sys.stdin)
+except ValueError:
+    s = None
+s = s[0] if isinstance(s, list) and s else s
+print(s.get("pin_dir", "") if isinstance(s, dict) else "")') || return 1
+	[ -n "$d" ] || { echo "  nsteer status $1 --json names no pin_dir" >&2; return 1; }
+	echo "$d"
+}
+
+# netns_pins NS: the folder that holds the pins of namespace NS's uplinks (PIN_ROOT/netns-COOKIE),
+# whether or not it exists.
+netns_pins() {
+	local cookie
+	cookie=$(ip netns exec "$1" "$NST_PYTHON" -S -c '
+import socket
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+print(int.from_bytes(s.getsockopt(socket.SOL_SOCKET, 71, 8), "little"))  # SO_NETNS_COOKIE') ||
+		fail "the cookie of namespace $1"
+	echo "$PIN_ROOT/netns-$cookie"
+}
+
+# pins_named NAME: every pin folder of an uplink attached as NAME, in any namespace's folder, and
+# the previous layout's PIN_ROOT/NAME; one a line, nothing when there is none. For checks that a
+# refused or undone command left no pins, where status has nothing to name.
+pins_named() {
+	local d
+	for d in "$PIN_ROOT"/netns-*/* "$PIN_ROOT/$1"; do
+		[ -d "$d" ] || continue
+		[[ $d == "$PIN_ROOT/$1" || ${d##*/} =~ ^[0-9]+-(.*)$ && ${BASH_REMATCH[1]} == "$1" ]] && echo "$d"
+	done
+	return 0
+}
 
 # ---- Frames and streams (frames.py) ----
 

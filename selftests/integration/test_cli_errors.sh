@@ -4,17 +4,21 @@
 # selftests-modes: auto (a refusal happens before any attach; the mode changes nothing)
 source "$(dirname "$0")/lib.sh"
 
-PIN_ROOT=/sys/fs/bpf/nsteer
-
 # What a failed command must not change: this lab's namespaces, the veths into them, the pins and
-# ports of its uplinks, and the pin directories named after it.
+# ports of its uplinks, and the pin folders named after it (netns-COOKIE/IFINDEX-NAME, or NAME in
+# the layout before).
 lab_state() {
-	local up
+	local up d
 	ip netns list | awk '{print $1}' | grep "^nst${LAB_ID}" | sort
-	ip -o link show | grep "link-netns nst${LAB_ID}" | awk -F': ' '{print $1, $2}' | sort
-	ls -A "$PIN_ROOT" 2>/dev/null | grep "${LAB_ID}"
+	# stderr: other labs' veths whose namespaces are going away at this moment are no concern here
+	ip -o link show 2>/dev/null | grep "link-netns nst${LAB_ID}" | awk -F': ' '{print $1, $2}' | sort
+	for d in "$PIN_ROOT"/* "$PIN_ROOT"/netns-*/*; do
+		[[ ${d##*/} == *"${LAB_ID}"* ]] && echo "${d#"$PIN_ROOT"/}"
+	done
 	for up in "${LAB_UPLINKS[@]}"; do
-		ls -A "$PIN_ROOT/$up" 2>/dev/null | sed "s|^|$up/|"
+		for d in $(pins_named "$up"); do
+			ls -A "$d" 2>/dev/null | sed "s|^|$up/|"
+		done
 		"$NSTEER" port list "$up" --json 2>/dev/null
 	done
 }
@@ -53,6 +57,8 @@ test_bad_option_values_are_usage_errors() {
 	expect_error 2 "--vlan" "$NSTEER" port add "$up" "$ns" --vlan ten
 	expect_error 2 "--ifname" "$NSTEER" port add "$up" "$ns" --ifname a/b
 	expect_error 2 "--ifname" "$NSTEER" port add "$up" "$ns" --ifname 0123456789abcdef
+	expect_error 2 "--ifname" "$NSTEER" port del "$up" "$(port_ns 1)" --ifname a/b
+	expect_error 2 "--ifname given twice" "$NSTEER" port del "$up" "$(port_ns 1)" --ifname eth0 --ifname e1
 	expect_error 2 "--mode" "$NSTEER" attach "$up" --mode weird
 	expect_error 2 "--xdp-mode" "$NSTEER" attach "$up" --xdp-mode turbo
 	expect_error 2 "--unknown" "$NSTEER" attach "$up" --unknown flood
@@ -91,7 +97,7 @@ test_unknown_device_is_a_runtime_error() {
 	local nope="nsu${LAB_ID}nope" ns="nst${LAB_ID}x"
 	LAB_NETNS+=("$ns")
 	expect_error 1 "unknown device" "$NSTEER" attach "$nope"
-	[ -e "$PIN_ROOT/$nope" ] && fail "attach of a missing device left $PIN_ROOT/$nope"
+	[ -z "$(pins_named "$nope")" ] || fail "attach of a missing device left $(pins_named "$nope")"
 	expect_error 1 "unknown device" "$NSTEER" detach "$nope"
 	expect_error 1 "not attached" "$NSTEER" port add "$nope" "$ns"
 	expect_error 1 "not attached" "$NSTEER" status "$nope"
@@ -126,7 +132,7 @@ test_port_on_unattached_uplink() {
 	LAB_NETNS+=("$ns")
 	expect_error 1 "not attached" "$NSTEER" port add "$b" "$ns"
 	[ -e "/var/run/netns/$ns" ] && fail "port add on an unattached uplink created $ns"
-	[ -e "$PIN_ROOT/$b" ] && fail "port add on an unattached uplink created $PIN_ROOT/$b"
+	[ -z "$(pins_named "$b")" ] || fail "port add on an unattached uplink created $(pins_named "$b")"
 	expect_error 1 "not attached" "$NSTEER" port del "$b" "$ns"
 	expect_error 1 "not attached" "$NSTEER" port list "$b"
 	expect_error 1 "not attached" "$NSTEER" status "$b"

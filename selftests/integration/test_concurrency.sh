@@ -6,8 +6,6 @@
 # selftests-modes: auto native (skb attaches through the same libxdp call as native, with a flag)
 source "$(dirname "$0")/lib.sh"
 
-PIN_ROOT=/sys/fs/bpf/nsteer
-
 # port_names UPLINK: the netns of every port, one a line, sorted
 port_names() { status_get "$1" '"\n".join(sorted(p["netns"] for p in s["ports"]))' | sed '/^$/d'; }
 
@@ -64,10 +62,11 @@ test_concurrent_port_add_and_del_same_uplink() {
 
 test_held_lock_makes_nsteer_fail_with_message() {
 	lab 0
-	local ns rc out
+	local ns rc out dir
 	ns="nst${LAB_ID}locked"
 	LAB_NETNS+=("$ns")
 	[ -d "$PIN_ROOT" ] || fail "$PIN_ROOT missing after attach"
+	dir=$(pin_dir "$UP") || exit 1 # status takes the lock too
 	# Holds the lock until the test creates "release", 15 s at most (whatever happens to the test).
 	lab_bg "" timeout 20 flock "$PIN_ROOT" sh -c \
 		"touch '$LAB_TMP/locked'; i=0; while [ ! -e '$LAB_TMP/release' ] && [ \$i -lt 300 ]; do sleep 0.05; i=\$((i + 1)); done"
@@ -79,7 +78,7 @@ test_held_lock_makes_nsteer_fail_with_message() {
 		grep -qi "another nsteer" <<<"$out" || fail "'nsteer $cmd' did not name the other nsteer: $out"
 	done
 	[ -e "/var/run/netns/$ns" ] && fail "port add created $ns although it could not take the lock"
-	[ -d "$PIN_ROOT/$UP" ] || fail "detach removed the pins although it could not take the lock"
+	[ -d "$dir" ] || fail "detach removed the pins ($dir) although it could not take the lock"
 
 	touch "$LAB_TMP/release"
 	wait "${LAB_PIDS[-1]}"

@@ -3,15 +3,13 @@
 # state), the exit status it must give (0 success, 1 runtime failure, 2 usage error) and a
 # message it must print (an extended regex), and after every refused row a check that nothing
 # was left half-built: the lab's namespaces and the links in them, the veths into them, the pins
-# under /sys/fs/bpf/nsteer that belong to the lab, tc filters and XDP on the lab's uplink, its
+# under /sys/fs/bpf/nsteer (netns-COOKIE/IFINDEX-NAME/) that belong to the lab, tc filters and XDP on the lab's uplink, its
 # unicast and multicast address lists and flags, its port table and any problem status reports.
 # test_cli_errors.sh has the first cases of each kind; the rows here are the rest.
 #
 # HOSTILE_TABLE=FILE appends every row, as markdown (input | exit | message), to FILE, with the
 # lab's names replaced by DEV, NS and so on, so that it can be pasted into documentation.
 source "$(dirname "$0")/lib.sh"
-
-PIN_ROOT=/sys/fs/bpf/nsteer
 
 # ---- The snapshot: everything a refused command must leave as it found it ----
 
@@ -26,10 +24,17 @@ lab_snapshot() {
 	echo "## veths into them"
 	ip -o link show 2>/dev/null | grep -a "link-netns -\?nst${LAB_ID}" | awk -F': ' '{print $2}' | LC_ALL=C sort
 	echo "## pins"
-	# The lab's uplinks are nsu<LAB_ID> and nsu<LAB_ID><letters>; other labs' are not.
-	(cd "$PIN_ROOT" 2>/dev/null &&
-		ls -R -d "nsu${LAB_ID}" "nsu${LAB_ID}"[!0-9]* "nsh-nsu${LAB_ID}" "nsh-nsu${LAB_ID}"[!0-9]* 2>/dev/null &&
-		ls -R "nsu${LAB_ID}" "nsu${LAB_ID}"[!0-9]* "nsh-nsu${LAB_ID}" "nsh-nsu${LAB_ID}"[!0-9]* 2>/dev/null)
+	# The lab's uplinks are nsu<LAB_ID> and nsu<LAB_ID><letters>; other labs' are not. Their
+	# folders are netns-COOKIE/IFINDEX-NAME, and NAME/ in the layout before that.
+	(cd "$PIN_ROOT" 2>/dev/null && shopt -s nullglob && {
+		for up in "nsu${LAB_ID}" "nsu${LAB_ID}"[!0-9]* "nsh-nsu${LAB_ID}" "nsh-nsu${LAB_ID}"[!0-9]*; do
+			[ -d "$up" ] && echo "$up" && ls -R "$up"
+		done
+		for up in netns-*/*-"nsu${LAB_ID}" netns-*/*-"nsu${LAB_ID}"[!0-9]* \
+			netns-*/*-"nsh-nsu${LAB_ID}" netns-*/*-"nsh-nsu${LAB_ID}"[!0-9]*; do
+			echo "$up" && ls -R "$up"
+		done
+	})
 	for up in "${LAB_UPLINKS[@]}"; do
 		ip link show "$up" >/dev/null 2>&1 || continue
 		echo "## uplink $up"
@@ -45,8 +50,10 @@ try:
     for u in json.load(sys.stdin):
         for p in u.get("problems", []):
             # Orphan veths are found host-wide, so port adds of other labs in flight show up;
-            # the veths into this lab are in the list above.
-            if "belongs to no port" not in p["problem"]:
+            # the veths into this lab are in the list above. So are an interrupted batch or
+            # apply, which no lab here kills.
+            if "belongs to no port" not in p["problem"] and \
+                    "was interrupted: some of its" not in p["problem"]:
                 print("problem:", p["problem"])
 except ValueError:
     print("status --json printed no JSON")'
@@ -61,7 +68,7 @@ generic() {
 	s=${s//$LAB_TMP/TMP}
 	s=${s//nsu${LAB_ID}/DEV}
 	s=${s//nst${LAB_ID}/NS}
-	s=$(LC_ALL=C sed -E 's/nst[0-9a-f]{8}/nstXXXXXXXX/g; s/ifindex [0-9]+/ifindex N/g; s/prog id [0-9]+/prog id N/g' <<<"$s")
+	s=$(LC_ALL=C sed -E 's/nst[0-9a-f]{12}/nstXXXXXXXXXXXX/g; s/ifindex [0-9]+/ifindex N/g; s/prog id [0-9]+/prog id N/g; s,/netns-[0-9]+/[0-9]+-,/netns-COOKIE/IFINDEX-,g' <<<"$s")
 	printf '%s' "$s"
 }
 
@@ -90,8 +97,12 @@ table_row() { # table_row INPUT EXIT MESSAGE
 }
 
 # lab_problems UPLINK: status problems of UPLINK, without orphan veths (found host-wide, so
-# other labs' port adds in flight show up there).
-lab_problems() { problems "$1" | tr ';' '\n' | grep -v "belongs to no port" | grep -v '^ *$'; }
+# other labs' port adds in flight show up there) and interrupted batches or applies (host-wide
+# too, and no lab here kills one).
+lab_problems() {
+	problems "$1" | tr ';' '\n' | grep -v -e "belongs to no port" -e "was interrupted: some of its" |
+		grep -v '^ *$'
+}
 
 # ---- Rows ----
 
@@ -295,7 +306,7 @@ test_non_ethernet_uplink() {
 	ip tuntap add mode tun name "$t" || skip "no tun device"
 	ip link set "$t" up
 	row 1 "not an Ethernet device" attach "$t"
-	[ -e "$PIN_ROOT/$t" ] && fail "a refused attach left $PIN_ROOT/$t"
+	[ -z "$(pins_named "$t")" ] || fail "a refused attach left $(pins_named "$t")"
 	# A loopback device, in a namespace of the lab's own (never the host's lo).
 	lab 1
 	local ns="nst${LAB_ID}l" out rc
@@ -303,6 +314,7 @@ test_non_ethernet_uplink() {
 	ip netns add "$ns" || fail "ip netns add"
 	out=$(ip netns exec "$ns" "$NSTEER" attach lo 2>&1); rc=$?
 	check_row "ip netns exec NS nsteer attach lo" 1 "not an Ethernet device" "$rc" "$out"
+	[ -e "$(netns_pins "$ns")" ] && fail "a refused attach left $(netns_pins "$ns")"
 	ip -n "$ns" -d link show lo | grep -q xdp && fail "a refused attach left XDP on lo"
 	tc -n "$ns" filter show dev lo ingress | grep -q . && fail "a refused attach left tc on lo"
 	return 0
@@ -319,8 +331,8 @@ print(*[p["host_ifname"] for p in json.load(sys.stdin) if p["netns"] == os.envir
 	ip link show "$hostacc" >/dev/null 2>&1 || fail "no host-access device $hostacc"
 	row 1 "host end of the port of namespace .* on uplink" attach "$host"
 	row 1 "host-access device of uplink" attach "$hostacc"
-	[ -e "$PIN_ROOT/$host" ] && fail "a refused attach left $PIN_ROOT/$host"
-	[ -e "$PIN_ROOT/$hostacc" ] && fail "a refused attach left $PIN_ROOT/$hostacc"
+	[ -z "$(pins_named "$host")" ] || fail "a refused attach left $(pins_named "$host")"
+	[ -z "$(pins_named "$hostacc")" ] || fail "a refused attach left $(pins_named "$hostacc")"
 	expect_ping "$WIRE" "$(port_addr4 1)"
 }
 
@@ -467,12 +479,13 @@ tamper_check() {
 
 # replace_pin PIN "WHAT" bpftool-map-create-args...: PIN swapped for a map of another shape.
 replace_pin() {
-	local pin=$1 what=$2
+	local pin=$1 what=$2 d
 	shift 2
 	lab 1
 	LAB_NETNS+=("nst${LAB_ID}h")
-	rm "$PIN_ROOT/$UP/$pin"
-	bpftool map create "$PIN_ROOT/$UP/$pin" "$@" name hostile || fail "bpftool map create"
+	d=$(pin_dir "$UP") || exit 1
+	rm "$d/$pin"
+	bpftool map create "$d/$pin" "$@" name hostile || fail "bpftool map create"
 	tamper_check "$what" "$pin"
 }
 
@@ -489,14 +502,14 @@ test_pin_of_wrong_value_size() {
 test_pin_removed() {
 	lab 1
 	LAB_NETNS+=("nst${LAB_ID}h")
-	rm "$PIN_ROOT/$UP/ports" || fail "rm ports"
+	rm "$(pin_dir "$UP")/ports" || fail "rm ports"
 	tamper_check "the ports pin removed" ports
 }
 
 test_program_pin_removed() {
 	lab 1
 	LAB_NETNS+=("nst${LAB_ID}h")
-	rm "$PIN_ROOT/$UP/prog_tc_port" || fail "rm prog_tc_port"
+	rm "$(pin_dir "$UP")/prog_tc_port" || fail "rm prog_tc_port"
 	tamper_check "the prog_tc_port pin removed" prog_tc_port
 }
 
@@ -527,26 +540,97 @@ run_repair() { # run_repair WHAT REPAIR
 	done < <(sed 's/ *&& */\n/g; s/ *; */\n/g' <<<"$2")
 }
 
-test_uplink_renamed() {
-	lab 1
-	local r="nsu${LAB_ID}r" repair
-	LAB_UPLINKS+=("$r")
-	ip link set "$UP" down && ip link set "$UP" name "$r" && ip link set "$r" up || fail "rename"
-	repair=$(repair_check "uplink renamed under nsteer" "renamed|gone") || exit 1
-	grep -q "$r" <<<"$repair" || fail "the repair does not name the device's new name $r: $repair"
-	run_repair "uplink renamed" "$repair"
-	[ -z "$(lab_problems "$UP")" ] || fail "problems after the repair: $(lab_problems "$UP")"
-	expect_ping "$WIRE" "$(port_addr4 1)"
+# host_ends UPLINK: the host ends of UPLINK's ports, from port list.
+host_ends() {
+	"$NSTEER" port list "$1" --json | "$NST_PYTHON" -S -c '
+import json, sys
+print(*[p["host_ifname"] for p in json.load(sys.stdin)])'
 }
 
+# A renamed uplink is the same uplink (the name is only a label): nothing to repair; status,
+# port add, port del and detach work under the new name, and status tells the name it was
+# attached as, which its pins keep.
+test_uplink_renamed() {
+	lab 1
+	local r="nsu${LAB_ID}r" dir st hosts h
+	LAB_UPLINKS+=("$r")
+	dir=$(pin_dir "$UP") || exit 1
+	# Kernels before 6.2 refuse to rename a device that is up.
+	ip link set "$UP" down && ip link set "$UP" name "$r" && ip link set "$r" up || fail "rename"
+	st=$("$NSTEER" status "$r" 2>&1)
+	[ -z "$(lab_problems "$r")" ] || fail "status $r after the rename reports: $(lab_problems "$r")"
+	table_row "uplink renamed under nsteer; nsteer status NEW" 0 "$(head -1 <<<"$st")"
+	grep -a -q -E "^$r \(ifindex [0-9]+, attached as $UP\): " <<<"$st" ||
+		fail "status does not say $r was attached as $UP: $st"
+	grep -a -q -x "  pins: $dir" <<<"$st" || fail "status does not name the pins $dir: $st"
+	[ "$(status_get "$r" '[s["uplink"], s["attached_as"], s["device_present"], s["pin_dir"]]')" = \
+		"['$r', '$UP', True, '$dir']" ] ||
+		fail "status --json: $(status_get "$r" '[s["uplink"], s["attached_as"], s["device_present"], s["pin_dir"]]')"
+	# Every uplink's status: this one once, by its new name, with nothing to repair.
+	status_json | DIR="$dir" R="$r" "$NST_PYTHON" -S -c '
+import json, os, sys
+us = [u for u in json.load(sys.stdin) if u.get("pin_dir") == os.environ["DIR"]]
+if [u["uplink"] for u in us] != [os.environ["R"]] or any(
+        "was interrupted: some of its" not in p["problem"] for p in us[0].get("problems", [])):
+    sys.exit("status lists the renamed uplink as %r" % us)' || fail "status of every uplink"
+	# The old name is no uplink any more, not a gone one to clean up.
+	st=$("$NSTEER" status "$UP" 2>&1)
+	grep -a -q "gone" <<<"$st" && fail "status $UP (the old name) reports the renamed uplink gone: $st"
+	expect_ping "$WIRE" "$(port_addr4 1)"
+	# Ports under the new name, and in port 1's namespace a second one.
+	lab_port "$r" 2
+	expect "port add $r $(port_ns 1) --ifname e1" "$NSTEER" port add "$r" "$(port_ns 1)" --ifname e1
+	[ "$(port_names "$r")" = "$(port_ns 1) e1 $(port_ns 1) eth0 $(port_ns 2) eth0" ] ||
+		fail "port list $r: $(port_names "$r")"
+	[ -z "$(lab_problems "$r")" ] || fail "problems: $(lab_problems "$r")"
+	expect_ping "$WIRE" "$(port_addr4 2)" "$(port_addr4 1)"
+	expect "port del under the new name" "$NSTEER" port del "$r" "$(port_ns 2)"
+	[ -e "/var/run/netns/$(port_ns 2)" ] && fail "port del $r left $(port_ns 2)"
+	expect "port del --ifname under the new name" "$NSTEER" port del "$r" "$(port_ns 1)" --ifname e1
+	[ "$(port_names "$r")" = "$(port_ns 1) eth0" ] || fail "port list $r after port del: $(port_names "$r")"
+	expect_ping "$WIRE" "$(port_addr4 1)"
+	hosts=$(host_ends "$r")
+	expect "detach under the new name" "$NSTEER" detach "$r" --ports
+	[ -e "$dir" ] && fail "detach $r --ports left $dir"
+	for h in $hosts; do ip link show "$h" >/dev/null 2>&1 && fail "detach $r --ports left host end $h"; done
+	[ -e "/var/run/netns/$(port_ns 1)" ] && fail "detach $r --ports left $(port_ns 1)"
+	return 0
+}
+
+# port_names UPLINK: "NETNS IFNAME" of each port, in port list's order, on one line.
+port_names() {
+	"$NSTEER" port list "$1" --json | "$NST_PYTHON" -S -c '
+import json, sys
+print(*["%s %s" % (p["netns"], p["ifname"]) for p in json.load(sys.stdin)])'
+}
+
+# A deleted uplink (or one moved to another namespace) is gone from this one: status says so,
+# and its repair, `nsteer detach DEV --ports`, removes the pins, the ports' host ends and the
+# namespaces port add created (one of them holding two ports), and keeps a namespace that was
+# there before port add.
 test_uplink_deleted() {
 	lab 1
-	local repair
+	local pre="nst${LAB_ID}e" dir hosts h repair
+	LAB_NETNS+=("$pre")
+	ip netns add "$pre" || fail "ip netns add $pre"
+	expect "a second port in port 1's namespace" "$NSTEER" port add "$UP" "$(port_ns 1)" --ifname e1
+	expect "a port in a namespace of its own" "$NSTEER" port add "$UP" "$pre"
+	dir=$(pin_dir "$UP") || exit 1
+	hosts=$(host_ends "$UP")
+	[ "$(wc -w <<<"$hosts")" = 3 ] || fail "port list names the host ends '$hosts', not 3"
 	ip link del "$UP" || fail "ip link del"
-	repair=$(repair_check "uplink deleted under nsteer" "gone") || exit 1
+	repair=$(repair_check "uplink deleted under nsteer" \
+		"$UP: the device \(ifindex [0-9]+, attached as $UP\) is gone from this network namespace") || exit 1
+	[ "$repair" = "nsteer detach $UP --ports" ] || fail "the repair is '$repair', not 'nsteer detach $UP --ports'"
+	[ "$(status_get "$UP" '[s["device_present"], s["pin_dir"]]')" = "[False, '$dir']" ] ||
+		fail "status --json: $(status_get "$UP" '[s["device_present"], s["pin_dir"]]')"
 	run_repair "uplink deleted" "$repair"
-	[ -e "$PIN_ROOT/$UP" ] && fail "the repair left $PIN_ROOT/$UP"
-	[ -e "/var/run/netns/$(port_ns 1)" ] && fail "the repair left port 1's namespace"
+	[ -e "$dir" ] && fail "the repair left $dir"
+	for h in $hosts; do ip link show "$h" >/dev/null 2>&1 && fail "the repair left host end $h"; done
+	[ -e "/var/run/netns/$(port_ns 1)" ] &&
+		fail "the repair left $(port_ns 1), which port add created (ports: eth0, e1)"
+	[ -e "/var/run/netns/$pre" ] || fail "the repair deleted $pre, which existed before port add"
+	ip -n "$pre" link show eth0 >/dev/null 2>&1 && fail "the repair left eth0 in $pre"
 	"$NSTEER" status 2>/dev/null | grep -a -q "$UP" && fail "status still shows $UP"
 	return 0
 }
@@ -555,7 +639,8 @@ test_port_namespace_deleted() {
 	lab 2
 	local repair
 	ip netns del "$(port_ns 1)" || fail "ip netns del"
-	repair=$(repair_check "port namespace deleted under nsteer" "namespace .* is gone") || exit 1
+	repair=$(repair_check "port namespace deleted under nsteer" \
+		"port $(port_ns 1) eth0: namespace .* is gone") || exit 1
 	run_repair "namespace deleted" "$repair"
 	[ -z "$(lab_problems "$UP")" ] || fail "problems after the repair: $(lab_problems "$UP")"
 	expect_ping "$WIRE" "$(port_addr4 2)"
@@ -569,14 +654,15 @@ as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 
 test_unprivileged_user() {
 	lab 1
-	local d="$PIN_ROOT/$UP" f mode out rc
+	local d f mode out rc
+	d=$(pin_dir "$UP") || exit 1
 	as_nobody test -x "$NST_ROOT/nsteer" || skip "nobody cannot execute nsteer"
-	# The pins: root's, 0600, in 0700 directories.
+	# The pins: root's, 0600, in 0700 directories (the root, the namespace's, the uplink's).
 	for f in "$d"/*; do
 		mode=$(stat -c '%a %U' "$f")
 		[ "$mode" = "600 root" ] || fail "$f: mode/owner $mode, expected 600 root"
 	done
-	for f in "$PIN_ROOT" "$d"; do
+	for f in "$PIN_ROOT" "${d%/*}" "$d"; do
 		mode=$(stat -c '%a %U' "$f")
 		[ "$mode" = "700 root" ] || fail "$f: mode/owner $mode, expected 700 root"
 	done
@@ -585,7 +671,7 @@ test_unprivileged_user() {
 	for f in ports uplink_config counters; do
 		out=$(as_nobody bpftool map dump pinned "$d/$f" 2>&1); rc=$?
 		[ $rc != 0 ] || fail "nobody dumped $f"
-		table_row "as nobody: bpftool map dump pinned /sys/fs/bpf/nsteer/DEV/$f" "$rc" "$out"
+		table_row "as nobody: bpftool map dump pinned $d/$f" "$rc" "$out"
 	done
 	out=$(as_nobody bpftool map update pinned "$d/uplink_config" key 0 0 0 0 value $(printf '0 %.0s' {1..16}) 2>&1)
 	[ $? != 0 ] || fail "nobody updated uplink_config"

@@ -113,7 +113,7 @@ test_host_access_in_vepa_mode() {
 # goes. With it again: back. Mode changes keep it. Detach removes it.
 test_host_access_lifecycle() {
 	host_lab 1
-	local up nsh ifx
+	local up nsh ifx dir
 	up=$(uplink)
 	nsh=nsh-$up
 	ifx=$(cat "/sys/class/net/$nsh/ifindex")
@@ -132,9 +132,10 @@ test_host_access_lifecycle() {
 	[ "$(status_get "$up" 'sum(p["netns"] == "(host)" for p in s["ports"])')" = 1 ] || fail "status does not list exactly one host-access port"
 	ip addr add "$HOST4.100/24" dev "$nsh" && ip link set "$nsh" up
 	expect_ping "" "$HOST4.11"
+	dir=$(pin_dir "$up") || exit 1
 	"$NSTEER" detach "$up" >/dev/null || fail "detach"
 	! ip link show "$nsh" >/dev/null 2>&1 || fail "detach left $nsh"
-	[ ! -e "/sys/fs/bpf/nsteer/$up" ] || fail "detach left /sys/fs/bpf/nsteer/$up"
+	[ ! -e "$dir" ] || fail "detach left $dir"
 }
 
 # Host access is part of the attachment: status must not report it as a broken port.

@@ -6,8 +6,6 @@
 # selftests-host-only: every_command_is_idempotent port_add_by_netns_path port_add_by_pid status_explains_vanished_namespace_and_repair_works (the loader's own logic)
 source "$(dirname "$0")/lib.sh"
 
-PIN_ROOT=/sys/fs/bpf/nsteer
-
 xdp_prog_id() { ip -d link show "$1" | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p'; }
 tc_prog_ids() { tc filter show dev "$1" ingress 2>/dev/null | grep -o ' id [0-9]*' | awk '{print $2}'; }
 prog_gone() { ! bpftool prog show id "$1" >/dev/null 2>&1; }
@@ -18,7 +16,8 @@ port_count() { status_get "$1" 'len(s["ports"])'; }
 
 test_detach_removes_programs_and_pins() {
 	lab 2
-	local ids=() host hosts=() id
+	local ids=() host hosts=() id dir
+	dir=$(pin_dir "$UP") || exit 1
 	if [ "$(lab_xdp_mode)" != off ]; then
 		ids+=("$(xdp_prog_id "$UP")")
 		[ -n "${ids[0]}" ] || fail "no XDP program on $UP after attach"
@@ -39,7 +38,8 @@ test_detach_removes_programs_and_pins() {
 	done
 
 	expect "detach" "$NSTEER" detach "$UP"
-	[ ! -e "$PIN_ROOT/$UP" ] || fail "$PIN_ROOT/$UP is still there: $(ls "$PIN_ROOT/$UP")"
+	[ ! -e "$dir" ] || fail "$dir is still there: $(ls "$dir")"
+	[ -z "$(pins_named "$UP")" ] || fail "pins of $UP left: $(pins_named "$UP")"
 	ip -d link show "$UP" | grep -q 'prog/xdp' && fail "an XDP program is still attached to $UP"
 	[ -z "$(tc filter show dev "$UP" ingress 2>/dev/null)" ] || fail "tc filters left on $UP ingress"
 	tc qdisc show dev "$UP" | grep -q clsact && fail "the clsact qdisc nsteer created on $UP is left"
@@ -54,24 +54,29 @@ test_detach_removes_programs_and_pins() {
 	return 0
 }
 
+# Port 1's namespace holds two ports (eth0 and e1): it goes with the second.
 test_detach_ports_removes_veths_and_created_namespaces() {
 	lab 2
-	local pre hosts=() host n
+	local pre hosts=() host n dir
 	pre="nst${LAB_ID}pre"
 	LAB_NETNS+=("$pre")
 	ip netns add "$pre" || fail "ip netns add $pre"
 	expect "port add (existing namespace)" "$NSTEER" port add "$UP" "$pre"
-	for ns in "$(port_ns 1)" "$(port_ns 2)" "$pre"; do hosts+=("$(port_field "$UP" "$ns" host_ifname)"); done
+	expect "port add (a second port in port 1's namespace)" "$NSTEER" port add "$UP" "$(port_ns 1)" --ifname e1
+	read -ra hosts < <("$NSTEER" port list "$UP" --json | "$NST_PYTHON" -S -c '
+import json, sys
+print(*[p["host_ifname"] for p in json.load(sys.stdin)])')
+	[ ${#hosts[@]} = 4 ] || fail "port list names host ends '${hosts[*]}', not 4"
+	dir=$(pin_dir "$UP") || exit 1
 
 	expect "detach --ports" "$NSTEER" detach "$UP" --ports
-	[ ! -e "$PIN_ROOT/$UP" ] || fail "$PIN_ROOT/$UP is still there"
+	[ ! -e "$dir" ] || fail "$dir is still there"
 	for host in "${hosts[@]}"; do
 		[ -n "$host" ] || fail "a port had no host_ifname in status"
 		link_exists "$host" && fail "detach --ports left the veth $host"
 	done
-	for n in 1 2; do
-		netns_exists "$(port_ns "$n")" && fail "namespace $(port_ns "$n"), created by port add, is left"
-	done
+	netns_exists "$(port_ns 1)" && fail "namespace $(port_ns 1), created by port add (ports eth0, e1), is left"
+	netns_exists "$(port_ns 2)" && fail "namespace $(port_ns 2), created by port add, is left"
 	netns_exists "$pre" || fail "detach --ports deleted $pre, a namespace nsteer did not create"
 	ip -n "$pre" link show eth0 >/dev/null 2>&1 && fail "eth0 is left in $pre"
 	ip -d link show "$UP" | grep -q 'prog/xdp' && fail "an XDP program is still attached to $UP"
@@ -80,26 +85,40 @@ test_detach_ports_removes_veths_and_created_namespaces() {
 
 test_port_del_leaves_nothing() {
 	lab 0
-	local pre made host_pre host_made
+	local pre made host_pre host_made host_e1
 	pre="nst${LAB_ID}pre"; made="nst${LAB_ID}made"
 	LAB_NETNS+=("$pre" "$made")
 	ip netns add "$pre" || fail "ip netns add $pre"
 	expect "port add (existing namespace)" "$NSTEER" port add "$UP" "$pre" --addr 10.77.0.31/24
 	expect "port add (new namespace)" "$NSTEER" port add "$UP" "$made" --addr 10.77.0.32/24
+	expect "port add (a second interface)" "$NSTEER" port add "$UP" "$made" --ifname e1 --addr 10.77.0.33/24
 	netns_exists "$made" || fail "port add did not create $made"
-	host_pre=$(port_field "$UP" "$pre" host_ifname)
-	host_made=$(port_field "$UP" "$made" host_ifname)
+	host_pre=$(port_field "$UP" "$pre" host_ifname eth0) || exit 1
+	host_made=$(port_field "$UP" "$made" host_ifname eth0) || exit 1
+	host_e1=$(port_field "$UP" "$made" host_ifname e1) || exit 1
 	expect "wire -> $made" in_ns "$WIRE" ping -c1 -W2 10.77.0.32
+	expect "wire -> $made e1" in_ns "$WIRE" ping -c1 -W2 10.77.0.33
 
+	# --ifname: that port only; the namespace stays for the other.
+	expect "port del $made --ifname e1" "$NSTEER" port del "$UP" "$made" --ifname e1
+	link_exists "$host_e1" && fail "port del --ifname e1 left the host end $host_e1"
+	ip -n "$made" link show e1 >/dev/null 2>&1 && fail "port del --ifname e1 left e1 in $made"
+	netns_exists "$made" || fail "port del --ifname e1 deleted $made, which still holds eth0's port"
+	link_exists "$host_made" || fail "port del --ifname e1 deleted eth0's host end $host_made"
+	expect "wire -> $made after e1 left" in_ns "$WIRE" ping -c1 -W2 10.77.0.32
+	# Without --ifname: every port of the namespace, and the namespace port add created.
+	expect "port add (e1 again)" "$NSTEER" port add "$UP" "$made" --ifname e1 --addr 10.77.0.33/24
+	host_e1=$(port_field "$UP" "$made" host_ifname e1) || exit 1
 	expect "port del $made" "$NSTEER" port del "$UP" "$made"
 	link_exists "$host_made" && fail "port del left the host end $host_made"
-	netns_exists "$made" && fail "port del left $made, which port add had created"
+	link_exists "$host_e1" && fail "port del left the host end $host_e1"
+	netns_exists "$made" && fail "port del left $made, which port add had created (ports eth0, e1)"
 	expect "port del $pre" "$NSTEER" port del "$UP" "$pre"
 	link_exists "$host_pre" && fail "port del left the host end $host_pre"
 	netns_exists "$pre" || fail "port del deleted $pre, which existed before port add"
 	ip -n "$pre" link show eth0 >/dev/null 2>&1 && fail "port del left eth0 in $pre"
 	[ "$(port_count "$UP")" = 0 ] || fail "status still lists ports"
-	bpftool map dump pinned "$PIN_ROOT/$UP/port_by_ifindex" 2>/dev/null | grep -q "nst${LAB_ID}" &&
+	bpftool map dump pinned "$(pin_dir "$UP")/port_by_ifindex" 2>/dev/null | grep -q "nst${LAB_ID}" &&
 		fail "port_by_ifindex still holds a deleted port"
 	expect "port del again" "$NSTEER" port del "$UP" "$made"
 	expect "port del again" "$NSTEER" port del "$UP" "$pre"
@@ -110,8 +129,9 @@ test_port_del_leaves_nothing() {
 
 test_every_command_is_idempotent() {
 	lab 1
-	local p1 before after carrier addrs
+	local p1 before after carrier addrs dir
 	p1=$(port_ns 1)
+	dir=$(pin_dir "$UP") || exit 1
 	carrier=$(cat "/sys/class/net/$UP/carrier_changes")
 	before=$(status_get "$UP" '(s["xdp_prog_id"], s["tc_prog_id"], s["mode"], [(p["netns"], p["mac"], p["host_ifindex"], p["peer_ifindex"]) for p in s["ports"]])')
 	addrs=$(ip -n "$p1" -o addr show dev eth0 | wc -l)
@@ -130,7 +150,7 @@ test_every_command_is_idempotent() {
 	expect "detach" "$NSTEER" detach "$UP"
 	expect "detach again" "$NSTEER" detach "$UP"
 	expect "detach --ports on a detached uplink" "$NSTEER" detach "$UP" --ports
-	[ ! -e "$PIN_ROOT/$UP" ] || fail "pins left after detach"
+	[ ! -e "$dir" ] || fail "pins left after detach: $dir"
 }
 
 test_attach_other_mode_updates_in_place() {
@@ -234,22 +254,26 @@ test_port_add_by_pid() {
 
 test_pins_readable_by_bpftool_and_private() {
 	lab 2
-	local pin dump mode
-	dump=$(bpftool map dump pinned "$PIN_ROOT/$UP/port_by_ifindex") || fail "bpftool cannot dump port_by_ifindex"
-	for word in '"netns"' '"mac"' '"host_ifname"' "\"$(port_ns 1)\"" "\"$(port_ns 2)\""; do
+	local pin dump mode dir
+	dir=$(pin_dir "$UP") || exit 1
+	dump=$(bpftool map dump pinned "$dir/port_by_ifindex") || fail "bpftool cannot dump port_by_ifindex"
+	for word in '"netns"' '"mac"' '"ifname"' '"host_ifname"' "\"$(port_ns 1)\"" "\"$(port_ns 2)\""; do
 		grep -q -- "$word" <<<"$dump" || fail "port_by_ifindex dump lacks $word"
 	done
-	bpftool map dump pinned "$PIN_ROOT/$UP/ports" | grep -q '"mac"' || fail "ports dump has no named mac field"
-	bpftool map dump pinned "$PIN_ROOT/$UP/uplink_config" | grep -q '"mode"' ||
+	bpftool map dump pinned "$dir/ports" | grep -q '"mac"' || fail "ports dump has no named mac field"
+	bpftool map dump pinned "$dir/uplink_config" | grep -q '"mode"' ||
 		fail "uplink_config dump has no named mode field"
-	bpftool map dump pinned "$PIN_ROOT/$UP/counters" | grep -q '"rx_packets"' ||
+	bpftool map dump pinned "$dir/counters" | grep -q '"rx_packets"' ||
 		fail "counters dump has no named rx_packets field"
-	for pin in "$PIN_ROOT/$UP"/*; do
+	for pin in "$dir"/*; do
 		mode=$(stat -c %a "$pin")
 		[ "$mode" = 600 ] || fail "$pin has mode $mode, not 600"
 	done
-	mode=$(stat -c %a "$PIN_ROOT/$UP")
-	[ $((8#$mode & 8#077)) = 0 ] || fail "$PIN_ROOT/$UP has mode $mode: open to group or others"
+	# The uplink's folder and its namespace's.
+	for pin in "$dir" "${dir%/*}"; do
+		mode=$(stat -c %a "$pin")
+		[ $((8#$mode & 8#077)) = 0 ] || fail "$pin has mode $mode: open to group or others"
+	done
 }
 
 test_status_explains_vanished_namespace_and_repair_works() {

@@ -7,8 +7,10 @@ source "$(dirname "$0")/lib.sh"
 STRANGER=02:00:00:00:0d:0d # a MAC no port owns
 FORGED=02:00:00:00:0e:0e   # a source MAC no port has
 
-switch_value() {
-	bpftool -j map dump pinned "/sys/fs/bpf/nsteer/$1/monitor" |
+switch_value() { # switch_value UPLINK: the pid the datapath's monitor switch names (0: off)
+	local dir
+	dir=$(pin_dir "$1") || exit 1
+	bpftool -j map dump pinned "$dir/monitor" |
 		"$NST_PYTHON" -S -c 'import json, sys; d = json.load(sys.stdin)[0]; v = d.get("value", d.get("formatted", {}).get("value")); print(v if isinstance(v, int) else int.from_bytes(bytes(int(x, 16) for x in v), "little"))'
 }
 

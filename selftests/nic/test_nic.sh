@@ -206,7 +206,7 @@ refused() {
 	local out
 	out=$("$NSTEER" attach "$NIC_UP" --xdp-mode "$1" 2>&1) && fail "attach --xdp-mode $1 succeeded on $NIC_MODEL"
 	echo "  refused as expected: $(tail -1 <<<"$out")" >&2
-	[ ! -e "/sys/fs/bpf/nsteer/$NIC_UP" ] || fail "pins left after a refused attach"
+	[ -z "$(pins_named "$NIC_UP")" ] || fail "pins left after a refused attach: $(pins_named "$NIC_UP")"
 	[ "$(nic_state "$NIC_UP")" = "$NIC_BEFORE" ] || fail "a refused attach changed $NIC_UP"
 }
 

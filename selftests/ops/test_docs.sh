@@ -39,8 +39,24 @@ test_man_has_every_section() {
 		grep -qx "$s" <<<"$text" || fail "no section $s"
 	done
 	grep -q 'ip-netns(8), bpftool(8), xdp-loader(8), tc(8)' <<<"$text" || fail "SEE ALSO is incomplete"
-	grep -q '/sys/fs/bpf/nsteer/DEV/' <<<"$text" || fail "FILES does not name the pins"
+	# An uplink's folder tells its namespace and device apart: netns-COOKIE/IFINDEX-NAME.
+	grep -qE '/sys/fs/bpf/nsteer/netns-[A-Z]+/[A-Z]+-[A-Z]+/' <<<"$text" ||
+		fail "FILES does not name the pins' folder (/sys/fs/bpf/nsteer/netns-COOKIE/IFINDEX-NAME/)"
+	grep -q '/sys/fs/bpf/nsteer/DEV/' <<<"$text" &&
+		fail "the page names /sys/fs/bpf/nsteer/DEV/, the layout before netns-COOKIE/IFINDEX-NAME"
 	grep -q 'NSTEER_LOCK_WAIT' <<<"$text" || fail "ENVIRONMENT does not name NSTEER_LOCK_WAIT"
+}
+
+# --help names where the state lives as the man page does, not as nsteer 0.1 kept it.
+test_help_names_the_pins_folder() {
+	needs_docs
+	local cmd out
+	for cmd in "" attach; do
+		out=$("$NSTEER_BIN" $cmd --help) || fail "nsteer ${cmd:+$cmd }--help: exit $?"
+		grep -q '/sys/fs/bpf/nsteer/DEV/' <<<"$out" &&
+			fail "nsteer ${cmd:+$cmd }--help names /sys/fs/bpf/nsteer/DEV/, the layout before netns-COOKIE/IFINDEX-NAME: $(grep '/sys/fs/bpf/nsteer/DEV/' <<<"$out")"
+	done
+	return 0
 }
 
 test_man_says_all_help_says() {

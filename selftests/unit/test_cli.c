@@ -599,6 +599,7 @@ Test(cli, port_del)
 	cr_expect_str_eq(cli.dev, "eth0");
 	cr_expect_eq(cli.port.netns.kind, NSTEER_NETNS_NAME);
 	cr_expect_str_eq(cli.port.netns.name, "ns1");
+	cr_expect_null(cli.port.ifname); /* every port of ns1 on eth0 */
 
 	EXPECT_RUN("port", "del", "--netns-path", "/run/netns/ns1", "eth0");
 	cr_expect_eq(cli.cmd, CMD_PORT_DEL);
@@ -610,6 +611,50 @@ Test(cli, port_del)
 	cr_expect_eq(cli.cmd, CMD_PORT_DEL);
 	cr_expect_eq(cli.port.netns.kind, NSTEER_NETNS_PID);
 	cr_expect_eq(cli.port.netns.pid, 99);
+}
+
+/* A namespace may hold several ports on one uplink: --ifname names one of them. */
+Test(cli, port_del_ifname)
+{
+	EXPECT_RUN("port", "del", "eth0", "ns1", "--ifname", "lan0");
+	cr_expect_eq(cli.cmd, CMD_PORT_DEL);
+	cr_expect_str_eq(cli.port.netns.name, "ns1");
+	cr_expect_str_eq(cli.port.ifname, "lan0");
+
+	EXPECT_RUN("port", "del", "--ifname=eth7", "--netns-path", "/run/netns/ns1", "eth0");
+	cr_expect_eq(cli.port.netns.kind, NSTEER_NETNS_PATH);
+	cr_expect_str_eq(cli.port.ifname, "eth7");
+
+	EXPECT_RUN("port", "del", "eth0", "--pid", "99", "--ifname", "abcdefghijklmno"); /* 15 */
+	cr_expect_eq(cli.port.netns.pid, 99);
+	cr_expect_str_eq(cli.port.ifname, "abcdefghijklmno");
+
+	static const char *const bad[] = {
+		"abcdefghijklmnop", /* 16 */
+		"eth/0", ".", "..", "eth:0", "eth 0", "eth%d", "",
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char msg[64];
+
+		snprintf(msg, sizeof(msg), "invalid --ifname '%s'", bad[i]);
+		streams_reset();
+		EXPECT_USAGE(msg, "port", "del", "eth0", "ns1", "--ifname", bad[i]);
+	}
+	streams_reset();
+	EXPECT_USAGE("--ifname given twice", "port", "del", "eth0", "ns1", "--ifname", "a",
+		     "--ifname", "b");
+	streams_reset();
+	EXPECT_USAGE("option '--ifname' needs a value", "port", "del", "eth0", "ns1", "--ifname");
+}
+
+Test(cli, port_del_help_names_ifname)
+{
+	EXPECT_HELP("Usage: nsteer port del DEV NETNS|--netns-path PATH|--pid PID [--ifname NAME]",
+		    "port", "del", "--help");
+	cr_expect_not_null(strstr(out_text(), "--ifname NAME"));
+	streams_reset();
+	EXPECT_HELP("port del DEV NETNS|--netns-path PATH|--pid PID [--ifname NAME]", "--help");
 }
 
 Test(cli, port_del_errors)
@@ -975,7 +1020,8 @@ Test(cli, device_name_invalid)
 }
 
 /* "." and ".." can never name a network device (the kernel's dev_valid_name refuses them), and
- * DEV becomes a path component: /sys/fs/bpf/nsteer/DEV. "detach .." would then work on
+ * DEV becomes a path component: a folder's whole name is looked up as DEV, and the layout before
+ * netns-COOKIE/IFINDEX-NAME was /sys/fs/bpf/nsteer/DEV. "detach .." would then work on
  * /sys/fs/bpf itself, unlinking every pin there. */
 Test(cli, device_name_dot_dotdot)
 {
