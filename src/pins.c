@@ -399,7 +399,7 @@ static int dir_empty(const char *dir)
 
 int pin_dir_remove(const char *dev)
 {
-	char dir[PATH_MAX], ns_dir[PATH_MAX];
+	char dir[PATH_MAX];
 	int err = pin_path(dir, sizeof(dir), dev, NULL);
 
 	if (!err)
@@ -410,11 +410,18 @@ int pin_dir_remove(const char *dev)
 		fault_point("pins:dir-removed");
 	if (err)
 		pr_warn("Couldn't remove %s: %s\n", dir, strerror(-err));
-	/* The namespace's folder goes with its last uplink; another's attach may race us to
-	 * it, under the same lock, so never. */
-	if (!err && pin_netns_dir(ns_dir, sizeof(ns_dir)) == 0)
-		rmdir(ns_dir);
+	if (!err)
+		pin_netns_dir_tidy();
 	return err;
+}
+
+void pin_netns_dir_tidy(void)
+{
+	char ns_dir[PATH_MAX];
+
+	/* Only when empty: rmdir refuses a folder that still holds an uplink's. */
+	if (pin_netns_dir(ns_dir, sizeof(ns_dir)) == 0 && rmdir(ns_dir) == 0)
+		fault_point("pins:netns-dir-removed");
 }
 
 int uplink_dirs_each(uplink_dir_cb cb, void *ctx)

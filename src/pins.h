@@ -61,6 +61,9 @@ int pin_dir_create(const char *dev);
  * empty); a missing directory is fine. */
 int pin_dir_remove(const char *dev);
 
+/* Removes this namespace's folder if it holds no uplink's any more. */
+void pin_netns_dir_tidy(void);
+
 /* Calls cb for each uplink folder of this namespace, with the name that finds it again
  * (uplink_place_find): the device's name now, the label of a vanished device, or the folder's
  * own name when the label finds another. Sorted by folder name. */

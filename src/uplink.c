@@ -428,10 +428,16 @@ static int detach_ports(const struct uplink *u, bool with_ports)
 	int err = t ? 0 : -errno;
 
 	for (__u32 i = 0; t && i < t->n; i++) {
-		const struct nsteer_port *port = &t->ports[i];
-		int e = with_ports || (port->flags & NSTEER_PORT_HOST)
-				? port_remove(u, port)
-				: tc_ingress_detach(port->ifindex);
+		struct nsteer_port *port = &t->ports[i];
+		__u32 ifindex = port->ifindex;
+		int e;
+
+		/* As the map has it now: removing a sibling may have handed this port the duty to
+		 * delete the namespace port add created. */
+		if (u->fd_port_by_ifindex >= 0)
+			bpf_map_lookup_elem(u->fd_port_by_ifindex, &ifindex, port);
+		e = with_ports || (port->flags & NSTEER_PORT_HOST) ? port_remove(u, port)
+								    : tc_ingress_detach(port->ifindex);
 
 		if (e && !err)
 			err = e;
@@ -465,6 +471,7 @@ int nsteer_detach(const char *dev, bool with_ports)
 			err = dev_ifindex(dev);
 		else
 			pr_info("%s: not attached, nothing to do\n", dev);
+		pin_netns_dir_tidy(); /* a detach killed after removing the uplink's folder */
 		goto out;
 	}
 	if (!place.dev_here)

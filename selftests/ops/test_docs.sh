@@ -231,15 +231,16 @@ test_completion_uplinks() {
 	needs_docs
 	lab_extras
 	local pins=$LAB_TMP/pins
-	mkdir -p "$pins/up0" "$pins/up1" && touch "$pins/not-an-uplink"
+	# lo (ifindex 1 in every namespace) attached as up0, since renamed; a device that is gone.
+	mkdir -p "$pins/netns-1/1-up0" "$pins/netns-1/2147483000-gone0" && touch "$pins/not-an-uplink"
 	export COMPLETION_SETUP="_nsteer_pin_root=$pins"
-	expect_completions "nsteer status " up0 up1
-	expect_completions "nsteer detach u" up0 up1
-	expect_completions "nsteer port list up" up0 up1
-	expect_completions "nsteer stats --count 2 --interval 1 " up0 up1
-	expect_completions "nsteer port add " up0 up1
-	expect_completions "nsteer port del up0 --pid 1 "
-	rmdir "$pins/up0" "$pins/up1"
+	expect_completions "nsteer status " lo
+	expect_completions "nsteer detach l" lo
+	expect_completions "nsteer port list l" lo
+	expect_completions "nsteer stats --count 2 --interval 1 " lo
+	expect_completions "nsteer port add " lo
+	expect_completions "nsteer port del lo --pid 1 "
+	rmdir "$pins/netns-1/1-up0"
 	expect_completions "nsteer status "
 }
 

@@ -137,7 +137,8 @@ static int run_demo(const struct cli *c)
 const struct command cli_commands[] = {
 	{ "attach", NULL, CMD_ATTACH, ARGS_DEV,
 	  OPTS(&opt_mode, &opt_xdp_mode, &opt_unknown, &opt_host_access),
-	  "Load the datapath on DEV and pin its state under /sys/fs/bpf/nsteer/DEV/.\n"
+	  "Load the datapath on DEV and pin its state under /sys/fs/bpf/nsteer/netns-COOKIE/\n"
+	  "IFINDEX-NAME/ (DEV's network namespace and device; status prints it).\n"
 	  "Re-running with the same options changes nothing; other options or a newer nsteer\n"
 	  "replace the programs without a moment in which frames go unsteered.\n"
 	  "As macvlan does, nsteer keeps each port's MAC in DEV's unicast address list (and each\n"
@@ -351,7 +352,8 @@ static void main_usage(FILE *out)
 		fputs("  ", out);
 		synopsis(out, &cli_commands[i], 2, true);
 	}
-	fputs("\nRun 'nsteer COMMAND --help' for details. State lives in /sys/fs/bpf/nsteer/DEV/.\n",
+	fputs("\nRun 'nsteer COMMAND --help' for details. State lives in "
+	      "/sys/fs/bpf/nsteer/netns-COOKIE/IFINDEX-NAME/.\n",
 	      out);
 	fprintf(out, "  -v, --verbose   %s\n", cli_verbose_help);
 	exit_status_help(out);
