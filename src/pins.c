@@ -275,11 +275,25 @@ static void place_fill(struct uplink_place *p, const char *ns_dir, const char *e
 		p->dev_now[0] = '\0';
 }
 
+/* A folder of this namespace's that a lookup considers, by name ("" when none). */
+struct folder {
+	char name[NAME_MAX + 1];
+	unsigned int ifindex;
+};
+
+static void folder_take(struct folder *f, const char *name, unsigned int ifindex)
+{
+	snprintf(f->name, sizeof(f->name), "%s", name);
+	f->ifindex = ifindex;
+}
+
 int uplink_place_find(const char *dev, bool for_attach, struct uplink_place *p)
 {
-	char ns_dir[PATH_MAX], label[IF_NAMESIZE], fresh[IF_NAMESIZE + 12];
-	char gone[NAME_MAX + 1] = "", whole[NAME_MAX + 1] = "", live[NAME_MAX + 1] = "";
-	unsigned int ifindex, gone_ifindex = 0, whole_ifindex = 0, entry_ifindex;
+	/* live: the folder of the device dev names; gone: of a vanished device attached as dev
+	 * (the first in name order, if several); whole: the folder named dev itself. */
+	struct folder live = { "" }, gone = { "" }, whole = { "" }, fresh, *pick;
+	char ns_dir[PATH_MAX], label[IF_NAMESIZE], now[IF_NAMESIZE];
+	unsigned int ifindex, entry_ifindex;
 	struct dirent *de;
 	DIR *d;
 	int err;
@@ -294,32 +308,29 @@ int uplink_place_find(const char *dev, bool for_attach, struct uplink_place *p)
 	ifindex = if_nametoindex(dev);
 	d = opendir(ns_dir);
 	while (d && (de = readdir(d))) {
-		char now[IF_NAMESIZE];
-
 		if (!dir_name_parse(de->d_name, &entry_ifindex, label))
 			continue;
 		if (ifindex && entry_ifindex == ifindex)
-			snprintf(live, sizeof(live), "%s", de->d_name);
+			folder_take(&live, de->d_name, entry_ifindex);
 		else if (!strcmp(label, dev) && !if_indextoname(entry_ifindex, now) &&
-			 (!gone[0] || strcmp(de->d_name, gone) < 0))
-			snprintf(gone, sizeof(gone), "%s", de->d_name), gone_ifindex = entry_ifindex;
+			 (!gone.name[0] || strcmp(de->d_name, gone.name) < 0))
+			folder_take(&gone, de->d_name, entry_ifindex);
 		if (!strcmp(de->d_name, dev))
-			snprintf(whole, sizeof(whole), "%s", de->d_name), whole_ifindex = entry_ifindex;
+			folder_take(&whole, de->d_name, entry_ifindex);
 	}
 	if (d)
 		closedir(d);
-	snprintf(fresh, sizeof(fresh), "%u-%s", ifindex, dev);
-	if (live[0]) {
-		dir_name_parse(live, &entry_ifindex, label);
-		place_fill(p, ns_dir, live, ifindex, label);
-	} else if (for_attach || (!gone[0] && !whole[0])) {
-		place_fill(p, ns_dir, fresh, ifindex, dev);
-	} else if (gone[0]) {
-		place_fill(p, ns_dir, gone, gone_ifindex, dev);
-	} else {
-		dir_name_parse(whole, &entry_ifindex, label);
-		place_fill(p, ns_dir, whole, whole_ifindex, label);
-	}
+	/* Where attach puts the folder of the device dev names. */
+	snprintf(fresh.name, sizeof(fresh.name), "%u-%s", ifindex, dev);
+	fresh.ifindex = ifindex;
+	if (live.name[0])
+		pick = &live;
+	else if (for_attach || (!gone.name[0] && !whole.name[0]))
+		pick = &fresh;
+	else
+		pick = gone.name[0] ? &gone : &whole;
+	dir_name_parse(pick->name, &entry_ifindex, label);
+	place_fill(p, ns_dir, pick->name, pick->ifindex, pick == &fresh ? dev : label);
 	place_remember(dev, p);
 	return 0;
 }
