@@ -282,9 +282,11 @@ class Driver:
         return r.returncode == 0
 
     def pick(self):
-        """Under the lock: an operation and what it holds, or None."""
+        """Under the lock: an operation and what it holds, or None. The first one empties a
+        namespace, so that even a run of a few operations (in a slow VM) has one."""
         with self.lock:
-            op = self.rnd.random() < 0.2 and self.pick_namespace() or self.pick_port()
+            op = ((not self.ops["nsdel"] or self.rnd.random() < 0.2) and self.pick_namespace()
+                  or self.pick_port())
             if op:
                 self.busy |= set(op[1]) | ({op[3]} if op[3] is not None else set())
                 self.busy_ns |= {op[2], op[4]}
