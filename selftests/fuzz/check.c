@@ -74,9 +74,15 @@ static void describe_case(struct fuzz_result *res)
 
 		if (!p->present)
 			continue;
-		say(res, " %d=%02x:%02x:%02x:%02x:%02x:%02x/vlan %u/slot %u%s%s", k, p->mac[0],
-		    p->mac[1], p->mac[2], p->mac[3], p->mac[4], p->mac[5], p->vlan, p->slot,
-		    p->host ? "/host" : "", p->snooped ? "/snooped" : "");
+		say(res, " %d=%02x:%02x:%02x:%02x:%02x:%02x/vlan %u/slot %u/", k, p->mac[0],
+		    p->mac[1], p->mac[2], p->mac[3], p->mac[4], p->mac[5], p->vlan, p->slot);
+		if (p->host)
+			say(res, "host");
+		else if (p->netns == FUZZ_NETNS_OWN)
+			say(res, "own netns %s", p->ifname);
+		else
+			say(res, "netns %d %s", p->netns, p->ifname);
+		say(res, "%s", p->snooped ? "/snooped" : "");
 		if (p->snooped)
 			say(res, "(groups %#x)", p->groups);
 	}
@@ -205,6 +211,35 @@ static void want_counters(const struct nsteer_counters *got)
 	}
 }
 
+static void say_port(struct fuzz_result *res, int k)
+{
+	const struct fuzz_port *p = &c.ports[k];
+
+	if (p->host)
+		say(res, "lab port %d (host access)", k);
+	else if (p->netns == FUZZ_NETNS_OWN)
+		say(res, "lab port %d (%s of a namespace of its own)", k, p->ifname);
+	else
+		say(res, "lab port %d (%s of namespace %d)", k, p->ifname, p->netns);
+}
+
+/* A frame for one port that reached another: which, by namespace and interface, since a
+ * namespace's ports differ by no more than that to the eye. */
+static void describe_misdelivery(struct fuzz_result *res, const struct nsteer_counters *got)
+{
+	if (e.fate != FATE_PORT || got[slot_of(e.port)].rx_packets)
+		return;
+	for (int k = 0; k < FUZZ_PORTS; k++) {
+		if (!c.ports[k].present || k == e.port || !got[slot_of(k)].rx_packets ||
+		    (e.copies & (1u << k)))
+			continue;
+		say(res, "\n  the frame for ");
+		say_port(res, e.port);
+		say(res, " reached ");
+		say_port(res, k);
+	}
+}
+
 static bool counters_as_wanted(struct fuzz_result *res, const char *prog,
 			       const struct nsteer_counters *got)
 {
@@ -212,6 +247,7 @@ static bool counters_as_wanted(struct fuzz_result *res, const char *prog,
 		return true;
 	disagree(res, "%s: the counters differ from the model's outcome", prog);
 	describe_counters(res, prog, got);
+	describe_misdelivery(res, got);
 	return false;
 }
 

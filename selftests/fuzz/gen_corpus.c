@@ -19,6 +19,7 @@ enum {
 };
 enum { VLAN_NONE, VLAN_100, VLAN_200, VLAN_4094 };
 #define SNOOPED 0x80
+#define NETNS(n) ((n) << 4) /* with a port's MAC: the namespace it shares with others */
 #define JUMBO(len) (FUZZ_PAD_JUMBO + (len)-1600)
 
 /* Ports 0-1 untagged (1 snooped, listening to group 0), 2-3 on VLAN 100 (3 snooped, group 1),
@@ -30,6 +31,21 @@ static const struct fuzz_port_spec table[] = {
 };
 #define TABLE_N 6
 
+/* Namespaces of several ports (the "netns-" seeds). Namespace 1: eth0 untagged and eth1 on VLAN
+ * 100 with one MAC (port add --mac lets them), eth2 untagged with another (snooped, group 0);
+ * namespace 2: eth0 untagged, eth1 on VLAN 100; and one port in a namespace of its own. */
+static const struct fuzz_port_spec netns_table[] = {
+	{ 0 | NETNS(1), VLAN_NONE, 1, 0 },
+	{ 0 | NETNS(1), VLAN_100, 2, 0 },
+	{ 1 | NETNS(1), VLAN_NONE, 3, SNOOPED | 0x01 },
+	{ 2 | NETNS(2), VLAN_NONE, 4, 0 },
+	{ 3 | NETNS(2), VLAN_100, 5, 0 },
+	{ 4, VLAN_NONE, 6, 0 },
+};
+#define NETNS_TABLE_N 6
+
+static const struct fuzz_port_spec *ports = table;
+static int nports = TABLE_N;
 static const char *dir;
 static int written, failed;
 
@@ -57,7 +73,7 @@ static void head(struct seed *s, uint8_t cfg, int sender, uint8_t dst, uint8_t s
 {
 	static const uint8_t macs[12];
 
-	s->len = fuzz_encode_head(s->buf, cfg, sender, table, TABLE_N, dst, src, len);
+	s->len = fuzz_encode_head(s->buf, cfg, sender, ports, nports, dst, src, len);
 	s->head = s->len;
 	put(s, macs, sizeof(macs));
 }
@@ -357,6 +373,57 @@ static void mld_seeds(void)
 	save(&s, "mld2-join-then-leave-same-group");
 }
 
+/* Two ports of one namespace differ by MAC, or by VLAN alone: each frame is for one of them. */
+static void netns_seeds(void)
+{
+	static const struct {
+		uint8_t cfg;
+		int sender;
+		uint8_t dst, src;
+		const char *name;
+	} frames[] = {
+		{ CFG_BRIDGE, FUZZ_SENDER_WIRE, FUZZ_MAC_POOL + 0, FUZZ_MAC_UNKNOWN,
+		  "netns-wire-to-eth0-whose-mac-eth1-has-on-a-vlan" },
+		{ CFG_BRIDGE, FUZZ_SENDER_WIRE, FUZZ_MAC_POOL + 1, FUZZ_MAC_UNKNOWN,
+		  "netns-wire-to-eth2" },
+		{ CFG_BRIDGE, FUZZ_SENDER_WIRE, FUZZ_MAC_BROADCAST, FUZZ_MAC_UNKNOWN,
+		  "netns-wire-broadcast" },
+		{ CFG_BRIDGE, FUZZ_SENDER_WIRE, FUZZ_MAC_BROADCAST, FUZZ_MAC_POOL + 0,
+		  "netns-wire-broadcast-reflected-from-eth0" },
+		{ CFG_BRIDGE, 0, FUZZ_MAC_POOL + 1, FUZZ_MAC_SENDER, "netns-eth0-to-eth2-bridge" },
+		{ CFG_PRIVATE, 0, FUZZ_MAC_POOL + 1, FUZZ_MAC_SENDER,
+		  "netns-eth0-to-eth2-private" },
+		{ CFG_VEPA, 0, FUZZ_MAC_POOL + 1, FUZZ_MAC_SENDER, "netns-eth0-to-eth2-vepa" },
+		{ CFG_BRIDGE, 1, FUZZ_MAC_POOL + 0, FUZZ_MAC_SENDER,
+		  "netns-eth1-to-its-own-mac-not-to-eth0" },
+		{ CFG_BRIDGE, 4, FUZZ_MAC_POOL + 0, FUZZ_MAC_SENDER,
+		  "netns-vlan-port-to-eth1-not-to-eth0-of-same-mac" },
+		{ CFG_BRIDGE, 0, FUZZ_MAC_POOL + 3, FUZZ_MAC_SENDER,
+		  "netns-eth0-to-a-mac-only-on-another-vlan" },
+		{ CFG_BRIDGE, 0, FUZZ_MAC_BROADCAST, FUZZ_MAC_SENDER, "netns-eth0-broadcast" },
+		{ CFG_PRIVATE, 0, FUZZ_MAC_BROADCAST, FUZZ_MAC_SENDER,
+		  "netns-eth0-broadcast-private" },
+		{ CFG_BRIDGE, 1, FUZZ_MAC_BROADCAST, FUZZ_MAC_SENDER, "netns-eth1-vlan-broadcast" },
+		{ CFG_BRIDGE, 2, FUZZ_MAC_UNKNOWN, FUZZ_MAC_POOL + 0,
+		  "netns-eth2-spoofs-its-sibling-eth0" },
+	};
+
+	ports = netns_table;
+	nports = NETNS_TABLE_N;
+	for (size_t i = 0; i < sizeof(frames) / sizeof(frames[0]); i++)
+		plain(frames[i].cfg, frames[i].sender, frames[i].dst, frames[i].src, 100,
+		      frames[i].name);
+	tagged(CFG_BRIDGE, FUZZ_MAC_POOL + 0, 0x8100, 100, 132,
+	       "netns-wire-vlan-to-eth1-whose-mac-eth0-has-untagged");
+	tagged(CFG_STRIPPED, FUZZ_MAC_POOL + 0, 0x8100, 100, 132,
+	       "netns-wire-vlan-to-eth1-nic-strips");
+	tagged(CFG_DROP, FUZZ_MAC_POOL + 0, 0x8100, 200, 132,
+	       "netns-wire-their-mac-on-a-vlan-of-neither");
+	tagged(CFG_BRIDGE, FUZZ_MAC_BROADCAST, 0x8100, 100, 64, "netns-wire-vlan-broadcast");
+	ports = table;
+	nports = TABLE_N;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 2) {
@@ -367,6 +434,7 @@ int main(int argc, char **argv)
 	wire_seeds();
 	port_seeds();
 	mld_seeds();
+	netns_seeds();
 	printf("gen_corpus: %d seeds written to %s\n", written, dir);
 	return failed ? 1 : 0;
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
 #include <string.h>
 
 #include "input.h"
@@ -123,6 +124,16 @@ static bool key_taken(const struct fuzz_case *c, const uint8_t mac[6], uint16_t 
 	return false;
 }
 
+/* The interfaces of a shared namespace are numbered in table order. */
+static int netns_ports(const struct fuzz_case *c, int netns)
+{
+	int n = 0;
+
+	for (int i = 0; i < FUZZ_PORTS; i++)
+		n += c->ports[i].present && c->ports[i].netns == netns;
+	return n;
+}
+
 static void port_decode(struct fuzz_case *c, int k, const uint8_t b[FUZZ_HEAD_PORT])
 {
 	struct fuzz_port *p = &c->ports[k];
@@ -137,6 +148,13 @@ static void port_decode(struct fuzz_case *c, int k, const uint8_t b[FUZZ_HEAD_PO
 	while (slot_taken(c, slot))
 		slot = slot % (FUZZ_SLOTS - 1) + 1;
 	p->slot = slot;
+	/* The host-access port lives in the uplink's own namespace, as nsh-UPLINK. */
+	p->netns = p->host ? FUZZ_NETNS_OWN : (b[0] >> 4) & 3;
+	if (p->host)
+		snprintf(p->ifname, sizeof(p->ifname), "nsh-uplink");
+	else
+		snprintf(p->ifname, sizeof(p->ifname), "eth%d",
+			 p->netns == FUZZ_NETNS_OWN ? 0 : netns_ports(c, p->netns));
 	p->snooped = b[3] & 0x80;
 	p->groups = b[3] & 0x3f;
 	p->present = true;

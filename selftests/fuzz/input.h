@@ -7,16 +7,21 @@
  *            strips VLAN tags before XDP, bits 5-7 all set: the uplink is not configured yet
  *   byte 1   bits 0-3 how many ports follow (above 8: 8), bits 4-7 the sender: 0-7 lab port k
  *            (unregistered when the table has no port k), 8-15 the wire
- *   4 bytes  per port: MAC (bits 0-2 the pool's, bit 3 its mac_index twin), VLAN (0-3: none,
- *            100, 200, 4094), slot (1 + byte % 12, the next free one if taken), MLD (bit 7
- *            snooped, bits 0-5 the pool groups it listens to)
+ *   4 bytes  per port: MAC (bits 0-2 the pool's, bit 3 its mac_index twin, bits 4-5 its
+ *            namespace: 0 one of its own, 1-3 one it shares with the table's other ports of that
+ *            number), VLAN (0-3: none, 100, 200, 4094), slot (1 + byte % 12, the next free one if
+ *            taken), MLD (bit 7 snooped, bits 0-5 the pool groups it listens to)
  *   4 bytes  frame: dst MAC selector, src MAC selector (enum fuzz_mac_sel), length L (big
  *            endian): the frame is padded with a counting pattern to L % 1600 bytes, or from
  *            FUZZ_PAD_JUMBO on to 1600 + L - FUZZ_PAD_JUMBO, so short inputs make jumbo frames;
  *            frames are cut at FUZZ_LEN_MAX
  *   rest     the frame's bytes (its MACs overwritten when a selector picks one)
  *
- * A port whose (MAC, VLAN) another port of the table has is left out, as `port add` refuses it. */
+ * A port whose (MAC, VLAN) another port of the table has is left out, as `port add` refuses it.
+ * A port is (uplink, namespace, interface): the ports of one namespace are its interfaces eth0,
+ * eth1, ... in table order, and may share a MAC on different VLANs, as `port add --mac` lets
+ * them. The datapath knows ports by (MAC, VLAN) and slot alone; the namespace and interface are
+ * what the lab registers them under, and what a disagreement names them by. */
 #ifndef NSTEER_FUZZ_INPUT_H
 #define NSTEER_FUZZ_INPUT_H
 
@@ -36,13 +41,17 @@
 #define FUZZ_HEAD_PORT 4
 #define FUZZ_PAD_JUMBO 0xe000
 #define FUZZ_SENDER_WIRE (-1)
+#define FUZZ_NETNS_OWN 0    /* a port's namespace: one of its own */
+#define FUZZ_NETNS_SHARED 3 /* 1-3: a namespace of several ports */
 
 struct fuzz_port {
 	bool present;
 	uint8_t mac[6];
 	uint16_t vlan;
 	uint32_t slot;
-	bool host; /* the host-access port */
+	bool host;       /* the host-access port */
+	int netns;       /* FUZZ_NETNS_OWN, or 1 to FUZZ_NETNS_SHARED */
+	char ifname[16]; /* its interface in that namespace */
 	bool snooped;
 	uint8_t groups; /* bit g: listens to fuzz_group(g) */
 };

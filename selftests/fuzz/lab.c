@@ -260,6 +260,8 @@ static int listeners_clear(void)
 	return err == -ENOENT ? 0 : err;
 }
 
+/* As port add records it: the namespace and the interface the port is (a namespace of several
+ * ports named after its number, one of its own after the lab port), the lab's veth behind it. */
 static struct nsteer_port port_value(const struct fuzz_port *p, int k)
 {
 	struct nsteer_port v = {
@@ -268,11 +270,17 @@ static struct nsteer_port port_value(const struct fuzz_port *p, int k)
 		.peer_ifindex = lab.ns[k],
 		.slot = p->slot,
 		.flags = p->host ? NSTEER_PORT_HOST : 0,
+		.netns_inode = p->netns == FUZZ_NETNS_OWN ? 0x1000 + k : 0x2000 + p->netns,
 	};
 
 	memcpy(v.mac, p->mac, 6);
-	snprintf(v.netns, sizeof(v.netns), "fuzz");
-	snprintf(v.ifname, sizeof(v.ifname), "p%d-ns", k);
+	if (p->host)
+		snprintf(v.netns, sizeof(v.netns), "(the uplink's)");
+	else if (p->netns == FUZZ_NETNS_OWN)
+		snprintf(v.netns, sizeof(v.netns), "fuzz-p%d", k);
+	else
+		snprintf(v.netns, sizeof(v.netns), "fuzz-ns%d", p->netns);
+	snprintf(v.ifname, sizeof(v.ifname), "%s", p->ifname);
 	snprintf(v.host_ifname, sizeof(v.host_ifname), "p%d-host", k);
 	return v;
 }

@@ -3,13 +3,15 @@
 
   agree.py MODEL NSTEER NSPREFIX [PATIENCE]
 
-MODEL is JSON {uplink: {netns: {"mac": M, "vlan": V, "ifname": I}}}: the ports that must exist,
-on uplinks that must be attached. Compared, exactly: `nsteer port list --json`, `nsteer status
---json` (which must report no problem), the pinned maps under /sys/fs/bpf/nsteer/UPLINK/ read with
-bpftool, and the kernel's devices (host ends; every namespace whose name starts with NSPREFIX holds
-exactly its ports' interfaces, with their MACs, paired with their host ends; a namespace without a
-port does not exist, as nsteer made them all). Prints each disagreement still there after 3 s
-(times PATIENCE); exit status 1 if any.
+MODEL is JSON {uplink: {netns: PORTS}}: the ports that must exist, on uplinks that must be
+attached, where PORTS is a list of {"mac": M, "vlan": V, "ifname": I}, one for each port of the
+namespace on that uplink (a namespace may hold several), or one such object alone. Compared,
+exactly, port by port (uplink, namespace, interface): `nsteer port list --json`, `nsteer status
+--json` (which must report no problem), the pinned maps in the uplink's folder (status's
+"pin_dir") read with bpftool, and the kernel's devices (host ends; every namespace whose name
+starts with NSPREFIX holds exactly its ports' interfaces, with their MACs, paired with their host
+ends; a namespace without a port does not exist, as nsteer made them all). Prints each
+disagreement still there after 3 s (times PATIENCE); exit status 1 if any.
 """
 import json, os, subprocess, sys, time
 
@@ -48,10 +50,20 @@ def differ(what, want, have):
         errors.append("%s: missing %s; unexpected %s" % (what, sorted(w - h)[:4], sorted(h - w)[:4]))
 
 
-def pins(up, want):
-    """The maps as bpftool prints them, against the ports (and the one true record of each port,
-    port_by_ifindex, against the others)."""
-    d = "/sys/fs/bpf/nsteer/" + up
+def ports_of(model):
+    """{uplink: {(netns, ifname): (mac, vlan)}} from MODEL."""
+    out = {}
+    for up, by_ns in model.items():
+        out[up] = {}
+        for ns, ports in by_ns.items():
+            for p in ports if isinstance(ports, list) else [ports]:
+                out[up][(ns, p["ifname"])] = (p["mac"], p["vlan"])
+    return out
+
+
+def pins(up, d, want):
+    """The maps in folder d as bpftool prints them, against the ports (and the one true record of
+    each port, port_by_ifindex, against the others)."""
     dump = lambda m: run_json("bpftool", "-j", "map", "dump", "pinned", "%s/%s" % (d, m)) or []
     by_ifx = {}
     for e in dump("port_by_ifindex"):
@@ -59,10 +71,10 @@ def pins(up, want):
         by_ifx[e["formatted"]["key"]] = v
         if v["ifindex"] != e["formatted"]["key"]:
             errors.append("%s port_by_ifindex: key %d holds ifindex %d" % (up, e["formatted"]["key"], v["ifindex"]))
-    have = {v["netns"]: (mac_str(v["mac"]), v["vlan"], v["ifname"]) for v in by_ifx.values()}
+    have = {(v["netns"], v["ifname"]): (mac_str(v["mac"]), v["vlan"]) for v in by_ifx.values()}
     if len(have) != len(by_ifx):
-        errors.append("%s port_by_ifindex: a namespace has two entries" % up)
-    differ("%s pinned port_by_ifindex" % up, {n: (p["mac"], p["vlan"], p["ifname"]) for n, p in want.items()}, have)
+        errors.append("%s port_by_ifindex: a (namespace, interface) has two entries" % up)
+    differ("%s pinned port_by_ifindex" % up, want, have)
     slots = {v["slot"]: v for v in by_ifx.values()}
     if len(slots) != len(by_ifx) or 0 in slots:
         errors.append("%s: two ports share a slot, or one has slot 0: %s" % (up, sorted(v["slot"] for v in by_ifx.values())))
@@ -94,6 +106,7 @@ def pins(up, want):
 
 
 def check(model, nsteer, prefix):
+    model = ports_of(model)
     listed = [l for up in model for l in run_json(nsteer, "port", "list", up, "--json") or []]
     # Per uplink: other labs' uplinks (tests running at the same time) are none of this test's.
     status = {}
@@ -106,24 +119,27 @@ def check(model, nsteer, prefix):
     host_links = {l["ifname"]: l for l in run_json("ip", "-j", "-d", "link", "show") or []}
     in_ns = {}  # netns -> {ifname: (mac, host ifindex)} wanted
     for up, want in model.items():
-        mine = {l["netns"]: (l["mac"], l["vlan"], l["ifname"]) for l in listed if l["uplink"] == up}
-        differ("%s port list" % up, {n: (p["mac"], p["vlan"], p["ifname"]) for n, p in want.items()}, mine)
+        mine = {(l["netns"], l["ifname"]): (l["mac"], l["vlan"]) for l in listed if l["uplink"] == up}
+        differ("%s port list" % up, want, mine)
         s = status.get(up)
         if not s:
             errors.append("status does not list %s" % up)
-        else:
-            if s.get("problems"):
-                errors.append("status reports problems on %s: %s" % (up, s["problems"][:3]))
-            differ("%s status" % up, {n: (p["mac"], p["vlan"]) for n, p in want.items()},
-                   {p["netns"]: (p["mac"], p["vlan"]) for p in s.get("ports", [])})
-        for v in pins(up, want).values():
+            continue
+        if s.get("problems"):
+            errors.append("status reports problems on %s: %s" % (up, s["problems"][:3]))
+        differ("%s status" % up, want,
+               {(p["netns"], p["ifname"]): (p["mac"], p["vlan"]) for p in s.get("ports", [])})
+        if not s.get("pin_dir"):
+            errors.append("status names no pin folder (pin_dir) for %s" % up)
+            continue
+        for v in pins(up, s["pin_dir"], want).values():
             h = host_links.get(v["host_ifname"])
             if not h or h["ifindex"] != v["ifindex"] or h.get("linkinfo", {}).get("info_kind") != "veth":
                 errors.append("%s: host end %s (ifindex %d) of %s is not there as a veth" % (up, v["host_ifname"], v["ifindex"], v["netns"]))
             elif h.get("link_index") != v["peer_ifindex"] or "UP" not in h["flags"]:
                 errors.append("%s: host end %s is not up or not paired with %s's ifindex %d" % (up, v["host_ifname"], v["netns"], v["peer_ifindex"]))
             in_ns.setdefault(v["netns"], {})[v["ifname"]] = (mac_str(v["mac"]), v["ifindex"])
-    for n in set(model_ns for p in model.values() for model_ns in p) - set(in_ns):
+    for n in set(ns for p in model.values() for ns, _ in p) - set(in_ns):
         in_ns.setdefault(n, {})
     existing = sorted(n for n in os.listdir("/var/run/netns") if n.startswith(prefix))
     wanted_ns = sorted(n for n in in_ns if n.startswith(prefix))

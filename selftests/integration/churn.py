@@ -13,9 +13,12 @@
 
 An identity is a (MAC, VLAN) pair; VLAN 0 means untagged. A port with identity i has the
 interface name "m<mac>v<vlan>" in its namespace, so any frame a namespace receives can be checked
-against the identity of the device it arrived on, however late the receiver reads it. Every frame
-names the identity it is for, the generation of that identity's port (bumped by each add) and
-what the driver was doing to that port when the frame left: absent, adding, present, removing.
+against the identity of the device it arrived on, however late the receiver reads it. A namespace
+holds any number of ports (one uplink, several interfaces), the same MAC on two VLANs included:
+a port goes with `port del UPLINK NETNS --ifname NAME`, every port of a namespace with `port del
+UPLINK NETNS`. Every frame names the identity it is for, the generation of that identity's port
+(bumped by each add) and what the driver was doing to that port when the frame left: absent,
+adding, present, removing.
 """
 import ctypes, json, os, random, select, socket, struct, subprocess, sys, threading, time
 
@@ -77,7 +80,8 @@ def dump(path, obj):
 def plan(out, nports, nns, prefix, seed, uplink):
     """MAC numbers come in pairs that share their mac_index entry (on VLAN 0), so that removing and
     re-adding ports also exercises the ports that overflow the index into the hash. nports ports
-    out of 3 x nmacs identities, spread over nns namespaces (more than ports: moves need room)."""
+    out of 3 x nmacs identities, in namespaces of nns that hold one, two or three of them (some
+    namespaces are left empty: moves need room)."""
     nports, nns = int(nports), int(nns)
     rnd = random.Random(int(seed))
     nmacs = max(4, nports * 2 // 3)
@@ -90,7 +94,13 @@ def plan(out, nports, nns, prefix, seed, uplink):
     idents = [(m, v) for m in macs[:nmacs] for v in VLANS]
     start = rnd.sample(range(len(idents)), nports)
     namespaces = ["%s%d" % (prefix, i) for i in range(nns)]
-    ports = {str(i): namespaces[k] for k, i in enumerate(start)}
+    ports, k = {}, 0
+    while start:
+        for _ in range(rnd.choice((1, 1, 2, 3))):
+            if start:
+                # Past the last namespace but one (room for moves), into those already used.
+                ports[str(start.pop())] = namespaces[k if k < nns - 1 else rnd.randrange(nns - 1)]
+        k += 1
     dump(out, {"idents": idents, "namespaces": namespaces, "ports": ports})
     for i, ns in ports.items():  # the lines of an nsteer batch that adds them
         m, v = idents[int(i)]
@@ -244,12 +254,22 @@ class Driver:
         self.where = {}  # identity -> namespace, for ports that exist (or are being made)
         for i, ns in p["ports"].items():
             self.state[int(i)], self.gen[int(i)], self.where[int(i)] = PRESENT, 1, ns
-        self.busy_ns = set(self.where.values())
+        self.busy_ns = set()  # namespaces an operation holds
         self.busy = set()  # identities an operation holds
         self.lock = threading.Lock()
-        self.ops = {"move": 0, "revlan": 0, "remac": 0}
+        self.ops = {"move": 0, "revlan": 0, "remac": 0, "nsdel": 0}
+        # Ports that namespace-wide deletes removed; adds into a namespace holding other ports;
+        # the most ports one namespace held
+        self.nsdel_ports, self.shared_adds = 0, 0
+        self.most_in_ns = max(self.counts().values(), default=0)
         self.commands, self.errors = 0, []
         self.rnd = random.Random(os.getpid())
+
+    def counts(self):
+        n = {}
+        for ns in self.where.values():
+            n[ns] = n.get(ns, 0) + 1
+        return n
 
     def nsteer_run(self, *args):
         r = subprocess.run([self.nsteer] + list(args), stdout=subprocess.DEVNULL,
@@ -262,47 +282,72 @@ class Driver:
         return r.returncode == 0
 
     def pick(self):
-        """A port to remove and what comes back instead: the same identity in another namespace
-        (a MAC moving), the same MAC on another VLAN, or another MAC on the same VLAN. The
-        slot the port frees is the lowest free one, so the newcomer usually takes it over."""
+        """Under the lock: an operation and what it holds, or None. The first one empties a
+        namespace, so that even a run of a few operations (in a slow VM) has one."""
         with self.lock:
-            present = [i for i, s in enumerate(self.state) if s == PRESENT and i not in self.busy]
-            free_ns = [n for n in self.namespaces if n not in self.busy_ns]
-            if not present:
-                return None
-            a = self.rnd.choice(present)
-            m, v = self.idents[a]
-            kind = self.rnd.choice(("move", "revlan", "remac"))
-            if kind == "move":
-                cands = [a]
-            elif kind == "revlan":
-                cands = [i for i, (m2, v2) in enumerate(self.idents) if m2 == m and v2 != v]
-            else:
-                cands = [i for i, (m2, v2) in enumerate(self.idents) if v2 == v and m2 != m]
-            cands = [i for i in cands if i == a or (self.state[i] == ABSENT and i not in self.busy)]
-            if not cands or (kind == "move" and not free_ns):
-                return None
-            b = self.rnd.choice(cands)
-            ns_a = self.where[a]
-            ns_b = self.rnd.choice(free_ns) if kind == "move" or self.rnd.random() < 0.5 and free_ns else ns_a
-            self.busy |= {a, b}
-            self.busy_ns.add(ns_b)
-            self.ops[kind] += 1
-            self.state[a] = REMOVING
-            return a, ns_a, b, ns_b
+            op = ((not self.ops["nsdel"] or self.rnd.random() < 0.2) and self.pick_namespace()
+                  or self.pick_port())
+            if op:
+                self.busy |= set(op[1]) | ({op[3]} if op[3] is not None else set())
+                self.busy_ns |= {op[2], op[4]}
+                self.ops[op[0]] += 1
+                for i in op[1]:
+                    self.state[i] = REMOVING
+            return op
 
-    def operate(self, a, ns_a, b, ns_b):
-        ok = self.nsteer_run("port", "del", self.uplink, ns_a)
+    def pick_namespace(self):
+        """A namespace holding several ports loses them all (port del without --ifname); they
+        come back together, in it or in an empty one."""
+        by_ns = {}
+        for i, ns in self.where.items():
+            by_ns.setdefault(ns, []).append(i)
+        cands = [ns for ns, ids in by_ns.items()
+                 if len(ids) > 1 and ns not in self.busy_ns and not self.busy & set(ids)]
+        empty = [n for n in self.namespaces if n not in by_ns and n not in self.busy_ns]
+        if not cands:
+            return None
+        ns_a = self.rnd.choice(cands)
+        ns_b = self.rnd.choice(empty) if empty and self.rnd.random() < 0.5 else ns_a
+        self.nsdel_ports += len(by_ns[ns_a])
+        return "nsdel", sorted(by_ns[ns_a]), ns_a, None, ns_b
+
+    def pick_port(self):
+        """A port to remove (port del --ifname) and what comes back instead: the same identity in
+        another namespace (a MAC moving), the same MAC on another VLAN, or another MAC on the
+        same VLAN; into the same namespace, one that holds other ports, or an empty one. The
+        slot the port frees is the lowest free one, so the newcomer usually takes it over."""
+        present = [i for i, s in enumerate(self.state)
+                   if s == PRESENT and i not in self.busy and self.where[i] not in self.busy_ns]
+        if not present:
+            return None
+        a = self.rnd.choice(present)
+        m, v = self.idents[a]
+        ns_a = self.where[a]
+        kind = self.rnd.choice(("move", "revlan", "remac"))
+        if kind == "move":
+            cands = [a]
+        elif kind == "revlan":
+            cands = [i for i, (m2, v2) in enumerate(self.idents) if m2 == m and v2 != v]
+        else:
+            cands = [i for i, (m2, v2) in enumerate(self.idents) if v2 == v and m2 != m]
+        cands = [i for i in cands if i == a or (self.state[i] == ABSENT and i not in self.busy)]
+        count = self.counts()
+        # At most four ports a namespace, so that namespaces of one port stay common too
+        shared = [n for n, c in count.items() if n != ns_a and n not in self.busy_ns and c < 4]
+        empty = [n for n in self.namespaces if n not in count and n not in self.busy_ns]
+        places = [p for p in ([] if kind == "move" else [ns_a], shared, empty) if p]
+        if not cands or not places:
+            return None
+        return kind, [a], ns_a, self.rnd.choice(cands), self.rnd.choice(self.rnd.choice(places))
+
+    def add(self, b, ns_b):
+        """Adds identity b's port to ns_b; the caller has marked it absent."""
         with self.lock:
-            self.state[a] = ABSENT
-            del self.where[a]
-            if ns_a != ns_b:
-                self.busy_ns.discard(ns_a)
             self.gen[b] += 1
             self.state[b] = ADDING
+            self.shared_adds += ns_b in self.where.values()
             self.where[b] = ns_b
-        if not ok:
-            return False
+            self.most_in_ns = max(self.most_in_ns, self.counts()[ns_b])
         m, v = self.idents[b]
         args = ["port", "add", self.uplink, ns_b, "--mac", mac_of(m), "--ifname", ifname_of(m, v)]
         if v:
@@ -310,16 +355,36 @@ class Driver:
         ok = self.nsteer_run(*args)
         with self.lock:
             self.state[b] = PRESENT
-            self.busy -= {a, b}
+        return ok
+
+    def operate(self, kind, gone, ns_a, b, ns_b):
+        if kind == "nsdel":
+            ok = self.nsteer_run("port", "del", self.uplink, ns_a)
+        else:
+            ok = self.nsteer_run("port", "del", self.uplink, ns_a, "--ifname", ifname_of(*self.idents[gone[0]]))
+        with self.lock:
+            for i in gone:
+                self.state[i] = ABSENT
+                del self.where[i]
+        for i in gone if kind == "nsdel" else [b]:
+            ok = ok and self.add(i, ns_b)
+        with self.lock:
+            self.busy -= set(gone) | {b}  # b is None for nsdel
+            self.busy_ns -= {ns_a, ns_b}
         return ok
 
     def worker(self, deadline):
-        while time.monotonic() < deadline and not self.errors:
-            op = self.pick()
-            if op is None:
-                time.sleep(0.01)
-            elif not self.operate(*op):
-                return
+        try:
+            while time.monotonic() < deadline and not self.errors:
+                op = self.pick()
+                if op is None:
+                    time.sleep(0.01)
+                elif not self.operate(*op):
+                    return
+        except Exception as e:  # a worker that died must fail the test, not thin the churn
+            with self.lock:
+                self.errors.append("worker: %r" % e)
+            raise
 
 
 def drive(plan_path, nsteer, uplink, wire, secs, pps, workers, out):
@@ -368,7 +433,8 @@ def drive(plan_path, nsteer, uplink, wire, secs, pps, workers, out):
         t.join()
     final = {str(i): d.where[i] for i, st in enumerate(d.state) if st == PRESENT}
     dump(out, {"sent": sent, "frames": seq, "ops": d.ops, "commands": d.commands,
-               "errors": d.errors, "ports": final, "secs": time.monotonic() - t0})
+               "errors": d.errors, "ports": final, "secs": time.monotonic() - t0,
+               "nsdel_ports": d.nsdel_ports, "shared_adds": d.shared_adds, "most_in_ns": d.most_in_ns})
 
 
 # ---- report ----
@@ -389,12 +455,13 @@ def report(plan_path, sent_path, rx_path, listed_path):
     ops = sum(sd["ops"].values())
     print("churn: sent %d, delivered %d, misdelivered %d, lost during churn %d of %d, lost to stable"
           " ports %d of %d (%.3f%%), to absent ports %d (delivered %d), receiver socket drops %d;"
-          " %d ports churned (%s) by %d nsteer commands in %.1f s" % (
+          " %d operations (%s; %d ports went with their namespace, %d added beside others,"
+          " at most %d in one namespace) by %d nsteer commands in %.1f s" % (
               sd["frames"], delivered, rx["misdelivered"], churn_lost, churn_sent, stable_lost,
               totals["present"][0], 100.0 * stable_lost / max(1, totals["present"][0]),
               totals["absent"][0], totals["absent"][1], rx["socket_drops"], ops,
-              ", ".join("%d %s" % (n, k) for k, n in sorted(sd["ops"].items())), sd["commands"],
-              sd["secs"]))
+              ", ".join("%d %s" % (n, k) for k, n in sorted(sd["ops"].items())), sd["nsdel_ports"],
+              sd["shared_adds"], sd["most_in_ns"], sd["commands"], sd["secs"]))
     bad = []
     if rx["misdelivered"]:
         bad.append("%d frames reached a port they were not addressed to, first: %s" % (
@@ -409,11 +476,15 @@ def report(plan_path, sent_path, rx_path, listed_path):
         bad.append("nsteer commands failed: " + "; ".join(sd["errors"][:3]))
     if ops == 0:
         bad.append("no port was churned")
+    if not sd["ops"]["nsdel"] or not sd["shared_adds"]:
+        bad.append("no namespace lost several ports at once (%d), or none got a port beside"
+                   " others (%d): the churn left namespaces of several ports untried" % (
+                       sd["ops"]["nsdel"], sd["shared_adds"]))
     if totals["present"][1] == 0:
         bad.append("no frame reached a stable port")
-    want = sorted((p_ns, "%s %d" % (mac_of(idents[int(i)][0]), idents[int(i)][1]))
+    want = sorted((p_ns, ifname_of(*idents[int(i)]), "%s %d" % (mac_of(idents[int(i)][0]), idents[int(i)][1]))
                   for i, p_ns in sd["ports"].items())
-    have = sorted((l["netns"], "%s %d" % (l["mac"], l.get("vlan", 0))) for l in listed)
+    have = sorted((l["netns"], l["ifname"], "%s %d" % (l["mac"], l.get("vlan", 0))) for l in listed)
     if want != have:
         extra = [x for x in have if x not in want][:5]
         missing = [x for x in want if x not in have][:5]

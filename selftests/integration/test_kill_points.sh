@@ -2,7 +2,9 @@
 # A loader killed at every step (SPEC §4: "A loader killed at any point leaves a state that
 # `nsteer status` explains and that re-running the same command completes").
 #
-# For each of attach, detach, port add, port del and a small batch, the steps are not listed
+# For each of attach, detach, port add, port del, a small batch and apply, and for a namespace of
+# several ports (port add of a second port into a namespace that has one, port del --ifname of
+# one of its two ports, port del of the namespace and both), the steps are not listed
 # here: a traced run (NSTEER_FAULT_TRACE=1, see src/fault.h) names every state-changing step the
 # loader passes. Then, for each step in turn, the command runs with NSTEER_FAULT=STEP@N and must
 # die by SIGKILL there, and:
@@ -13,10 +15,11 @@
 #       veth, pin, qdisc, tc filter, XDP program, NIC address-list entry or map entry.
 # "State" is a snapshot (snapshot below) of everything nsteer touches, with what legitimately
 # differs between two equal states replaced by what it stands for: ifindexes and host-end names
-# by the namespace their veth leads to, namespace inodes by names, kernel-chosen MACs (host ends,
-# the lab's uplink, its solicited-node group) and program ids dropped, and slots_used (a
-# high-water mark that never goes down), mld_listeners (learned from the ports' traffic) and the
-# counters left out.
+# by the namespace and interface their veth leads to, namespace inodes by names, kernel-chosen
+# MACs (host ends, the lab's uplink, its solicited-node group) and program ids dropped, and
+# slots_used (a high-water mark that never goes down), mld_listeners (learned from the ports'
+# traffic) and the counters left out. The pins are read in the uplink's folder that `nsteer
+# status --json` names (pin_dir).
 #
 # Each command gets a fresh lab; between kills, the lab goes back to the command's precondition
 # through the inverse command (port del after port add, ...), which was checked once to lead back
@@ -27,25 +30,36 @@
 # reach one is checked to end in the complete state and counted as "not reached".
 #
 # Cost (measured on the 2-vCPU development host, other tests running beside it):
-#   auto (tc only) every step of every command: 31 + 52 + 26 + 13 + 87 kills, about 120 s;
-#   native, skb    every step of attach and detach, every 3rd of port add, port del, batch
-#                  (the same code as in auto): about 70 s each.
+#   auto (tc only) every step of attach, detach, port add, port del, batch and apply: about
+#                  31 + 54 + 26 + 13 + 88 + 64 kills, 195 s (an earlier quieter measurement,
+#                  apply left out: 120 s);
+#   native, skb    every step of attach and detach, every 3rd of port add, port del, batch,
+#                  apply (the same code as in auto): 105 s (earlier, quieter, no apply: 70 s).
+#   The namespace of several ports runs port add's and port del's steps again: its commands
+#   are killed at every 3rd step (6th in native and skb) and at every step that removes the
+#   namespace: 8 + 4 + 11 kills, 17 s more in auto (+9%), 5 + 3 + 7 kills, 12 s in native
+#   (+12%), in the same runs as the figures above.
 # Under TCG (CI's VM, NST_PATIENCE > 1) a kill costs 15-20 s, BPF loading above all (measured:
 # 9 attach kills in 185 s, 24 batch kills in 343 s), so there each command is killed at three
-# steps (first, middle, last) and the fresh-only steps are left to the host: estimated from
-# those figures at 5-6 minutes (not measured).
+# steps (first, middle, last; the namespace's removal too) and the fresh-only steps are left
+# to the host: estimated from those figures at 8-10 minutes (not measured).
 # KILL_EVERY=N overrides the stride everywhere.
 # selftests-modes: auto native (skb passes the same steps as native: one libxdp call, another flag)
 source "$(dirname "$0")/lib.sh"
 
-# stride KIND N: kill at every how-many-th of N steps of an "uplink" command (attach, detach) or
-# a "port" one (port add, port del, batch); KILL_EVERY, when set, for both.
+# stride KIND N: kill at every how-many-th of N steps of an "uplink" command (attach, detach), a
+# "port" one (port add, port del, batch) or a "second" one (a namespace's second port: the steps
+# of port add and port del again, but for the namespace's); KILL_EVERY, when set, for all.
 stride() {
+	local native=
+	[ "${XDP_MODE:-}" = native ] || [ "${XDP_MODE:-}" = skb ] && native=1
 	if [ -n "${KILL_EVERY:-}" ]; then
 		echo "$KILL_EVERY"
 	elif [ "$NST_PATIENCE" -gt 1 ]; then
 		echo $((($2 + 1) / 2)) # three: the first, the middle and the last
-	elif [ "$1" = port ] && { [ "${XDP_MODE:-}" = native ] || [ "${XDP_MODE:-}" = skb ]; }; then
+	elif [ "$1" = second ]; then
+		echo $((native ? 6 : 3))
+	elif [ "$1" = port ] && [ -n "$native" ]; then
 		echo 3
 	else
 		echo 1
@@ -54,10 +68,10 @@ stride() {
 
 # snapshot UPLINK: the lab's state as sorted lines, deterministic for equal states.
 snapshot() {
-	"$NST_PYTHON" -S - "$1" "nst$LAB_ID" <<'PY'
+	"$NST_PYTHON" -S - "$1" "nst$LAB_ID" "$NSTEER" <<'PY'
 import json, os, re, subprocess, sys
 
-up, prefix = sys.argv[1], sys.argv[2]
+up, prefix, nsteer = sys.argv[1], sys.argv[2], sys.argv[3]
 hostacc = "nsh-" + up[:11]
 out = []
 
@@ -85,8 +99,15 @@ try:
 except FileNotFoundError:
     pass
 
+# The devices inside each port namespace (the wire's, which nsteer never touches, aside).
+port_nss = sorted(v["name"] for v in nslist if not v["name"].startswith(prefix + "w"))
+in_links = {n: js("ip", "-n", n, "-j", "-d", "addr", "show") for n in port_nss}
+in_names = {n: {l["ifindex"]: l["ifname"] for l in ls} for n, ls in in_links.items()}
+
 # Links of this namespace that belong to the lab: the uplink, its 802.1Q devices, the
-# host-access pair, and every nsteer host end (nstXXXXXXXX) whose peer is in a lab namespace.
+# host-access pair, and every nsteer host end (nst + 12 hex digits, or 8 as nsteer 0.1 named
+# them) whose peer is in a lab namespace, known by the namespace and interface it leads to (a
+# namespace may hold several).
 names, byidx = {}, {}
 links = js("ip", "-j", "-d", "link", "show")
 for l in links:
@@ -98,11 +119,12 @@ for l in links:
         c = "HOSTACCESS"
     elif kind == "vlan" and l.get("link") == up:
         c = "vlan-dev:" + n
-    elif kind == "veth" and re.fullmatch(r"nst[0-9a-f]{8}", n):
+    elif kind == "veth" and re.fullmatch(r"nst(?:[0-9a-f]{8}|[0-9a-f]{12})", n):
         if l.get("link") == hostacc:
             c = "host-end(host)"
         elif l.get("link_netnsid") in nsid:
-            c = "host-end(%s)" % nsid[l["link_netnsid"]]
+            peer_ns = nsid[l["link_netnsid"]]
+            c = "host-end(%s %s)" % (peer_ns, in_names.get(peer_ns, {}).get(l.get("link_index"), "?"))
         else:
             continue
     else:
@@ -147,10 +169,8 @@ for m in js("ip", "-j", "maddr", "show", "dev", up):
 
 # Inside each port namespace: links, addresses (not link-local ones, whose DAD runs on its
 # own), routes, GRO.
-for n in sorted(v["name"] for v in nslist):
-    if n.startswith(prefix + "w"):
-        continue  # the wire: nsteer never touches it
-    for l in js("ip", "-n", n, "-j", "-d", "addr", "show"):
+for n in port_nss:
+    for l in in_links[n]:
         kind = l.get("linkinfo", {}).get("info_kind", "")
         flags = ",".join(sorted(f for f in l["flags"] if f != "LOWER_UP"))
         peer = "peer" if "link_netnsid" in l else ""
@@ -170,9 +190,12 @@ for n in sorted(v["name"] for v in nslist):
             out.append("in %s route %s %s via %s dev %s %s" % (
                 n, fam, r.get("dst"), r.get("gateway", "-"), r.get("dev"), r.get("protocol", "")))
 
-# Pins and the content of nsteer's maps
-pins = "/sys/fs/bpf/nsteer/" + up
-for root, dirs, files in os.walk(pins):
+# Pins and the content of nsteer's maps, in the uplink's folder as status names it (none when
+# nsteer knows no state of the uplink).
+status = js(nsteer, "status", up, "--json")
+pins = status[0].get("pin_dir", "") if status else ""
+out.append("pin-dir %s" % ("yes" if pins and os.path.isdir(pins) else "no"))
+for root, dirs, files in os.walk(pins) if pins else ():
     for f in files + dirs:
         out.append("pin %s" % os.path.relpath(os.path.join(root, f), pins))
 
@@ -201,7 +224,7 @@ def le(b):
 for m in ("uplink_config", "ports", "port_by_ifindex", "port_slots", "port_devs", "mac_index",
           "mld_snooped", "nic_holds"):
     path = os.path.join(pins, m)
-    if not os.path.exists(path):
+    if not pins or not os.path.exists(path):
         continue
     for e in js("bpftool", "-j", "map", "dump", "pinned", path):
         if "formatted" in e:
@@ -245,7 +268,7 @@ kill_at() {
 	[ $rc = 137 ] || fail "$name with NSTEER_FAULT=$step exited $rc, not by SIGKILL: $(grep -v '^nsteer-fault' "$LAB_TMP/kill.out")"
 	snapshot "$UP" >"$LAB_TMP/killed"
 	if ! cmp -s "$LAB_TMP/killed" "$LAB_TMP/before" && ! cmp -s "$LAB_TMP/killed" "$LAB_TMP/after"; then
-		[ -d "/sys/fs/bpf/nsteer/$UP" ] ||
+		grep -qx "pin-dir yes" "$LAB_TMP/killed" ||
 			fail "$name killed at $step: a half-done state, and no pins for status to look at"
 		out=$(problems "$UP") || fail "$name killed at $step: status failed"
 		[ -n "$out" ] || fail "$name killed at $step: status reports no problem, but the state is neither before nor after: $(diff "$LAB_TMP/after" "$LAB_TMP/killed" | grep '^[<>]' | head -10 | tr '\n' ';')"
@@ -258,8 +281,9 @@ kill_at() {
 		"$LAB_TMP/after" "$LAB_TMP/now"
 }
 
-# kill_points NAME uplink|port SETUP_FN UNDO_FN CMD...: the procedure of the header for CMD, at
-# every stride-th step. SETUP_FN builds
+# kill_points NAME uplink|port|second SETUP_FN UNDO_FN CMD...: the procedure of the header for
+# CMD, at every stride-th step, and at every step whose name matches KILL_ALWAYS (an extended
+# regular expression, when set). SETUP_FN builds
 # a fresh lab with CMD's precondition; UNDO_FN brings the lab from CMD's result back to it. Steps
 # that only a fresh lab passes (slots_used raised the first time a slot is used, say) get a fresh
 # lab each; the others run from the undone state, which must equal the fresh one.
@@ -290,7 +314,8 @@ kill_points() {
 	# Under TCG a fresh lab (an attach) costs a minute: the fresh-only steps wait for the host.
 	[ "$NST_PATIENCE" -gt 1 ] && [ -z "${KILL_EVERY:-}" ] && fresh_only=()
 	for ((i = 0; i < n; i++)); do
-		((i % every == 0 || i == n - 1)) || continue
+		((i % every == 0 || i == n - 1)) ||
+			{ [ -n "${KILL_ALWAYS:-}" ] && [[ ${steps[$i]} =~ $KILL_ALWAYS ]]; } || continue
 		kill_at "$name" "${steps[$i]}" "$@"
 		"$undo"
 	done
@@ -341,6 +366,51 @@ test_kill_port_del() {
 	setup() { killable_lab; add_p1; add_p2; }
 	undo() { add_p2; }
 	kill_points "port del" port setup undo "$NSTEER" port del "$(uplink)" "$P2"
+}
+
+# A namespace with several ports: P1's eth0, made first, is the one whose port add created the
+# namespace; eth1 joins it on VLAN 10.
+add_p1_eth1() { "$NSTEER" port add "$UP" "$P1" --ifname eth1 --vlan 10 --addr 10.78.10.21/24 >/dev/null || fail "port add $P1 --ifname eth1"; }
+del_p1_ifname() { "$NSTEER" port del "$UP" "$P1" --ifname "$1" >/dev/null || fail "port del $P1 --ifname $1"; }
+# P1's namespace, which port add created, must have gone with the last of its ports.
+netns_gone() {
+	[ ! -e "/var/run/netns/$P1" ] ||
+		fail "port del $UP $P1 left the namespace its port add created (devices: $(ip -n "$P1" -br link 2>&1 | tr '\n' ' '))"
+}
+del_p1_all() { del_port "$P1"; netns_gone; }
+
+test_kill_second_port_add() {
+	setup() { killable_lab; add_p1; }
+	undo() { del_p1_ifname eth1; }
+	kill_points "port add of a namespace's second port" second setup undo \
+		"$NSTEER" port add "$(uplink)" "$P1" --ifname eth1 --vlan 10 --addr 10.78.10.21/24
+}
+
+test_kill_port_del_one_of_two() {
+	# eth0 goes: the port whose port add created the namespace, which eth1 inherits and keeps.
+	setup() { killable_lab; add_p1; add_p1_eth1; }
+	undo() { del_p1_all; add_p1; add_p1_eth1; }
+	kill_points "port del --ifname of one of a namespace's two ports" second setup undo \
+		"$NSTEER" port del "$(uplink)" "$P1" --ifname eth0
+}
+
+test_kill_port_del_namespace_of_two() {
+	# Every step that removes the namespace, which goes with the last of its ports.
+	local i
+	setup() { killable_lab; add_p1; add_p1_eth1; }
+	undo() { netns_gone; add_p1; add_p1_eth1; }
+	KILL_ALWAYS=netns
+	# Without a kill first, a few times: which port goes first follows the hash of their host
+	# ends' ifindexes, and the namespace must go whichever it is.
+	setup
+	for i in 1 2 3 4; do
+		del_p1_all
+		add_p1
+		add_p1_eth1
+	done
+	lab_destroy
+	kill_points "port del of a namespace with two ports" second setup undo \
+		"$NSTEER" port del "$(uplink)" "$P1"
 }
 
 test_killed_port_add_undone_by_port_del() {
