@@ -113,12 +113,23 @@ static bool port_ifname_is(const struct nsteer_port *p, int netns_fd, const char
 	return same;
 }
 
-/* A port is (uplink, namespace, interface). The namespace by identity when it can be opened,
- * else by the label it was added under; ifname NULL: any of its interfaces. */
+/* The port's host end is still there. A namespace's inode identifies it only while it lives: the
+ * kernel gives a dead namespace's number to the next one made, and a port whose namespace died
+ * lost its veth with it. So only a port whose host end is there is known by its inode. */
+static bool port_host_end_present(const struct nsteer_port *p)
+{
+	char name[IF_NAMESIZE];
+
+	return if_indextoname(p->ifindex, name) && !strcmp(name, p->host_ifname);
+}
+
+/* A port is (uplink, namespace, interface). The namespace by identity when it can be opened
+ * (and the port is alive), else by the label it was added under; ifname NULL: any of its
+ * interfaces. */
 static bool port_matches(const struct nsteer_port *p, __u64 netns_inode, const char *label,
 			 int netns_fd, const char *ifname)
 {
-	if (!((netns_inode && p->netns_inode == netns_inode) ||
+	if (!((netns_inode && p->netns_inode == netns_inode && port_host_end_present(p)) ||
 	      (label && !strcmp(p->netns, label))))
 		return false;
 	return !ifname || port_ifname_is(p, netns_fd, ifname);
@@ -160,7 +171,7 @@ static int netns_heir_find(const char *dev, void *ctx)
 	for (__u32 i = 0; t && i < t->n && !h->found; i++) {
 		struct nsteer_port heir = t->ports[i];
 
-		if (heir.netns_inode != h->netns_inode ||
+		if (heir.netns_inode != h->netns_inode || !port_host_end_present(&heir) ||
 		    (!strcmp(dev, h->dev) && heir.ifindex == h->ifindex))
 			continue;
 		heir.flags |= NSTEER_PORT_NETNS_CREATED;
@@ -672,6 +683,11 @@ int nsteer_port_del(const char *dev, const struct nsteer_netns_ref *ref, const c
 		if (netns_inode(netns_fd, &inode) == 0)
 			inode_wanted = inode;
 	}
+	/* Steering to every port that goes ends first: a kill part-way then leaves ports that are
+	 * not steered to, which status reports, never a namespace that merely looks smaller. */
+	for (__u32 i = 0; !ifname && i < table->n; i++)
+		if (port_matches(&table->ports[i], inode_wanted, label, netns_fd, NULL))
+			port_unpublish(&u, &table->ports[i]);
 	for (__u32 i = 0; i < table->n; i++) {
 		struct nsteer_port *port = &table->ports[i];
 		__u32 ifindex = port->ifindex;

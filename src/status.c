@@ -191,7 +191,7 @@ static void check_port(struct nsteer_uplink_status *st, const struct uplink *u,
 	} else if (!port_is_published(u, p)) {
 		problem(st, repair,
 			"port %s %s: frames are not steered to it (its MAC is not in the "
-			"ports map: an interrupted port add)",
+			"ports map: an interrupted port add, or port del)",
 			p->netns, p->ifname);
 	}
 	if (port_known_by_name(p)) {
