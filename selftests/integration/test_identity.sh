@@ -146,6 +146,33 @@ uplink_moved() {
 test_deleted_uplink_cleaned_up_by_the_command_status_prints() { check_vanished uplink_deleted; }
 test_moved_uplink_cleaned_up_by_the_command_status_prints() { check_vanished uplink_moved; }
 
+# The kernel gives a dead namespace's inode number to the next namespace made. A port whose
+# namespace the user deleted must not become the port of the namespace that got its number: port
+# add of the newcomer makes a port of its own, and port del leaves the newcomer (not nsteer's).
+test_reused_namespace_inode_is_another_namespace() {
+	local p1 q i old new=
+	lab 0
+	p1=$(port_ns 1)
+	q=$(port_ns 9)
+	LAB_NETNS+=("$p1" "$q")
+	expect "port add $p1" "$NSTEER" port add "$UP" "$p1"
+	old=$(stat -L -c %i "/var/run/netns/$p1")
+	ip netns del "$p1"
+	for ((i = 0; i < 50; i++)); do
+		ip netns add "$q" || fail "ip netns add $q"
+		new=$(stat -L -c %i "/var/run/netns/$q")
+		[ "$new" = "$old" ] && break
+		ip netns del "$q"
+	done
+	[ "$new" = "$old" ] || skip "the kernel did not reuse inode $old in 50 namespaces"
+	"$NSTEER" port add "$UP" "$q" >"$LAB_TMP/out" 2>&1 || true
+	grep -q "interrupted" "$LAB_TMP/out" && fail "port add $q took $p1's port for its own: $(cat "$LAB_TMP/out")"
+	"$NSTEER" port del "$UP" "$q" >/dev/null 2>&1
+	[ -e "/var/run/netns/$q" ] || fail "port del $q deleted $q, which ip netns add made"
+	expect "port del $p1 (gone)" "$NSTEER" port del "$UP" "$p1"
+	[ -z "$("$NSTEER" port list "$UP")" ] || fail "ports are left: $("$NSTEER" port list "$UP")"
+}
+
 # Two network namespaces ("hosts"), each with a device of the same name, each attached by nsteer run
 # inside it (ip netns exec): two uplinks, with their own pins, ports and status.
 HOSTS=()
