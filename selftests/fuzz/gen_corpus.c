@@ -257,14 +257,17 @@ static void wire_seeds(void)
 	save(&s, "wire-ipv6-mcast-priority-tag");
 }
 
+/* A frame a seed sends: the uplink's configuration, who sends, to and from which MAC. */
+struct seed_frame {
+	uint8_t cfg;
+	int sender;
+	uint8_t dst, src;
+	const char *name;
+};
+
 static void port_seeds(void)
 {
-	static const struct {
-		uint8_t cfg;
-		int sender;
-		uint8_t dst, src;
-		const char *name;
-	} frames[] = {
+	static const struct seed_frame frames[] = {
 		{ CFG_BRIDGE, 0, FUZZ_MAC_UNKNOWN, FUZZ_MAC_SENDER, "port-to-wire" },
 		{ CFG_BRIDGE, 2, FUZZ_MAC_UNKNOWN, FUZZ_MAC_SENDER, "port-vlan-to-wire" },
 		{ CFG_BRIDGE, 0, FUZZ_MAC_UNKNOWN, FUZZ_MAC_POOL + 1, "port-spoofed" },
@@ -376,12 +379,7 @@ static void mld_seeds(void)
 /* Two ports of one namespace differ by MAC, or by VLAN alone: each frame is for one of them. */
 static void netns_seeds(void)
 {
-	static const struct {
-		uint8_t cfg;
-		int sender;
-		uint8_t dst, src;
-		const char *name;
-	} frames[] = {
+	static const struct seed_frame frames[] = {
 		{ CFG_BRIDGE, FUZZ_SENDER_WIRE, FUZZ_MAC_POOL + 0, FUZZ_MAC_UNKNOWN,
 		  "netns-wire-to-eth0-whose-mac-eth1-has-on-a-vlan" },
 		{ CFG_BRIDGE, FUZZ_SENDER_WIRE, FUZZ_MAC_POOL + 1, FUZZ_MAC_UNKNOWN,
