@@ -37,7 +37,9 @@ Q := @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-BPF_HDRS  := $(wildcard bpf/*.h) headers/nsteer_shared.h vmlinux.h
+# Every object also writes what it included (-MMD, into a .d file beside it, read back below), so
+# that a changed header rebuilds exactly its users; -MP keeps a deleted header from breaking make.
+DEPFLAGS  := -MMD -MP
 SKELS     := $(OUTPUT)/nsteer.skel.h # the library's; bench_tool names its own
 # src/ is the library, libnsteer.a; include/nsteer.h is its API. src/cli/ is the nsteer command,
 # built on that API (its demo borrows the library's netlink and namespace helpers for its lab).
@@ -45,8 +47,6 @@ LIB_SRCS  := $(wildcard src/*.c)
 LIB_OBJS  := $(patsubst src/%.c,$(OUTPUT)/lib/%.o,$(LIB_SRCS))
 CLI_SRCS  := $(filter-out src/cli/main.c src/cli/doc_main.c,$(wildcard src/cli/*.c))
 CLI_OBJS  := $(patsubst src/cli/%.c,$(OUTPUT)/cli/%.o,$(CLI_SRCS))
-HDRS      := $(wildcard src/*.h include/*.h) headers/nsteer_shared.h
-CLI_HDRS  := $(wildcard src/cli/*.h include/*.h) headers/nsteer_shared.h
 
 .PHONY: all clean demo test deps vmlinux bench test-bins vmtest install uninstall fuzz fuzz-corpus
 .DELETE_ON_ERROR:
@@ -59,24 +59,25 @@ all: nsteer nsteer-cni $(DOCS)
 $(OUTPUT):
 	$(Q)mkdir -p $@
 
-$(OUTPUT)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) | $(OUTPUT)
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c | $(OUTPUT)
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(notdir $*)_bpf > $@
 
-$(OUTPUT)/lib/%.o: src/%.c $(HDRS) $(SKELS)
+# The skeleton is generated: it must exist before the first compile tells who includes it.
+$(OUTPUT)/lib/%.o: src/%.c | $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -Isrc -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -Isrc -c $< -o $@
 
 # demo.c borrows src/netlink.h and src/netns.h (after the CLI's own headers, never before).
-$(OUTPUT)/cli/%.o: src/cli/%.c $(CLI_HDRS) $(if $(filter demo,$*),src/netlink.h src/netns.h)
+$(OUTPUT)/cli/%.o: src/cli/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -Isrc/cli $(if $(filter demo,$*),-idirafter src) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -Isrc/cli $(if $(filter demo,$*),-idirafter src) -c $< -o $@
 
 $(OUTPUT)/libnsteer.a: $(LIB_OBJS)
 	$(call msg,AR,$@)
@@ -107,15 +108,15 @@ $(OUTPUT)/nsteer.bash-completion: $(OUTPUT)/nsteer-doc
 # make bench's A/B of the drop monitor's idle cost: the same nsteer with the datapath's check of the
 # monitor switch compiled out (NSTEER_NO_MONITOR), so that one run measures drops with and without it.
 NOMON := $(OUTPUT)/nomon
-$(NOMON)/nsteer.bpf.o: bpf/nsteer.bpf.c $(BPF_HDRS)
+$(NOMON)/nsteer.bpf.o: bpf/nsteer.bpf.c
 	$(call msg,BPF,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -DNSTEER_NO_MONITOR -c $< -o $@
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -DNSTEER_NO_MONITOR -c $< -o $@
 
-$(NOMON)/lib/%.o: src/%.c $(HDRS) $(NOMON)/nsteer.skel.h
+$(NOMON)/lib/%.o: src/%.c | $(NOMON)/nsteer.skel.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -I$(NOMON) $(CFLAGS) -Isrc -c $< -o $@
+	$(Q)$(CC) -I$(NOMON) $(CFLAGS) $(DEPFLAGS) -Isrc -c $< -o $@
 
 $(NOMON)/nsteer: $(OUTPUT)/cli/main.o $(OUTPUT)/libnsteer-cli.a $(patsubst src/%.c,$(NOMON)/lib/%.o,$(LIB_SRCS))
 	$(call msg,LINK,$@)
@@ -125,10 +126,10 @@ $(NOMON)/nsteer: $(OUTPUT)/cli/main.o $(OUTPUT)/libnsteer-cli.a $(patsubst src/%
 CNI_SRCS  := $(wildcard src/cni/*.c)
 CNI_OBJS  := $(patsubst src/cni/%.c,$(OUTPUT)/cni/%.o,$(CNI_SRCS))
 
-$(OUTPUT)/cni/%.o: src/cni/%.c $(wildcard src/cni/*.h include/*.h) headers/nsteer_shared.h
+$(OUTPUT)/cni/%.o: src/cni/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -Isrc/cni $(shell pkg-config --cflags json-c 2>/dev/null) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -Isrc/cni $(shell pkg-config --cflags json-c 2>/dev/null) -c $< -o $@
 
 nsteer-cni: $(CNI_OBJS) $(OUTPUT)/libnsteer.a
 	$(call msg,LINK,$@)
@@ -140,11 +141,10 @@ PROGRUN_SRCS := $(wildcard selftests/progrun/test_*.c)
 TEST_BINS    := $(patsubst selftests/%.c,$(OUTPUT)/selftests/%,$(UNIT_SRCS) $(PROGRUN_SRCS))
 
 # Tests see the library's internals (and the CLI's, for its parser), which they test.
-$(OUTPUT)/selftests/%: selftests/%.c $(OUTPUT)/libnsteer-cli.a $(OUTPUT)/libnsteer.a \
-		       $(wildcard selftests/progrun/*.h)
+$(OUTPUT)/selftests/%: selftests/%.c $(OUTPUT)/libnsteer-cli.a $(OUTPUT)/libnsteer.a
 	$(call msg,TEST-CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -Isrc -Isrc/cli -Iselftests/progrun $< $(OUTPUT)/libnsteer-cli.a \
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -Isrc -Isrc/cli -Iselftests/progrun $< $(OUTPUT)/libnsteer-cli.a \
 		$(OUTPUT)/libnsteer.a $(LDLIBS) -lcriterion -o $@
 
 # neighbour.bpf.o is the foreign XDP program of the coexistence test, vlan_switch.bpf.o the
@@ -152,7 +152,7 @@ $(OUTPUT)/selftests/%: selftests/%.c $(OUTPUT)/libnsteer-cli.a $(OUTPUT)/libnste
 $(OUTPUT)/selftests/integration/%.bpf.o: selftests/integration/%.bpf.c | $(OUTPUT)
 	$(call msg,BPF,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 # The datapath fuzzer (selftests/fuzz): its check is built twice, with clang and libFuzzer for the
 # fuzzer, and with the tests' compiler into the Criterion test that replays reproducers and seeds.
@@ -263,3 +263,6 @@ $(OUTPUT)/bench_tool: selftests/bench/bench_tool.c $(OUTPUT)/bench.skel.h $(OUTP
 bench: deps
 	$(Q)$(MAKE) --no-print-directory nsteer $(OUTPUT)/bench_tool $(NOMON)/nsteer
 	$(Q)./selftests/bench/bench.sh
+
+# What each object included, written by its last compile (DEPFLAGS).
+-include $(shell find $(OUTPUT) -name '*.d' 2>/dev/null)
