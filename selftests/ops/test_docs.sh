@@ -244,6 +244,25 @@ test_completion_uplinks() {
 	expect_completions "nsteer status "
 }
 
+# ---- README's Layout ----
+
+# Every file of the tree is named in README's Layout (layout_check.py says how), so that a new file
+# cannot go undocumented; and the check itself notices one that is not.
+test_layout_names_every_file() {
+	local files out
+	if git -C "$NST_ROOT" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		files=$(git -C "$NST_ROOT" ls-files)
+	else
+		files=$(cd "$NST_ROOT" && find . -type f ! -path './.output/*' ! -path './.git/*' \
+			! -name nsteer ! -name nsteer-cni | sed 's|^\./||')
+	fi
+	# shellcheck disable=SC2086 # one path per word
+	out=$(cd "$NST_ROOT" && "$NST_PYTHON" selftests/ops/layout_check.py README.md $files) ||
+		fail "README's Layout does not name: $(echo $out)"
+	out=$(cd "$NST_ROOT" && "$NST_PYTHON" selftests/ops/layout_check.py README.md src/undocumented.c)
+	[ "$out" = src/undocumented.c ] || fail "the check let an undocumented file pass: '$out'"
+}
+
 # `port add DEV` offers every namespace of `ip netns list`, here a fake one on PATH.
 test_completion_netns_for_port_add() {
 	needs_docs
