@@ -2,7 +2,8 @@
 #   make            build ./nsteer (BPF programs embedded as skeletons), nsteer-cni, and the man
 #                   page and bash completion (.output/nsteer.8, .output/nsteer.bash-completion)
 #   make install    install them and the systemd unit nsteer.service under DESTDIR and PREFIX
-#                   (default /usr/local; the unit in SYSTEMD_UNIT_DIR); make uninstall
+#                   (default /usr/local; the unit in SYSTEMD_UNIT_DIR), and the library
+#                   libnsteer.a with include/nsteer.h and libnsteer.pc; make uninstall
 #   make demo       install what is missing, build, run `nsteer demo` (root)
 #   make test       install what is missing, build, run every selftest (root)
 #   make vmtest     the kernel-dependent selftests in a VM on another kernel (KERNEL=6.1 by default)
@@ -239,7 +240,17 @@ SYSTEMD_UNIT_DIR ?= $(PREFIX)/lib/systemd/system
 NSTEER_CONF := /etc/nsteer/nsteer.conf
 # Where bash-completion loads a command's completion from when it is first completed.
 COMPLETION_DIR := $(PREFIX)/share/bash-completion/completions
-# The unit names the nsteer installed here, so it is written at install time, for PREFIX.
+# The library, for programs of others (the CNI plugin is its second user): static, since nsteer
+# links libbpf and libxdp statically too; the headers in a folder of their own, as the public
+# header includes nsteer_shared.h by that name. Debian's multiarch LIB_DIR comes from debian/rules.
+LIB_DIR       ?= $(PREFIX)/lib
+INCLUDE_DIR   := $(PREFIX)/include/nsteer
+PKGCONFIG_DIR := $(LIB_DIR)/pkgconfig
+VERSION       := $(shell sed -n '1s/^[^(]*(\([^)]*\)).*/\1/p' debian/changelog)
+
+
+# The unit names the nsteer installed here, and libnsteer.pc where the library went, so both are
+# written at install time, for PREFIX.
 install: nsteer nsteer-cni $(DOCS)
 	install -D -m 0755 nsteer $(DESTDIR)$(SBIN_DIR)/nsteer
 	install -D -m 0755 nsteer-cni $(DESTDIR)$(CNI_BIN_DIR)/nsteer
@@ -249,11 +260,21 @@ install: nsteer nsteer-cni $(DOCS)
 	sed -e 's|@SBINDIR@|$(SBIN_DIR)|g' -e 's|@CONF@|$(NSTEER_CONF)|g' src/cli/nsteer.service.in \
 		> $(DESTDIR)$(SYSTEMD_UNIT_DIR)/nsteer.service
 	chmod 0644 $(DESTDIR)$(SYSTEMD_UNIT_DIR)/nsteer.service
+	install -D -m 0644 $(OUTPUT)/libnsteer.a $(DESTDIR)$(LIB_DIR)/libnsteer.a
+	install -D -m 0644 include/nsteer.h $(DESTDIR)$(INCLUDE_DIR)/nsteer.h
+	install -D -m 0644 headers/nsteer_shared.h $(DESTDIR)$(INCLUDE_DIR)/nsteer_shared.h
+	install -d $(DESTDIR)$(PKGCONFIG_DIR)
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@LIBDIR@|$(LIB_DIR)|g' -e 's|@INCLUDEDIR@|$(INCLUDE_DIR)|g' \
+		-e 's|@VERSION@|$(VERSION)|g' src/libnsteer.pc.in > $(DESTDIR)$(PKGCONFIG_DIR)/libnsteer.pc
+	chmod 0644 $(DESTDIR)$(PKGCONFIG_DIR)/libnsteer.pc
 
 uninstall:
 	rm -f $(DESTDIR)$(SBIN_DIR)/nsteer $(DESTDIR)$(CNI_BIN_DIR)/nsteer \
 		$(DESTDIR)$(MAN8_DIR)/nsteer.8 $(DESTDIR)$(COMPLETION_DIR)/nsteer \
-		$(DESTDIR)$(SYSTEMD_UNIT_DIR)/nsteer.service
+		$(DESTDIR)$(SYSTEMD_UNIT_DIR)/nsteer.service $(DESTDIR)$(LIB_DIR)/libnsteer.a \
+		$(DESTDIR)$(INCLUDE_DIR)/nsteer.h $(DESTDIR)$(INCLUDE_DIR)/nsteer_shared.h \
+		$(DESTDIR)$(PKGCONFIG_DIR)/libnsteer.pc
+	-rmdir $(DESTDIR)$(INCLUDE_DIR) 2>/dev/null
 
 # Benchmark: bench.sh drives labs; bench_tool generates and counts frames.
 $(OUTPUT)/bench_tool: selftests/bench/bench_tool.c $(OUTPUT)/bench.skel.h $(OUTPUT)/libnsteer.a

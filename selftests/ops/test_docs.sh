@@ -104,7 +104,9 @@ test_install_and_uninstall() {
 	lab_extras
 	local root=$LAB_TMP/root f left
 	local files=(usr/sbin/nsteer usr/lib/cni/nsteer usr/share/man/man8/nsteer.8
-		usr/share/bash-completion/completions/nsteer usr/lib/systemd/system/nsteer.service)
+		usr/share/bash-completion/completions/nsteer usr/lib/systemd/system/nsteer.service
+		usr/lib/libnsteer.a usr/include/nsteer/nsteer.h usr/include/nsteer/nsteer_shared.h
+		usr/lib/pkgconfig/libnsteer.pc)
 	make -C "$NST_ROOT" --no-print-directory install DESTDIR="$root" PREFIX=/usr >"$LAB_TMP/make.out" 2>&1 ||
 		{ cat "$LAB_TMP/make.out" >&2; fail "make install failed"; }
 	for f in "${files[@]}"; do
@@ -122,6 +124,7 @@ test_install_and_uninstall() {
 	# man finds it by name where PREFIX puts it.
 	[ "$(MANPATH="$root/usr/share/man" man -w nsteer 2>&1)" = "$root/usr/share/man/man8/nsteer.8" ] ||
 		fail "man -w nsteer does not find the installed page"
+	library_check "$root" /usr/lib
 	make -C "$NST_ROOT" --no-print-directory uninstall DESTDIR="$root" PREFIX=/usr >"$LAB_TMP/make.out" 2>&1 ||
 		{ cat "$LAB_TMP/make.out" >&2; fail "make uninstall failed"; }
 	left=$(find "$root" ! -type d)

@@ -37,7 +37,13 @@ test_deb_builds_lints_installs_and_runs_the_demo() {
 	lintian --fail-on error "$deb" >"$LAB_TMP/lintian.out" 2>&1 ||
 		{ cat "$LAB_TMP/lintian.out" >&2; fail "lintian finds errors in $(basename "$deb")"; }
 
-	trap 'dpkg -P nsteer >/dev/null 2>&1; lab_destroy' EXIT
+	local dev
+	dev=$(ls "$LAB_TMP"/libnsteer-dev_*.deb 2>/dev/null)
+	[ -n "$dev" ] || fail "dpkg-buildpackage made no libnsteer-dev_*.deb"
+	lintian --fail-on error "$dev" >"$LAB_TMP/lintian.out" 2>&1 ||
+		{ cat "$LAB_TMP/lintian.out" >&2; fail "lintian finds errors in $(basename "$dev")"; }
+
+	trap 'dpkg -P nsteer libnsteer-dev >/dev/null 2>&1; lab_destroy' EXIT
 	dpkg -i "$deb" >"$LAB_TMP/dpkg.out" 2>&1 || { cat "$LAB_TMP/dpkg.out" >&2; fail "dpkg -i failed"; }
 	[ "$(command -v nsteer)" = /usr/sbin/nsteer ] || fail "nsteer on PATH is '$(command -v nsteer)', not the package's"
 	/usr/sbin/nsteer demo >"$LAB_TMP/demo.out" 2>&1 ||
@@ -56,6 +62,11 @@ test_deb_builds_lints_installs_and_runs_the_demo() {
 	LC_ALL=C.UTF-8 MANWIDTH=80 man nsteer 2>&1 | grep -q '^NAME' || fail "man nsteer does not render"
 	[ "$(bash -c 'source /usr/share/bash-completion/completions/nsteer; complete -p nsteer')" = \
 		"complete -F _nsteer nsteer" ] || fail "the installed completion does not complete nsteer"
+
+	# The library, as another program builds on it.
+	dpkg -i "$dev" >"$LAB_TMP/dpkg.out" 2>&1 || { cat "$LAB_TMP/dpkg.out" >&2; fail "dpkg -i libnsteer-dev failed"; }
+	library_check "" "/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)"
+	dpkg -P libnsteer-dev >"$LAB_TMP/dpkg.out" 2>&1 || { cat "$LAB_TMP/dpkg.out" >&2; fail "dpkg -P libnsteer-dev failed"; }
 
 	dpkg -r nsteer >"$LAB_TMP/dpkg.out" 2>&1 || { cat "$LAB_TMP/dpkg.out" >&2; fail "dpkg -r failed"; }
 	# Purged, the enabling goes too (dpkg -r keeps it, as Debian does for a removed service).
