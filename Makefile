@@ -236,7 +236,7 @@ SBIN_DIR    := $(PREFIX)/sbin
 # Where systemd looks for the units of packages (/usr/local/lib/systemd/system is on its path
 # too); Debian 12 wants /lib/systemd/system, which debian/rules passes.
 SYSTEMD_UNIT_DIR ?= $(PREFIX)/lib/systemd/system
-# What the unit applies: src/cli/apply.h's APPLY_CONF_DEFAULT, which --help and the man page name.
+# What the unit applies: src/cli/apply_cmd.h's APPLY_CONF_DEFAULT, which --help and the man page name.
 NSTEER_CONF := /etc/nsteer/nsteer.conf
 # Where bash-completion loads a command's completion from when it is first completed.
 COMPLETION_DIR := $(PREFIX)/share/bash-completion/completions

@@ -71,7 +71,7 @@ void nic_hold_describe(const struct nsteer_nic_hold *h, int ifindex, char *buf, 
 }
 
 /* Makes h true on the NIC: 0 when this call did it, -EEXIST when it was so already. */
-static int nic_apply(struct nl_sock *sk, int ifindex, const struct nsteer_nic_hold *h)
+static int nic_hold_make(struct nl_sock *sk, int ifindex, const struct nsteer_nic_hold *h)
 {
 	char name[IF_NAMESIZE];
 	struct nl_link link;
@@ -94,7 +94,7 @@ static int nic_apply(struct nl_sock *sk, int ifindex, const struct nsteer_nic_ho
 	}
 }
 
-/* Undoes what nic_apply did; what is already gone is no error. */
+/* Undoes what nic_hold_make did; what is already gone is no error. */
 static int nic_undo(struct nl_sock *sk, int ifindex, const struct nsteer_nic_hold *h)
 {
 	char name[IF_NAMESIZE];
@@ -154,7 +154,7 @@ static int hold(struct nl_sock *sk, const struct uplink *u, const struct nsteer_
 		return err;
 	if (!recorded)
 		fault_point("nic:hold-recorded");
-	err = nic_apply(sk, u->cfg.uplink_ifindex, h);
+	err = nic_hold_make(sk, u->cfg.uplink_ifindex, h);
 	if (err == 0) {
 		fault_point("nic:applied");
 		st.ours = 1;

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "apply.h"
+#include "apply_cmd.h"
 #include "cli.h"
 #include "mac.h"
 

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "apply.h"
+#include "apply_cmd.h"
 #include "doc.h"
 #include "table.h"
 

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "apply.h"
+#include "apply_cmd.h"
 #include "batch.h"
 #include "cli.h"
 

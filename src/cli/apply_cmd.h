@@ -2,8 +2,8 @@
 /* `nsteer apply` and `nsteer save`: the configuration file is attach and port add lines, read
  * with batch's tokenizer and the command table's own parser, so it reads like the commands; a
  * port is (uplink, namespace, --ifname), so a namespace may have several port add lines. */
-#ifndef NSTEER_CLI_APPLY_H
-#define NSTEER_CLI_APPLY_H
+#ifndef NSTEER_CLI_APPLY_CMD_H
+#define NSTEER_CLI_APPLY_CMD_H
 
 #include <stdio.h>
 
