@@ -42,7 +42,7 @@ test_text_line_names_where_why_and_what() {
 	wait_until 2 test "$(wc -l <"$out")" -ge 2 || { cat "$out" >&2; fail "no two lines"; }
 	grep -Eq "^[0-9:.]+ $UP wire unknown_dst [0-9a-f:]{17} > $STRANGER vlan 10 ethertype 0x88b5 length [0-9]+$" "$out" ||
 		{ cat "$out" >&2; fail "no text line for the unknown VLAN 10 frame"; }
-	grep -Eq "^[0-9:.]+ $UP $(port_ns 2) spoofed_src $FORGED > ff:ff:ff:ff:ff:ff ethertype 0x88b5 length [0-9]+$" "$out" ||
+	grep -Eq "^[0-9:.]+ $UP $(port_ns 2):eth0 spoofed_src $FORGED > ff:ff:ff:ff:ff:ff ethertype 0x88b5 length [0-9]+$" "$out" ||
 		{ cat "$out" >&2; fail "no text line for the spoofed frame"; }
 	monitor_stop
 }
@@ -63,7 +63,16 @@ test_filters_by_port_and_reason() {
 	host2=$(port_field "$UP" "$(port_ns 2)" host_ifname) || exit 1
 	monitor_start "$out" "$UP" --json --port "$host2"
 	send_frames "$(port_ns 2)" eth0 "$BCAST" "$FORGED" 1 SPOOF3
-	expect_events "$out" 1 "e['port_ifname'] == '$host2'" 2
+	expect_events "$out" 1 "e['port_ifname'] == '$host2' and e['host_ifname'] == '$host2'" 2
+	monitor_stop
+	# By NETNS:IFNAME, as text names it: one port of a namespace that has two.
+	"$NSTEER" port add "$UP" "$(port_ns 2)" --ifname net1 >/dev/null || fail "port add net1"
+	monitor_start "$out" "$UP" --json --port "$(port_ns 2):net1"
+	send_frames "$(port_ns 2)" eth0 "$BCAST" "$FORGED" 1 SPOOF4
+	send_frames "$(port_ns 2)" net1 "$BCAST" "$FORGED" 2 SPOOF5
+	expect_events "$out" 2 "e['port'] == '$(port_ns 2)' and e['ifname'] == 'net1'" 2
+	sleep 0.3
+	[ "$(events "$out" 'True')" = 2 ] || { cat "$out" >&2; fail "--port NETNS:IFNAME let the other port's drops through"; }
 	monitor_stop
 }
 
