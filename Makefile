@@ -148,8 +148,16 @@ $(OUTPUT)/selftests/%: selftests/%.c $(OUTPUT)/libnsteer-cli.a $(OUTPUT)/libnste
 	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -Isrc -Isrc/cli -Iselftests/progrun $< $(OUTPUT)/libnsteer-cli.a \
 		$(OUTPUT)/libnsteer.a $(LDLIBS) -lcriterion -o $@
 
-# neighbour.bpf.o is the foreign XDP program of the coexistence test, vlan_switch.bpf.o the
-# wire's VLAN switch in the integration labs.
+# Each header of the datapath compiles on its own, including what it needs (make test checks).
+BPF_HDRS_CHECKED := $(patsubst bpf/%.h,$(OUTPUT)/bpf-headers/%.ok,$(wildcard bpf/*.h))
+$(OUTPUT)/bpf-headers/%.ok: bpf/%.h $(wildcard bpf/*.h) headers/nsteer_shared.h
+	$(call msg,HDR-CHECK,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)echo '#include "$*.h"' | $(CLANG) $(BPF_CFLAGS) -fsyntax-only -x c - && touch $@
+
+# Test-only BPF programs live beside their tests: neighbour.bpf.o is the foreign XDP program of the
+# coexistence test, vlan_switch.bpf.o the wire's VLAN switch in the integration labs, bench.bpf.o
+# make bench's generator, sinks and reference redirects.
 $(OUTPUT)/selftests/integration/%.bpf.o: selftests/integration/%.bpf.c | $(OUTPUT)
 	$(call msg,BPF,$@)
 	$(Q)mkdir -p $(dir $@)
@@ -192,7 +200,8 @@ fuzz: deps
 	$(Q)$(MAKE) --no-print-directory $(FUZZ_BINS)
 	$(Q)./selftests/fuzz/fuzz.sh $(or $(FUZZ_TIME),300)
 
-test-bins: nsteer-cni $(DOCS) $(TEST_BINS) $(FUZZ_BINS) $(OUTPUT)/neighbour.bpf.o $(OUTPUT)/selftests/integration/vlan_switch.bpf.o
+test-bins: nsteer-cni $(DOCS) $(TEST_BINS) $(FUZZ_BINS) $(BPF_HDRS_CHECKED) \
+	   $(OUTPUT)/selftests/integration/neighbour.bpf.o $(OUTPUT)/selftests/integration/vlan_switch.bpf.o
 
 # NO_DEPS=1: the packages are someone else's business (a CI runner that is not Debian).
 deps:
@@ -277,6 +286,15 @@ uninstall:
 	-rmdir $(DESTDIR)$(INCLUDE_DIR) 2>/dev/null
 
 # Benchmark: bench.sh drives labs; bench_tool generates and counts frames.
+$(OUTPUT)/selftests/bench/bench.bpf.o: selftests/bench/bench.bpf.c | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(OUTPUT)/bench.skel.h: $(OUTPUT)/selftests/bench/bench.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name bench_bpf > $@
+
 $(OUTPUT)/bench_tool: selftests/bench/bench_tool.c $(OUTPUT)/bench.skel.h $(OUTPUT)/libnsteer.a
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -Isrc $< $(OUTPUT)/libnsteer.a $(LDLIBS) -o $@

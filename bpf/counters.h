@@ -2,6 +2,8 @@
 #ifndef NSTEER_BPF_COUNTERS_H
 #define NSTEER_BPF_COUNTERS_H
 
+#include "maps.h"
+
 static __always_inline struct nsteer_counters *counters_of(__u32 slot)
 {
 	return bpf_map_lookup_elem(&counters, &slot);

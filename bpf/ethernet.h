@@ -2,6 +2,8 @@
 #ifndef NSTEER_BPF_ETHERNET_H
 #define NSTEER_BPF_ETHERNET_H
 
+#include "base.h"
+
 #define ETH_HLEN 14
 #define ETH_P_8021Q 0x8100
 #define ETH_P_8021AD 0x88a8

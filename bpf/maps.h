@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Every map of the datapath, in one place. The loader pins each under /sys/fs/bpf/nsteer/DEV/
- * by the name given here, so these names are what operators type into bpftool. */
+/* Every map of the datapath, in one place. The loader pins each in the uplink's folder under
+ * /sys/fs/bpf/nsteer (netns-COOKIE/IFINDEX-NAME/) by the name given here, so these names are what
+ * operators type into bpftool. */
 #ifndef NSTEER_BPF_MAPS_H
 #define NSTEER_BPF_MAPS_H
+
+#include "base.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -9,6 +9,9 @@
 #ifndef NSTEER_BPF_MLD_H
 #define NSTEER_BPF_MLD_H
 
+#include "ethernet.h"
+#include "maps.h"
+
 #define ETH_P_IPV6 0x86dd
 #define NEXTHDR_HOP 0
 #define NEXTHDR_ICMP 58

@@ -5,6 +5,9 @@
 #ifndef NSTEER_BPF_MONITOR_H
 #define NSTEER_BPF_MONITOR_H
 
+#include "maps.h"
+#include "counters.h"
+
 #ifdef NSTEER_NO_MONITOR
 /* make bench's baseline only: the datapath without the switch, to measure what it costs idle. */
 static __always_inline bool monitor_on(void)

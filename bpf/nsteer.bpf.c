@@ -12,12 +12,7 @@
  *   nsteer_tc_port  tc ingress on each port's host end, i.e. every frame a port sends.
  *
  * Only packet data and UAPI context fields are read, so the object needs no kernel BTF to load. */
-#define BPF_NO_PRESERVE_ACCESS_INDEX
-#include "vmlinux.h"
-#include <bpf/bpf_helpers.h>
-#include <bpf/bpf_endian.h>
-
-#include "nsteer_shared.h"
+#include "base.h"
 #include "maps.h"
 #include "ethernet.h"
 #include "counters.h"

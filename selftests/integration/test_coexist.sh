@@ -1,6 +1,6 @@
 #!/bin/bash
 # XDP coexistence through libxdp's multi-program dispatcher: nsteer and a program it knows nothing
-# about (bpf/neighbour.bpf.c, loaded with xdp-loader as a user would) share one uplink, both run in
+# about (selftests/integration/neighbour.bpf.c, loaded with xdp-loader as a user would) share one uplink, both run in
 # priority order, and either one leaves without disturbing the other.
 #
 # The neighbour runs first (priority 10; nsteer has libxdp's default, 50) and turns ethertype 0x88b6
@@ -11,7 +11,7 @@
 # selftests-scope: kernel (libxdp's dispatcher: freplace programs load only where the kernel allows them)
 source "$(dirname "$0")/lib.sh"
 
-NEIGHBOUR_OBJ=$NST_ROOT/.output/neighbour.bpf.o
+NEIGHBOUR_OBJ=$NST_ROOT/.output/selftests/integration/neighbour.bpf.o
 
 xdp_progs() { xdp-loader status "$1" 2>/dev/null; }
 neighbour_id() { xdp_progs "$1" | awk '$3 == "neighbour_mark" { print $4 }'; }
