@@ -39,7 +39,8 @@ def named(path, section, ticked):
     stem = name.split(".")[0]
     if name in ticked or stem in ticked:
         return True
-    return any("*" in t and fnmatch.fnmatch(name, t) for t in ticked)
+    # A pattern names files, not everything: `*.install`, never a bare `*`.
+    return any("*" in t and t.strip("*") and fnmatch.fnmatch(name, t) for t in ticked)
 
 
 def main():
@@ -54,7 +55,8 @@ def main():
         for part in re.split(r"[\s,/()]+", t):
             if part:
                 ticked.add(part)
-                ticked.add(part.split(".")[0])  # `check.c` names check.h too
+                if "*" not in part:
+                    ticked.add(part.split(".")[0])  # `check.c` names check.h too
     missing = [p for p in sys.argv[2:] if not named(p, section, ticked)]
     for p in missing:
         print(p)
