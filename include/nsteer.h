@@ -82,16 +82,13 @@ typedef int (*nsteer_uplink_cb)(const char *dev, void *ctx);
 typedef int (*nsteer_port_cb)(const char *dev, const struct nsteer_port *port, void *ctx);
 int nsteer_for_each_uplink(nsteer_uplink_cb cb, void *ctx);
 int nsteer_for_each_port(const char *dev, nsteer_port_cb cb, void *ctx);
-/* Sums the per-CPU counters of a slot on dev: a port's (nsteer_port.slot) or NSTEER_SLOT_UPLINK. */
-int nsteer_counters_get(const char *dev, unsigned int slot, struct nsteer_counters *sum);
-int nsteer_config_get(const char *dev, struct nsteer_config *cfg);
 /* What nsteer knows of a port's IPv6 multicast listening, from its MLD reports. */
 struct nsteer_port_mld {
 	bool snooped;        /* false: floods give the port every IPv6 multicast frame */
 	unsigned int groups; /* the groups it listens to, when snooped */
 };
-/* Fills by_slot[slot] for every slot of dev (NSTEER_SLOTS entries): one read of the listeners. */
-int nsteer_mld_get(const char *dev, struct nsteer_port_mld *by_slot);
+/* A port's counters, its configuration and its MLD listening are read in one look at the host
+ * by nsteer_status_gather and nsteer_counters_gather, below. */
 
 /* What `nsteer status` shows of one uplink, gathered in one pass over its pins. */
 struct nsteer_port_status {
@@ -141,6 +138,21 @@ struct nsteer_uplink_status {
 /* Fills st for dev (-ENOENT when dev has no pins at all); free with nsteer_status_free. */
 int nsteer_status_get(const char *dev, struct nsteer_uplink_status *st);
 void nsteer_status_free(struct nsteer_uplink_status *st);
+
+/* The status of dev's uplink, or (dev NULL) of every uplink of this network namespace, gathered
+ * in one look at the host: each uplink's pins opened once, its port table read once, the host's
+ * devices listed once. An uplink that cannot be read is said on stderr and left out, and the
+ * first such error returned, after the others are gathered (-ENOENT: dev has no pins at all).
+ * Free with nsteer_status_set_free, also after an error. */
+struct nsteer_status_set {
+	struct nsteer_uplink_status *v;
+	unsigned int n;
+};
+int nsteer_status_gather(const char *dev, struct nsteer_status_set *set);
+/* The same, for what `nsteer stats` counts: only dev, complete, cfg, counters and ports are
+ * filled in, and an uplink whose pins are not whole is an error, as for any command. */
+int nsteer_counters_gather(const char *dev, struct nsteer_status_set *set);
+void nsteer_status_set_free(struct nsteer_status_set *set);
 
 /* Names of enum values as the CLI, JSON and status spell them, from the lists in
  * nsteer_shared.h; each table ends with a NULL name. */

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "host.h"
 #include "lock.h"
 #include "log.h"
 #include "mac.h"
@@ -186,23 +187,13 @@ static int interrupted_note(const char *netns, bool exists, void *ctx)
 }
 
 /* By namespace, then interface: save writes them in this order, as the listings show them. */
-static int cur_port_order(const void *a, const void *b)
-{
-	const struct nsteer_port *p = &((const struct nsteer_cur_port *)a)->port;
-	const struct nsteer_port *q = &((const struct nsteer_cur_port *)b)->port;
-	int c = strcmp(p->netns, q->netns);
-
-	return c ? c : strcmp(p->ifname, q->ifname);
-}
-
-static int uplink_read(const char *dev, void *ctx)
+static int uplink_read(const char *dev, struct uplink *u, int open_err, void *ctx)
 {
 	struct nsteer_current *cur = ctx;
 	struct nsteer_cur_uplink *cu, *grown;
-	struct port_table *t = NULL;
+	const struct port_table *t = NULL;
 	struct nl_sock *sk;
 	struct nl_link link;
-	struct uplink u;
 	int err;
 
 	grown = realloc(cur->uplinks, (cur->n_uplinks + 1) * sizeof(*grown));
@@ -212,46 +203,44 @@ static int uplink_read(const char *dev, void *ctx)
 	cu = &cur->uplinks[cur->n_uplinks++];
 	memset(cu, 0, sizeof(*cu));
 	snprintf(cu->dev, sizeof(cu->dev), "%s", dev);
-	uplink_init(&u, dev);
-	if (uplink_open(dev, &u, true))
+	if (open_err)
 		return 0; /* incomplete: apply attaches again, save writes it as declared */
-	cu->cfg = u.cfg;
-	snprintf(cu->attached_as, sizeof(cu->attached_as), "%s", u.label);
+	cu->cfg = u->cfg;
+	snprintf(cu->attached_as, sizeof(cu->attached_as), "%s", u->label);
 	sk = nl_sock_open();
 	if (sk && nl_link_get_by_name(sk, dev, &link) == 0) {
 		cu->mtu = link.mtu;
-		cu->complete = u.cfg.uplink_ifindex == (__u32)link.ifindex &&
-			       !(u.cfg.flags & NSTEER_CFG_DETACHING);
+		cu->complete = u->cfg.uplink_ifindex == (__u32)link.ifindex &&
+			       !(u->cfg.flags & NSTEER_CFG_DETACHING);
 	}
 	nl_sock_close(sk);
-	t = uplink_ports_alloc(&u);
+	t = uplink_table(u);
 	err = t ? 0 : -errno;
 	if (!err && t->n && !(cu->ports = calloc(t->n, sizeof(*cu->ports))))
 		err = -ENOMEM;
 	for (__u32 i = 0; !err && i < t->n; i++) {
 		cu->ports[i].port = t->ports[i];
 		/* A port add killed half-way, by port add's own test of it (which then completes it). */
-		cu->ports[i].interrupted = !port_complete(&u, &t->ports[i]);
+		cu->ports[i].interrupted = !port_complete(u, &t->ports[i]);
 		port_read(&cu->ports[i]);
 	}
 	if (!err) {
-		cu->n_ports = t->n;
-		if (cu->n_ports)
-			qsort(cu->ports, cu->n_ports, sizeof(*cu->ports), cur_port_order);
+		cu->n_ports = t->n; /* in the table's order: by namespace, then interface */
 		port_adds_interrupted(dev, interrupted_note, cu);
 	} else
 		pr_warn("Couldn't read the ports of %s: %s\n", dev, strerror(-err));
-	free(t);
-	uplink_close(&u);
 	return err;
 }
 
 int nsteer_current_get(struct nsteer_current *cur)
 {
+	struct host h;
 	int err;
 
 	memset(cur, 0, sizeof(*cur));
-	err = nsteer_for_each_uplink(uplink_read, cur);
+	host_init(&h);
+	err = host_uplinks_each(&h, uplink_read, cur);
+	host_close(&h);
 	if (err)
 		nsteer_current_free(cur);
 	return err;

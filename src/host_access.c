@@ -19,7 +19,7 @@ int host_access_set(const struct uplink *u, bool on)
 {
 	struct nsteer_port port = { .flags = NSTEER_PORT_HOST };
 	struct nsteer_port_opts no_addrs = { 0 };
-	struct port_table *table = uplink_ports_alloc(u);
+	const struct port_table *table = uplink_table(u);
 	const struct nsteer_port *found = table ? host_port_of(table) : NULL;
 	uint64_t inode;
 	int netns_fd, err = table ? 0 : -errno;
@@ -27,21 +27,13 @@ int host_access_set(const struct uplink *u, bool on)
 	/* One an attach killed half-way left is built again. */
 	if (!err && found && on && !port_complete(u, found)) {
 		err = port_remove(u, found);
-		if (!err)
-			err = uplink_ports(u, table);
 		found = NULL;
 	}
-	if (err || !found == !on) {
-		free(table);
+	if (err || !found == !on)
 		return err;
-	}
-	if (!on) {
-		err = port_remove(u, found);
-		free(table);
-		return err;
-	}
+	if (!on)
+		return port_remove(u, found);
 	port.slot = slot_free(table);
-	free(table);
 	netns_fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (netns_fd < 0)
 		return -errno;
@@ -54,7 +46,7 @@ int host_access_set(const struct uplink *u, bool on)
 	if (!err && !port.slot)
 		err = -ENOSPC;
 	if (!err)
-		err = port_create(u, NULL, netns_fd, &port, &no_addrs);
+		err = port_create(u, netns_fd, &port, &no_addrs);
 	close(netns_fd);
 	if (err)
 		pr_warn("Couldn't create the host-access interface %s: %s\n", port.ifname,

@@ -88,15 +88,3 @@ int mld_get(const struct uplink *u, struct nsteer_port_mld *by_slot)
 	free(l);
 	return err;
 }
-
-int nsteer_mld_get(const char *dev, struct nsteer_port_mld *by_slot)
-{
-	struct uplink u;
-	int err = uplink_open(dev, &u, false);
-
-	if (err)
-		return err;
-	err = mld_get(&u, by_slot);
-	uplink_close(&u);
-	return err;
-}

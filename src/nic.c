@@ -231,14 +231,12 @@ static bool filters_vlans(const struct uplink *u)
 }
 
 /* hold (adding port) or release (removing it) the port's MAC and VLAN. */
-static int port_holdings(const struct uplink *u, const struct port_table *others,
-			 const struct nsteer_port *port, bool adding)
+static int port_holdings(const struct uplink *u, const struct nsteer_port *port, bool adding)
 {
 	struct nsteer_nic_hold h[2] = { unicast_of(port), vlan_of(port) };
 	/* Releasing looks at the record alone: the NIC may have changed its features since. */
 	int n = port->vlan && (!adding || filters_vlans(u)) ? 2 : 1;
-	struct port_table *read = others ? NULL : uplink_ports_alloc(u);
-	const struct port_table *t = others ? others : read;
+	const struct port_table *t = uplink_table(u);
 	struct nl_sock *sk = t ? nl_sock_open() : NULL;
 	int err = sk ? 0 : -errno;
 
@@ -251,20 +249,18 @@ static int port_holdings(const struct uplink *u, const struct port_table *others
 	 * was held). */
 	if (err && adding && sk)
 		release(sk, u, &h[0], users_of(t, &h[0], port->ifindex));
-	free(read);
 	nl_sock_close(sk);
 	return err;
 }
 
-int nic_hold_port(const struct uplink *u, const struct port_table *others,
-		  const struct nsteer_port *port)
+int nic_hold_port(const struct uplink *u, const struct nsteer_port *port)
 {
-	return port_holdings(u, others, port, true);
+	return port_holdings(u, port, true);
 }
 
 int nic_release_port(const struct uplink *u, const struct nsteer_port *port)
 {
-	return port_holdings(u, NULL, port, false);
+	return port_holdings(u, port, false);
 }
 
 /* The holdings t's ports want, each with its number of users, sorted. */

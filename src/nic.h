@@ -8,12 +8,8 @@
 
 #include "state.h"
 
-/* A port comes (or is repaired): its MAC and VLAN are held, and put back if they went missing.
- * others: the uplink's ports as read under the lock since nothing changed (the port itself may be
- * among them or not), or NULL to read them here; a port add in a batch of thousands reads the
- * table once instead of twice. */
-int nic_hold_port(const struct uplink *u, const struct port_table *others,
-		  const struct nsteer_port *port);
+/* A port comes (or is repaired): its MAC and VLAN are held, and put back if they went missing. */
+int nic_hold_port(const struct uplink *u, const struct nsteer_port *port);
 /* A port goes: what nsteer added for it and no other port needs is taken back. */
 int nic_release_port(const struct uplink *u, const struct nsteer_port *port);
 /* attach: holds allmulticast and everything t's ports need, with users counted afresh, puts

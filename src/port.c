@@ -18,6 +18,7 @@
 #include "hooks.h"
 #include "ethtool.h"
 #include "fault.h"
+#include "host.h"
 #include "hash.h"
 #include "log.h"
 #include "mac.h"
@@ -113,10 +114,7 @@ static bool port_ifname_is(const struct nsteer_port *p, int netns_fd, const char
 	return same;
 }
 
-/* The port's host end is still there. A namespace's inode identifies it only while it lives: the
- * kernel gives a dead namespace's number to the next one made, and a port whose namespace died
- * lost its veth with it. So only a port whose host end is there is known by its inode. */
-static bool port_host_end_present(const struct nsteer_port *p)
+bool port_host_end_present(const struct nsteer_port *p)
 {
 	char name[IF_NAMESIZE];
 
@@ -144,43 +142,31 @@ static const struct nsteer_port *find_port(const struct port_table *t, __u64 net
 	return NULL;
 }
 
-static const struct nsteer_port *find_port_by_ifindex(const struct port_table *t, __u32 ifindex)
-{
-	for (__u32 i = 0; i < t->n; i++)
-		if (t->ports[i].ifindex == ifindex)
-			return &t->ports[i];
-	return NULL;
-}
-
 struct netns_heir {
-	const char *dev; /* the uplink of the port going away */
+	const struct uplink *u; /* the uplink of the port going away */
 	__u32 ifindex;   /* its host end */
 	__u64 netns_inode;
 	bool found;
 };
 
-static int netns_heir_find(const char *dev, void *ctx)
+/* Through the command's own view of the uplinks: an heir among the ports the command removes
+ * next is one it then sees as the namespace's owner. */
+static int netns_heir_find(const char *dev, struct uplink *u, int err, void *ctx)
 {
 	struct netns_heir *h = ctx;
-	struct port_table *t;
-	struct uplink u;
+	const struct port_table *t = err ? NULL : uplink_table(u);
 
-	if (h->found || uplink_open(dev, &u, true))
-		return 0;
-	t = uplink_ports_alloc(&u);
 	for (__u32 i = 0; t && i < t->n && !h->found; i++) {
 		struct nsteer_port heir = t->ports[i];
 
 		if (heir.netns_inode != h->netns_inode || !port_host_end_present(&heir) ||
-		    (!strcmp(dev, h->dev) && heir.ifindex == h->ifindex))
+		    (u == h->u && heir.ifindex == h->ifindex))
 			continue;
 		heir.flags |= NSTEER_PORT_NETNS_CREATED;
-		h->found =
-			!bpf_map_update_elem(u.fd_port_by_ifindex, &heir.ifindex, &heir, BPF_EXIST);
+		h->found = !port_record_update(u, &heir);
 	}
-	free(t);
-	uplink_close(&u);
-	return 0;
+	(void)dev;
+	return h->found;
 }
 
 /* A namespace port add created may hold ports of other uplinks by now: deleting it would take
@@ -189,12 +175,18 @@ static int netns_heir_find(const char *dev, void *ctx)
 static bool netns_hand_on(const struct uplink *u, const struct nsteer_port *port)
 {
 	struct netns_heir h = {
-		.dev = u->dev,
+		.u = u,
 		.ifindex = port->ifindex,
 		.netns_inode = port->netns_inode,
 	};
+	struct host own;
 
-	nsteer_for_each_uplink(netns_heir_find, &h);
+	/* Outside a command's view (a test's uplink), one of its own for the walk. */
+	if (u->host)
+		return host_uplinks_each(u->host, netns_heir_find, &h) > 0;
+	host_init(&own);
+	host_uplinks_each(&own, netns_heir_find, &h);
+	host_close(&own);
 	return h.found;
 }
 
@@ -220,9 +212,7 @@ static bool netns_still_named(const struct nsteer_port *port)
  * never be redirected to the new one. */
 int port_remove(const struct uplink *u, const struct nsteer_port *port)
 {
-	__u32 ifindex = port->ifindex;
 	struct nl_sock *sk;
-	struct nl_link link;
 	int err = 0;
 
 	port_unpublish(u, port);
@@ -233,9 +223,8 @@ int port_remove(const struct uplink *u, const struct nsteer_port *port)
 	if (!sk)
 		return -errno;
 	/* Only delete the veth if the ifindex still names the device this port created. */
-	if (nl_link_get_by_index(sk, ifindex, &link) == 0 &&
-	    !strcmp(link.name, port->host_ifname)) {
-		err = nl_link_del(sk, ifindex);
+	if (port_host_end_present(port)) {
+		err = nl_link_del(sk, port->ifindex);
 		if (!err)
 			fault_point("port-del:veth-deleted");
 	}
@@ -341,8 +330,8 @@ static int configure_peer(int netns_fd, const struct nsteer_port *port,
 	return err;
 }
 
-int port_create(const struct uplink *u, const struct port_table *others, int netns_fd,
-		struct nsteer_port *port, const struct nsteer_port_opts *o)
+int port_create(const struct uplink *u, int netns_fd, struct nsteer_port *port,
+		const struct nsteer_port_opts *o)
 {
 	struct nl_link uplink, host, peer;
 	struct nl_veth_spec spec = {
@@ -403,7 +392,7 @@ int port_create(const struct uplink *u, const struct port_table *others, int net
 		err = mld_port_reset(u, port->slot, NSTEER_MLD_SNOOPED);
 	/* After the port is registered, so that a failure's port_remove gives back what it took. */
 	if (!err)
-		err = nic_hold_port(u, others, port);
+		err = nic_hold_port(u, port);
 	if (err) {
 		pr_warn("Couldn't add port %s to the maps of %s: %s\n", port->netns, u->dev,
 			strerror(-err));
@@ -457,7 +446,7 @@ static int owner_of(const struct uplink *u, const struct port_table *t,
 
 	if (bpf_map_lookup_elem(u->fd_ports, key, &dest))
 		return -ENOENT;
-	owner = find_port_by_ifindex(t, dest.ifindex);
+	owner = port_table_find(t, dest.ifindex);
 	if (owner)
 		snprintf(label, size, "%s", owner->netns);
 	else
@@ -521,28 +510,31 @@ static bool port_opts_valid(const struct nsteer_port_opts *o)
 	return true;
 }
 
-/* What every port command starts with: the lock, dev's state, and its ports. */
-static int port_command_begin(const char *dev, struct uplink *u, struct port_table **t)
+/* What every port command starts with: the lock, then dev's state and its ports, in the
+ * command's view of the host. */
+static int port_command_begin(const char *dev, struct host *h, struct uplink **u,
+			      const struct port_table **t)
 {
 	int err = nsteer_lock();
 
 	if (err)
 		return err;
-	err = uplink_open(dev, u, false);
-	if (!err && !(*t = uplink_ports_alloc(u))) {
+	host_init(h);
+	err = host_uplink(h, dev, false, u);
+	if (!err && !(*t = uplink_table(*u))) {
 		err = -errno;
 		pr_warn("Couldn't read the ports of %s: %s\n", dev, strerror(-err));
-		uplink_close(u);
 	}
-	if (err)
+	if (err) {
+		host_close(h);
 		nsteer_unlock();
+	}
 	return err;
 }
 
-static void port_command_end(struct uplink *u, struct port_table *t)
+static void port_command_end(struct host *h)
 {
-	free(t);
-	uplink_close(u);
+	host_close(h);
 	nsteer_unlock();
 }
 
@@ -554,15 +546,16 @@ int nsteer_port_add(const char *dev, const struct nsteer_port_opts *o)
 	bool named = o->netns.kind == NSTEER_NETNS_NAME && netns_name_valid(o->netns.name);
 	const struct nsteer_port *same;
 	char owner[NSTEER_NETNS_LEN], macs[MAC_STR_LEN];
-	struct port_table *table;
+	const struct port_table *table;
 	bool created = false;
 	int netns_fd = -1, err;
+	struct uplink *u;
+	struct host h;
 	uint64_t inode;
-	struct uplink u;
 
 	if (!port_opts_valid(o))
 		return -EINVAL;
-	err = port_command_begin(dev, &u, &table);
+	err = port_command_begin(dev, &h, &u, &table);
 	if (err)
 		return err;
 	netns_label(&o->netns, port.netns, sizeof(port.netns));
@@ -585,11 +578,11 @@ int nsteer_port_add(const char *dev, const struct nsteer_port_opts *o)
 	if (o->has_mac)
 		memcpy(port.mac, o->mac, 6);
 	else
-		mac_derive(u.label, port.netns, ifname, o->vlan, port.mac);
+		mac_derive(u->label, port.netns, ifname, o->vlan, port.mac);
 	mac_format(port.mac, macs);
 
 	same = find_port(table, port.netns_inode, NULL, netns_fd, ifname);
-	if (same && !port_complete(&u, same)) {
+	if (same && !port_complete(u, same)) {
 		/* Registered but never published: a port add killed half-way. Take it down (keeping
 		 * the namespace) and build it again below, as if it had never started. */
 		struct nsteer_port partial = *same;
@@ -598,10 +591,7 @@ int nsteer_port_add(const char *dev, const struct nsteer_port_opts *o)
 			ifname);
 		created = created || (partial.flags & NSTEER_PORT_NETNS_CREATED);
 		partial.flags &= ~NSTEER_PORT_NETNS_CREATED;
-		err = port_remove(&u, &partial);
-		/* Read again, so that the rebuilt port gets the slot the partial one gave back. */
-		if (!err)
-			err = uplink_ports(&u, table);
+		err = port_remove(u, &partial);
 		if (err)
 			goto close;
 		same = NULL;
@@ -612,7 +602,7 @@ int nsteer_port_add(const char *dev, const struct nsteer_port_opts *o)
 			 * changes nothing else. */
 			err = configure_peer(netns_fd, same, o);
 			if (!err)
-				err = nic_hold_port(&u, table, same);
+				err = nic_hold_port(u, same);
 			if (!err)
 				pr_info("%s: port %s %s already exists (%s)\n", dev, port.netns,
 					same->ifname, macs);
@@ -626,7 +616,7 @@ int nsteer_port_add(const char *dev, const struct nsteer_port_opts *o)
 		goto close;
 	}
 	memcpy(key.mac, port.mac, 6);
-	if (owner_of(&u, table, &key, owner, sizeof(owner)) == 0) {
+	if (owner_of(u, table, &key, owner, sizeof(owner)) == 0) {
 		pr_warn("MAC %s%s is already used by port %s on %s\n", macs,
 			o->vlan ? " on that VLAN" : "", owner, dev);
 		err = -EEXIST;
@@ -645,8 +635,8 @@ int nsteer_port_add(const char *dev, const struct nsteer_port_opts *o)
 	if (o->applied)
 		port.flags |= NSTEER_PORT_APPLIED;
 	snprintf(port.ifname, sizeof(port.ifname), "%s", ifname);
-	port_host_ifname(u.cfg.uplink_ifindex, port.netns_inode, ifname, port.host_ifname);
-	err = port_create(&u, table, netns_fd, &port, o);
+	port_host_ifname(u->cfg.uplink_ifindex, port.netns_inode, ifname, port.host_ifname);
+	err = port_create(u, netns_fd, &port, o);
 	if (!err)
 		pr_info("%s: port %s %s %s@%s\n", dev, port.netns, macs, port.ifname,
 			port.host_ifname);
@@ -657,21 +647,23 @@ close:
 		netns_delete_name(o->netns.name);
 	if (created)
 		creation_intent_done(o->netns.name);
-	port_command_end(&u, table);
+	port_command_end(&h);
 	return err;
 }
 
 int nsteer_port_del(const char *dev, const struct nsteer_netns_ref *ref, const char *ifname)
 {
 	char label[NSTEER_NETNS_LEN];
-	struct port_table *table;
+	const struct port_table *table;
 	__u64 inode_wanted = 0;
-	unsigned int deleted = 0;
+	unsigned int deleted = 0, n_going = 0;
 	int netns_fd, err, e;
+	__u32 *going = NULL;
+	struct uplink *u;
+	struct host h;
 	bool created;
-	struct uplink u;
 
-	err = port_command_begin(dev, &u, &table);
+	err = port_command_begin(dev, &h, &u, &table);
 	if (err)
 		return err;
 	netns_label(ref, label, sizeof(label));
@@ -683,27 +675,33 @@ int nsteer_port_del(const char *dev, const struct nsteer_netns_ref *ref, const c
 		if (netns_inode(netns_fd, &inode) == 0)
 			inode_wanted = inode;
 	}
+	going = calloc(table->n + 1, sizeof(*going));
+	if (!going)
+		err = -ENOMEM;
+	for (__u32 i = 0; going && i < table->n; i++)
+		if (port_matches(&table->ports[i], inode_wanted, label, netns_fd, ifname))
+			going[n_going++] = table->ports[i].ifindex;
 	/* Steering to every port that goes ends first: a kill part-way then leaves ports that are
 	 * not steered to, which status reports, never a namespace that merely looks smaller. */
-	for (__u32 i = 0; !ifname && i < table->n; i++)
-		if (port_matches(&table->ports[i], inode_wanted, label, netns_fd, NULL))
-			port_unpublish(&u, &table->ports[i]);
-	for (__u32 i = 0; i < table->n; i++) {
-		struct nsteer_port *port = &table->ports[i];
-		__u32 ifindex = port->ifindex;
+	for (unsigned int i = 0; !ifname && i < n_going; i++)
+		port_unpublish(u, port_table_find(table, going[i]));
+	/* By host end, in the table as it is now: removing a port shifts the others, and may hand
+	 * the namespace's deletion on to a sibling (its record in the table says so). */
+	for (unsigned int i = 0; i < n_going; i++) {
+		const struct nsteer_port *port = port_table_find(table, going[i]);
+		char what[NSTEER_NETNS_LEN + IF_NAMESIZE + 1];
 
-		if (!port_matches(port, inode_wanted, label, netns_fd, ifname))
+		if (!port)
 			continue;
-		/* As the map has it now: the namespace's deletion may have been handed on to this
-		 * port by the removal of a sibling. */
-		bpf_map_lookup_elem(u.fd_port_by_ifindex, &ifindex, port);
-		e = port_remove(&u, port);
+		snprintf(what, sizeof(what), "%s %s", port->netns, port->ifname);
+		e = port_remove(u, port);
 		if (!e)
-			pr_info("%s: port %s %s deleted\n", dev, port->netns, port->ifname);
+			pr_info("%s: port %s deleted\n", dev, what);
 		if (e && !err)
 			err = e;
 		deleted += !e;
 	}
+	free(going);
 	if (netns_fd >= 0)
 		close(netns_fd);
 	if (!deleted && !err && ref->kind == NSTEER_NETNS_NAME && creation_intended(ref->name)) {
@@ -724,7 +722,7 @@ int nsteer_port_del(const char *dev, const struct nsteer_netns_ref *ref, const c
 		/* A port add killed after registering the port left its note too. */
 		creation_intent_done(ref->name);
 	}
-	port_command_end(&u, table);
+	port_command_end(&h);
 	return err;
 }
 

@@ -8,11 +8,17 @@
 
 /* Builds port (slot, names, MAC and netns_inode filled in) with its namespace end in netns_fd:
  * veth, registration, program, addresses from o, publishing last. On failure, what was built
- * is taken down again. others: as for nic_hold_port. */
-int port_create(const struct uplink *u, const struct port_table *others, int netns_fd,
-		struct nsteer_port *port, const struct nsteer_port_opts *o);
-/* Takes a port away: steering first, then the veth (and the netns if port add created it). */
+ * is taken down again. */
+int port_create(const struct uplink *u, int netns_fd, struct nsteer_port *port,
+		const struct nsteer_port_opts *o);
+/* Takes a port away: steering first, then the veth (and the netns if port add created it).
+ * port is best u's own record (uplink_table): a namespace's deletion handed on to it by a sibling's
+ * removal is there. */
 int port_remove(const struct uplink *u, const struct nsteer_port *port);
+/* Its host end is still there: its ifindex names a device of its name. A namespace's inode
+ * identifies a port only while this holds: the kernel gives a dead namespace's number to the next
+ * one made, and a port whose namespace died lost its veth with it. */
+bool port_host_end_present(const struct nsteer_port *p);
 /* Published, and its host end runs nsteer's program: not a port add killed half-way. */
 bool port_complete(const struct uplink *u, const struct nsteer_port *p);
 /* Known by an iproute2 name (under /var/run/netns), not a path, a pid, a CNI label or host access:

@@ -61,6 +61,15 @@ void uplink_close(struct uplink *u)
 			close(*fd_of(u, i));
 		*fd_of(u, i) = -1;
 	}
+	free(u->table);
+	u->table = NULL;
+}
+
+/* Room for the port table, read only when a command needs it: most open an uplink for less. */
+static int table_make(struct uplink *u)
+{
+	u->table = calloc(1, sizeof(*u->table));
+	return u->table ? 0 : -ENOMEM;
 }
 
 static int config_read(struct uplink *u)
@@ -172,7 +181,9 @@ int uplink_open_damaged(const char *dev, struct uplink *u)
 	int err;
 
 	uplink_init(u, dev);
-	err = bpffs_ensure_mounted();
+	err = table_make(u);
+	if (!err)
+		err = bpffs_ensure_mounted();
 	if (!err)
 		err = pins_open(dev, u);
 	if (err && err != -EUCLEAN)
@@ -188,15 +199,19 @@ int uplink_open(const char *dev, struct uplink *u, bool quiet)
 		return 0;
 	if (err == -EUCLEAN)
 		uplink_close(u);
-	if (quiet)
-		return err;
+	if (!quiet)
+		uplink_open_warn(dev, u, err);
+	return err;
+}
+
+void uplink_open_warn(const char *dev, const struct uplink *u, int err)
+{
 	if (err == -EUCLEAN)
 		uplink_damage_warn(u);
 	else
 		pr_warn("%s is not attached (%s); run 'nsteer attach %s' first\n", dev,
 			err == -ENOENT ? "no complete state in " NSTEER_PIN_ROOT : strerror(-err),
 			dev);
-	return err;
 }
 
 int uplink_from_object(const char *dev, struct bpf_object *obj, struct uplink *u)
@@ -207,6 +222,7 @@ int uplink_from_object(const char *dev, struct bpf_object *obj, struct uplink *u
 
 	uplink_init(u, dev);
 	snprintf(u->label, sizeof(u->label), "%s", dev);
+	err = table_make(u);
 	for (size_t i = 0; i < N_OBJECTS && !err; i++) {
 		bool is_prog = !strcmp(uplink_objects[i].name, NSTEER_PIN_PROG_TC_PORT);
 
@@ -248,15 +264,22 @@ int uplink_config_peek(const char *dev, struct nsteer_config *cfg)
 	return err;
 }
 
-int uplink_ports(const struct uplink *u, struct port_table *t)
+static int port_order(const void *a, const void *b)
+{
+	const struct nsteer_port *p = a, *q = b;
+	int c = strcmp(p->netns, q->netns);
+
+	return c ? c : strcmp(p->ifname, q->ifname);
+}
+
+static int table_read(const struct uplink *u, struct port_table *t)
 {
 	__u32 keys[NSTEER_PORTS_MAX], batch, count;
 	void *in = NULL;
 	int err;
 
 	t->n = 0;
-	/* One syscall for the whole table: port add reads it every time, and `batch` adds
-	 * thousands. */
+	/* One syscall for the whole table: `batch` adds thousands of ports. */
 	do {
 		count = NSTEER_PORTS_MAX - t->n;
 		err = bpf_map_lookup_batch(u->fd_port_by_ifindex, in, &batch, keys + t->n,
@@ -266,33 +289,55 @@ int uplink_ports(const struct uplink *u, struct port_table *t)
 		t->n += count;
 		in = &batch;
 	} while (!err && t->n < NSTEER_PORTS_MAX);
+	qsort(t->ports, t->n, sizeof(t->ports[0]), port_order);
+	t->loaded = true;
 	return 0;
 }
 
-struct port_table *uplink_ports_alloc(const struct uplink *u)
+const struct port_table *uplink_table(const struct uplink *u)
 {
-	struct port_table *t = malloc(sizeof(*t));
-	int err = t ? uplink_ports(u, t) : -ENOMEM;
+	int err = !u->table ? -ENOMEM : u->fd_port_by_ifindex < 0 ? -EBADF : 0;
 
+	if (!err && !u->table->loaded)
+		err = table_read(u, u->table);
 	if (err) {
-		free(t);
 		errno = -err;
 		return NULL;
 	}
-	return t;
+	return u->table;
 }
 
-static int port_order(const void *a, const void *b)
+const struct nsteer_port *port_table_find(const struct port_table *t, __u32 ifindex)
 {
-	const struct nsteer_port *p = a, *q = b;
-	int c = strcmp(p->netns, q->netns);
-
-	return c ? c : strcmp(p->ifname, q->ifname);
+	for (__u32 i = 0; i < t->n; i++)
+		if (t->ports[i].ifindex == ifindex)
+			return &t->ports[i];
+	return NULL;
 }
 
-void port_table_sort(struct port_table *t)
+/* The snapshot follows each change made to the map; one not read yet reads it when first used. */
+static void table_insert(struct port_table *t, const struct nsteer_port *port)
 {
-	qsort(t->ports, t->n, sizeof(t->ports[0]), port_order);
+	__u32 at = 0;
+
+	if (!t || !t->loaded || t->n == NSTEER_PORTS_MAX)
+		return;
+	while (at < t->n && port_order(&t->ports[at], port) <= 0)
+		at++;
+	memmove(&t->ports[at + 1], &t->ports[at], (t->n - at) * sizeof(t->ports[0]));
+	t->ports[at] = *port;
+	t->n++;
+}
+
+static void table_remove(struct port_table *t, __u32 ifindex)
+{
+	const struct nsteer_port *p = t && t->loaded ? port_table_find(t, ifindex) : NULL;
+	__u32 at = p ? p - t->ports : 0;
+
+	if (!p)
+		return;
+	memmove(&t->ports[at], &t->ports[at + 1], (t->n - at - 1) * sizeof(t->ports[0]));
+	t->n--;
 }
 
 const struct nsteer_port *host_port_of(const struct port_table *t)
@@ -349,6 +394,7 @@ int slot_register(const struct uplink *u, const struct nsteer_port *port)
 	}
 	if (!err) {
 		fault_point("slot:registered");
+		table_insert(u->table, port);
 		err = bpf_map_update_elem(u->fd_port_devs, &port->slot, &ifindex, BPF_ANY);
 	}
 	if (!err) {
@@ -365,8 +411,24 @@ int slot_register(const struct uplink *u, const struct nsteer_port *port)
 int slot_release(const struct uplink *u, const struct nsteer_port *port)
 {
 	__u32 ifindex = port->ifindex;
+	int err = bpf_map_delete_elem(u->fd_port_by_ifindex, &ifindex);
 
-	return bpf_map_delete_elem(u->fd_port_by_ifindex, &ifindex);
+	if (!err || err == -ENOENT)
+		table_remove(u->table, ifindex);
+	return err;
+}
+
+int port_record_update(const struct uplink *u, const struct nsteer_port *port)
+{
+	__u32 ifindex = port->ifindex;
+	int err = bpf_map_update_elem(u->fd_port_by_ifindex, &ifindex, port, BPF_EXIST);
+	const struct nsteer_port *p = err || !u->table || !u->table->loaded
+					      ? NULL
+					      : port_table_find(u->table, ifindex);
+
+	if (p)
+		u->table->ports[p - u->table->ports] = *port;
+	return err;
 }
 
 static struct nsteer_port_key key_of(const struct nsteer_port *port)
@@ -400,7 +462,7 @@ static int index_remove(const struct uplink *u, const struct nsteer_port *port)
 {
 	__u32 idx = nsteer_index_of(port->mac, port->vlan);
 	struct nsteer_index_entry e;
-	struct port_table *t;
+	const struct port_table *t;
 	int err = bpf_map_lookup_elem(u->fd_mac_index, &idx, &e);
 
 	if (err)
@@ -411,7 +473,7 @@ static int index_remove(const struct uplink *u, const struct nsteer_port *port)
 		return bpf_map_update_elem(u->fd_mac_index, &idx, &e, BPF_ANY);
 	}
 	e.slot = 0;
-	t = e.overflow ? uplink_ports_alloc(u) : NULL;
+	t = e.overflow ? uplink_table(u) : NULL;
 	for (__u32 i = 0; t && i < t->n; i++) {
 		const struct nsteer_port *q = &t->ports[i];
 
@@ -421,7 +483,6 @@ static int index_remove(const struct uplink *u, const struct nsteer_port *port)
 			break;
 		}
 	}
-	free(t);
 	return bpf_map_update_elem(u->fd_mac_index, &idx, &e, BPF_ANY);
 }
 
@@ -544,7 +605,7 @@ int counters_sum(const struct uplink *u, __u32 slot, struct nsteer_counters *sum
 	return err;
 }
 
-/* ---- the public read API: one open per call ---- */
+/* ---- the public listing API: one open per call ---- */
 
 struct uplink_cb_ctx {
 	nsteer_uplink_cb cb;
@@ -567,46 +628,23 @@ int nsteer_for_each_uplink(nsteer_uplink_cb cb, void *ctx)
 	return err ? err : uplink_dirs_each(uplink_dir_visit, &c);
 }
 
-
 int nsteer_for_each_port(const char *dev, nsteer_port_cb cb, void *ctx)
 {
 	struct port_table *t = NULL;
 	struct uplink u;
 	int err = uplink_open(dev, &u, false);
 
-	if (!err)
-		t = uplink_ports_alloc(&u);
-	if (!err && !t)
+	/* The table is the callbacks' own, and the uplink closed: they may call the library. */
+	if (!err && !uplink_table(&u))
 		err = -errno;
+	if (!err) {
+		t = u.table;
+		u.table = NULL;
+	}
 	uplink_close(&u);
-	if (!err)
-		port_table_sort(t);
 	for (__u32 i = 0; !err && i < t->n; i++)
 		err = cb(dev, &t->ports[i], ctx);
 	free(t);
 	return err;
 }
 
-int nsteer_config_get(const char *dev, struct nsteer_config *cfg)
-{
-	struct uplink u;
-	int err = uplink_open(dev, &u, false);
-
-	if (!err) {
-		*cfg = u.cfg;
-		uplink_close(&u);
-	}
-	return err;
-}
-
-int nsteer_counters_get(const char *dev, unsigned int slot, struct nsteer_counters *sum)
-{
-	struct uplink u;
-	int err = uplink_open(dev, &u, false);
-
-	if (!err) {
-		err = counters_sum(&u, slot, sum);
-		uplink_close(&u);
-	}
-	return err;
-}

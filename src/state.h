@@ -12,6 +12,14 @@
 #include "nsteer.h"
 
 struct bpf_object;
+struct host;
+
+/* A snapshot of every port of an uplink, by namespace, then interface (as listings show them). */
+struct port_table {
+	bool loaded; /* read from port_by_ifindex (uplink_table) */
+	__u32 n;
+	struct nsteer_port ports[NSTEER_PORTS_MAX];
+};
 
 struct uplink {
 	char dev[IF_NAMESIZE];
@@ -36,6 +44,12 @@ struct uplink {
 	 * killed between unpinning the old devmap and pinning the new one. The programs still steer
 	 * through the old one, and re-running attach makes it anew from port_by_ifindex. */
 	bool only_port_devs_missing;
+	/* Its ports as this command sees them: read once, on first use (uplink_table), then kept in
+	 * step with each change the command makes through the functions below, so that no part of a
+	 * command works from an older view than another. Under the lock nobody else changes them. */
+	struct port_table *table;
+	/* The command's view of the host this uplink was opened through (host.h); NULL outside one. */
+	struct host *host;
 };
 
 /* No fds open: what uplink_close may be called on before anything was opened. */
@@ -47,6 +61,8 @@ int uplink_open(const char *dev, struct uplink *u, bool quiet);
 /* The same, but -EUCLEAN leaves u open with the pins that are right (the others' fds -1): what
  * detach and status need to take apart or describe damaged state. */
 int uplink_open_damaged(const char *dev, struct uplink *u);
+/* Says why uplink_open failed with err, and what to run. */
+void uplink_open_warn(const char *dev, const struct uplink *u, int err);
 /* Says what u->damage names, and how to repair it. */
 void uplink_damage_warn(const struct uplink *u);
 /* The same state from a loaded object's own maps (copies of their fds), before or without
@@ -58,17 +74,10 @@ int uplink_config_write(const struct uplink *u, const struct nsteer_config *cfg)
 /* dev's pinned configuration, complete or not: what an interrupted attach recorded. */
 int uplink_config_peek(const char *dev, struct nsteer_config *cfg);
 
-struct port_table {
-	struct nsteer_port ports[NSTEER_PORTS_MAX];
-	__u32 n;
-};
-/* A snapshot of every port of u, read in one batch. t is large: allocate it. */
-int uplink_ports(const struct uplink *u, struct port_table *t);
-/* The same, allocated; NULL (with errno) on failure. */
-struct port_table *uplink_ports_alloc(const struct uplink *u);
-
-/* Sorts t as listings show it: by namespace, then interface. */
-void port_table_sort(struct port_table *t);
+/* u's ports, read in one batch on the first call; NULL (with errno) when they cannot be read. */
+const struct port_table *uplink_table(const struct uplink *u);
+/* The port of t whose host end is ifindex, NULL if none. */
+const struct nsteer_port *port_table_find(const struct port_table *t, __u32 ifindex);
 /* t's host-access port, NULL if it has none. */
 const struct nsteer_port *host_port_of(const struct port_table *t);
 /* The lowest slot no port of t uses, 0 when there is none; slot 0 is the uplink's. */
@@ -77,8 +86,11 @@ __u32 slot_free(const struct port_table *t);
  * about ports, -EEXIST if its host end is registered already), port_devs and port_slots name its
  * host end, and floods reach its slot. The datapath does not steer to it yet. */
 int slot_register(const struct uplink *u, const struct nsteer_port *port);
-/* Frees the slot of a port already unpublished (its port_by_ifindex entry). */
+/* Frees the slot of a port already unpublished (its port_by_ifindex entry). port may point into
+ * u's table, which no longer holds it afterwards. */
 int slot_release(const struct uplink *u, const struct nsteer_port *port);
+/* Writes a registered port's record anew (its flags). */
+int port_record_update(const struct uplink *u, const struct nsteer_port *port);
 /* Steering on: the "ports" hash (the truth, what overflow points to), then the index. */
 int port_publish(const struct uplink *u, const struct nsteer_port *port);
 /* Steering off: index, "ports", port_slots and port_devs lose the port; the slot stays taken. */

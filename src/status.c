@@ -11,7 +11,9 @@
 #include <sys/stat.h>
 
 #include "hooks.h"
+#include "host.h"
 #include "lock.h"
+#include "log.h"
 #include "monitor.h"
 #include "mld.h"
 #include "netlink.h"
@@ -53,53 +55,79 @@ static void problem(struct nsteer_uplink_status *st, const char *repair, const c
 
 /* ---- host ends no port owns ---- */
 
-/* Host ends (veths named as port_host_ifname names them) that no port of any uplink owns: what a port add killed between
- * creating the veth and registering the port leaves. */
-struct orphan_scan {
-	unsigned int *known;
+/* One look at the host for every uplink a status command reports on: the view of the uplinks,
+ * and the host ends (veths named as port_host_ifname names them) that no port of any uplink
+ * owns: what a port add killed between creating the veth and registering the port leaves. Only
+ * under the lock can they be told from a running port add's, so none are sought without it. */
+struct status_view {
+	struct host host;
+	bool locked;
+	char (*orphans)[IF_NAMESIZE];
+	unsigned int n_orphans;
+	unsigned int *known; /* host ends of ports, while the orphans are sought */
 	unsigned int n_known;
-	struct nsteer_uplink_status *st;
 };
 
 /* An uplink that cannot be read owns nothing here; its own status says what is wrong with it. */
-static int note_uplink(const char *dev, void *arg)
+static int note_uplink(const char *dev, struct uplink *u, int err, void *arg)
 {
-	struct orphan_scan *o = arg;
-	struct port_table *t = NULL;
-	struct uplink u;
+	struct status_view *v = arg;
+	const struct port_table *t = u ? uplink_table(u) : NULL; /* a damaged one's too */
 
-	if (uplink_open_damaged(dev, &u) != -ENOENT) { /* a damaged uplink's ports are its own */
-		if (u.fd_port_by_ifindex >= 0)
-			t = uplink_ports_alloc(&u);
-		uplink_close(&u);
-	}
+	(void)dev;
+	(void)err;
 	for (__u32 i = 0; t && i < t->n; i++) {
-		unsigned int *known = grow((void **)&o->known, &o->n_known, sizeof(*known));
+		unsigned int *known = grow((void **)&v->known, &v->n_known, sizeof(*known));
 
 		if (known)
 			*known = t->ports[i].ifindex;
 	}
-	free(t);
 	return 0;
 }
 
 static int note_orphan(const struct nl_link *l, void *arg)
 {
-	struct orphan_scan *o = arg;
-	char repair[512];
+	struct status_view *v = arg;
+	char(*orphan)[IF_NAMESIZE];
 
 	if (strcmp(l->kind, "veth") || !port_host_ifname_like(l->name))
 		return 0;
-	for (unsigned int i = 0; i < o->n_known; i++)
-		if (o->known[i] == (unsigned int)l->ifindex)
+	for (unsigned int i = 0; i < v->n_known; i++)
+		if (v->known[i] == (unsigned int)l->ifindex)
 			return 0;
-	snprintf(repair, sizeof(repair),
-		 "nsteer port add %s NETNS ... (re-run the interrupted "
-		 "command: it removes %s first), or: ip link del %s",
-		 o->st->dev, l->name, l->name);
-	problem(o->st, repair, "veth %s belongs to no port: left by an interrupted port add",
-		l->name);
+	orphan = grow((void **)&v->orphans, &v->n_orphans, sizeof(*orphan));
+	if (orphan)
+		snprintf(*orphan, IF_NAMESIZE, "%s", l->name);
 	return 0;
+}
+
+/* Only status, which reports what commands left half-done, waits for the lock. */
+static void view_take(struct status_view *v, bool status)
+{
+	struct nl_sock *sk;
+
+	memset(v, 0, sizeof(*v));
+	host_init(&v->host);
+	/* The view under the lock is one no command is changing. */
+	v->locked = status && nsteer_lock() == 0;
+	if (!v->locked)
+		return;
+	host_uplinks_each(&v->host, note_uplink, v);
+	sk = nl_sock_open();
+	if (sk)
+		nl_link_dump(sk, note_orphan, v);
+	nl_sock_close(sk);
+	free(v->known);
+	v->known = NULL;
+}
+
+static void view_drop(struct status_view *v)
+{
+	host_close(&v->host);
+	if (v->locked)
+		nsteer_unlock();
+	free(v->orphans);
+	memset(v, 0, sizeof(*v));
 }
 
 static int note_interrupted_add(const char *netns, bool exists, void *arg)
@@ -116,20 +144,20 @@ static int note_interrupted_add(const char *netns, bool exists, void *arg)
 	return 0;
 }
 
-static void find_orphans(struct nsteer_uplink_status *st)
+static void interrupted_problems(struct nsteer_uplink_status *st, const struct status_view *v)
 {
-	struct orphan_scan o = { .st = st };
 	char what[PATH_MAX], repair[PATH_MAX + 64];
-	struct nl_sock *sk;
 
-	/* Under the lock, a veth that a running port add has not registered yet is not an orphan. */
-	if (nsteer_lock())
+	if (!v->locked)
 		return;
-	sk = nl_sock_open();
-	nsteer_for_each_uplink(note_uplink, &o);
-	if (sk)
-		nl_link_dump(sk, note_orphan, &o);
-	nl_sock_close(sk);
+	for (unsigned int i = 0; i < v->n_orphans; i++) {
+		snprintf(repair, sizeof(repair),
+			 "nsteer port add %s NETNS ... (re-run the interrupted "
+			 "command: it removes %s first), or: ip link del %s",
+			 st->dev, v->orphans[i], v->orphans[i]);
+		problem(st, repair, "veth %s belongs to no port: left by an interrupted port add",
+			v->orphans[i]);
+	}
 	port_adds_interrupted(st->dev, note_interrupted_add, st);
 	if (batch_interrupted(what, sizeof(what)) == 0 && !strncmp(what, "nsteer ", 7)) {
 		/* nsteer_apply notes its own command line. */
@@ -143,8 +171,6 @@ static void find_orphans(struct nsteer_uplink_status *st)
 			"a batch (%s) was interrupted: some of its lines may not have run",
 			strcmp(what, "-") ? what : "stdin");
 	}
-	nsteer_unlock();
-	free(o.known);
 }
 
 /* ---- ports ---- */
@@ -169,7 +195,7 @@ static void port_repair_command(const char *dev, const struct nsteer_port *p, ch
 static void check_port(struct nsteer_uplink_status *st, const struct uplink *u,
 		       const struct nsteer_port *p)
 {
-	char name[IF_NAMESIZE], repair[512], path[PATH_MAX];
+	char repair[512], path[PATH_MAX];
 	struct stat sb;
 	__u32 tc_id;
 
@@ -180,7 +206,7 @@ static void check_port(struct nsteer_uplink_status *st, const struct uplink *u,
 			 st->dev, p->netns, p->ifname);
 	else
 		port_repair_command(st->dev, p, repair, sizeof(repair));
-	if (!if_indextoname(p->ifindex, name) || strcmp(name, p->host_ifname)) {
+	if (!port_host_end_present(p)) {
 		problem(st, repair, "port %s %s: its veth %s is gone", p->netns, p->ifname,
 			p->host_ifname);
 	} else if (tc_ingress_prog_id(p->ifindex, &tc_id)) {
@@ -370,27 +396,34 @@ static void reader_problem(struct nsteer_uplink_status *st)
 		pid, st->dev);
 }
 
-int nsteer_status_get(const char *dev, struct nsteer_uplink_status *st)
+/* What status (or, counters_only, stats) shows of dev, from the view v. */
+static int status_of(struct status_view *v, const char *dev, bool counters_only,
+		     struct nsteer_uplink_status *st)
 {
 	struct uplink_place place;
-	struct port_table *t = NULL;
+	const struct port_table *t;
 	char repair[512];
-	struct uplink u;
+	struct uplink *u;
 	int err;
 
 	memset(st, 0, sizeof(*st));
 	snprintf(st->dev, sizeof(st->dev), "%s", dev);
+	/* stats has nothing to count where the pins are not whole: it says so, as any command. */
+	if (counters_only)
+		err = host_uplink(&v->host, dev, false, &u);
+	if (counters_only && err)
+		return err;
 	err = uplink_place_get(dev, &place);
 	if (err || !place.exists)
 		return -ENOENT;
 	snprintf(st->attached_as, sizeof(st->attached_as), "%s", place.label);
 	snprintf(st->pin_dir, sizeof(st->pin_dir), "%s", pin_path_shown(place.dir));
-	err = uplink_open_damaged(dev, &u);
+	if (!counters_only)
+		err = host_uplink_damaged(&v->host, dev, &u);
 	if (err == -EUCLEAN) {
 		snprintf(repair, sizeof(repair), "nsteer detach %s --ports && nsteer attach %s",
 			 dev, dev);
-		problem(st, repair, "%s (the ports of %s have to be added again)", u.damage, dev);
-		uplink_close(&u);
+		problem(st, repair, "%s (the ports of %s have to be added again)", u->damage, dev);
 		return 0;
 	}
 	if (err) {
@@ -400,26 +433,92 @@ int nsteer_status_get(const char *dev, struct nsteer_uplink_status *st)
 		return 0;
 	}
 	st->complete = true;
-	st->cfg = u.cfg;
-	programs_get(st);
-	counters_sum(&u, NSTEER_SLOT_UPLINK, &st->counters);
-	t = uplink_ports_alloc(&u);
-	if (t)
-		port_table_sort(t);
-	err = t ? ports_get(&u, t, st) : -errno;
-	if (!err && st->dev_present)
-		nic_survey(&u, t, nic_collect,
-			   st); /* a NIC that cannot be read shows no holdings */
-	if (!err) {
-		uplink_problems(st, &u, t);
-		find_orphans(st);
+	st->cfg = u->cfg;
+	counters_sum(u, NSTEER_SLOT_UPLINK, &st->counters);
+	t = uplink_table(u);
+	err = t ? ports_get(u, t, st) : -errno;
+	if (!err && !counters_only) {
+		programs_get(st);
+		if (st->dev_present) /* a NIC that cannot be read shows no holdings */
+			nic_survey(u, t, nic_collect, st);
+		uplink_problems(st, u, t);
+		interrupted_problems(st, v);
 		reader_problem(st);
 	}
-	free(t);
-	uplink_close(&u);
 	if (err)
 		nsteer_status_free(st);
 	return err;
+}
+
+int nsteer_status_get(const char *dev, struct nsteer_uplink_status *st)
+{
+	struct status_view v;
+	int err;
+
+	view_take(&v, true);
+	err = status_of(&v, dev, false, st);
+	view_drop(&v);
+	return err;
+}
+
+struct gather {
+	struct status_view *v;
+	struct nsteer_status_set *set;
+	bool counters_only;
+	int err; /* the first uplink's that could not be read */
+};
+
+/* An uplink that cannot be read is named, and the others are still gathered. */
+static int gather_one(const char *dev, struct uplink *u, int open_err, void *arg)
+{
+	struct gather *g = arg;
+	struct nsteer_uplink_status *st =
+		grow((void **)&g->set->v, &g->set->n, sizeof(*g->set->v));
+	int err = st ? status_of(g->v, dev, g->counters_only, st) : -ENOMEM;
+
+	(void)u;
+	(void)open_err;
+	if (err && st)
+		g->set->n--;
+	if (err && err != -ENOENT && err != -EUCLEAN && !g->counters_only)
+		pr_warn("Couldn't read the state of %s: %s\n", dev, strerror(-err));
+	if (err && !g->err)
+		g->err = err;
+	return 0;
+}
+
+static int gather(const char *dev, bool counters_only, struct nsteer_status_set *set)
+{
+	struct status_view v;
+	struct gather g = { &v, set, counters_only, 0 };
+	int err;
+
+	memset(set, 0, sizeof(*set));
+	view_take(&v, !counters_only);
+	if (dev)
+		err = gather_one(dev, NULL, 0, &g);
+	else
+		err = host_uplinks_each(&v.host, gather_one, &g);
+	view_drop(&v);
+	return err ? err : g.err;
+}
+
+int nsteer_status_gather(const char *dev, struct nsteer_status_set *set)
+{
+	return gather(dev, false, set);
+}
+
+int nsteer_counters_gather(const char *dev, struct nsteer_status_set *set)
+{
+	return gather(dev, true, set);
+}
+
+void nsteer_status_set_free(struct nsteer_status_set *set)
+{
+	for (unsigned int i = 0; i < set->n; i++)
+		nsteer_status_free(&set->v[i]);
+	free(set->v);
+	memset(set, 0, sizeof(*set));
 }
 
 void nsteer_status_free(struct nsteer_uplink_status *st)

@@ -17,6 +17,7 @@
 
 #include "fault.h"
 #include "hooks.h"
+#include "host.h"
 #include "host_access.h"
 #include "log.h"
 #include "nic.h"
@@ -71,9 +72,9 @@ static int pin_prog(struct bpf_program *prog, const char *dev, const char *name)
 }
 
 /* The ports of u, or NULL after saying why not. */
-static struct port_table *ports_of(const struct uplink *u)
+static const struct port_table *ports_of(const struct uplink *u)
 {
-	struct port_table *t = uplink_ports_alloc(u);
+	const struct port_table *t = uplink_table(u);
 
 	if (!t)
 		pr_warn("Couldn't read the ports of %s: %s\n", u->dev, strerror(errno));
@@ -84,7 +85,7 @@ static struct port_table *ports_of(const struct uplink *u)
  * A port that fails does not keep the others on the old programs. */
 static int ports_retarget(const struct uplink *u)
 {
-	struct port_table *t = ports_of(u);
+	const struct port_table *t = ports_of(u);
 	int err = t ? 0 : -errno;
 
 	for (__u32 i = 0; t && i < t->n; i++) {
@@ -102,7 +103,6 @@ static int ports_retarget(const struct uplink *u)
 		if (e && !err)
 			err = e;
 	}
-	free(t);
 	return err;
 }
 
@@ -290,12 +290,11 @@ out:
  * need (repairing any drift), and what no port needs any more is given back. */
 static int nic_filters_sync(const struct uplink *u)
 {
-	struct port_table *t = uplink_ports_alloc(u);
+	const struct port_table *t = uplink_table(u);
 	int err = t ? nic_sync(u, t) : -errno;
 
 	if (err)
 		pr_warn("Couldn't set up the address filters of %s: %s\n", u->dev, strerror(-err));
-	free(t);
 	return err;
 }
 
@@ -308,7 +307,8 @@ int nsteer_attach(const char *dev, const struct nsteer_attach_opts *opts)
 	char why[160];
 	struct uplink_place place;
 	struct nsteer_config cfg;
-	struct uplink u;
+	struct uplink u, *loaded;
+	struct host h;
 	bool attached;
 	int ifindex, err;
 
@@ -320,8 +320,11 @@ int nsteer_attach(const char *dev, const struct nsteer_attach_opts *opts)
 		return err;
 	/* The device dev names now: a vanished device's state under the same name is not its. */
 	err = uplink_place_find(dev, true, &place);
-	if (!err)
-		err = uplink_dev_check(dev, ifindex);
+	if (!err) {
+		host_init(&h);
+		err = uplink_dev_check(&h, dev, ifindex);
+		host_close(&h);
+	}
 	if (err)
 		goto out;
 	err = uplink_open(dev, &u, true);
@@ -397,14 +400,16 @@ int nsteer_attach(const char *dev, const struct nsteer_attach_opts *opts)
 		choice |= NSTEER_CFG_XDP_NO_NATIVE;
 		err = load_and_attach(dev, ifindex, o, choice, attached ? &cfg : NULL);
 	}
-	if (!err && !(err = uplink_open(dev, &u, false))) {
-		err = host_access_set(&u, o->host_access);
+	/* A view of the host taken after the load, which may have replaced pins. */
+	host_init(&h);
+	if (!err && !(err = host_uplink(&h, dev, false, &loaded))) {
+		err = host_access_set(loaded, o->host_access);
 		if (!err)
-			err = nic_filters_sync(&u);
-		xdp_mode_reason(dev, &u.cfg, why, sizeof(why));
-		cfg = u.cfg;
-		uplink_close(&u);
+			err = nic_filters_sync(loaded);
+		xdp_mode_reason(dev, &loaded->cfg, why, sizeof(why));
+		cfg = loaded->cfg;
 	}
+	host_close(&h);
 	if (!err)
 		pr_info("%s: %s (xdp %s [%s], mode %s, unknown %s)%s\n", dev,
 			attached ? "re-attached" : "attached",
@@ -424,25 +429,25 @@ out:
  * itself: it always goes. */
 static int detach_ports(const struct uplink *u, bool with_ports)
 {
-	struct port_table *t = ports_of(u);
-	int err = t ? 0 : -errno;
+	const struct port_table *t = ports_of(u);
+	__u32 *ifindexes = t ? calloc(t->n + 1, sizeof(*ifindexes)) : NULL;
+	__u32 n = t ? t->n : 0;
+	int err = !t ? -errno : !ifindexes ? -ENOMEM : 0;
 
-	for (__u32 i = 0; t && i < t->n; i++) {
-		struct nsteer_port *port = &t->ports[i];
-		__u32 ifindex = port->ifindex;
-		int e;
-
-		/* As the map has it now: removing a sibling may have handed this port the duty to
-		 * delete the namespace port add created. */
-		if (u->fd_port_by_ifindex >= 0)
-			bpf_map_lookup_elem(u->fd_port_by_ifindex, &ifindex, port);
-		e = with_ports || (port->flags & NSTEER_PORT_HOST) ? port_remove(u, port)
-								    : tc_ingress_detach(port->ifindex);
+	/* By host end, in the table as it is now: removing a port shifts the others, and may hand
+	 * the namespace's deletion on to a sibling (its record in the table says so). */
+	for (__u32 i = 0; ifindexes && i < n; i++)
+		ifindexes[i] = t->ports[i].ifindex;
+	for (__u32 i = 0; ifindexes && i < n; i++) {
+		const struct nsteer_port *port = port_table_find(t, ifindexes[i]);
+		int e = !port				     ? 0
+			: with_ports || (port->flags & NSTEER_PORT_HOST) ? port_remove(u, port)
+								   : tc_ingress_detach(port->ifindex);
 
 		if (e && !err)
 			err = e;
 	}
-	free(t);
+	free(ifindexes);
 	return err;
 }
 
@@ -451,7 +456,8 @@ int nsteer_detach(const char *dev, bool with_ports)
 	struct uplink_place place;
 	struct nsteer_config cfg;
 	unsigned int ifindex;
-	struct uplink u;
+	struct uplink *u;
+	struct host h;
 	int err;
 
 	if (!dev_name_valid(dev)) {
@@ -461,6 +467,7 @@ int nsteer_detach(const char *dev, bool with_ports)
 	err = nsteer_lock();
 	if (err)
 		return err;
+	host_init(&h);
 	err = uplink_place_find(dev, false, &place);
 	if (err)
 		goto out;
@@ -477,46 +484,42 @@ int nsteer_detach(const char *dev, bool with_ports)
 	if (!place.dev_here)
 		pr_info("%s: the device (ifindex %u) is gone; removing what nsteer left of it\n",
 			dev, place.ifindex);
-	err = uplink_open_damaged(dev, &u);
+	err = host_uplink_damaged(&h, dev, &u);
 	if (!err || err == -EUCLEAN) {
 		/* Damaged state is taken apart with the pins that are right; without the config,
 		 * the device of the pins' name is taken for the uplink. */
-		if (u.fd_config < 0) {
-			u.cfg.uplink_ifindex = ifindex;
+		if (u->fd_config < 0) {
+			u->cfg.uplink_ifindex = ifindex;
 		} else {
 			/* Until the pins go, status can tell a detach killed half-way from an
 			 * uplink that merely has fewer ports. */
-			cfg = u.cfg;
+			cfg = u->cfg;
 			cfg.flags |= NSTEER_CFG_DETACHING |
 				     (with_ports ? NSTEER_CFG_DETACHING_PORTS : 0);
-			err = uplink_config_write(&u, &cfg);
+			err = uplink_config_write(u, &cfg);
 			if (err) {
 				pr_warn("Couldn't write the configuration: %s\n", strerror(-err));
-				uplink_close(&u);
 				goto out;
 			}
 			fault_point("detach:noted");
 		}
-		if (u.fd_port_by_ifindex < 0)
+		if (u->fd_port_by_ifindex < 0)
 			pr_warn("%s: the port table is unreadable; its ports stay\n", dev);
-		err = u.fd_port_by_ifindex >= 0 ? detach_ports(&u, with_ports) : 0;
+		err = u->fd_port_by_ifindex >= 0 ? detach_ports(u, with_ports) : 0;
 		if (err) {
-			uplink_close(&u);
 			goto out;
 		}
 		/* The NIC gets back exactly what it had: only what nsteer added goes. */
-		err = u.fd_nic_holds >= 0 && ifindex ? nic_release_all(&u) : 0;
+		err = u->fd_nic_holds >= 0 && ifindex ? nic_release_all(u) : 0;
 		if (err) {
 			pr_warn("Couldn't give %s's address filters back: %s\n", dev,
 				strerror(-err));
-			uplink_close(&u);
 			goto out;
 		}
-		if (ifindex && (u.cfg.flags & NSTEER_CFG_OWN_CLSACT)) {
+		if (ifindex && (u->cfg.flags & NSTEER_CFG_OWN_CLSACT)) {
 			tc_ingress_detach(ifindex);
 			tc_clsact_destroy(ifindex);
 		}
-		uplink_close(&u);
 	} else if (ifindex && uplink_config_peek(dev, &cfg) == 0 &&
 		   (cfg.flags & NSTEER_CFG_OWN_CLSACT)) {
 		/* An attach killed half-way had recorded the clsact it created. */
@@ -536,6 +539,7 @@ int nsteer_detach(const char *dev, bool with_ports)
 	if (!err)
 		pr_info("%s: detached%s\n", dev, with_ports ? " (ports removed)" : "");
 out:
+	host_close(&h);
 	nsteer_unlock();
 	return err;
 }

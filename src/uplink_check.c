@@ -11,6 +11,7 @@
 
 #include <bpf/bpf.h>
 
+#include "host.h"
 #include "log.h"
 #include "state.h"
 #include "uplink_check.h"
@@ -38,18 +39,13 @@ struct owner {
 /* The state of nsteer, not a name pattern, says whose a device is: a port's host end is in its
  * uplink's port table, and so is the host-access port, whose namespace end (nsh-DEV) lives in
  * the uplink's namespace. Other ports' namespace ends are elsewhere, their ifindexes not ours. */
-static int owner_find(const char *dev, void *ctx)
+static int owner_find(const char *dev, struct uplink *u, int err, void *ctx)
 {
 	struct owner *o = ctx;
-	struct port_table *t = NULL;
-	struct uplink u;
-	int err = uplink_open_damaged(dev, &u);
+	/* A damaged uplink's ports too; not the table of dev's own uplink, which cannot hold it. */
+	const struct port_table *t = u && u->cfg.uplink_ifindex != o->ifindex ? uplink_table(u) : NULL;
 
-	if (err && err != -EUCLEAN)
-		return 0;
-	if (u.fd_port_by_ifindex >= 0)
-		t = uplink_ports_alloc(&u);
-	uplink_close(&u);
+	(void)err;
 	for (__u32 i = 0; t && i < t->n && !o->uplink[0]; i++) {
 		const struct nsteer_port *p = &t->ports[i];
 
@@ -59,11 +55,10 @@ static int owner_find(const char *dev, void *ctx)
 			snprintf(o->uplink, sizeof(o->uplink), "%s", dev);
 		}
 	}
-	free(t);
 	return o->uplink[0] ? 1 : 0; /* found: stop */
 }
 
-int uplink_dev_check(const char *dev, int ifindex)
+int uplink_dev_check(struct host *h, const char *dev, int ifindex)
 {
 	struct owner o = { .ifindex = ifindex };
 	int type = link_type(dev);
@@ -78,7 +73,7 @@ int uplink_dev_check(const char *dev, int ifindex)
 			dev, type);
 		return -EPROTONOSUPPORT;
 	}
-	nsteer_for_each_uplink(owner_find, &o);
+	host_uplinks_each(h, owner_find, &o);
 	if (!o.uplink[0])
 		return 0;
 	if ((o.port.flags & NSTEER_PORT_HOST) && o.port.ifindex != o.ifindex)

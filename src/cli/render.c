@@ -298,42 +298,16 @@ static void print_status(const struct nsteer_uplink_status *st)
 		       st->problems[i].repair);
 }
 
-struct status_set {
-	struct nsteer_uplink_status *v;
-	unsigned int n;
-	int err; /* the first uplink that could not be read */
-};
-
-/* An uplink that cannot be read is named, and the others are still shown. */
-static int status_gather(const char *dev, void *arg)
-{
-	struct status_set *set = arg;
-	void *v = realloc(set->v, (set->n + 1) * sizeof(*set->v));
-	int err = v ? 0 : -ENOMEM;
-
-	if (v) {
-		set->v = v;
-		err = nsteer_status_get(dev, &set->v[set->n]);
-	}
-	if (!err)
-		set->n++;
-	else if (err != -ENOENT)
-		pr_warn("Couldn't read the state of %s: %s\n", dev, strerror(-err));
-	if (err && !set->err)
-		set->err = err;
-	return 0;
-}
-
 /* Everything is gathered before anything is printed, so an error leaves no half a report. */
 int render_status(const char *dev, bool json)
 {
-	struct status_set set = { 0 };
+	struct nsteer_status_set set;
 	unsigned int problems = 0;
 	struct json j;
-	int err = each_dev(dev, status_gather, &set);
+	int err = nsteer_status_gather(dev, &set);
 
-	err = err ? err : set.err;
 	if (err == -ENOENT && dev) {
+		nsteer_status_set_free(&set);
 		pr_warn("%s is not attached\n", dev);
 		return err;
 	}
@@ -347,11 +321,10 @@ int render_status(const char *dev, bool json)
 		else
 			print_status(&set.v[i]);
 		problems += set.v[i].n_problems;
-		nsteer_status_free(&set.v[i]);
 	}
 	if (json)
 		json_array_end(&j);
-	free(set.v);
+	nsteer_status_set_free(&set);
 	return err ? err : problems ? 1 : 0;
 }
 
@@ -371,7 +344,7 @@ struct sample_set {
 };
 
 static int sample_add(struct sample_set *s, const char *dev, const char *name,
-		      const struct nsteer_port *port)
+		      const struct nsteer_port *port, const struct nsteer_counters *c)
 {
 	struct sample *x;
 
@@ -391,22 +364,8 @@ static int sample_add(struct sample_set *s, const char *dev, const char *name,
 	x->slot = port ? port->slot : NSTEER_SLOT_UPLINK;
 	if (port)
 		x->port = *port;
-	return nsteer_counters_get(dev, x->slot, &x->c);
-}
-
-static int sample_port(const char *dev, const struct nsteer_port *p, void *arg)
-{
-	return sample_add(arg, dev, p->netns, p);
-}
-
-static int sample_uplink(const char *dev, void *arg)
-{
-	struct nsteer_config cfg;
-	int err = nsteer_config_get(dev, &cfg);
-
-	if (!err)
-		err = sample_add(arg, dev, "(uplink)", NULL);
-	return err ? err : nsteer_for_each_port(dev, sample_port, arg);
+	x->c = *c;
+	return 0;
 }
 
 static double rate(__u64 now, __u64 then, double seconds)
@@ -556,10 +515,23 @@ static void print_prometheus(const struct sample_set *s)
 	fflush(stdout);
 }
 
+/* Every uplink's row, then its ports' in the order listings use. */
 static int sample_all(const char *dev, struct sample_set *s)
 {
+	struct nsteer_status_set set;
+	int err = nsteer_counters_gather(dev, &set);
+
 	s->n = 0;
-	return each_dev(dev, sample_uplink, s);
+	for (unsigned int i = 0; !err && i < set.n; i++) {
+		const struct nsteer_uplink_status *st = &set.v[i];
+
+		err = sample_add(s, st->dev, "(uplink)", NULL, &st->counters);
+		for (unsigned int k = 0; !err && k < st->n_ports; k++)
+			err = sample_add(s, st->dev, st->ports[k].port.netns, &st->ports[k].port,
+					 &st->ports[k].counters);
+	}
+	nsteer_status_set_free(&set);
+	return err;
 }
 
 int render_stats(const char *dev, enum stats_format format, unsigned int interval,
