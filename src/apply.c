@@ -186,7 +186,6 @@ static int interrupted_note(const char *netns, bool exists, void *ctx)
 	return 0;
 }
 
-/* By namespace, then interface: save writes them in this order, as the listings show them. */
 static int uplink_read(const char *dev, struct uplink *u, int open_err, void *ctx)
 {
 	struct nsteer_current *cur = ctx;
@@ -225,7 +224,8 @@ static int uplink_read(const char *dev, struct uplink *u, int open_err, void *ct
 		port_read(&cu->ports[i]);
 	}
 	if (!err) {
-		cu->n_ports = t->n; /* in the table's order: by namespace, then interface */
+		/* The table's order, by namespace, then interface: save writes them so. */
+		cu->n_ports = t->n;
 		port_adds_interrupted(dev, interrupted_note, cu);
 	} else
 		pr_warn("Couldn't read the ports of %s: %s\n", dev, strerror(-err));
