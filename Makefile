@@ -141,12 +141,26 @@ UNIT_SRCS    := $(wildcard selftests/unit/test_*.c)
 PROGRUN_SRCS := $(wildcard selftests/progrun/test_*.c)
 TEST_BINS    := $(patsubst selftests/%.c,$(OUTPUT)/selftests/%,$(UNIT_SRCS) $(PROGRUN_SRCS))
 
+# The C test labs' helpers (selftests/lib: a lab namespace and its veths, nsteer's programs loaded
+# and run there), built once and linked into the test binaries, the fuzzer and bench_tool.
+TESTLIB_OBJS := $(patsubst selftests/lib/%.c,$(OUTPUT)/selftests/lib/%.o,$(wildcard selftests/lib/*.c))
+TESTLIB      := $(OUTPUT)/libnsteer-testlib.a
+
+$(OUTPUT)/selftests/lib/%.o: selftests/lib/%.c | $(SKELS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -Isrc -c $< -o $@
+
+$(TESTLIB): $(TESTLIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)$(AR) rcs $@ $^
+
 # Tests see the library's internals (and the CLI's, for its parser), which they test.
-$(OUTPUT)/selftests/%: selftests/%.c $(OUTPUT)/libnsteer-cli.a $(OUTPUT)/libnsteer.a
+$(OUTPUT)/selftests/%: selftests/%.c $(TESTLIB) $(OUTPUT)/libnsteer-cli.a $(OUTPUT)/libnsteer.a
 	$(call msg,TEST-CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -Isrc -Isrc/cli -Iselftests/progrun $< $(OUTPUT)/libnsteer-cli.a \
-		$(OUTPUT)/libnsteer.a $(LDLIBS) -lcriterion -o $@
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -Isrc -Isrc/cli -Iselftests/lib -Iselftests/progrun $< $(TESTLIB) \
+		$(OUTPUT)/libnsteer-cli.a $(OUTPUT)/libnsteer.a $(LDLIBS) -lcriterion -o $@
 
 # Each header of the datapath compiles on its own, including what it needs (make test checks).
 BPF_HDRS_CHECKED := $(patsubst bpf/%.h,$(OUTPUT)/bpf-headers/%.ok,$(wildcard bpf/*.h))
