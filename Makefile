@@ -181,21 +181,21 @@ $(OUTPUT)/selftests/integration/%.bpf.o: selftests/integration/%.bpf.c | $(OUTPU
 # fuzzer, and with the tests' compiler into the Criterion test that replays reproducers and seeds.
 FUZZ_SRCS := $(filter-out selftests/fuzz/fuzz.c selftests/fuzz/test_%.c selftests/fuzz/gen_%.c, \
 		$(wildcard selftests/fuzz/*.c))
-FUZZ_DEPS := $(FUZZ_SRCS) $(wildcard selftests/fuzz/*.h) $(OUTPUT)/libnsteer.a $(SKELS)
+FUZZ_DEPS := $(FUZZ_SRCS) $(wildcard selftests/fuzz/*.h) $(TESTLIB) $(OUTPUT)/libnsteer.a $(SKELS)
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	       -Wall -Wextra -Werror -Wno-missing-field-initializers -Iinclude -Iheaders \
-	       -I$(OUTPUT) -Isrc -Iselftests/fuzz
+	       -I$(OUTPUT) -Isrc -Iselftests/lib -Iselftests/fuzz
 
 $(OUTPUT)/selftests/fuzz/test_replay: selftests/fuzz/test_replay.c $(FUZZ_DEPS)
 	$(call msg,TEST-CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -Isrc -Iselftests/fuzz $< $(FUZZ_SRCS) $(OUTPUT)/libnsteer.a $(LDLIBS) \
-		-lcriterion -o $@
+	$(Q)$(CC) $(CFLAGS) -Isrc -Iselftests/lib -Iselftests/fuzz $< $(FUZZ_SRCS) $(TESTLIB) \
+		$(OUTPUT)/libnsteer.a $(LDLIBS) -lcriterion -o $@
 
 $(OUTPUT)/selftests/fuzz/nsteer_fuzz: selftests/fuzz/fuzz.c $(FUZZ_DEPS)
 	$(call msg,FUZZ-CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) $< $(FUZZ_SRCS) $(OUTPUT)/libnsteer.a $(LDLIBS) -o $@
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $< $(FUZZ_SRCS) $(TESTLIB) $(OUTPUT)/libnsteer.a $(LDLIBS) -o $@
 
 $(OUTPUT)/selftests/fuzz/gen_corpus: selftests/fuzz/gen_corpus.c selftests/fuzz/input.c \
 				      selftests/fuzz/input.h headers/nsteer_shared.h
