@@ -309,9 +309,9 @@ $(OUTPUT)/bench.skel.h: $(OUTPUT)/selftests/bench/bench.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name bench_bpf > $@
 
-$(OUTPUT)/bench_tool: selftests/bench/bench_tool.c $(OUTPUT)/bench.skel.h $(OUTPUT)/libnsteer.a
+$(OUTPUT)/bench_tool: selftests/bench/bench_tool.c $(OUTPUT)/bench.skel.h $(TESTLIB) $(OUTPUT)/libnsteer.a
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -Isrc $< $(OUTPUT)/libnsteer.a $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) -Isrc -Iselftests/lib $< $(TESTLIB) $(OUTPUT)/libnsteer.a $(LDLIBS) -o $@
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory nsteer $(OUTPUT)/bench_tool $(NOMON)/nsteer
