@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 
 #include "bpflab.h"
 #include "netlab.h"
+#include "testlib.h"
 #include "nsteer_shared.h"
 #include "state.h"
 #include "nsteer.skel.h"
@@ -30,16 +30,6 @@ static struct {
 	size_t tc_max;
 	void *percpu; /* FUZZ_SLOTS counters per CPU, for batch reads and resets */
 } lab;
-
-static int fail(char *err, size_t len, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return ret < 0 ? ret : -EIO;
-}
 
 static int wait_running(char *err, size_t err_len)
 {
@@ -112,10 +102,10 @@ int fuzz_lab_setup(char *err, size_t err_len)
 
 	lab.ncpus = libbpf_num_possible_cpus();
 	if (lab.ncpus <= 0)
-		return fail(err, err_len, lab.ncpus, "libbpf_num_possible_cpus: %d", lab.ncpus);
+		return lab_fail(err, err_len, lab.ncpus, "libbpf_num_possible_cpus: %d", lab.ncpus);
 	lab.percpu = calloc((size_t)FUZZ_SLOTS * lab.ncpus, sizeof(struct nsteer_counters));
 	if (!lab.percpu)
-		return fail(err, err_len, -ENOMEM, "out of memory");
+		return lab_fail(err, err_len, -ENOMEM, "out of memory");
 	/* As attach does for native XDP: the frags flavour, which also takes jumbo frames. */
 	ret = lab_nsteer_load(false, &lab.skel, &lab.up, err, err_len);
 	if (ret)
@@ -216,17 +206,18 @@ int fuzz_lab_apply(const struct fuzz_case *c, char *err, size_t err_len)
 		port_unpublish(&lab.up, p);
 		ret = slot_release(&lab.up, p);
 		if (ret)
-			return fail(err, err_len, ret, "releasing slot %u: %s", p->slot,
-				    strerror(-ret));
+			return lab_fail(err, err_len, ret, "releasing slot %u: %s", p->slot,
+					strerror(-ret));
 	}
 	if (bpf_map_get_next_key(lab.up.fd_ports, NULL, &key) != -ENOENT)
-		return fail(err, err_len, -EIO, "the ports map is not empty with every port gone");
+		return lab_fail(err, err_len, -EIO,
+				"the ports map is not empty with every port gone");
 	ret = listeners_clear();
 	if (ret)
-		return fail(err, err_len, ret, "emptying mld_listeners: %s", strerror(-ret));
+		return lab_fail(err, err_len, ret, "emptying mld_listeners: %s", strerror(-ret));
 	ret = uplink_config_write(&lab.up, &cfg);
 	if (ret)
-		return fail(err, err_len, ret, "writing uplink_config: %s", strerror(-ret));
+		return lab_fail(err, err_len, ret, "writing uplink_config: %s", strerror(-ret));
 
 	for (int k = 0; k < FUZZ_PORTS; k++) {
 		const struct fuzz_port *p = &c->ports[k];
@@ -253,8 +244,8 @@ int fuzz_lab_apply(const struct fuzz_case *c, char *err, size_t err_len)
 			ret = bpf_map_update_elem(lab.up.fd_mld_listeners, &mk, &yes, BPF_ANY);
 		}
 		if (ret)
-			return fail(err, err_len, ret, "publishing lab port %d (slot %u): %s", k,
-				    v.slot, strerror(-ret));
+			return lab_fail(err, err_len, ret, "publishing lab port %d (slot %u): %s",
+					k, v.slot, strerror(-ret));
 	}
 	return 0;
 }
@@ -266,11 +257,11 @@ int fuzz_lab_run(enum fuzz_prog prog, const struct fuzz_case *c, const __u8 *fra
 	int ret = counters_zero();
 
 	if (ret)
-		return fail(err, err_len, ret, "zeroing the counters: %s", strerror(-ret));
+		return lab_fail(err, err_len, ret, "zeroing the counters: %s", strerror(-ret));
 	prog_run(prog, ifindex, frame, len, r);
 	ret = counters_read(r->counters);
 	if (ret)
-		return fail(err, err_len, ret, "reading the counters: %s", strerror(-ret));
+		return lab_fail(err, err_len, ret, "reading the counters: %s", strerror(-ret));
 	return 0;
 }
 

@@ -11,16 +11,7 @@
 #include "nsteer.skel.h"
 
 #include "bpflab.h"
-
-static int fail(char *err, size_t err_len, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, err_len, fmt, ap);
-	va_end(ap);
-	return ret < 0 ? ret : -EIO;
-}
+#include "testlib.h"
 
 static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -36,19 +27,20 @@ int lab_nsteer_load(bool generic_xdp, struct nsteer_bpf **skel, struct uplink *u
 	libbpf_set_print(libbpf_quiet);
 	s = nsteer_bpf__open();
 	if (!s)
-		return fail(err, err_len, -errno, "opening the nsteer skeleton: %s",
-			    strerror(errno));
+		return lab_fail(err, err_len, -errno, "opening the nsteer skeleton: %s",
+				strerror(errno));
 	bpf_program__set_autoload(generic_xdp ? s->progs.nsteer_xdp : s->progs.nsteer_xdp_skb,
 				  false);
 	ret = nsteer_bpf__load(s);
 	if (ret) {
 		nsteer_bpf__destroy(s);
-		return fail(err, err_len, ret, "loading the nsteer skeleton: %s", strerror(-ret));
+		return lab_fail(err, err_len, ret, "loading the nsteer skeleton: %s",
+				strerror(-ret));
 	}
 	ret = uplink_from_object("uplink", s->obj, up);
 	if (ret) {
 		nsteer_bpf__destroy(s);
-		return fail(err, err_len, ret, "the skeleton lacks a map the loader uses");
+		return lab_fail(err, err_len, ret, "the skeleton lacks a map the loader uses");
 	}
 	*skel = s;
 	return 0;

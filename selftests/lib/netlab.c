@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,16 +12,7 @@
 #include "netlink.h"
 
 #include "netlab.h"
-
-static int fail(char *err, size_t err_len, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, err_len, fmt, ap);
-	va_end(ap);
-	return ret < 0 ? ret : -EIO;
-}
+#include "testlib.h"
 
 int lab_write_file(const char *path, const char *val)
 {
@@ -40,14 +30,15 @@ int lab_netns_new(struct nl_sock **nl, char *err, size_t err_len)
 	int ret;
 
 	if (unshare(CLONE_NEWNET))
-		return fail(err, err_len, -errno,
-			    "unshare(CLONE_NEWNET): %s (a test lab needs root)", strerror(errno));
+		return lab_fail(err, err_len, -errno,
+				"unshare(CLONE_NEWNET): %s (a test lab needs root)",
+				strerror(errno));
 	ret = lab_write_file("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
 	if (ret)
-		return fail(err, err_len, ret, "disabling IPv6 in the lab: %s", strerror(-ret));
+		return lab_fail(err, err_len, ret, "disabling IPv6 in the lab: %s", strerror(-ret));
 	*nl = nl_sock_open();
 	if (!*nl)
-		return fail(err, err_len, -errno, "no netlink socket in the lab namespace");
+		return lab_fail(err, err_len, -errno, "no netlink socket in the lab namespace");
 	return 0;
 }
 
@@ -62,7 +53,8 @@ int lab_links_wait_running(struct nl_sock *nl, const int *ifindexes, int n, char
 		for (; i < n; i++) {
 			ret = nl_link_get_by_index(nl, ifindexes[i], &l);
 			if (ret)
-				return fail(err, err_len, ret, "ifindex %d vanished", ifindexes[i]);
+				return lab_fail(err, err_len, ret, "ifindex %d vanished",
+						ifindexes[i]);
 			if (l.operstate != 6 /* IF_OPER_UP: linux/if.h clashes with net/if.h */)
 				break;
 		}
@@ -72,8 +64,8 @@ int lab_links_wait_running(struct nl_sock *nl, const int *ifindexes, int n, char
 		}
 		usleep(10 * 1000);
 	}
-	return fail(err, err_len, -ETIMEDOUT, "%s is up but its operational state is not after 5 s",
-		    l.name);
+	return lab_fail(err, err_len, -ETIMEDOUT,
+			"%s is up but its operational state is not after 5 s", l.name);
 }
 
 int lab_veth_make(struct nl_sock *nl, const char *name, const char *peer, unsigned int mtu,
@@ -84,20 +76,20 @@ int lab_veth_make(struct nl_sock *nl, const char *name, const char *peer, unsign
 	int ret = nl_veth_create(nl, &spec);
 
 	if (ret)
-		return fail(err, err_len, ret, "creating veth %s/%s: %s", name, peer,
-			    strerror(-ret));
+		return lab_fail(err, err_len, ret, "creating veth %s/%s: %s", name, peer,
+				strerror(-ret));
 	if (nl_link_get_by_name(nl, name, &a) || nl_link_get_by_name(nl, peer, &b))
-		return fail(err, err_len, -ENODEV, "veth %s/%s vanished", name, peer);
+		return lab_fail(err, err_len, -ENODEV, "veth %s/%s vanished", name, peer);
 	/* Jumbo frames: a port's veth takes the uplink's MTU, and clones above it are refused. */
 	if (mtu && ((ret = nl_link_set_mtu(nl, a.ifindex, mtu)) ||
 		    (ret = nl_link_set_mtu(nl, b.ifindex, mtu))))
-		return fail(err, err_len, ret, "MTU %u on veth %s/%s: %s", mtu, name, peer,
-			    strerror(-ret));
+		return lab_fail(err, err_len, ret, "MTU %u on veth %s/%s: %s", mtu, name, peer,
+				strerror(-ret));
 	/* A clone sent out of a down device is refused (ENETDOWN) and goes uncounted. */
 	if ((ret = nl_link_set_up(nl, a.ifindex, true)) ||
 	    (ret = nl_link_set_up(nl, b.ifindex, true)))
-		return fail(err, err_len, ret, "setting veth %s/%s up: %s", name, peer,
-			    strerror(-ret));
+		return lab_fail(err, err_len, ret, "setting veth %s/%s up: %s", name, peer,
+				strerror(-ret));
 	*ifindex = a.ifindex;
 	*peer_ifindex = b.ifindex;
 	return 0;

@@ -1,10 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* The network half of a C test lab (progrun, the fuzzer): a network namespace of the test
  * process's own, and veth pairs in it that are up and sending. Nothing here touches the host's
- * interfaces: the lab, and all in it, goes with the process.
- *
- * Each function returns 0 or a negative errno, with a message in err (err_len bytes) about what
- * failed; a Criterion test asserts on the result, the fuzzer hands it on. */
+ * interfaces: the lab, and all in it, goes with the process. Errors as testlib.h says. */
 #ifndef NSTEER_TESTLIB_NETLAB_H
 #define NSTEER_TESTLIB_NETLAB_H
 
