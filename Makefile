@@ -141,12 +141,26 @@ UNIT_SRCS    := $(wildcard selftests/unit/test_*.c)
 PROGRUN_SRCS := $(wildcard selftests/progrun/test_*.c)
 TEST_BINS    := $(patsubst selftests/%.c,$(OUTPUT)/selftests/%,$(UNIT_SRCS) $(PROGRUN_SRCS))
 
+# The C test labs' helpers (selftests/lib: a lab namespace and its veths, nsteer's programs loaded
+# and run there), built once and linked into the test binaries, the fuzzer and bench_tool.
+TESTLIB_OBJS := $(patsubst selftests/lib/%.c,$(OUTPUT)/selftests/lib/%.o,$(wildcard selftests/lib/*.c))
+TESTLIB      := $(OUTPUT)/libnsteer-testlib.a
+
+$(OUTPUT)/selftests/lib/%.o: selftests/lib/%.c | $(SKELS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -Isrc -c $< -o $@
+
+$(TESTLIB): $(TESTLIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)$(AR) rcs $@ $^
+
 # Tests see the library's internals (and the CLI's, for its parser), which they test.
-$(OUTPUT)/selftests/%: selftests/%.c $(OUTPUT)/libnsteer-cli.a $(OUTPUT)/libnsteer.a
+$(OUTPUT)/selftests/%: selftests/%.c $(TESTLIB) $(OUTPUT)/libnsteer-cli.a $(OUTPUT)/libnsteer.a
 	$(call msg,TEST-CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -Isrc -Isrc/cli -Iselftests/progrun $< $(OUTPUT)/libnsteer-cli.a \
-		$(OUTPUT)/libnsteer.a $(LDLIBS) -lcriterion -o $@
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -Isrc -Isrc/cli -Iselftests/lib -Iselftests/progrun $< $(TESTLIB) \
+		$(OUTPUT)/libnsteer-cli.a $(OUTPUT)/libnsteer.a $(LDLIBS) -lcriterion -o $@
 
 # Each header of the datapath compiles on its own, including what it needs (make test checks).
 BPF_HDRS_CHECKED := $(patsubst bpf/%.h,$(OUTPUT)/bpf-headers/%.ok,$(wildcard bpf/*.h))
@@ -167,21 +181,21 @@ $(OUTPUT)/selftests/integration/%.bpf.o: selftests/integration/%.bpf.c | $(OUTPU
 # fuzzer, and with the tests' compiler into the Criterion test that replays reproducers and seeds.
 FUZZ_SRCS := $(filter-out selftests/fuzz/fuzz.c selftests/fuzz/test_%.c selftests/fuzz/gen_%.c, \
 		$(wildcard selftests/fuzz/*.c))
-FUZZ_DEPS := $(FUZZ_SRCS) $(wildcard selftests/fuzz/*.h) $(OUTPUT)/libnsteer.a $(SKELS)
+FUZZ_DEPS := $(FUZZ_SRCS) $(wildcard selftests/fuzz/*.h) $(TESTLIB) $(OUTPUT)/libnsteer.a $(SKELS)
 FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	       -Wall -Wextra -Werror -Wno-missing-field-initializers -Iinclude -Iheaders \
-	       -I$(OUTPUT) -Isrc -Iselftests/fuzz
+	       -I$(OUTPUT) -Isrc -Iselftests/lib -Iselftests/fuzz
 
 $(OUTPUT)/selftests/fuzz/test_replay: selftests/fuzz/test_replay.c $(FUZZ_DEPS)
 	$(call msg,TEST-CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -Isrc -Iselftests/fuzz $< $(FUZZ_SRCS) $(OUTPUT)/libnsteer.a $(LDLIBS) \
-		-lcriterion -o $@
+	$(Q)$(CC) $(CFLAGS) -Isrc -Iselftests/lib -Iselftests/fuzz $< $(FUZZ_SRCS) $(TESTLIB) \
+		$(OUTPUT)/libnsteer.a $(LDLIBS) -lcriterion -o $@
 
 $(OUTPUT)/selftests/fuzz/nsteer_fuzz: selftests/fuzz/fuzz.c $(FUZZ_DEPS)
 	$(call msg,FUZZ-CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) $< $(FUZZ_SRCS) $(OUTPUT)/libnsteer.a $(LDLIBS) -o $@
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) $< $(FUZZ_SRCS) $(TESTLIB) $(OUTPUT)/libnsteer.a $(LDLIBS) -o $@
 
 $(OUTPUT)/selftests/fuzz/gen_corpus: selftests/fuzz/gen_corpus.c selftests/fuzz/input.c \
 				      selftests/fuzz/input.h headers/nsteer_shared.h
@@ -295,9 +309,9 @@ $(OUTPUT)/bench.skel.h: $(OUTPUT)/selftests/bench/bench.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name bench_bpf > $@
 
-$(OUTPUT)/bench_tool: selftests/bench/bench_tool.c $(OUTPUT)/bench.skel.h $(OUTPUT)/libnsteer.a
+$(OUTPUT)/bench_tool: selftests/bench/bench_tool.c $(OUTPUT)/bench.skel.h $(TESTLIB) $(OUTPUT)/libnsteer.a
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -Isrc $< $(OUTPUT)/libnsteer.a $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) -Isrc -Iselftests/lib $< $(TESTLIB) $(OUTPUT)/libnsteer.a $(LDLIBS) -o $@
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory nsteer $(OUTPUT)/bench_tool $(NOMON)/nsteer

@@ -37,6 +37,7 @@
 #include <bpf/libbpf.h>
 
 #include "bench.skel.h"
+#include "bpflab.h"
 #include "mac.h"
 
 #define PIN_DIR "/sys/fs/bpf/nsteer-bench"
@@ -316,8 +317,7 @@ static int cmd_count(void)
 
 	if (fd < 0 || bpf_map_lookup_elem(fd, &zero, values))
 		die("read " PIN_COUNT, errno);
-	for (int i = 0; i < ncpus; i++)
-		sum += values[i];
+	lab_percpu_add(&sum, values, sizeof(values[0]), ncpus);
 	printf("%llu\n", (unsigned long long)sum);
 	return 0;
 }

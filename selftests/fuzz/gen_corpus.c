@@ -305,32 +305,33 @@ static void port_seeds(void)
 	save(&s, "port-ipv6-mcast");
 }
 
+#define MLD_START(dst_group)                                                       \
+	head(&s, CFG_BRIDGE, 1, FUZZ_MAC_GROUP + (dst_group), FUZZ_MAC_SENDER, 0); \
+	ipv6(&s, fuzz_group(dst_group), 0, 0)
+
+/* An MLDv1 message port 1 sends to group g about g, its ICMPv6 type 0x82 (a query), 0x83 (a
+ * report) or 0x84 (done), the group address cut to len bytes. */
+static void mld1(uint8_t type, int g, size_t len, const char *name)
+{
+	const uint8_t icmp[8] = { type };
+	struct seed s;
+
+	MLD_START(g);
+	put(&s, icmp, sizeof(icmp));
+	put(&s, fuzz_group(g), len);
+	save(&s, name);
+}
+
 /* MLD reports port 1 (snooped, listening to group 0) sends. */
 static void mld_seeds(void)
 {
 	static const uint8_t not_a_group[16] = { 0xfe, 0x80, [15] = 7 };
 	struct seed s;
 
-#define MLD_START(dst_group)                                                       \
-	head(&s, CFG_BRIDGE, 1, FUZZ_MAC_GROUP + (dst_group), FUZZ_MAC_SENDER, 0); \
-	ipv6(&s, fuzz_group(dst_group), 0, 0)
-
-	MLD_START(2);
-	put(&s, "\x83\0\0\0\0\0\0\0", 8); /* MLDv1 report */
-	put(&s, fuzz_group(2), 16);
-	save(&s, "mld1-report");
-	MLD_START(0);
-	put(&s, "\x84\0\0\0\0\0\0\0", 8); /* MLDv1 done */
-	put(&s, fuzz_group(0), 16);
-	save(&s, "mld1-done");
-	MLD_START(2);
-	put(&s, "\x83\0\0\0\0\0\0\0", 8);
-	put(&s, fuzz_group(2), 10);
-	save(&s, "mld1-report-cut");
-	MLD_START(4);
-	put(&s, "\x82\0\0\0\0\0\0\0", 8); /* a query */
-	put(&s, fuzz_group(4), 16);
-	save(&s, "mld-query");
+	mld1(0x83, 2, 16, "mld1-report");
+	mld1(0x84, 0, 16, "mld1-done");
+	mld1(0x83, 2, 10, "mld1-report-cut");
+	mld1(0x82, 4, 16, "mld-query");
 
 	MLD_START(5);
 	mld2_head(&s, 2);

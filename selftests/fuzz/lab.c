@@ -1,22 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-#endif
 #include <errno.h>
-#include <fcntl.h>
-#include <sched.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <linux/bpf.h>
 #include <net/if.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "netlink.h"
+#include "bpflab.h"
+#include "netlab.h"
+#include "testlib.h"
 #include "nsteer_shared.h"
 #include "state.h"
 #include "nsteer.skel.h"
@@ -36,82 +31,15 @@ static struct {
 	void *percpu; /* FUZZ_SLOTS counters per CPU, for batch reads and resets */
 } lab;
 
-static int fail(char *err, size_t len, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return ret < 0 ? ret : -EIO;
-}
-
-static int write_file(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ok;
-
-	if (fd < 0)
-		return -errno;
-	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
-	close(fd);
-	return ok ? 0 : -EIO;
-}
-
-static int veth_make(const char *name, const char *peer, int *ifindex, int *peer_ifindex)
-{
-	struct nl_veth_spec spec = { .name = name, .peer_name = peer, .peer_netns_fd = -1 };
-	struct nl_link a, b;
-	int err = nl_veth_create(lab.nl, &spec);
-
-	if (!err)
-		err = nl_link_get_by_name(lab.nl, name, &a);
-	if (!err)
-		err = nl_link_get_by_name(lab.nl, peer, &b);
-	/* A clone sent out of a down device is refused and goes uncounted. */
-	/* Jumbo frames: a port's veth takes the uplink's MTU, and clones above it are refused. */
-	if (!err)
-		err = nl_link_set_mtu(lab.nl, a.ifindex, FUZZ_MTU);
-	if (!err)
-		err = nl_link_set_mtu(lab.nl, b.ifindex, FUZZ_MTU);
-	if (!err)
-		err = nl_link_set_up(lab.nl, a.ifindex, true);
-	if (!err)
-		err = nl_link_set_up(lab.nl, b.ifindex, true);
-	if (!err) {
-		*ifindex = a.ifindex;
-		*peer_ifindex = b.ifindex;
-	}
-	return err;
-}
-
-/* Until linkwatch has seen a new veth's carrier, the device keeps its noop qdisc and every clone
- * sent out of it is dropped: a flood would lose copies the model counts on. IFF_RUNNING is set in
- * the same step as the real qdisc (both under RTNL, which the dump takes). */
-static int wait_running(void)
+static int wait_running(char *err, size_t err_len)
 {
 	int ifindexes[2 + 2 * FUZZ_PORTS] = { lab.uplink, lab.wire }, n = 2;
-	struct nl_link l;
 
 	for (int k = 0; k < FUZZ_PORTS; k++) {
 		ifindexes[n++] = lab.host[k];
 		ifindexes[n++] = lab.ns[k];
 	}
-	for (int tries = 0; tries < 1000; tries++) {
-		int i = 0;
-
-		while (i < n && !nl_link_get_by_index(lab.nl, ifindexes[i], &l) &&
-		       (l.flags & IFF_RUNNING))
-			i++;
-		if (i == n)
-			return 0;
-		usleep(10 * 1000);
-	}
-	return -ETIMEDOUT;
-}
-
-static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	return level == LIBBPF_WARN ? vfprintf(stderr, fmt, ap) : 0;
+	return lab_links_wait_running(lab.nl, ifindexes, n, err, err_len);
 }
 
 static int prog_run(enum fuzz_prog prog, int ifindex, const __u8 *frame, size_t len,
@@ -124,16 +52,10 @@ static int prog_run(enum fuzz_prog prog, int ifindex, const __u8 *frame, size_t 
 	};
 	/* tc runs as on the ingress of ifindex: skb->ifindex is that device, as when attached. */
 	struct __sk_buff ctx = { .ifindex = ifindex };
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = len,
-		    .data_out = r->out, .data_size_out = sizeof(r->out), .repeat = 1);
 
-	if (prog != PROG_XDP) {
-		opts.ctx_in = &ctx;
-		opts.ctx_size_in = sizeof(ctx);
-	}
-	r->err = bpf_prog_test_run_opts(bpf_program__fd(progs[prog]), &opts);
-	r->retval = opts.retval;
-	r->out_len = opts.data_size_out;
+	r->out_len = sizeof(r->out);
+	r->err = lab_prog_run(progs[prog], prog == PROG_XDP ? NULL : &ctx, frame, len, r->out,
+			      &r->out_len, &r->retval);
 	return r->err;
 }
 
@@ -162,46 +84,32 @@ int fuzz_lab_setup(char *err, size_t err_len)
 	char name[IF_NAMESIZE], peer[IF_NAMESIZE];
 	int ret;
 
-	if (unshare(CLONE_NEWNET))
-		return fail(err, err_len, -errno,
-			    "unshare(CLONE_NEWNET): %s (the fuzzer needs root)", strerror(errno));
-	/* No link-local addresses or MLD reports of the lab's own: only the cases' frames. */
-	ret = write_file("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
+	ret = lab_netns_new(&lab.nl, err, err_len);
 	if (ret)
-		return fail(err, err_len, ret, "disabling IPv6 in the lab: %s", strerror(-ret));
-	lab.nl = nl_sock_open();
-	if (!lab.nl)
-		return fail(err, err_len, -errno, "no netlink socket in the lab namespace");
-	ret = veth_make("uplink", "wire", &lab.uplink, &lab.wire);
+		return ret;
+	ret = lab_veth_make(lab.nl, "uplink", "wire", FUZZ_MTU, &lab.uplink, &lab.wire, err,
+			    err_len);
 	for (int k = 0; !ret && k < FUZZ_PORTS; k++) {
 		snprintf(name, sizeof(name), "p%d-host", k);
 		snprintf(peer, sizeof(peer), "p%d-ns", k);
-		ret = veth_make(name, peer, &lab.host[k], &lab.ns[k]);
+		ret = lab_veth_make(lab.nl, name, peer, FUZZ_MTU, &lab.host[k], &lab.ns[k], err,
+				    err_len);
 	}
 	if (!ret)
-		ret = wait_running();
+		ret = wait_running(err, err_len);
 	if (ret)
-		return fail(err, err_len, ret, "making the lab's veths: %s", strerror(-ret));
+		return ret;
 
-	libbpf_set_print(libbpf_quiet);
 	lab.ncpus = libbpf_num_possible_cpus();
 	if (lab.ncpus <= 0)
-		return fail(err, err_len, lab.ncpus, "libbpf_num_possible_cpus: %d", lab.ncpus);
+		return lab_fail(err, err_len, lab.ncpus, "libbpf_num_possible_cpus: %d", lab.ncpus);
 	lab.percpu = calloc((size_t)FUZZ_SLOTS * lab.ncpus, sizeof(struct nsteer_counters));
 	if (!lab.percpu)
-		return fail(err, err_len, -ENOMEM, "out of memory");
-	lab.skel = nsteer_bpf__open();
-	if (!lab.skel)
-		return fail(err, err_len, -errno, "opening the nsteer skeleton: %s",
-			    strerror(errno));
+		return lab_fail(err, err_len, -ENOMEM, "out of memory");
 	/* As attach does for native XDP: the frags flavour, which also takes jumbo frames. */
-	bpf_program__set_autoload(lab.skel->progs.nsteer_xdp_skb, false);
-	ret = nsteer_bpf__load(lab.skel);
+	ret = lab_nsteer_load(false, &lab.skel, &lab.up, err, err_len);
 	if (ret)
-		return fail(err, err_len, ret, "loading the nsteer skeleton: %s", strerror(-ret));
-	ret = uplink_from_object("uplink", lab.skel->obj, &lab.up);
-	if (ret)
-		return fail(err, err_len, ret, "the skeleton lacks a map the loader uses");
+		return ret;
 	lab.tc_max = probe_tc_max();
 	return 0;
 }
@@ -235,16 +143,8 @@ static int counters_read(struct nsteer_counters *sum)
 	if (count != FUZZ_SLOTS)
 		return -EIO;
 	memset(sum, 0, FUZZ_SLOTS * sizeof(*sum));
-	for (__u32 i = 0; i < FUZZ_SLOTS; i++) {
-		__u64 *to = (__u64 *)&sum[keys[i]];
-
-		for (int cpu = 0; cpu < lab.ncpus; cpu++) {
-			const __u64 *from = (const __u64 *)&c[i * lab.ncpus + cpu];
-
-			for (size_t w = 0; w < sizeof(*sum) / sizeof(__u64); w++)
-				to[w] += from[w];
-		}
-	}
+	for (__u32 i = 0; i < FUZZ_SLOTS; i++)
+		lab_percpu_add(&sum[keys[i]], &c[i * lab.ncpus], sizeof(*sum), lab.ncpus);
 	return 0;
 }
 
@@ -306,17 +206,18 @@ int fuzz_lab_apply(const struct fuzz_case *c, char *err, size_t err_len)
 		port_unpublish(&lab.up, p);
 		ret = slot_release(&lab.up, p);
 		if (ret)
-			return fail(err, err_len, ret, "releasing slot %u: %s", p->slot,
-				    strerror(-ret));
+			return lab_fail(err, err_len, ret, "releasing slot %u: %s", p->slot,
+					strerror(-ret));
 	}
 	if (bpf_map_get_next_key(lab.up.fd_ports, NULL, &key) != -ENOENT)
-		return fail(err, err_len, -EIO, "the ports map is not empty with every port gone");
+		return lab_fail(err, err_len, -EIO,
+				"the ports map is not empty with every port gone");
 	ret = listeners_clear();
 	if (ret)
-		return fail(err, err_len, ret, "emptying mld_listeners: %s", strerror(-ret));
+		return lab_fail(err, err_len, ret, "emptying mld_listeners: %s", strerror(-ret));
 	ret = uplink_config_write(&lab.up, &cfg);
 	if (ret)
-		return fail(err, err_len, ret, "writing uplink_config: %s", strerror(-ret));
+		return lab_fail(err, err_len, ret, "writing uplink_config: %s", strerror(-ret));
 
 	for (int k = 0; k < FUZZ_PORTS; k++) {
 		const struct fuzz_port *p = &c->ports[k];
@@ -343,8 +244,8 @@ int fuzz_lab_apply(const struct fuzz_case *c, char *err, size_t err_len)
 			ret = bpf_map_update_elem(lab.up.fd_mld_listeners, &mk, &yes, BPF_ANY);
 		}
 		if (ret)
-			return fail(err, err_len, ret, "publishing lab port %d (slot %u): %s", k,
-				    v.slot, strerror(-ret));
+			return lab_fail(err, err_len, ret, "publishing lab port %d (slot %u): %s",
+					k, v.slot, strerror(-ret));
 	}
 	return 0;
 }
@@ -356,11 +257,11 @@ int fuzz_lab_run(enum fuzz_prog prog, const struct fuzz_case *c, const __u8 *fra
 	int ret = counters_zero();
 
 	if (ret)
-		return fail(err, err_len, ret, "zeroing the counters: %s", strerror(-ret));
+		return lab_fail(err, err_len, ret, "zeroing the counters: %s", strerror(-ret));
 	prog_run(prog, ifindex, frame, len, r);
 	ret = counters_read(r->counters);
 	if (ret)
-		return fail(err, err_len, ret, "reading the counters: %s", strerror(-ret));
+		return lab_fail(err, err_len, ret, "reading the counters: %s", strerror(-ret));
 	return 0;
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* The fuzzer's lab: built once per process, in a network namespace of its own, as the progrun
- * tests build theirs: an "uplink" veth whose peer is the "wire", and FUZZ_PORTS veth pairs for
- * ports, with the nsteer skeleton loaded (unpinned). Each case only rewrites the maps, through the
+ * tests build theirs and with the same helpers (selftests/lib): an "uplink" veth whose peer is
+ * the "wire", and FUZZ_PORTS veth pairs for ports, with the nsteer skeleton loaded (unpinned). Each case only rewrites the maps, through the
  * loader's own functions (state.h): unpublish and release the last case's ports, write the
  * configuration, register and publish the new ones, reset counters and MLD state. */
 #ifndef NSTEER_FUZZ_LAB_H

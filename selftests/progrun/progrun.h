@@ -3,7 +3,8 @@
  * static inline).
  *
  * Each test gets a lab of its own: Criterion runs every test in a fresh process, and progrun_setup
- * moves that process into a new network namespace before it creates anything. The veth pairs that
+ * moves that process into a new network namespace before it creates anything (the lab's helpers,
+ * shared with the fuzzer, are selftests/lib's netlab.c and bpflab.c). The veth pairs that
  * stand in for the uplink and the ports, and the tc hooks a test attaches, live only there and
  * vanish with the process, whatever way it ends; the host's interfaces are never touched. The
  * skeleton is loaded without pins, and its maps are filled by the loader's own functions
@@ -26,9 +27,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +41,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "bpflab.h"
+#include "netlab.h"
 #include "netlink.h"
 #include "nsteer_shared.h"
 #include "state.h"
@@ -112,54 +113,6 @@ static inline const struct test_port *port(enum port_id id)
 }
 
 /* ---- lab ---- */
-
-static inline void write_file(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-
-	cr_assert_geq(fd, 0, "open %s: %s", path, strerror(errno));
-	cr_assert_eq(write(fd, val, strlen(val)), (ssize_t)strlen(val), "write %s: %s", path,
-		     strerror(errno));
-	close(fd);
-}
-
-/* Up is not yet sending: until the kernel's link watch work has run, a device keeps the noop
- * qdisc, which drops a clone sent out of it. That work sets the operational state and then, in
- * the same call, attaches the real qdisc; on a loaded machine it runs late (seen: flood tests
- * counting 0 copies while a VM ran beside them). */
-static inline void veth_wait_running(const char *name)
-{
-	struct nl_link l;
-
-	for (int i = 0; i < 500; i++) {
-		cr_assert_eq(nl_link_get_by_name(pr.nl, name, &l), 0, "veth %s vanished", name);
-		if (l.operstate == 6 /* IF_OPER_UP: linux/if.h clashes with net/if.h */) {
-			usleep(1000); /* the qdisc comes right after the state */
-			return;
-		}
-		usleep(10 * 1000);
-	}
-	cr_assert_fail("veth %s is up but its operational state is not after 5 s", name);
-}
-
-static inline void veth_make(const char *name, const char *peer, int *ifindex, int *peer_ifindex)
-{
-	struct nl_veth_spec spec = { .name = name, .peer_name = peer, .peer_netns_fd = -1 };
-	struct nl_link a, b;
-	int err;
-
-	err = nl_veth_create(pr.nl, &spec);
-	cr_assert_eq(err, 0, "creating veth %s/%s: %s", name, peer, strerror(-err));
-	cr_assert_eq(nl_link_get_by_name(pr.nl, name, &a), 0, "veth %s vanished", name);
-	cr_assert_eq(nl_link_get_by_name(pr.nl, peer, &b), 0, "veth %s vanished", peer);
-	/* A clone sent out of a down device is refused (ENETDOWN) and goes uncounted. */
-	cr_assert_eq(nl_link_set_up(pr.nl, a.ifindex, true), 0, "setting %s up", name);
-	cr_assert_eq(nl_link_set_up(pr.nl, b.ifindex, true), 0, "setting %s up", peer);
-	veth_wait_running(name);
-	veth_wait_running(peer);
-	*ifindex = a.ifindex;
-	*peer_ifindex = b.ifindex;
-}
 
 static inline void config_write(const struct nsteer_config *cfg)
 {
@@ -236,44 +189,36 @@ static inline void port_make_host(enum port_id id)
 	config_write(&cfg);
 }
 
-static inline int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	return level == LIBBPF_WARN ? vfprintf(stderr, fmt, ap) : 0;
-}
-
 /* Which XDP flavour a test process loads and runs: nsteer_xdp, or nsteer_xdp_skb (--xdp-mode skb). */
 static bool progrun_generic_xdp;
 
 static inline void progrun_setup(void)
 {
-	cr_assert_eq(unshare(CLONE_NEWNET), 0, "unshare(CLONE_NEWNET): %s (these tests need root)",
-		     strerror(errno));
-	/* No link-local addresses, router solicitations or MLD reports: nothing but the test's own
-	 * frames crosses the lab. */
-	write_file("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
+	char err[256] = ""; /* what a lab helper says failed */
+	int devs[2 + 2 * PORTS_N], ndevs = 0;
 
-	pr.nl = nl_sock_open();
-	cr_assert_not_null(pr.nl, "no netlink socket in the lab namespace");
-	veth_make("uplink", "wire", &pr.uplink, &pr.wire);
-	for (int i = 0; i < PORTS_N; i++)
-		veth_make(test_ports[i].host_name, test_ports[i].ns_name, &test_ports[i].ifindex,
-			  &test_ports[i].ns_ifindex);
+	cr_assert_eq(lab_netns_new(&pr.nl, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(
+		lab_veth_make(pr.nl, "uplink", "wire", 0, &pr.uplink, &pr.wire, err, sizeof(err)),
+		0, "%s", err);
+	devs[ndevs++] = pr.uplink;
+	devs[ndevs++] = pr.wire;
+	for (int i = 0; i < PORTS_N; i++) {
+		cr_assert_eq(lab_veth_make(pr.nl, test_ports[i].host_name, test_ports[i].ns_name, 0,
+					   &test_ports[i].ifindex, &test_ports[i].ns_ifindex, err,
+					   sizeof(err)),
+			     0, "%s", err);
+		devs[ndevs++] = test_ports[i].ifindex;
+		devs[ndevs++] = test_ports[i].ns_ifindex;
+	}
+	cr_assert_eq(lab_links_wait_running(pr.nl, devs, ndevs, err, sizeof(err)), 0, "%s", err);
 
-	libbpf_set_print(libbpf_quiet);
 	pr.ncpus = libbpf_num_possible_cpus();
 	cr_assert_gt(pr.ncpus, 0, "libbpf_num_possible_cpus: %d", pr.ncpus);
-	pr.skel = nsteer_bpf__open();
-	cr_assert_not_null(pr.skel, "opening the nsteer skeleton: %s", strerror(errno));
-	/* As attach does: one XDP flavour per load, since port_devs binds to the first one that
-	 * uses it. The native one (frags) is the one under test, unless a suite asks for the
-	 * generic one (progrun_setup_generic). */
-	bpf_program__set_autoload(progrun_generic_xdp ? pr.skel->progs.nsteer_xdp
-						      : pr.skel->progs.nsteer_xdp_skb,
-				  false);
-	cr_assert_eq(nsteer_bpf__load(pr.skel), 0, "loading the nsteer skeleton: %s",
-		     strerror(errno));
-	cr_assert_eq(uplink_from_object("uplink", pr.skel->obj, &pr.up), 0,
-		     "the skeleton lacks a map the loader uses");
+	/* The native XDP flavour (frags) is the one under test, unless a suite asks for the generic
+	 * one (progrun_setup_generic). */
+	cr_assert_eq(lab_nsteer_load(progrun_generic_xdp, &pr.skel, &pr.up, err, sizeof(err)), 0,
+		     "%s", err);
 
 	for (int i = 0; i < PORTS_N; i++)
 		port_register(&test_ports[i]);
@@ -343,19 +288,9 @@ static inline void frame_tag(struct frame *out, const struct frame *f, __u16 tci
 static inline int prog_run(struct bpf_program *prog, const struct __sk_buff *ctx,
 			   const struct frame *f, struct run *r)
 {
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = f->data, .data_size_in = f->len,
-		    .data_out = r->out, .data_size_out = sizeof(r->out), .repeat = 1);
-	int err;
-
-	if (ctx) {
-		opts.ctx_in = ctx;
-		opts.ctx_size_in = sizeof(*ctx);
-	}
 	memset(r, 0, sizeof(*r));
-	err = bpf_prog_test_run_opts(bpf_program__fd(prog), &opts);
-	r->retval = opts.retval;
-	r->out_len = opts.data_size_out;
-	return err;
+	r->out_len = sizeof(r->out);
+	return lab_prog_run(prog, ctx, f->data, f->len, r->out, &r->out_len, &r->retval);
 }
 
 static inline void run_xdp(const struct frame *f, struct run *r)
@@ -457,13 +392,7 @@ static inline struct nsteer_counters counters_read(__u32 slot)
 	cr_assert_not_null(percpu);
 	err = bpf_map_lookup_elem(bpf_map__fd(pr.skel->maps.counters), &slot, percpu);
 	cr_assert_eq(err, 0, "reading the counters of slot %u: %s", slot, strerror(-err));
-	for (int cpu = 0; cpu < pr.ncpus; cpu++) {
-		const __u64 *from = (const __u64 *)&percpu[cpu];
-		__u64 *to = (__u64 *)&sum;
-
-		for (size_t i = 0; i < sizeof(sum) / sizeof(__u64); i++)
-			to[i] += from[i];
-	}
+	lab_percpu_add(&sum, percpu, sizeof(*percpu), pr.ncpus);
 	free(percpu);
 	return sum;
 }

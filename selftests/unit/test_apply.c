@@ -27,8 +27,14 @@ static void setup(void)
 	nsteer_set_log(log_keep);
 }
 
+/* Every test's conf file and plan: teardown frees them, whatever a test left in them. */
+static struct conf_file cf;
+static struct nsteer_plan plan;
+
 static void teardown(void)
 {
+	nsteer_plan_free(&plan);
+	conf_file_free(&cf);
 	nsteer_set_log(NULL);
 }
 
@@ -97,10 +103,31 @@ static struct nsteer_plan plan_of(const struct conf_file *cf, struct nsteer_cur_
 				  unsigned int n)
 {
 	struct nsteer_current have = { .uplinks = u, .n_uplinks = n };
-	struct nsteer_plan plan;
+	struct nsteer_plan made;
 
-	cr_assert_eq(nsteer_plan_make(&cf->conf, &have, &plan), 0, "plan_make failed: %s", logged);
-	return plan;
+	cr_assert_eq(nsteer_plan_make(&cf->conf, &have, &made), 0, "plan_make failed: %s", logged);
+	return made;
+}
+
+/* Change i of the plan, as apply prints it. */
+static const char *change_text(unsigned int i)
+{
+	static char line[512];
+
+	cr_assert_lt(i, plan.n);
+	nsteer_change_format(&plan.changes[i], line, sizeof(line));
+	return line;
+}
+
+/* The plan is one change, of kind, to the port of netns and ifname (NULL: either, unchecked). */
+static void expect_one_change(enum nsteer_change_kind kind, const char *netns, const char *ifname)
+{
+	cr_assert_eq(plan.n, 1, "first change: %s", plan.n ? plan.changes[0].why : "");
+	cr_expect_eq(plan.changes[0].kind, kind);
+	if (netns)
+		cr_expect_str_eq(plan.changes[0].netns, netns);
+	if (ifname)
+		cr_expect_str_eq(plan.changes[0].ifname, ifname);
 }
 
 static const char *const conf3 = "# three ports\n"
@@ -113,8 +140,6 @@ static const char *const conf3 = "# three ports\n"
 
 Test(apply, parse_reads_lines_as_the_commands_take_them)
 {
-	struct conf_file cf;
-
 	cr_assert_eq(parse(conf3, &cf), 0, "%s", logged);
 	cr_assert_eq(cf.conf.n_uplinks, 1);
 	cr_assert_eq(cf.conf.n_ports, 3);
@@ -130,13 +155,10 @@ Test(apply, parse_reads_lines_as_the_commands_take_them)
 	cr_expect_str_eq(cf.conf.ports[1].opts.ifname, "net1");
 	cr_expect_eq(cf.conf.ports[2].opts.mtu, 1400);
 	cr_expect_eq(nsteer_conf_check(&cf.conf, false), 0, "%s", logged);
-	conf_file_free(&cf);
 }
 
 Test(apply, parse_names_every_bad_line)
 {
-	struct conf_file cf;
-
 	cr_expect_eq(parse("attach eth1\n"
 			   "port add eth1 red --bogus\n"
 			   "port add eth1 blue --mac zz:00:00:00:00:01\n"
@@ -149,13 +171,10 @@ Test(apply, parse_names_every_bad_line)
 	cr_expect(strstr(logged, "f.conf:4: 'status' is not for a configuration"), "%s", logged);
 	cr_expect(strstr(logged, "f.conf:5: unbalanced quote"), "%s", logged);
 	cr_expect(!strstr(logged, "f.conf:1:"), "%s", logged);
-	conf_file_free(&cf);
 }
 
 Test(apply, check_refuses_what_cannot_be_applied)
 {
-	struct conf_file cf;
-
 	cr_assert_eq(parse("attach eth1\n"
 			   "port add eth2 red\n"
 			   "port add eth1 blue --mac 02:00:00:00:00:0b\n"
@@ -173,14 +192,10 @@ Test(apply, check_refuses_what_cannot_be_applied)
 		  "%s", logged);
 	cr_expect(strstr(logged, "f.conf:6: a namespace by path or pid"), "%s", logged);
 	cr_expect(strstr(logged, "f.conf:7: eth1 is attached already, at line 1"), "%s", logged);
-	conf_file_free(&cf);
 }
 
 Test(apply, an_empty_host_gets_everything_uplinks_first)
 {
-	struct conf_file cf;
-	struct nsteer_plan plan;
-
 	cr_assert_eq(parse(conf3, &cf), 0);
 	plan = plan_of(&cf, NULL, 0);
 	cr_assert_eq(plan.n, 4);
@@ -189,8 +204,6 @@ Test(apply, an_empty_host_gets_everything_uplinks_first)
 	cr_expect_eq(plan.changes[1].kind, NSTEER_CHANGE_PORT_ADD);
 	cr_expect_str_eq(plan.changes[1].netns, "red");
 	cr_expect_str_eq(plan.changes[3].netns, "green");
-	nsteer_plan_free(&plan);
-	conf_file_free(&cf);
 }
 
 /* The host of conf3, exactly. */
@@ -213,8 +226,6 @@ Test(apply, a_host_that_matches_needs_nothing)
 {
 	struct nsteer_cur_port ports[4];
 	struct nsteer_cur_uplink u;
-	struct conf_file cf;
-	struct nsteer_plan plan;
 
 	cr_assert_eq(parse(conf3, &cf), 0);
 	host_of_conf3(ports, &u);
@@ -223,36 +234,25 @@ Test(apply, a_host_that_matches_needs_nothing)
 	u.n_ports = 4;
 	plan = plan_of(&cf, &u, 1);
 	cr_expect_eq(plan.n, 0, "first change: %s", plan.n ? plan.changes[0].why : "");
-	nsteer_plan_free(&plan);
-	conf_file_free(&cf);
 }
 
 Test(apply, a_port_whose_add_was_interrupted_is_added_again)
 {
 	struct nsteer_cur_port ports[4];
 	struct nsteer_cur_uplink u;
-	struct conf_file cf;
-	struct nsteer_plan plan;
 
 	cr_assert_eq(parse(conf3, &cf), 0);
 	host_of_conf3(ports, &u);
 	/* Registered with all its addresses, but never published: matching is not enough. */
 	ports[2].interrupted = true;
 	plan = plan_of(&cf, &u, 1);
-	cr_assert_eq(plan.n, 1);
-	cr_expect_eq(plan.changes[0].kind, NSTEER_CHANGE_PORT_ADD);
-	cr_expect_str_eq(plan.changes[0].netns, "green");
-	nsteer_plan_free(&plan);
-	conf_file_free(&cf);
+	expect_one_change(NSTEER_CHANGE_PORT_ADD, "green", NULL);
 }
 
 Test(apply, what_differs_is_changed_and_only_apply_s_own_removed)
 {
 	struct nsteer_cur_port ports[7];
 	struct nsteer_cur_uplink u;
-	struct conf_file cf;
-	struct nsteer_plan plan;
-	char line[512];
 
 	cr_assert_eq(parse(conf3, &cf), 0);
 	host_of_conf3(ports, &u);
@@ -280,17 +280,12 @@ Test(apply, what_differs_is_changed_and_only_apply_s_own_removed)
 	cr_expect_str_eq(plan.changes[3].why, "MTU 1400, not 1500");
 	cr_expect_eq(plan.changes[4].kind, NSTEER_CHANGE_PORT_ADDRS);
 	cr_expect_str_eq(plan.changes[4].why, "192.0.2.11/24");
-	nsteer_change_format(&plan.changes[4], line, sizeof(line));
-	cr_expect_str_eq(line, "eth1: port red eth0 given 192.0.2.11/24");
-	nsteer_plan_free(&plan);
-	conf_file_free(&cf);
+	cr_expect_str_eq(change_text(4), "eth1: port red eth0 given 192.0.2.11/24");
 }
 
 Test(apply, xdp_mode_is_compared_as_asked)
 {
-	struct conf_file cf;
 	struct nsteer_cur_uplink u = host_uplink("eth1", NULL, 0);
-	struct nsteer_plan plan;
 
 	/* Asked auto, auto chose off: the same. */
 	cr_assert_eq(parse("attach eth1\n", &cf), 0);
@@ -303,8 +298,6 @@ Test(apply, xdp_mode_is_compared_as_asked)
 	plan = plan_of(&cf, &u, 1);
 	cr_assert_eq(plan.n, 1);
 	cr_expect_str_eq(plan.changes[0].why, "xdp-mode off, not auto");
-	nsteer_plan_free(&plan);
-	conf_file_free(&cf);
 }
 
 Test(apply, a_renamed_uplink_s_ports_keep_the_macs_port_add_gave_them)
@@ -312,15 +305,11 @@ Test(apply, a_renamed_uplink_s_ports_keep_the_macs_port_add_gave_them)
 	/* Attached as eth9, called eth1 since: port add derives from eth9, and so must the plan. */
 	struct nsteer_cur_port port = host_port("eth9", "red", 0, NULL, NSTEER_PORT_APPLIED);
 	struct nsteer_cur_uplink u = host_uplink("eth1", &port, 1);
-	struct nsteer_plan plan;
-	struct conf_file cf;
 
 	snprintf(u.attached_as, sizeof(u.attached_as), "eth9");
 	cr_assert_eq(parse("attach eth1\nport add eth1 red\n", &cf), 0, "%s", logged);
 	plan = plan_of(&cf, &u, 1);
 	cr_expect_eq(plan.n, 0, "first change: %s", plan.n ? plan.changes[0].why : "");
-	nsteer_plan_free(&plan);
-	conf_file_free(&cf);
 }
 
 Test(apply, a_port_apply_did_not_make_is_not_replaced)
@@ -328,15 +317,12 @@ Test(apply, a_port_apply_did_not_make_is_not_replaced)
 	struct nsteer_cur_port port = host_port("eth1", "red", 0, "02:00:00:00:00:99", 0);
 	struct nsteer_cur_uplink u = host_uplink("eth1", &port, 1);
 	struct nsteer_current have = { .uplinks = &u, .n_uplinks = 1 };
-	struct nsteer_plan plan;
-	struct conf_file cf;
 
 	cr_assert_eq(parse("attach eth1\nport add eth1 red\n", &cf), 0);
 	cr_expect_eq(nsteer_plan_make(&cf.conf, &have, &plan), -EEXIST);
 	cr_expect(strstr(logged, "f.conf:2: red's port eth0 on eth1 was not made by apply"), "%s",
 		  logged);
 	cr_expect_eq(plan.n, 0);
-	conf_file_free(&cf);
 }
 
 Test(apply, a_dropped_uplink_goes_only_with_nothing_but_apply_s_ports)
@@ -348,8 +334,6 @@ Test(apply, a_dropped_uplink_goes_only_with_nothing_but_apply_s_ports)
 	};
 	struct nsteer_cur_uplink u[2] = { host_uplink("eth1", NULL, 0),
 					  host_uplink("eth2", ports, 2) };
-	struct nsteer_plan plan;
-	struct conf_file cf;
 
 	u[1].cfg.flags |= NSTEER_CFG_APPLIED;
 	cr_assert_eq(parse("attach eth1\n", &cf), 0);
@@ -372,8 +356,6 @@ Test(apply, a_dropped_uplink_goes_only_with_nothing_but_apply_s_ports)
 	plan = plan_of(&cf, u, 2);
 	cr_expect_eq(plan.n, 1);
 	cr_expect_eq(plan.changes[0].kind, NSTEER_CHANGE_PORT_DEL, "apply's own port still goes");
-	nsteer_plan_free(&plan);
-	conf_file_free(&cf);
 }
 
 Test(apply, save_output_applied_changes_nothing)
@@ -381,8 +363,6 @@ Test(apply, save_output_applied_changes_nothing)
 	struct nsteer_cur_port ports[6];
 	struct nsteer_cur_uplink u[2];
 	struct nsteer_current have = { .uplinks = u, .n_uplinks = 2 };
-	struct nsteer_plan plan;
-	struct conf_file cf;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&text, &len);
@@ -437,7 +417,6 @@ static void host_of_conf_two(struct nsteer_cur_port ports[3], struct nsteer_cur_
 Test(apply, a_namespace_may_have_ports_of_distinct_interfaces)
 {
 	unsigned char eth0[6], net1[6];
-	struct conf_file cf;
 
 	cr_assert_eq(parse(conf_two, &cf), 0, "%s", logged);
 	cr_expect_eq(nsteer_conf_check(&cf.conf, false), 0, "%s", logged);
@@ -445,13 +424,10 @@ Test(apply, a_namespace_may_have_ports_of_distinct_interfaces)
 	mac_derive("eth1", "red", NULL, 0, eth0);
 	mac_derive("eth1", "red", "net1", 0, net1);
 	cr_expect_neq(memcmp(eth0, net1, 6), 0);
-	conf_file_free(&cf);
 }
 
 Test(apply, the_same_interface_of_a_namespace_twice_is_refused)
 {
-	struct conf_file cf;
-
 	cr_assert_eq(parse("attach eth1\n"
 			   "port add eth1 red\n"
 			   "port add eth1 red --ifname net1\n"
@@ -473,15 +449,10 @@ Test(apply, the_same_interface_of_a_namespace_twice_is_refused)
 	cr_expect(!strstr(logged, "f.conf:2:") && !strstr(logged, "f.conf:3:") &&
 			  !strstr(logged, "f.conf:6:"),
 		  "%s", logged);
-	conf_file_free(&cf);
 }
 
 Test(apply, an_empty_host_gets_each_interface_of_a_namespace)
 {
-	struct conf_file cf;
-	struct nsteer_plan plan;
-	char line[512];
-
 	cr_assert_eq(parse(conf_two, &cf), 0, "%s", logged);
 	plan = plan_of(&cf, NULL, 0);
 	cr_assert_eq(plan.n, 3);
@@ -491,18 +462,13 @@ Test(apply, an_empty_host_gets_each_interface_of_a_namespace)
 	cr_expect_str_eq(plan.changes[2].netns, "red");
 	cr_expect_str_eq(plan.changes[2].ifname, "net1");
 	cr_expect_eq(plan.changes[2].port, &cf.conf.ports[1]);
-	nsteer_change_format(&plan.changes[2], line, sizeof(line));
-	cr_expect_str_eq(line, "eth1: port red net1 added");
-	nsteer_plan_free(&plan);
-	conf_file_free(&cf);
+	cr_expect_str_eq(change_text(2), "eth1: port red net1 added");
 }
 
 Test(apply, two_ports_of_a_namespace_that_match_need_nothing)
 {
 	struct nsteer_cur_port ports[3];
 	struct nsteer_cur_uplink u;
-	struct conf_file cf;
-	struct nsteer_plan plan;
 
 	cr_assert_eq(parse(conf_two, &cf), 0, "%s", logged);
 	host_of_conf_two(ports, &u);
@@ -514,29 +480,21 @@ Test(apply, two_ports_of_a_namespace_that_match_need_nothing)
 	u.ports = &ports[1];
 	plan = plan_of(&cf, &u, 1);
 	cr_expect_eq(plan.n, 0, "first change: %s", plan.n ? plan.changes[0].why : "");
-	nsteer_plan_free(&plan);
-	conf_file_free(&cf);
 }
 
 Test(apply, removing_one_interface_of_a_namespace_keeps_the_other)
 {
 	struct nsteer_cur_port ports[3];
 	struct nsteer_cur_uplink u;
-	struct conf_file cf;
-	struct nsteer_plan plan;
-	char line[512];
 
 	host_of_conf_two(ports, &u);
 	cr_assert_eq(parse("attach eth1\nport add eth1 red --addr 192.0.2.11/24\n", &cf), 0, "%s",
 		     logged);
 	plan = plan_of(&cf, &u, 1);
-	cr_assert_eq(plan.n, 1);
-	cr_expect_eq(plan.changes[0].kind, NSTEER_CHANGE_PORT_DEL);
-	cr_expect_str_eq(plan.changes[0].netns, "red");
+	expect_one_change(NSTEER_CHANGE_PORT_DEL, "red", NULL);
 	cr_expect_str_eq(plan.changes[0].ifname, "net1",
 			 "a deletion names its interface, or it would take every port of red");
-	nsteer_change_format(&plan.changes[0], line, sizeof(line));
-	cr_expect_str_eq(line, "eth1: port red net1 deleted: not in f.conf");
+	cr_expect_str_eq(change_text(0), "eth1: port red net1 deleted: not in f.conf");
 	nsteer_plan_free(&plan);
 	conf_file_free(&cf);
 
@@ -546,20 +504,13 @@ Test(apply, removing_one_interface_of_a_namespace_keeps_the_other)
 			   &cf),
 		     0, "%s", logged);
 	plan = plan_of(&cf, &u, 1);
-	cr_assert_eq(plan.n, 1);
-	cr_expect_eq(plan.changes[0].kind, NSTEER_CHANGE_PORT_DEL);
-	cr_expect_str_eq(plan.changes[0].ifname, "eth0");
-	nsteer_plan_free(&plan);
-	conf_file_free(&cf);
+	expect_one_change(NSTEER_CHANGE_PORT_DEL, NULL, "eth0");
 }
 
 Test(apply, replacing_one_interface_of_a_namespace_leaves_the_other)
 {
 	struct nsteer_cur_port ports[3];
 	struct nsteer_cur_uplink u;
-	struct conf_file cf;
-	struct nsteer_plan plan;
-	char line[512];
 
 	host_of_conf_two(ports, &u);
 	ports[1] = host_port_if("eth1", "red", "net1", 11, NULL, NSTEER_PORT_APPLIED);
@@ -573,12 +524,10 @@ Test(apply, replacing_one_interface_of_a_namespace_leaves_the_other)
 	cr_expect_eq(plan.changes[0].port, &cf.conf.ports[1]);
 	/* The VLAN enters the derived MAC: that differs too. */
 	cr_expect(strstr(plan.changes[0].why, "VLAN 10, not 11"), "%s", plan.changes[0].why);
-	nsteer_change_format(&plan.changes[0], line, sizeof(line));
-	cr_expect(!strncmp(line, "eth1: port red net1 replaced: ", 30), "%s", line);
+	cr_expect(!strncmp(change_text(0), "eth1: port red net1 replaced: ", 30), "%s",
+		  change_text(0));
 	cr_expect_eq(plan.changes[1].kind, NSTEER_CHANGE_PORT_ADDRS);
 	cr_expect_str_eq(plan.changes[1].ifname, "eth0");
-	nsteer_plan_free(&plan);
-	conf_file_free(&cf);
 }
 
 Test(apply, another_interface_name_is_another_port_not_a_replacement)
@@ -588,8 +537,6 @@ Test(apply, another_interface_name_is_another_port_not_a_replacement)
 		host_port("eth1", "blue", 0, "02:00:00:00:00:bb", 0),
 	};
 	struct nsteer_cur_uplink u = host_uplink("eth1", ports, 2);
-	struct conf_file cf;
-	struct nsteer_plan plan;
 
 	/* red's eth0 (apply's) becomes net1; blue's eth0 (by hand) gains a net1 beside it. */
 	cr_assert_eq(parse("attach eth1\n"
@@ -610,8 +557,6 @@ Test(apply, another_interface_name_is_another_port_not_a_replacement)
 	cr_expect_str_eq(plan.changes[2].netns, "blue");
 	cr_expect_str_eq(plan.changes[2].ifname, "net1");
 	cr_expect(!strstr(logged, "ifname"), "%s", logged);
-	nsteer_plan_free(&plan);
-	conf_file_free(&cf);
 }
 
 Test(apply, save_writes_each_interface_of_a_namespace_and_reads_them_back)
@@ -619,8 +564,6 @@ Test(apply, save_writes_each_interface_of_a_namespace_and_reads_them_back)
 	struct nsteer_cur_port ports[3];
 	struct nsteer_cur_uplink u;
 	struct nsteer_current have = { .uplinks = &u, .n_uplinks = 1 };
-	struct nsteer_plan plan;
-	struct conf_file cf;
 	char *text = NULL, eth0[NSTEER_MAC_STR_LEN], net1[NSTEER_MAC_STR_LEN], want[256];
 	size_t len = 0;
 	FILE *out = open_memstream(&text, &len);

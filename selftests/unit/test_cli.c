@@ -65,6 +65,8 @@ static enum cli_result parse_argv(const char *const *args)
 	static char *argv[MAX_ARGS + 1];
 	int argc = 0;
 
+	/* What a test reads is what this parse printed: a test may parse many times. */
+	streams_reset();
 	while (args[argc]) {
 		cr_assert_lt(argc, MAX_ARGS);
 		argv[argc] = (char *)args[argc];
@@ -111,6 +113,33 @@ static enum cli_result parse_argv(const char *const *args)
 		cr_assert_str_empty(err_text());                                                  \
 	} while (0)
 
+/* The parse ran cmd on dev (NULL: on no device). */
+static void expect_cmd(enum cli_cmd cmd, const char *dev)
+{
+	cr_expect_eq(cli.cmd, cmd);
+	if (dev)
+		cr_expect_str_eq(cli.dev, dev);
+	else
+		cr_expect_null(cli.dev);
+}
+
+/* A port command on eth0, for the namespace kind and name (a name or a path) say. */
+static void expect_port_netns(enum cli_cmd cmd, enum nsteer_netns_kind kind, const char *name)
+{
+	expect_cmd(cmd, "eth0");
+	cr_expect_eq(cli.port.netns.kind, kind);
+	cr_expect_str_eq(cli.port.netns.name, name);
+}
+
+/* A port given --mac mac, --vlan vlan and --ifname ifname. */
+static void expect_port_options(const unsigned char mac[6], unsigned int vlan, const char *ifname)
+{
+	cr_expect(cli.port.has_mac);
+	cr_expect_arr_eq(cli.port.mac, mac, 6);
+	cr_expect_eq(cli.port.vlan, vlan);
+	cr_expect_str_eq(cli.port.ifname, ifname);
+}
+
 static void expect_default_port(void)
 {
 	cr_expect_not(cli.port.has_mac);
@@ -125,9 +154,7 @@ Test(cli, global_help)
 {
 	EXPECT_HELP("Usage: nsteer [-v] COMMAND", "--help");
 	cr_expect_not_null(strstr(out_text(), "port add DEV"));
-	streams_reset();
 	EXPECT_HELP("Usage: nsteer [-v] COMMAND", "-h");
-	streams_reset();
 	/* Help wins over whatever follows. */
 	EXPECT_HELP("Usage: nsteer [-v] COMMAND", "-v", "--help", "frobnicate");
 }
@@ -152,7 +179,6 @@ Test(cli, no_command)
 	cr_assert_eq(parse_argv((const char *const[]){ "nsteer", NULL }), CLI_USAGE);
 	cr_expect_not_null(strstr(err_text(), "Usage: nsteer"));
 	cr_expect_str_empty(out_text());
-	streams_reset();
 	cr_assert_eq(PARSE("-v"), CLI_USAGE);
 	cr_expect_not_null(strstr(err_text(), "Usage: nsteer"));
 	cr_expect_str_empty(out_text());
@@ -161,16 +187,13 @@ Test(cli, no_command)
 Test(cli, global_unknown_option)
 {
 	EXPECT_USAGE("unknown option '--bogus'", "--bogus", "status");
-	streams_reset();
 	EXPECT_USAGE("unknown option '-x'", "-x", "status");
 }
 
 Test(cli, unknown_command)
 {
 	EXPECT_USAGE("unknown command 'frobnicate'", "frobnicate", "eth0");
-	streams_reset();
 	EXPECT_USAGE("unknown command 'attachx'", "-v", "attachx", "eth0");
-	streams_reset();
 	/* A subcommand word is not a command by itself. */
 	EXPECT_USAGE("unknown command 'add'", "add", "eth0", "ns1");
 }
@@ -252,13 +275,9 @@ Test(cli, attach_bad_values)
 {
 	EXPECT_USAGE("invalid --mode 'hub'", "attach", "eth0", "--mode", "hub");
 	cr_expect_not_null(strstr(err_text(), "Usage: nsteer attach"));
-	streams_reset();
 	EXPECT_USAGE("invalid --mode 'Bridge'", "attach", "eth0", "--mode=Bridge");
-	streams_reset();
 	EXPECT_USAGE("invalid --xdp-mode 'generic'", "attach", "eth0", "--xdp-mode", "generic");
-	streams_reset();
 	EXPECT_USAGE("invalid --unknown 'reject'", "attach", "eth0", "--unknown", "reject");
-	streams_reset();
 	EXPECT_USAGE("option '--mode' needs a value", "attach", "eth0", "--mode");
 }
 
@@ -266,14 +285,12 @@ Test(cli, attach_missing_dev)
 {
 	EXPECT_USAGE("missing DEV", "attach");
 	cr_expect_not_null(strstr(err_text(), "Usage: nsteer attach"));
-	streams_reset();
 	EXPECT_USAGE("missing DEV", "attach", "--mode", "vepa");
 }
 
 Test(cli, attach_extra_argument)
 {
 	EXPECT_USAGE("unexpected argument 'eth1'", "attach", "eth0", "eth1");
-	streams_reset();
 	EXPECT_USAGE("unexpected argument 'eth1'", "attach", "--mode", "vepa", "eth0", "eth1");
 }
 
@@ -292,13 +309,11 @@ Test(cli, attach_host_access)
 Test(cli, detach)
 {
 	EXPECT_RUN("detach", "eth0");
-	cr_expect_eq(cli.cmd, CMD_DETACH);
-	cr_expect_str_eq(cli.dev, "eth0");
+	expect_cmd(CMD_DETACH, "eth0");
 	cr_expect_not(cli.detach_ports);
 
 	EXPECT_RUN("detach", "eth0", "--ports");
-	cr_expect_eq(cli.cmd, CMD_DETACH);
-	cr_expect_str_eq(cli.dev, "eth0");
+	expect_cmd(CMD_DETACH, "eth0");
 	cr_expect(cli.detach_ports);
 
 	EXPECT_RUN("detach", "--ports", "eth0");
@@ -310,9 +325,7 @@ Test(cli, detach_errors)
 {
 	EXPECT_USAGE("missing DEV", "detach", "--ports");
 	cr_expect_not_null(strstr(err_text(), "Usage: nsteer detach"));
-	streams_reset();
 	EXPECT_USAGE("unexpected argument 'eth1'", "detach", "eth0", "eth1");
-	streams_reset();
 	EXPECT_USAGE("unknown option '--mode", "detach", "eth0", "--mode=vepa");
 }
 
@@ -321,10 +334,7 @@ Test(cli, detach_errors)
 Test(cli, port_add_netns_name)
 {
 	EXPECT_RUN("port", "add", "eth0", "ns1");
-	cr_expect_eq(cli.cmd, CMD_PORT_ADD);
-	cr_expect_str_eq(cli.dev, "eth0");
-	cr_expect_eq(cli.port.netns.kind, NSTEER_NETNS_NAME);
-	cr_expect_str_eq(cli.port.netns.name, "ns1");
+	expect_port_netns(CMD_PORT_ADD, NSTEER_NETNS_NAME, "ns1");
 	cr_expect_eq(cli.port.netns.pid, 0);
 	expect_default_port();
 }
@@ -332,10 +342,7 @@ Test(cli, port_add_netns_name)
 Test(cli, port_add_netns_path)
 {
 	EXPECT_RUN("port", "add", "eth0", "--netns-path", "/run/netns/blue");
-	cr_expect_eq(cli.cmd, CMD_PORT_ADD);
-	cr_expect_str_eq(cli.dev, "eth0");
-	cr_expect_eq(cli.port.netns.kind, NSTEER_NETNS_PATH);
-	cr_expect_str_eq(cli.port.netns.name, "/run/netns/blue");
+	expect_port_netns(CMD_PORT_ADD, NSTEER_NETNS_PATH, "/run/netns/blue");
 	cr_expect_eq(cli.port.netns.pid, 0);
 	expect_default_port();
 
@@ -369,14 +376,8 @@ Test(cli, port_add_all_options)
 
 	EXPECT_RUN("port", "add", "eth0", "ns1", "--mac", "02:00:00:00:00:01", "--vlan", "100",
 		   "--ifname", "lan0", "--addr", "10.0.0.2/24", "--addr", "fd00::2/64");
-	cr_expect_eq(cli.cmd, CMD_PORT_ADD);
-	cr_expect_str_eq(cli.dev, "eth0");
-	cr_expect_eq(cli.port.netns.kind, NSTEER_NETNS_NAME);
-	cr_expect_str_eq(cli.port.netns.name, "ns1");
-	cr_expect(cli.port.has_mac);
-	cr_expect_arr_eq(cli.port.mac, mac, 6);
-	cr_expect_eq(cli.port.vlan, 100);
-	cr_expect_str_eq(cli.port.ifname, "lan0");
+	expect_port_netns(CMD_PORT_ADD, NSTEER_NETNS_NAME, "ns1");
+	expect_port_options(mac, 100, "lan0");
 	cr_assert_eq(cli.port.n_addrs, 2);
 	cr_expect_str_eq(cli.port.addrs[0], "10.0.0.2/24");
 	cr_expect_str_eq(cli.port.addrs[1], "fd00::2/64");
@@ -388,14 +389,8 @@ Test(cli, port_add_options_before_and_between_positionals)
 
 	EXPECT_RUN("port", "add", "--mac=0A:BB:CC:DD:EE:FF", "--vlan=4094", "eth0", "--addr",
 		   "192.0.2.1/24", "ns-red", "--ifname=eth7");
-	cr_expect_eq(cli.cmd, CMD_PORT_ADD);
-	cr_expect_str_eq(cli.dev, "eth0");
-	cr_expect_eq(cli.port.netns.kind, NSTEER_NETNS_NAME);
-	cr_expect_str_eq(cli.port.netns.name, "ns-red");
-	cr_expect(cli.port.has_mac);
-	cr_expect_arr_eq(cli.port.mac, mac, 6);
-	cr_expect_eq(cli.port.vlan, 4094);
-	cr_expect_str_eq(cli.port.ifname, "eth7");
+	expect_port_netns(CMD_PORT_ADD, NSTEER_NETNS_NAME, "ns-red");
+	expect_port_options(mac, 4094, "eth7");
 	cr_assert_eq(cli.port.n_addrs, 1);
 	cr_expect_str_eq(cli.port.addrs[0], "192.0.2.1/24");
 
@@ -451,27 +446,20 @@ Test(cli, port_add_mac_bad)
 		     "01:00:5e:00:00:01");
 	cr_expect_not_null(strstr(err_text(), "unicast"));
 	cr_expect_not_null(strstr(err_text(), "Usage: nsteer port add"));
-	streams_reset();
 	EXPECT_USAGE("invalid MAC 'ff:ff:ff:ff:ff:ff'", "port", "add", "eth0", "ns1", "--mac",
 		     "ff:ff:ff:ff:ff:ff");
-	streams_reset();
 	EXPECT_USAGE("invalid MAC '03:00:00:00:00:01'", "port", "add", "eth0", "ns1",
 		     "--mac=03:00:00:00:00:01");
-	streams_reset();
 	EXPECT_USAGE("invalid MAC '00:00:00:00:00:00'", "port", "add", "eth0", "ns1", "--mac",
 		     "00:00:00:00:00:00");
 	cr_expect_not_null(strstr(err_text(), "all zeros"));
-	streams_reset();
 	EXPECT_USAGE("invalid MAC '02:00:00:00:00'", "port", "add", "eth0", "ns1", "--mac",
 		     "02:00:00:00:00");
 	cr_expect_not_null(strstr(err_text(), "six hex bytes"));
-	streams_reset();
 	EXPECT_USAGE("invalid MAC '02-00-00-00-00-01'", "port", "add", "eth0", "ns1", "--mac",
 		     "02-00-00-00-00-01");
-	streams_reset();
 	EXPECT_USAGE("invalid MAC 'zz:00:00:00:00:01'", "port", "add", "eth0", "ns1", "--mac",
 		     "zz:00:00:00:00:01");
-	streams_reset();
 	EXPECT_USAGE("invalid MAC ''", "port", "add", "eth0", "ns1", "--mac", "");
 }
 
@@ -479,9 +467,7 @@ Test(cli, port_add_mac_missing_value)
 {
 	EXPECT_USAGE("option '--mac' needs a value", "port", "add", "eth0", "ns1", "--mac");
 	cr_expect_not_null(strstr(err_text(), "Usage: nsteer port add"));
-	streams_reset();
 	EXPECT_USAGE("option '--vlan' needs a value", "port", "add", "eth0", "ns1", "--vlan");
-	streams_reset();
 	EXPECT_USAGE("option '--addr' needs a value", "port", "add", "eth0", "ns1", "--addr");
 }
 
@@ -500,7 +486,6 @@ Test(cli, port_add_vlan)
 		char msg[64];
 
 		snprintf(msg, sizeof(msg), "invalid --vlan '%s'", bad[i]);
-		streams_reset();
 		EXPECT_USAGE(msg, "port", "add", "eth0", "ns1", "--vlan", bad[i]);
 		cr_expect_not_null(strstr(err_text(), "1-4094"));
 	}
@@ -520,7 +505,6 @@ Test(cli, port_add_ifname)
 		char msg[64];
 
 		snprintf(msg, sizeof(msg), "invalid --ifname '%s'", bad[i]);
-		streams_reset();
 		EXPECT_USAGE(msg, "port", "add", "eth0", "ns1", "--ifname", bad[i]);
 	}
 }
@@ -530,18 +514,13 @@ Test(cli, port_add_two_namespaces)
 	EXPECT_USAGE("give one namespace", "port", "add", "eth0", "ns1", "--netns-path",
 		     "/run/netns/x");
 	cr_expect_not_null(strstr(err_text(), "Usage: nsteer port add"));
-	streams_reset();
 	EXPECT_USAGE("give one namespace", "port", "add", "--netns-path", "/run/netns/x", "eth0",
 		     "ns1");
-	streams_reset();
 	EXPECT_USAGE("give one namespace", "port", "add", "eth0", "ns1", "--pid", "42");
-	streams_reset();
 	EXPECT_USAGE("give one namespace", "port", "add", "eth0", "--pid", "42", "--netns-path",
 		     "/run/netns/x");
-	streams_reset();
 	EXPECT_USAGE("give one namespace", "port", "add", "eth0", "--netns-path", "/a",
 		     "--netns-path", "/b");
-	streams_reset();
 	EXPECT_USAGE("give one namespace", "port", "add", "eth0", "--pid", "1", "--pid", "2");
 }
 
@@ -549,11 +528,8 @@ Test(cli, port_add_no_namespace)
 {
 	EXPECT_USAGE("missing NETNS", "port", "add", "eth0");
 	cr_expect_not_null(strstr(err_text(), "Usage: nsteer port add"));
-	streams_reset();
 	EXPECT_USAGE("missing NETNS", "port", "add", "eth0", "--mac", "02:00:00:00:00:01");
-	streams_reset();
 	EXPECT_USAGE("missing DEV", "port", "add");
-	streams_reset();
 	EXPECT_USAGE("empty --netns-path", "port", "add", "eth0", "--netns-path", "");
 }
 
@@ -566,17 +542,14 @@ Test(cli, port_add_bad_pid)
 		char msg[64];
 
 		snprintf(msg, sizeof(msg), "invalid --pid '%s'", bad[i]);
-		streams_reset();
 		EXPECT_USAGE(msg, "port", "add", "eth0", "--pid", bad[i]);
 	}
-	streams_reset();
 	EXPECT_USAGE("invalid --pid '-5'", "port", "add", "eth0", "--pid=-5");
 }
 
 Test(cli, port_add_extra_argument)
 {
 	EXPECT_USAGE("unexpected argument 'extra'", "port", "add", "eth0", "ns1", "extra");
-	streams_reset();
 	EXPECT_USAGE("unexpected argument 'extra'", "port", "add", "--vlan", "3", "eth0", "ns1",
 		     "extra", "more");
 }
@@ -584,9 +557,7 @@ Test(cli, port_add_extra_argument)
 Test(cli, port_add_options_of_other_commands)
 {
 	EXPECT_USAGE("unknown option '--json'", "port", "add", "eth0", "ns1", "--json");
-	streams_reset();
 	EXPECT_USAGE("unknown option '--ports'", "port", "add", "eth0", "ns1", "--ports");
-	streams_reset();
 	EXPECT_USAGE("unknown option '--mode", "port", "add", "eth0", "ns1", "--mode=vepa");
 }
 
@@ -595,17 +566,11 @@ Test(cli, port_add_options_of_other_commands)
 Test(cli, port_del)
 {
 	EXPECT_RUN("port", "del", "eth0", "ns1");
-	cr_expect_eq(cli.cmd, CMD_PORT_DEL);
-	cr_expect_str_eq(cli.dev, "eth0");
-	cr_expect_eq(cli.port.netns.kind, NSTEER_NETNS_NAME);
-	cr_expect_str_eq(cli.port.netns.name, "ns1");
+	expect_port_netns(CMD_PORT_DEL, NSTEER_NETNS_NAME, "ns1");
 	cr_expect_null(cli.port.ifname); /* every port of ns1 on eth0 */
 
 	EXPECT_RUN("port", "del", "--netns-path", "/run/netns/ns1", "eth0");
-	cr_expect_eq(cli.cmd, CMD_PORT_DEL);
-	cr_expect_str_eq(cli.dev, "eth0");
-	cr_expect_eq(cli.port.netns.kind, NSTEER_NETNS_PATH);
-	cr_expect_str_eq(cli.port.netns.name, "/run/netns/ns1");
+	expect_port_netns(CMD_PORT_DEL, NSTEER_NETNS_PATH, "/run/netns/ns1");
 
 	EXPECT_RUN("port", "del", "eth0", "--pid", "99");
 	cr_expect_eq(cli.cmd, CMD_PORT_DEL);
@@ -638,13 +603,10 @@ Test(cli, port_del_ifname)
 		char msg[64];
 
 		snprintf(msg, sizeof(msg), "invalid --ifname '%s'", bad[i]);
-		streams_reset();
 		EXPECT_USAGE(msg, "port", "del", "eth0", "ns1", "--ifname", bad[i]);
 	}
-	streams_reset();
 	EXPECT_USAGE("--ifname given twice", "port", "del", "eth0", "ns1", "--ifname", "a",
 		     "--ifname", "b");
-	streams_reset();
 	EXPECT_USAGE("option '--ifname' needs a value", "port", "del", "eth0", "ns1", "--ifname");
 }
 
@@ -653,7 +615,6 @@ Test(cli, port_del_help_names_ifname)
 	EXPECT_HELP("Usage: nsteer port del DEV NETNS|--netns-path PATH|--pid PID [--ifname NAME]",
 		    "port", "del", "--help");
 	cr_expect_not_null(strstr(out_text(), "--ifname NAME"));
-	streams_reset();
 	EXPECT_HELP("port del DEV NETNS|--netns-path PATH|--pid PID [--ifname NAME]", "--help");
 }
 
@@ -661,17 +622,12 @@ Test(cli, port_del_errors)
 {
 	EXPECT_USAGE("missing NETNS", "port", "del", "eth0");
 	cr_expect_not_null(strstr(err_text(), "Usage: nsteer port del"));
-	streams_reset();
 	EXPECT_USAGE("missing DEV", "port", "del");
-	streams_reset();
 	EXPECT_USAGE("give one namespace", "port", "del", "eth0", "ns1", "--pid", "5");
-	streams_reset();
 	EXPECT_USAGE("unexpected argument 'x'", "port", "del", "eth0", "ns1", "x");
-	streams_reset();
 	/* Only port add takes port settings. */
 	EXPECT_USAGE("unknown option '--mac", "port", "del", "eth0", "ns1",
 		     "--mac=02:00:00:00:00:01");
-	streams_reset();
 	EXPECT_USAGE("invalid --pid 'abc'", "port", "del", "eth0", "--pid", "abc");
 }
 
@@ -706,7 +662,6 @@ Test(cli, port_list_errors)
 {
 	EXPECT_USAGE("unexpected argument 'eth1'", "port", "list", "eth0", "eth1");
 	cr_expect_not_null(strstr(err_text(), "Usage: nsteer port list"));
-	streams_reset();
 	EXPECT_USAGE("unknown option '--pid", "port", "list", "--pid=3");
 }
 
@@ -714,9 +669,7 @@ Test(cli, port_without_subcommand)
 {
 	EXPECT_USAGE("'port' needs a subcommand", "port");
 	cr_expect_not_null(strstr(err_text(), "add, del or list"));
-	streams_reset();
 	EXPECT_USAGE("'port' needs a subcommand", "port", "show", "eth0");
-	streams_reset();
 	EXPECT_USAGE("'port' needs a subcommand", "-v", "port", "eth0", "add");
 }
 
@@ -725,13 +678,11 @@ Test(cli, port_without_subcommand)
 Test(cli, status)
 {
 	EXPECT_RUN("status");
-	cr_expect_eq(cli.cmd, CMD_STATUS);
-	cr_expect_null(cli.dev);
+	expect_cmd(CMD_STATUS, NULL);
 	cr_expect_not(cli.json);
 
 	EXPECT_RUN("status", "eth0");
-	cr_expect_eq(cli.cmd, CMD_STATUS);
-	cr_expect_str_eq(cli.dev, "eth0");
+	expect_cmd(CMD_STATUS, "eth0");
 	cr_expect_not(cli.json);
 
 	EXPECT_RUN("status", "--json", "eth0");
@@ -747,7 +698,6 @@ Test(cli, status_errors)
 {
 	EXPECT_USAGE("unexpected argument 'b'", "status", "a", "b");
 	cr_expect_not_null(strstr(err_text(), "Usage: nsteer status"));
-	streams_reset();
 	EXPECT_USAGE("unknown option '--interval", "status", "--interval=1");
 }
 
@@ -817,15 +767,11 @@ Test(cli, stats_format_errors)
 {
 	EXPECT_USAGE("invalid --format 'xml': text, json or prometheus", "stats", "--format",
 		     "xml");
-	streams_reset();
 	EXPECT_USAGE("Prometheus computes rates", "stats", "--format", "prometheus", "--interval",
 		     "1");
-	streams_reset();
 	EXPECT_USAGE("give one of --json and --format prometheus", "stats", "--json", "--format",
 		     "prometheus");
-	streams_reset();
 	EXPECT_USAGE("option '--format' needs a value", "stats", "--format");
-	streams_reset();
 	EXPECT_USAGE("unknown option '--format' for this command", "port", "list", "--format",
 		     "prometheus");
 }
@@ -834,26 +780,16 @@ Test(cli, stats_errors)
 {
 	EXPECT_USAGE("--count needs --interval", "stats", "--count", "3");
 	cr_expect_not_null(strstr(err_text(), "Usage: nsteer stats"));
-	streams_reset();
 	EXPECT_USAGE("--count needs --interval", "stats", "eth0", "--count", "3", "--json");
-	streams_reset();
 	EXPECT_USAGE("invalid --interval '0'", "stats", "--interval", "0");
-	streams_reset();
 	EXPECT_USAGE("invalid --interval '3601'", "stats", "--interval", "3601");
-	streams_reset();
 	EXPECT_USAGE("invalid --interval 'x'", "stats", "--interval", "x");
-	streams_reset();
 	EXPECT_USAGE("invalid --interval '-1'", "stats", "--interval", "-1");
-	streams_reset();
 	EXPECT_USAGE("invalid --count '0'", "stats", "--interval", "1", "--count", "0");
-	streams_reset();
 	EXPECT_USAGE("invalid --count 'many'", "stats", "--interval", "1", "--count", "many");
-	streams_reset();
 	EXPECT_USAGE("invalid --count '4294967296'", "stats", "--interval", "1", "--count",
 		     "4294967296");
-	streams_reset();
 	EXPECT_USAGE("option '--interval' needs a value", "stats", "--interval");
-	streams_reset();
 	EXPECT_USAGE("unexpected argument 'eth1'", "stats", "eth0", "eth1");
 }
 
@@ -881,9 +817,7 @@ Test(cli, batch_errors)
 {
 	EXPECT_USAGE("missing FILE", "batch");
 	cr_expect_not_null(strstr(err_text(), "Usage: nsteer batch"));
-	streams_reset();
 	EXPECT_USAGE("unexpected argument 'b'", "batch", "a", "b");
-	streams_reset();
 	EXPECT_USAGE("unknown option '--json'", "batch", "a", "--json");
 }
 
@@ -894,10 +828,8 @@ Test(cli, demo)
 	cr_expect_null(cli.dev);
 	cr_expect_null(cli.file);
 
-	streams_reset();
 	EXPECT_USAGE("unexpected argument 'eth0'", "demo", "eth0");
 	cr_expect_not_null(strstr(err_text(), "Usage: nsteer demo"));
-	streams_reset();
 	EXPECT_USAGE("unknown option '--json'", "demo", "--json");
 }
 
@@ -931,7 +863,6 @@ Test(cli, command_help)
 				args[n++] = cmds[i].words[w];
 			args[n++] = helps[h];
 			args[n] = NULL;
-			streams_reset();
 			cr_assert_eq(parse_argv(args), CLI_DONE, "%s %s: err: %s", cmds[i].usage,
 				     helps[h], err_text());
 			cr_expect_eq(strncmp(out_text(), cmds[i].usage, strlen(cmds[i].usage)), 0,
@@ -947,9 +878,7 @@ Test(cli, help_after_arguments)
 {
 	/* --help anywhere, and without the required positionals, still helps. */
 	EXPECT_HELP("Usage: nsteer attach", "attach", "eth0", "--mode", "vepa", "--help");
-	streams_reset();
 	EXPECT_HELP("Usage: nsteer port add", "-v", "port", "add", "eth0", "--help", "ns1");
-	streams_reset();
 	EXPECT_HELP("Usage: nsteer stats", "stats", "--count", "3", "--help");
 }
 
@@ -959,11 +888,8 @@ Test(cli, unknown_option)
 {
 	EXPECT_USAGE("unknown option '--frobnicate'", "attach", "eth0", "--frobnicate");
 	cr_expect_not_null(strstr(err_text(), "Usage: nsteer attach"));
-	streams_reset();
 	EXPECT_USAGE("unknown option '--frobnicate=1'", "status", "--frobnicate=1");
-	streams_reset();
 	EXPECT_USAGE("unknown option '-x'", "status", "-x");
-	streams_reset();
 	EXPECT_USAGE("unknown option '--frobnicate'", "port", "add", "--frobnicate", "eth0", "ns1");
 }
 
@@ -973,13 +899,9 @@ Test(cli, unknown_option)
 Test(cli, option_not_allowed_for_command)
 {
 	EXPECT_USAGE("unknown option '--json'", "attach", "eth0", "--json");
-	streams_reset();
 	EXPECT_USAGE("unknown option '--mac", "attach", "eth0", "--mac=02:00:00:00:00:01");
-	streams_reset();
 	EXPECT_USAGE("unknown option '--mac'", "attach", "eth0", "--mac", "02:00:00:00:00:01");
-	streams_reset();
 	EXPECT_USAGE("unknown option '--interval'", "status", "--interval", "5");
-	streams_reset();
 	EXPECT_USAGE("unknown option '--vlan'", "detach", "eth0", "--vlan", "5");
 }
 
@@ -1002,19 +924,12 @@ Test(cli, device_name_invalid)
 		char msg[80];
 
 		snprintf(msg, sizeof(msg), "invalid device name '%s'", bad[i]);
-		streams_reset();
 		EXPECT_USAGE(msg, "attach", bad[i]);
-		streams_reset();
 		EXPECT_USAGE(msg, "detach", bad[i], "--ports");
-		streams_reset();
 		EXPECT_USAGE(msg, "port", "add", bad[i], "ns1");
-		streams_reset();
 		EXPECT_USAGE(msg, "port", "del", bad[i], "--pid", "3");
-		streams_reset();
 		EXPECT_USAGE(msg, "port", "list", bad[i]);
-		streams_reset();
 		EXPECT_USAGE(msg, "status", bad[i]);
-		streams_reset();
 		EXPECT_USAGE(msg, "stats", bad[i]);
 	}
 }
@@ -1026,11 +941,8 @@ Test(cli, device_name_invalid)
 Test(cli, device_name_dot_dotdot)
 {
 	EXPECT_USAGE("invalid device name '..'", "detach", "..");
-	streams_reset();
 	EXPECT_USAGE("invalid device name '.'", "detach", ".", "--ports");
-	streams_reset();
 	EXPECT_USAGE("invalid device name '..'", "attach", "..");
-	streams_reset();
 	EXPECT_USAGE("invalid device name '..'", "port", "add", "..", "ns1");
 }
 
@@ -1043,7 +955,6 @@ Test(cli, repeated_parse_error_then_good)
 	/* An error in the middle of the options, with a positional not yet permuted. */
 	EXPECT_USAGE("invalid --vlan '0'", "port", "add", "eth0", "ns1", "--vlan", "0", "--mac",
 		     "02:00:00:00:00:01");
-	streams_reset();
 	EXPECT_RUN("port", "add", "eth1", "--mac", "02:00:00:00:00:09", "ns2", "--vlan", "7");
 	cr_expect_eq(cli.cmd, CMD_PORT_ADD);
 	cr_expect_str_eq(cli.dev, "eth1");
@@ -1053,23 +964,16 @@ Test(cli, repeated_parse_error_then_good)
 	cr_expect_eq(cli.port.vlan, 7);
 
 	/* An error from getopt itself (missing value), then a line with fewer words. */
-	streams_reset();
 	EXPECT_USAGE("option '--ifname' needs a value", "port", "add", "eth0", "ns1", "--ifname");
-	streams_reset();
 	EXPECT_RUN("status", "--json");
-	cr_expect_eq(cli.cmd, CMD_STATUS);
-	cr_expect_null(cli.dev);
+	expect_cmd(CMD_STATUS, NULL);
 	cr_expect(cli.json);
 
 	/* Unknown option, then help, then a good line. */
-	streams_reset();
 	EXPECT_USAGE("unknown option '--bogus'", "stats", "--bogus", "eth0");
-	streams_reset();
 	EXPECT_HELP("Usage: nsteer detach", "detach", "--help", "eth0");
-	streams_reset();
 	EXPECT_RUN("detach", "eth0", "--ports");
-	cr_expect_eq(cli.cmd, CMD_DETACH);
-	cr_expect_str_eq(cli.dev, "eth0");
+	expect_cmd(CMD_DETACH, "eth0");
 	cr_expect(cli.detach_ports);
 }
 
@@ -1103,7 +1007,6 @@ Test(cli, repeated_parse_resets_state)
 Test(cli, repeated_parse_many_times)
 {
 	for (int i = 0; i < 200; i++) {
-		streams_reset();
 		if (i % 2) {
 			EXPECT_USAGE("give one namespace", "port", "del", "eth0", "ns1", "--pid",
 				     "3");
@@ -1137,14 +1040,9 @@ Test(cli, monitor)
 Test(cli, monitor_errors)
 {
 	EXPECT_USAGE("monitor cannot see them", "monitor", "--reason", "port_rejected");
-	streams_reset();
 	EXPECT_USAGE("invalid --reason 'late'", "monitor", "--reason", "late");
-	streams_reset();
 	EXPECT_USAGE("give one of --json and --pcap -", "monitor", "--json", "--pcap", "-");
-	streams_reset();
 	EXPECT_USAGE("empty --pcap", "monitor", "--pcap", "");
-	streams_reset();
 	EXPECT_USAGE("invalid --port ''", "monitor", "--port", "");
-	streams_reset();
 	EXPECT_USAGE("unknown option '--port' for this command", "stats", "--port", "web");
 }

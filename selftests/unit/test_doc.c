@@ -24,32 +24,33 @@ static char *roff(const char *text)
 	return buf;
 }
 
-Test(doc, control_characters_at_line_starts_are_neutralised)
-{
-	cr_expect_str_eq(roff(".SH not a heading"), "\\&.SH not a heading\n");
-	cr_expect_str_eq(roff("'br not a request"), "\\&'br not a request\n");
-	cr_expect_str_eq(roff("a\n.b\n'c"), "a\n\\&.b\n\\&'c\n");
-	/* Only at the start of a line are they control characters. */
-	cr_expect_str_eq(roff("port's end. Next"), "port's end. Next\n");
-}
+/* The text, then the troff that must come out of it. */
+static const struct {
+	const char *text, *want;
+} roff_cases[] = {
+	/* Control characters at line starts are neutralised... */
+	{ ".SH not a heading", "\\&.SH not a heading\n" },
+	{ "'br not a request", "\\&'br not a request\n" },
+	{ "a\n.b\n'c", "a\n\\&.b\n\\&'c\n" },
+	/* ...and only there are they control characters. */
+	{ "port's end. Next", "port's end. Next\n" },
+	/* Backslashes print as themselves. */
+	{ "C:\\dir \\fB", "C:\\edir \\efB\n" },
+	/* Option hyphens are minus signs, prose hyphens stay. */
+	{ "--netns-path and --pid", "\\-\\-netns\\-path and \\-\\-pid\n" },
+	{ "a self-contained lab (-v)", "a self-contained lab (\\-v)\n" },
+	{ "1-4094, nsh-DEV", "1-4094, nsh-DEV\n" },
+	{ "line\n-v at a line start", "line\n\\-v at a line start\n" },
+	/* Text ends with one newline. */
+	{ "a\n", "a\n" },
+	{ "a", "a\n" },
+};
 
-Test(doc, backslashes_print_as_themselves)
+Test(doc, roff_escaping)
 {
-	cr_expect_str_eq(roff("C:\\dir \\fB"), "C:\\edir \\efB\n");
-}
-
-Test(doc, option_hyphens_are_minus_signs_prose_hyphens_stay)
-{
-	cr_expect_str_eq(roff("--netns-path and --pid"), "\\-\\-netns\\-path and \\-\\-pid\n");
-	cr_expect_str_eq(roff("a self-contained lab (-v)"), "a self-contained lab (\\-v)\n");
-	cr_expect_str_eq(roff("1-4094, nsh-DEV"), "1-4094, nsh-DEV\n");
-	cr_expect_str_eq(roff("line\n-v at a line start"), "line\n\\-v at a line start\n");
-}
-
-Test(doc, text_ends_with_one_newline)
-{
-	cr_expect_str_eq(roff("a\n"), "a\n");
-	cr_expect_str_eq(roff("a"), "a\n");
+	for (size_t i = 0; i < sizeof(roff_cases) / sizeof(roff_cases[0]); i++)
+		cr_expect_str_eq(roff(roff_cases[i].text), roff_cases[i].want, "roff(\"%s\")",
+				 roff_cases[i].text);
 }
 
 /* The examples split at spaces, as the shell would split them (they hold no quotes). */
