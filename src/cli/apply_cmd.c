@@ -141,14 +141,14 @@ int conf_parse(FILE *in, const char *name, struct conf_file *cf)
 		}
 next:
 		if (why[0]) {
-			pr_warn("%s:%u: %s\n", name, lineno, why);
+			nsteer_log(NSTEER_LOG_WARN, "%s:%u: %s\n", name, lineno, why);
 			ret = -EINVAL;
 		}
 		errno = 0;
 	}
 	if (!ret && ferror(in)) {
 		ret = -(errno ? errno : EIO);
-		pr_warn("Couldn't read %s: %s\n", name, strerror(-ret));
+		nsteer_log(NSTEER_LOG_WARN, "Couldn't read %s: %s\n", name, strerror(-ret));
 	}
 	free(line);
 	return ret;
@@ -163,7 +163,7 @@ int apply_run(const char *file)
 	int err;
 
 	if (!in) {
-		pr_warn("Couldn't open %s: %s\n", file, strerror(errno));
+		nsteer_log(NSTEER_LOG_WARN, "Couldn't open %s: %s\n", file, strerror(errno));
 		return errno == ENOENT ? EXIT_USAGE : EXIT_FAILURE;
 	}
 	err = conf_parse(in, std ? "stdin" : file, &cf);
@@ -174,7 +174,8 @@ int apply_run(const char *file)
 		err = nsteer_conf_check(&cf.conf, true) ?: err;
 	if (err) {
 		if (err == -EINVAL)
-			pr_warn("%s: nothing was changed\n", std ? "stdin" : file);
+			nsteer_log(NSTEER_LOG_WARN, "%s: nothing was changed\n",
+				   std ? "stdin" : file);
 		conf_file_free(&cf);
 		return err == -EINVAL ? EXIT_USAGE : EXIT_FAILURE;
 	}
@@ -333,7 +334,7 @@ int save_run(const char *file)
 	if (!err && rename(tmp, file) < 0)
 		err = -errno;
 	if (err) {
-		pr_warn("Couldn't write %s: %s\n", file, strerror(-err));
+		nsteer_log(NSTEER_LOG_WARN, "Couldn't write %s: %s\n", file, strerror(-err));
 		if (f)
 			unlink(tmp);
 	}

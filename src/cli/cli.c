@@ -714,7 +714,8 @@ int cli_run(const struct cli *cli)
 	if (!c)
 		return EXIT_USAGE;
 	if (geteuid() != 0) {
-		pr_warn("this command needs root (CAP_NET_ADMIN and CAP_BPF)\n");
+		nsteer_log(NSTEER_LOG_WARN,
+			   "this command needs root (CAP_NET_ADMIN and CAP_BPF)\n");
 		return EXIT_FAILURE;
 	}
 	ret = c->run(cli);
@@ -737,7 +738,7 @@ int cli_main(int argc, char **argv, bool in_batch)
 	}
 	/* batch holds the lock, which a monitor, running until interrupted, would never give back */
 	if (in_batch && (command_of(cli.cmd)->returns_status || cli.cmd == CMD_MONITOR)) {
-		pr_warn("'%s' cannot run inside batch\n", argv[1]);
+		nsteer_log(NSTEER_LOG_WARN, "'%s' cannot run inside batch\n", argv[1]);
 		return EXIT_USAGE;
 	}
 	if (!in_batch)

@@ -12,9 +12,6 @@
 
 #define EXIT_USAGE 2
 
-#define pr_warn(...) nsteer_log(NSTEER_LOG_WARN, __VA_ARGS__)
-#define pr_info(...) nsteer_log(NSTEER_LOG_INFO, __VA_ARGS__)
-
 enum cli_cmd {
 	CMD_NONE,
 	CMD_ATTACH,

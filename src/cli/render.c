@@ -8,8 +8,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli.h"
 #include "json.h"
+#include "nsteer.h"
 #include "render.h"
 
 static int each_dev(const char *dev, nsteer_uplink_cb cb, void *ctx)
@@ -318,7 +318,7 @@ static int status_gather(const char *dev, void *arg)
 	if (!err)
 		set->n++;
 	else if (err != -ENOENT)
-		pr_warn("Couldn't read the state of %s: %s\n", dev, strerror(-err));
+		nsteer_log(NSTEER_LOG_WARN, "Couldn't read the state of %s: %s\n", dev, strerror(-err));
 	if (err && !set->err)
 		set->err = err;
 	return 0;
@@ -334,7 +334,7 @@ int render_status(const char *dev, bool json)
 
 	err = err ? err : set.err;
 	if (err == -ENOENT && dev) {
-		pr_warn("%s is not attached\n", dev);
+		nsteer_log(NSTEER_LOG_WARN, "%s is not attached\n", dev);
 		return err;
 	}
 	if (json) {
