@@ -44,7 +44,7 @@ static int conf_line(struct conf_file *cf, int argc, char **argv, unsigned int l
 	char *out_text = NULL, *err_text = NULL;
 	size_t out_len = 0, err_len = 0;
 	FILE *out = open_memstream(&out_text, &out_len), *err = open_memstream(&err_text, &err_len);
-	enum cli_result r;
+	enum cmdline_result r;
 	struct cli cli;
 	int ret = 0;
 
@@ -58,10 +58,10 @@ static int conf_line(struct conf_file *cf, int argc, char **argv, unsigned int l
 	r = cli_parse(argc, argv, &cli, out, err);
 	fclose(out);
 	fclose(err);
-	if (r == CLI_USAGE) {
+	if (r == CMDLINE_USAGE) {
 		first_line(err_text ? err_text : "", why, size);
 		ret = -EINVAL;
-	} else if (r == CLI_DONE) {
+	} else if (r == CMDLINE_DONE) {
 		snprintf(why, size, "help is not a configuration line");
 		ret = -EINVAL;
 	} else if (cli.cmd == CMD_ATTACH) {

@@ -7,9 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "apply_cmd.h"
+#include "cli.h"
 #include "doc.h"
-#include "table.h"
 
 const struct doc_example doc_examples[] = {
 	{ "attach eth1",
@@ -125,10 +124,10 @@ static void syntax_word(void *out, const char *word)
 	roff_syntax(out, word);
 }
 
-static void synopsis(FILE *out, const struct command *c)
+static void synopsis(FILE *out, const struct cmdline_command *c)
 {
 	fputs(".SY nsteer\n", out);
-	cli_synopsis_words(c, syntax_word, out);
+	cmdline_synopsis_words(c, syntax_word, out);
 	fputs(".YS\n", out);
 }
 
@@ -138,7 +137,7 @@ static void name_section(FILE *out)
 	char line[256];
 	size_t len;
 
-	snprintf(line, sizeof(line), "%s", cli_summary);
+	snprintf(line, sizeof(line), "%s", cli_program.summary);
 	len = strlen(line);
 	if (len && line[len - 1] == '.')
 		line[len - 1] = '\0';
@@ -158,8 +157,8 @@ static void synopsis_section(FILE *out)
 	roff_syntax(out, "[COMMAND]");
 	roff_syntax(out, "--help");
 	fputs(".YS\n", out);
-	for (size_t i = 0; i < cli_n_commands; i++)
-		synopsis(out, &cli_commands[i]);
+	for (size_t i = 0; i < cli_program.n_commands; i++)
+		synopsis(out, &cli_program.commands[i]);
 }
 
 static void para(FILE *out, const char *text)
@@ -216,17 +215,17 @@ static void options_section(FILE *out)
 	doc_roff_text(out, "These come before the command.");
 	fputs(".TP\n", out);
 	roff_syntax(out, "-v, --verbose");
-	doc_roff_text(out, cli_verbose_help);
+	doc_roff_text(out, cli_program.verbose_help);
 	fputs(".TP\n", out);
 	roff_syntax(out, "-h, --help");
 	doc_roff_text(out, "print the usage of every command; after a command, its own usage");
 }
 
-static void option_item(FILE *out, const struct opt_spec *o)
+static void option_item(FILE *out, const struct cmdline_option *o)
 {
 	char tag[160], value[96];
 
-	cli_option_value(o, value, sizeof(value));
+	cmdline_option_value(o, value, sizeof(value));
 	snprintf(tag, sizeof(tag), "--%s%s%s", o->name, value[0] ? " " : "", value);
 	item(out, tag, true, o->help);
 }
@@ -234,12 +233,12 @@ static void option_item(FILE *out, const struct opt_spec *o)
 static void commands_section(FILE *out)
 {
 	fputs(".SH COMMANDS\n", out);
-	for (size_t i = 0; i < cli_n_commands; i++) {
-		const struct command *c = &cli_commands[i];
+	for (size_t i = 0; i < cli_program.n_commands; i++) {
+		const struct cmdline_command *c = &cli_program.commands[i];
 
 		fprintf(out, ".SS %s%s%s\n", c->name, c->sub ? " " : "", c->sub ? c->sub : "");
 		doc_roff_text(out, c->help);
-		for (const struct opt_spec *const *o = c->opts; *o; o++)
+		for (const struct cmdline_option *const *o = c->opts; *o; o++)
 			option_item(out, *o);
 	}
 }
@@ -247,7 +246,7 @@ static void commands_section(FILE *out)
 static void exit_status_section(FILE *out)
 {
 	fputs(".SH EXIT STATUS\n", out);
-	for (const struct cli_exit_status *e = cli_exit_statuses; e->meaning; e++) {
+	for (const struct cmdline_exit_status *e = cli_program.exit_statuses; e->meaning; e++) {
 		char tag[16];
 
 		snprintf(tag, sizeof(tag), "%d", e->status);
