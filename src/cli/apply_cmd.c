@@ -36,6 +36,15 @@ static void first_line(const char *text, char *buf, size_t size)
 	snprintf(buf, size, "%.*s", (int)len, text);
 }
 
+/* Adds item at the end of array, which holds n: 0, or -ENOMEM with array as it was. */
+#define APPEND(array, n, item)                                                          \
+	({                                                                              \
+		__typeof__(array) grown_ = realloc(array, ((n) + 1) * sizeof(*grown_)); \
+		if (grown_)                                                             \
+			(array) = grown_, (array)[(n)++] = (item);                      \
+		grown_ ? 0 : -ENOMEM;                                                   \
+	})
+
 /* Parses one line's words into cf, or says why not in why. */
 static int conf_line(struct conf_file *cf, int argc, char **argv, unsigned int lineno, char *why,
 		     size_t size)
@@ -65,23 +74,15 @@ static int conf_line(struct conf_file *cf, int argc, char **argv, unsigned int l
 		snprintf(why, size, "help is not a configuration line");
 		ret = -EINVAL;
 	} else if (cli.cmd == CMD_ATTACH) {
-		struct nsteer_conf_uplink *u = realloc(c->uplinks, (c->n_uplinks + 1) * sizeof(*u));
+		struct nsteer_conf_uplink u = { .dev = cli.dev,
+						.opts = cli.attach,
+						.line = lineno };
 
-		if (!u)
-			ret = -ENOMEM;
-		else
-			c->uplinks = u, c->uplinks[c->n_uplinks++] = (struct nsteer_conf_uplink){
-				.dev = cli.dev, .opts = cli.attach, .line = lineno
-			};
+		ret = APPEND(c->uplinks, c->n_uplinks, u);
 	} else if (cli.cmd == CMD_PORT_ADD) {
-		struct nsteer_conf_port *p = realloc(c->ports, (c->n_ports + 1) * sizeof(*p));
+		struct nsteer_conf_port p = { .dev = cli.dev, .opts = cli.port, .line = lineno };
 
-		if (!p)
-			ret = -ENOMEM;
-		else
-			c->ports = p, c->ports[c->n_ports++] = (struct nsteer_conf_port){
-				.dev = cli.dev, .opts = cli.port, .line = lineno
-			};
+		ret = APPEND(c->ports, c->n_ports, p);
 	} else {
 		snprintf(why, size,
 			 "'%s' is not for a configuration: it holds attach and port add "
@@ -106,7 +107,7 @@ int conf_parse(FILE *in, const char *name, struct conf_file *cf)
 	cf->conf.file = name;
 	errno = 0;
 	while ((len = getline(&line, &cap, in)) > 0) {
-		char **grown, *copy;
+		char *copy;
 		int argc;
 
 		lineno++;
@@ -115,17 +116,12 @@ int conf_parse(FILE *in, const char *name, struct conf_file *cf)
 		    batch_line_skipped(line))
 			goto next;
 		/* Kept: the parsed options point into it. */
-		grown = realloc(cf->lines, (cf->n_lines + 1) * sizeof(*grown));
 		copy = strdup(line);
-		if (!grown || !copy) {
+		if (!copy || APPEND(cf->lines, cf->n_lines, copy)) {
 			free(copy);
-			if (grown)
-				cf->lines = grown;
 			ret = -ENOMEM;
 			break;
 		}
-		cf->lines = grown;
-		cf->lines[cf->n_lines++] = copy;
 		argv[0] = "nsteer";
 		argc = batch_split_words(copy, argv + 1, BATCH_MAX_ARGS - 1);
 		if (argc < 0) {

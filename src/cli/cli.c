@@ -221,7 +221,8 @@ static const struct cmdline_args args_dev_netns = { "DEV NETNS|--netns-path PATH
 #define OPTS(...) ((const struct cmdline_option *const[]){ __VA_ARGS__, NULL })
 #define NO_OPTS ((const struct cmdline_option *const[]){ NULL })
 
-/* The words after the arguments say what each is, for the completion: attach takes any
+/* One entry per command: they look alike as the rows of any table do, deliberately.
+ * The words after the arguments say what each is, for the completion: attach takes any
  * interface, the others an attached uplink; port add takes any namespace (it creates a missing
  * one), port del only one with a port on DEV. */
 static const struct cmdline_command commands[] = {
