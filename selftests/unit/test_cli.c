@@ -80,13 +80,12 @@ static enum cmdline_result parse_argv(const char *const *args)
 #define PARSE(...) parse_argv(ARGV(__VA_ARGS__))
 
 /* A successful parse prints nothing. */
-#define EXPECT_RUN(...)                                                                    \
-	do {                                                                               \
-		enum cmdline_result r_ = PARSE(__VA_ARGS__);                               \
-		cr_assert_eq(r_, CMDLINE_RUN, "expected CMDLINE_RUN, got %d; err: %s", r_, \
-			     err_text());                                                  \
-		cr_assert_str_empty(out_text());                                           \
-		cr_assert_str_empty(err_text());                                           \
+#define EXPECT_RUN(...)                                                                         \
+	do {                                                                                    \
+		enum cmdline_result r_ = PARSE(__VA_ARGS__);                                    \
+		cr_assert_eq(r_, CMDLINE_RUN, "expected RUN, got %d; err: %s", r_, err_text()); \
+		cr_assert_str_empty(out_text());                                                \
+		cr_assert_str_empty(err_text());                                                \
 	} while (0)
 
 /* A usage error prints a message containing msg to err, prefixed with "nsteer: ", and nothing
@@ -94,8 +93,7 @@ static enum cmdline_result parse_argv(const char *const *args)
 #define EXPECT_USAGE(msg, ...)                                                                     \
 	do {                                                                                       \
 		enum cmdline_result r_ = PARSE(__VA_ARGS__);                                       \
-		cr_assert_eq(r_, CMDLINE_USAGE, "expected CMDLINE_USAGE for \"%s\", got %d", msg,  \
-			     r_);                                                                  \
+		cr_assert_eq(r_, CMDLINE_USAGE, "expected USAGE for \"%s\", got %d", msg, r_);     \
 		cr_assert_not_null(strstr(err_text(), msg), "err should contain \"%s\", got:\n%s", \
 				   msg, err_text());                                               \
 		cr_assert_eq(strncmp(err_text(), "nsteer: ", 8), 0,                                \
@@ -104,14 +102,13 @@ static enum cmdline_result parse_argv(const char *const *args)
 	} while (0)
 
 /* --help: usage on out, nothing on err. */
-#define EXPECT_HELP(usage, ...)                                                               \
-	do {                                                                                  \
-		enum cmdline_result r_ = PARSE(__VA_ARGS__);                                  \
-		cr_assert_eq(r_, CMDLINE_DONE, "expected CMDLINE_DONE, got %d; err: %s", r_,  \
-			     err_text());                                                     \
-		cr_assert_not_null(strstr(out_text(), usage),                                 \
-				   "out should contain \"%s\", got:\n%s", usage, out_text()); \
-		cr_assert_str_empty(err_text());                                              \
+#define EXPECT_HELP(usage, ...)                                                                   \
+	do {                                                                                      \
+		enum cmdline_result r_ = PARSE(__VA_ARGS__);                                      \
+		cr_assert_eq(r_, CMDLINE_DONE, "expected DONE, got %d; err: %s", r_, err_text()); \
+		cr_assert_not_null(strstr(out_text(), usage),                                     \
+				   "out should contain \"%s\", got:\n%s", usage, out_text());     \
+		cr_assert_str_empty(err_text());                                                  \
 	} while (0)
 
 static void expect_default_port(void)
