@@ -43,7 +43,7 @@ endif
 DEPFLAGS  := -MMD -MP
 SKELS     := $(OUTPUT)/nsteer.skel.h # the library's; bench_tool names its own
 # src/ is the library, libnsteer.a; include/nsteer.h is its API. src/cli/ is the nsteer command,
-# built on that API (its demo borrows the library's netlink and namespace helpers for its lab).
+# built on that API alone.
 LIB_SRCS  := $(wildcard src/*.c)
 LIB_OBJS  := $(patsubst src/%.c,$(OUTPUT)/lib/%.o,$(LIB_SRCS))
 CLI_SRCS  := $(filter-out src/cli/main.c src/cli/doc_main.c,$(wildcard src/cli/*.c))
@@ -74,11 +74,10 @@ $(OUTPUT)/lib/%.o: src/%.c | $(SKELS)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -Isrc -c $< -o $@
 
-# demo.c borrows src/netlink.h and src/netns.h (after the CLI's own headers, never before).
 $(OUTPUT)/cli/%.o: src/cli/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -Isrc/cli $(if $(filter demo,$*),-idirafter src) -c $< -o $@
+	$(Q)$(CC) $(CFLAGS) $(DEPFLAGS) -Isrc/cli -c $< -o $@
 
 $(OUTPUT)/libnsteer.a: $(LIB_OBJS)
 	$(call msg,AR,$@)

@@ -60,7 +60,7 @@ TestSuite(cli, .init = streams_open, .fini = streams_close);
 
 /* args is NULL-terminated and starts with argv[0]. The strings are literals, so what cli points
  * at stays valid; the pointer array is copied because getopt permutes it. */
-static enum cli_result parse_argv(const char *const *args)
+static enum cmdline_result parse_argv(const char *const *args)
 {
 	static char *argv[MAX_ARGS + 1];
 	int argc = 0;
@@ -84,8 +84,8 @@ static enum cli_result parse_argv(const char *const *args)
 /* A successful parse prints nothing. */
 #define EXPECT_RUN(...)                                                                         \
 	do {                                                                                    \
-		enum cli_result r_ = PARSE(__VA_ARGS__);                                        \
-		cr_assert_eq(r_, CLI_RUN, "expected CLI_RUN, got %d; err: %s", r_, err_text()); \
+		enum cmdline_result r_ = PARSE(__VA_ARGS__);                                    \
+		cr_assert_eq(r_, CMDLINE_RUN, "expected RUN, got %d; err: %s", r_, err_text()); \
 		cr_assert_str_empty(out_text());                                                \
 		cr_assert_str_empty(err_text());                                                \
 	} while (0)
@@ -94,8 +94,8 @@ static enum cli_result parse_argv(const char *const *args)
  * to out. */
 #define EXPECT_USAGE(msg, ...)                                                                     \
 	do {                                                                                       \
-		enum cli_result r_ = PARSE(__VA_ARGS__);                                           \
-		cr_assert_eq(r_, CLI_USAGE, "expected CLI_USAGE for \"%s\", got %d", msg, r_);     \
+		enum cmdline_result r_ = PARSE(__VA_ARGS__);                                       \
+		cr_assert_eq(r_, CMDLINE_USAGE, "expected USAGE for \"%s\", got %d", msg, r_);     \
 		cr_assert_not_null(strstr(err_text(), msg), "err should contain \"%s\", got:\n%s", \
 				   msg, err_text());                                               \
 		cr_assert_eq(strncmp(err_text(), "nsteer: ", 8), 0,                                \
@@ -106,8 +106,8 @@ static enum cli_result parse_argv(const char *const *args)
 /* --help: usage on out, nothing on err. */
 #define EXPECT_HELP(usage, ...)                                                                   \
 	do {                                                                                      \
-		enum cli_result r_ = PARSE(__VA_ARGS__);                                          \
-		cr_assert_eq(r_, CLI_DONE, "expected CLI_DONE, got %d; err: %s", r_, err_text()); \
+		enum cmdline_result r_ = PARSE(__VA_ARGS__);                                      \
+		cr_assert_eq(r_, CMDLINE_DONE, "expected DONE, got %d; err: %s", r_, err_text()); \
 		cr_assert_not_null(strstr(out_text(), usage),                                     \
 				   "out should contain \"%s\", got:\n%s", usage, out_text());     \
 		cr_assert_str_empty(err_text());                                                  \
@@ -176,10 +176,10 @@ Test(cli, global_verbose)
 
 Test(cli, no_command)
 {
-	cr_assert_eq(parse_argv((const char *const[]){ "nsteer", NULL }), CLI_USAGE);
+	cr_assert_eq(parse_argv((const char *const[]){ "nsteer", NULL }), CMDLINE_USAGE);
 	cr_expect_not_null(strstr(err_text(), "Usage: nsteer"));
 	cr_expect_str_empty(out_text());
-	cr_assert_eq(PARSE("-v"), CLI_USAGE);
+	cr_assert_eq(PARSE("-v"), CMDLINE_USAGE);
 	cr_expect_not_null(strstr(err_text(), "Usage: nsteer"));
 	cr_expect_str_empty(out_text());
 }
@@ -425,7 +425,7 @@ Test(cli, port_add_addr_limit)
 	args[n] = NULL;
 
 	/* 16 is fine, in order. */
-	cr_assert_eq(parse_argv(args), CLI_RUN, "err: %s", err_text());
+	cr_assert_eq(parse_argv(args), CMDLINE_RUN, "err: %s", err_text());
 	cr_assert_eq(cli.port.n_addrs, NSTEER_ADDRS_MAX);
 	for (int i = 0; i < NSTEER_ADDRS_MAX; i++)
 		cr_expect_str_eq(cli.port.addrs[i], addrs[i]);
@@ -435,7 +435,7 @@ Test(cli, port_add_addr_limit)
 	args[n++] = "--addr";
 	args[n++] = addrs[NSTEER_ADDRS_MAX];
 	args[n] = NULL;
-	cr_assert_eq(parse_argv(args), CLI_USAGE);
+	cr_assert_eq(parse_argv(args), CMDLINE_USAGE);
 	cr_expect_not_null(strstr(err_text(), "at most 16 --addr"), "got: %s", err_text());
 	cr_expect_str_empty(out_text());
 }
@@ -863,7 +863,7 @@ Test(cli, command_help)
 				args[n++] = cmds[i].words[w];
 			args[n++] = helps[h];
 			args[n] = NULL;
-			cr_assert_eq(parse_argv(args), CLI_DONE, "%s %s: err: %s", cmds[i].usage,
+			cr_assert_eq(parse_argv(args), CMDLINE_DONE, "%s %s: err: %s", cmds[i].usage,
 				     helps[h], err_text());
 			cr_expect_eq(strncmp(out_text(), cmds[i].usage, strlen(cmds[i].usage)), 0,
 				     "out should start with \"%s\", got:\n%s", cmds[i].usage,

@@ -74,7 +74,7 @@ Test(doc, examples_parse)
 			argv[argc++] = w;
 		}
 		argv[argc] = NULL;
-		cr_expect_eq(cli_parse(argc, argv, &cli, out, err), CLI_RUN, "nsteer %s: %s",
+		cr_expect_eq(cli_parse(argc, argv, &cli, out, err), CMDLINE_RUN, "nsteer %s: %s",
 			     e->args, (fflush(err), err_buf ? err_buf : ""));
 		fclose(out);
 		fclose(err);

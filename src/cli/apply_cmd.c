@@ -36,6 +36,15 @@ static void first_line(const char *text, char *buf, size_t size)
 	snprintf(buf, size, "%.*s", (int)len, text);
 }
 
+/* Adds item at the end of array, which holds n: 0, or -ENOMEM with array as it was. */
+#define APPEND(array, n, item)                                                          \
+	({                                                                              \
+		__typeof__(array) grown_ = realloc(array, ((n) + 1) * sizeof(*grown_)); \
+		if (grown_)                                                             \
+			(array) = grown_, (array)[(n)++] = (item);                      \
+		grown_ ? 0 : -ENOMEM;                                                   \
+	})
+
 /* Parses one line's words into cf, or says why not in why. */
 static int conf_line(struct conf_file *cf, int argc, char **argv, unsigned int lineno, char *why,
 		     size_t size)
@@ -44,7 +53,7 @@ static int conf_line(struct conf_file *cf, int argc, char **argv, unsigned int l
 	char *out_text = NULL, *err_text = NULL;
 	size_t out_len = 0, err_len = 0;
 	FILE *out = open_memstream(&out_text, &out_len), *err = open_memstream(&err_text, &err_len);
-	enum cli_result r;
+	enum cmdline_result r;
 	struct cli cli;
 	int ret = 0;
 
@@ -58,30 +67,22 @@ static int conf_line(struct conf_file *cf, int argc, char **argv, unsigned int l
 	r = cli_parse(argc, argv, &cli, out, err);
 	fclose(out);
 	fclose(err);
-	if (r == CLI_USAGE) {
+	if (r == CMDLINE_USAGE) {
 		first_line(err_text ? err_text : "", why, size);
 		ret = -EINVAL;
-	} else if (r == CLI_DONE) {
+	} else if (r == CMDLINE_DONE) {
 		snprintf(why, size, "help is not a configuration line");
 		ret = -EINVAL;
 	} else if (cli.cmd == CMD_ATTACH) {
-		struct nsteer_conf_uplink *u = realloc(c->uplinks, (c->n_uplinks + 1) * sizeof(*u));
+		struct nsteer_conf_uplink u = { .dev = cli.dev,
+						.opts = cli.attach,
+						.line = lineno };
 
-		if (!u)
-			ret = -ENOMEM;
-		else
-			c->uplinks = u, c->uplinks[c->n_uplinks++] = (struct nsteer_conf_uplink){
-				.dev = cli.dev, .opts = cli.attach, .line = lineno
-			};
+		ret = APPEND(c->uplinks, c->n_uplinks, u);
 	} else if (cli.cmd == CMD_PORT_ADD) {
-		struct nsteer_conf_port *p = realloc(c->ports, (c->n_ports + 1) * sizeof(*p));
+		struct nsteer_conf_port p = { .dev = cli.dev, .opts = cli.port, .line = lineno };
 
-		if (!p)
-			ret = -ENOMEM;
-		else
-			c->ports = p, c->ports[c->n_ports++] = (struct nsteer_conf_port){
-				.dev = cli.dev, .opts = cli.port, .line = lineno
-			};
+		ret = APPEND(c->ports, c->n_ports, p);
 	} else {
 		snprintf(why, size,
 			 "'%s' is not for a configuration: it holds attach and port add "
@@ -106,7 +107,7 @@ int conf_parse(FILE *in, const char *name, struct conf_file *cf)
 	cf->conf.file = name;
 	errno = 0;
 	while ((len = getline(&line, &cap, in)) > 0) {
-		char **grown, *copy;
+		char *copy;
 		int argc;
 
 		lineno++;
@@ -115,17 +116,12 @@ int conf_parse(FILE *in, const char *name, struct conf_file *cf)
 		    batch_line_skipped(line))
 			goto next;
 		/* Kept: the parsed options point into it. */
-		grown = realloc(cf->lines, (cf->n_lines + 1) * sizeof(*grown));
 		copy = strdup(line);
-		if (!grown || !copy) {
+		if (!copy || APPEND(cf->lines, cf->n_lines, copy)) {
 			free(copy);
-			if (grown)
-				cf->lines = grown;
 			ret = -ENOMEM;
 			break;
 		}
-		cf->lines = grown;
-		cf->lines[cf->n_lines++] = copy;
 		argv[0] = "nsteer";
 		argc = batch_split_words(copy, argv + 1, BATCH_MAX_ARGS - 1);
 		if (argc < 0) {
@@ -141,14 +137,14 @@ int conf_parse(FILE *in, const char *name, struct conf_file *cf)
 		}
 next:
 		if (why[0]) {
-			pr_warn("%s:%u: %s\n", name, lineno, why);
+			nsteer_log(NSTEER_LOG_WARN, "%s:%u: %s\n", name, lineno, why);
 			ret = -EINVAL;
 		}
 		errno = 0;
 	}
 	if (!ret && ferror(in)) {
 		ret = -(errno ? errno : EIO);
-		pr_warn("Couldn't read %s: %s\n", name, strerror(-ret));
+		nsteer_log(NSTEER_LOG_WARN, "Couldn't read %s: %s\n", name, strerror(-ret));
 	}
 	free(line);
 	return ret;
@@ -163,7 +159,7 @@ int apply_run(const char *file)
 	int err;
 
 	if (!in) {
-		pr_warn("Couldn't open %s: %s\n", file, strerror(errno));
+		nsteer_log(NSTEER_LOG_WARN, "Couldn't open %s: %s\n", file, strerror(errno));
 		return errno == ENOENT ? EXIT_USAGE : EXIT_FAILURE;
 	}
 	err = conf_parse(in, std ? "stdin" : file, &cf);
@@ -174,7 +170,8 @@ int apply_run(const char *file)
 		err = nsteer_conf_check(&cf.conf, true) ?: err;
 	if (err) {
 		if (err == -EINVAL)
-			pr_warn("%s: nothing was changed\n", std ? "stdin" : file);
+			nsteer_log(NSTEER_LOG_WARN, "%s: nothing was changed\n",
+				   std ? "stdin" : file);
 		conf_file_free(&cf);
 		return err == -EINVAL ? EXIT_USAGE : EXIT_FAILURE;
 	}
@@ -333,7 +330,7 @@ int save_run(const char *file)
 	if (!err && rename(tmp, file) < 0)
 		err = -errno;
 	if (err) {
-		pr_warn("Couldn't write %s: %s\n", file, strerror(-err));
+		nsteer_log(NSTEER_LOG_WARN, "Couldn't write %s: %s\n", file, strerror(-err));
 		if (f)
 			unlink(tmp);
 	}

@@ -9,8 +9,6 @@
 
 #include "nsteer.h"
 
-#define APPLY_CONF_DEFAULT "/etc/nsteer/nsteer.conf"
-
 /* A parsed file: conf, and the lines its strings point into. */
 struct conf_file {
 	struct nsteer_conf conf;

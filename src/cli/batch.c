@@ -90,7 +90,7 @@ int batch_run(const char *file, batch_line_fn run)
 	int status = EXIT_SUCCESS;
 
 	if (!in) {
-		pr_warn("Couldn't open %s: %s\n", file, strerror(errno));
+		nsteer_log(NSTEER_LOG_WARN, "Couldn't open %s: %s\n", file, strerror(errno));
 		return EXIT_FAILURE;
 	}
 	if (nsteer_lock() || nsteer_batch_begin(file)) {
@@ -106,8 +106,9 @@ int batch_run(const char *file, batch_line_fn run)
 		lineno++;
 		refused = batch_line_refused(line, (size_t)len, why, sizeof(why));
 		if (refused) {
-			pr_warn("%s:%u: %s, stopping here (earlier lines took effect)\n", name,
-				lineno, refused);
+			nsteer_log(NSTEER_LOG_WARN,
+				   "%s:%u: %s, stopping here (earlier lines took effect)\n", name,
+				   lineno, refused);
 			status = EXIT_USAGE;
 			break;
 		}
@@ -116,21 +117,24 @@ int batch_run(const char *file, batch_line_fn run)
 		argv[0] = "nsteer";
 		argc = batch_split_words(line, argv + 1, BATCH_MAX_ARGS - 1);
 		if (argc < 0) {
-			pr_warn("%s:%u: %s, stopping here (earlier lines took effect)\n", name,
-				lineno, argc == -E2BIG ? "too many words" : "unbalanced quote");
+			nsteer_log(NSTEER_LOG_WARN,
+				   "%s:%u: %s, stopping here (earlier lines took effect)\n", name,
+				   lineno, argc == -E2BIG ? "too many words" : "unbalanced quote");
 			status = EXIT_USAGE;
 			break;
 		}
 		argv[argc + 1] = NULL;
 		status = run(argc + 1, argv);
 		if (status != EXIT_SUCCESS)
-			pr_warn("%s:%u: failed, stopping here (earlier lines took effect)\n", name,
-				lineno);
+			nsteer_log(NSTEER_LOG_WARN,
+				   "%s:%u: failed, stopping here (earlier lines took effect)\n",
+				   name, lineno);
 		errno = 0;
 	}
 	/* getline ends on errors as on the end of the file: a directory, say, reads as EISDIR. */
 	if (status == EXIT_SUCCESS && ferror(in)) {
-		pr_warn("Couldn't read %s: %s\n", name, strerror(errno ? errno : EIO));
+		nsteer_log(NSTEER_LOG_WARN, "Couldn't read %s: %s\n", name,
+			   strerror(errno ? errno : EIO));
 		status = EXIT_FAILURE;
 	}
 	nsteer_batch_end(); /* a failed line was reported: only a kill leaves the note */

@@ -1,19 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The nsteer command: one table of commands and their options (cli.c), from which parsing, usage
- * text and dispatch all come. Parsing is kept apart from running so that it can be unit tested,
- * and `batch` parses every line with it. */
+/* nsteer's command line: one table of its commands and their options (cli.c), which the engine
+ * (cmdline.h) parses with and writes the usage text from, and the documents are written from
+ * (doc.h). Parsing is kept apart from running (main.c) so that it can be unit tested, and so that
+ * `batch` and `apply` read their lines with it. */
 #ifndef NSTEER_CLI_H
 #define NSTEER_CLI_H
 
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "cmdline.h"
 #include "nsteer.h"
 
 #define EXIT_USAGE 2
 
-#define pr_warn(...) nsteer_log(NSTEER_LOG_WARN, __VA_ARGS__)
-#define pr_info(...) nsteer_log(NSTEER_LOG_INFO, __VA_ARGS__)
+/* The configuration nsteer.service applies at boot. */
+#define APPLY_CONF_DEFAULT "/etc/nsteer/nsteer.conf"
 
 enum cli_cmd {
 	CMD_NONE,
@@ -48,17 +50,10 @@ struct cli {
 	const char *pcap; /* monitor: also write the frames' heads here as pcap ("-": stdout) */
 };
 
-enum cli_result {
-	CLI_RUN = 0,    /* cli is filled in: run it */
-	CLI_DONE = 1,   /* help was printed: exit 0 */
-	CLI_USAGE = -1, /* a message went to err: exit 2 */
-};
+/* The table: commands, options, summary, exit statuses. */
+extern const struct cmdline_program cli_program;
 
 /* argv[0] is the program name. Output (help) goes to out, mistakes to err. */
-enum cli_result cli_parse(int argc, char **argv, struct cli *cli, FILE *out, FILE *err);
-/* Runs a parsed command; returns the exit status (0, 1 or 2). */
-int cli_run(const struct cli *cli);
-/* Parses and runs; in_batch refuses the commands that cannot run inside batch. */
-int cli_main(int argc, char **argv, bool in_batch);
+enum cmdline_result cli_parse(int argc, char **argv, struct cli *cli, FILE *out, FILE *err);
 
 #endif

@@ -1,28 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0
+#define _GNU_SOURCE /* setns, environ */
 /* `nsteer demo`: a complete lab in a few hundred milliseconds. A veth pair stands in for the NIC
  * (its far end, "wire0", sits in a "wire" namespace), three namespaces get ports, and crafted
  * frames with their own ethertype go both ways, so what each party receives is exactly what
  * nsteer delivered, not background chatter. Everything is removed afterwards, also on failure. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <net/if.h>
 #include <netpacket/packet.h>
 #include <poll.h>
+#include <sched.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
 #include "demo.h"
-/* The lab is built with the library's own netlink and namespace helpers; nsteer itself is
- * driven only through its API (nsteer.h), as any program would. */
-#include "netlink.h"
-#include "netns.h"
+#include "nsteer.h"
 #include "render.h"
 
+#define NETNS_RUN_DIR "/var/run/netns" /* where ip netns keeps the namespaces it names */
 #define DEMO_UPLINK "nsteer-demo0"
 #define DEMO_WIRE_NS "nsteer-demo-wire"
 #define DEMO_ETHERTYPE 0x88b5 /* IEEE "local experimental": nothing else on the lab sends it */
@@ -52,35 +56,84 @@ struct frame_plan {
 static const unsigned char broadcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 static const unsigned char nobody[6] = { 0x02, 0xde, 0xad, 0xbe, 0xef, 0x00 };
 
+/* The lab's devices and namespaces are made and removed with ip (iproute2, which nsteer's package
+ * depends on), as a user would make them; only nsteer itself is driven through its API.
+ * Runs argv ("ip", its arguments, NULL); quiet sends what it says to /dev/null, for removing
+ * what may not be there. Returns 0 when it succeeded, else -1. */
+static int ip(bool quiet, const char *const *argv)
+{
+	posix_spawn_file_actions_t actions;
+	int status = -1, err;
+	pid_t pid;
+
+	if (posix_spawn_file_actions_init(&actions))
+		return -1;
+	err = quiet ? posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null",
+						       O_WRONLY, 0)
+		    : 0;
+	if (!err)
+		err = posix_spawnp(&pid, "ip", &actions, NULL, (char *const *)argv, environ);
+	posix_spawn_file_actions_destroy(&actions);
+	if (err && !quiet)
+		nsteer_log(NSTEER_LOG_WARN, "Couldn't run ip: %s\n", strerror(err));
+	if (err || waitpid(pid, &status, 0) < 0)
+		return -1;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+#define IP(quiet, ...) ip(quiet, (const char *const[]){ "ip", __VA_ARGS__, NULL })
+
+static bool netns_exists(const char *name)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, name);
+	return access(path, F_OK) == 0;
+}
+
+/* Moves this thread into the namespace ip netns add made, keeping the one it leaves in *saved. */
+static int netns_enter(const char *name, int *saved)
+{
+	char path[PATH_MAX];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	*saved = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (*saved < 0 || setns(fd, CLONE_NEWNET) < 0)
+		err = -errno;
+	close(fd);
+	if (err && *saved >= 0)
+		close(*saved);
+	return err;
+}
+
+/* A packet socket for the demo's frames on ifname, in namespace netns (NULL: this one), and
+ * ifname's MAC. */
 static int packet_socket_in(const char *netns, const char *ifname, unsigned char mac[6])
 {
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET, .sll_protocol = htons(DEMO_ETHERTYPE) };
-	struct nl_sock *sk = NULL;
-	struct nl_link link;
-	int nsfd = -1, saved = -1, fd = -1, err;
-	bool created;
+	struct ifreq ifr = { 0 };
+	int saved = -1, fd = -1, err;
 
 	if (netns) {
-		nsfd = netns_open_name(netns, false, &created);
-		if (nsfd < 0)
-			return nsfd;
-		err = netns_enter(nsfd, &saved);
-		close(nsfd);
+		err = netns_enter(netns, &saved);
 		if (err)
 			return err;
 	}
-	sk = nl_sock_open();
-	err = sk ? nl_link_get_by_name(sk, ifname, &link) : -errno;
-	nl_sock_close(sk);
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, htons(DEMO_ETHERTYPE));
+	err = fd < 0 || ioctl(fd, SIOCGIFINDEX, &ifr) < 0 ? -errno : 0;
 	if (!err) {
-		fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
-			    htons(DEMO_ETHERTYPE));
-		sll.sll_ifindex = link.ifindex;
-		if (fd < 0 || bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
+		sll.sll_ifindex = ifr.ifr_ifindex;
+		if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0 ||
+		    bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
 			err = -errno;
-		memcpy(mac, link.mac, 6);
+		memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
 	}
-	if (saved >= 0 && netns_leave(saved))
+	if (saved >= 0 && (setns(saved, CLONE_NEWNET) < 0 || close(saved) < 0))
 		abort(); /* continuing in the wrong namespace could touch real interfaces */
 	if (err && fd >= 0)
 		close(fd);
@@ -135,35 +188,20 @@ static void collect(struct party *parties, int window_ms)
 static int build_lab(struct party *parties)
 {
 	struct nsteer_attach_opts attach = { .xdp_mode = NSTEER_XDP_AUTO }; /* as a user gets it */
-	struct nl_veth_spec veth = { .name = DEMO_UPLINK, .peer_name = "wire0" };
-	struct nl_sock *sk = NULL, *wire_sk = NULL;
-	struct nl_link up, wire;
-	bool created;
-	int wire_fd, err;
+	int err;
 
-	wire_fd = netns_open_name(DEMO_WIRE_NS, true, &created);
-	if (wire_fd < 0) {
-		pr_warn("Couldn't create namespace %s: %s\n", DEMO_WIRE_NS, strerror(-wire_fd));
-		return wire_fd;
+	if (!netns_exists(DEMO_WIRE_NS) && IP(false, "netns", "add", DEMO_WIRE_NS)) {
+		nsteer_log(NSTEER_LOG_WARN, "Couldn't create namespace %s: ip netns add failed\n",
+			   DEMO_WIRE_NS);
+		return -1;
 	}
-	veth.peer_netns_fd = wire_fd;
-	sk = nl_sock_open();
-	wire_sk = nl_sock_open_in(wire_fd);
-	err = sk && wire_sk ? nl_veth_create(sk, &veth) : -errno;
-	if (!err)
-		err = nl_link_get_by_name(sk, DEMO_UPLINK, &up);
-	if (!err)
-		err = nl_link_get_by_name(wire_sk, "wire0", &wire);
-	if (!err)
-		err = nl_link_set_up(sk, up.ifindex, true);
-	if (!err)
-		err = nl_link_set_up(wire_sk, wire.ifindex, true);
-	nl_sock_close(wire_sk);
-	nl_sock_close(sk);
-	close(wire_fd);
-	if (err) {
-		pr_warn("Couldn't build the demo's NIC %s: %s\n", DEMO_UPLINK, strerror(-err));
-		return err;
+	if (IP(false, "link", "add", DEMO_UPLINK, "type", "veth", "peer", "name", "wire0", "netns",
+	       DEMO_WIRE_NS) ||
+	    IP(false, "link", "set", DEMO_UPLINK, "up") ||
+	    IP(false, "-n", DEMO_WIRE_NS, "link", "set", "wire0", "up")) {
+		nsteer_log(NSTEER_LOG_WARN, "Couldn't build the demo's NIC %s: ip link failed\n",
+			   DEMO_UPLINK);
+		return -1;
 	}
 	printf("lab: %s is the NIC; its far end wire0 lives in namespace %s\n", DEMO_UPLINK,
 	       DEMO_WIRE_NS);
@@ -189,8 +227,8 @@ static int build_lab(struct party *parties)
 								: "eth0",
 						   parties[i].mac);
 		if (parties[i].sock < 0) {
-			pr_warn("Couldn't open a packet socket for %s: %s\n", party_names[i],
-				strerror(-parties[i].sock));
+			nsteer_log(NSTEER_LOG_WARN, "Couldn't open a packet socket for %s: %s\n",
+				   party_names[i], strerror(-parties[i].sock));
 			return parties[i].sock;
 		}
 	}
@@ -205,9 +243,7 @@ static int is_demo_uplink(const char *dev, void *ctx)
 
 static void destroy_lab(struct party *parties, bool announce)
 {
-	struct nl_sock *sk = nl_sock_open();
-	struct nl_link up;
-	bool has_uplink = sk && nl_link_get_by_name(sk, DEMO_UPLINK, &up) == 0;
+	bool has_uplink = if_nametoindex(DEMO_UPLINK) != 0;
 
 	for (int i = 0; i < PARTIES; i++)
 		if (parties[i].sock >= 0)
@@ -215,15 +251,16 @@ static void destroy_lab(struct party *parties, bool announce)
 	if (has_uplink || nsteer_for_each_uplink(is_demo_uplink, NULL) == 1)
 		nsteer_detach(DEMO_UPLINK, true);
 	if (has_uplink)
-		nl_link_del(sk, up.ifindex);
-	nl_sock_close(sk);
+		IP(true, "link", "del", DEMO_UPLINK);
 	for (int i = 0; i < DEMO_PORTS; i++) { /* port del removed these unless a step failed */
 		char name[32];
 
 		snprintf(name, sizeof(name), "nsteer-demo-%s", port_names[i]);
-		netns_delete_name(name);
+		if (netns_exists(name))
+			IP(true, "netns", "del", name);
 	}
-	netns_delete_name(DEMO_WIRE_NS);
+	if (netns_exists(DEMO_WIRE_NS))
+		IP(true, "netns", "del", DEMO_WIRE_NS);
 	if (announce)
 		printf("lab removed\n");
 }
@@ -276,7 +313,7 @@ int demo_run(void)
 	for (int f = 0; f < n && !err; f++)
 		err = send_frame(&parties[plan[f].from], plan[f].dst, plan[f].forge_src, f);
 	if (err) {
-		pr_warn("Couldn't send a demo frame: %s\n", strerror(-err));
+		nsteer_log(NSTEER_LOG_WARN, "Couldn't send a demo frame: %s\n", strerror(-err));
 		goto out;
 	}
 	collect(parties, 300);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The documents written from the command table (table.h) at build time by nsteer-doc: the man
- * page and the bash completion. Nothing of this is linked into nsteer itself. */
+/* The documents written from the command table (cli_program, cli.h) at build time by nsteer-doc:
+ * the man page and the bash completion. Nothing of this is linked into nsteer itself. */
 #ifndef NSTEER_CLI_DOC_H
 #define NSTEER_CLI_DOC_H
 

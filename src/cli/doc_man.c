@@ -7,9 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "apply_cmd.h"
+#include "cli.h"
 #include "doc.h"
-#include "table.h"
 
 const struct doc_example doc_examples[] = {
 	{ "attach eth1",
@@ -125,10 +124,10 @@ static void syntax_word(void *out, const char *word)
 	roff_syntax(out, word);
 }
 
-static void synopsis(FILE *out, const struct command *c)
+static void synopsis(FILE *out, const struct cmdline_command *c)
 {
 	fputs(".SY nsteer\n", out);
-	cli_synopsis_words(c, syntax_word, out);
+	cmdline_synopsis_words(c, syntax_word, out);
 	fputs(".YS\n", out);
 }
 
@@ -138,7 +137,7 @@ static void name_section(FILE *out)
 	char line[256];
 	size_t len;
 
-	snprintf(line, sizeof(line), "%s", cli_summary);
+	snprintf(line, sizeof(line), "%s", cli_program.summary);
 	len = strlen(line);
 	if (len && line[len - 1] == '.')
 		line[len - 1] = '\0';
@@ -158,8 +157,8 @@ static void synopsis_section(FILE *out)
 	roff_syntax(out, "[COMMAND]");
 	roff_syntax(out, "--help");
 	fputs(".YS\n", out);
-	for (size_t i = 0; i < cli_n_commands; i++)
-		synopsis(out, &cli_commands[i]);
+	for (size_t i = 0; i < cli_program.n_commands; i++)
+		synopsis(out, &cli_program.commands[i]);
 }
 
 static void para(FILE *out, const char *text)
@@ -216,17 +215,17 @@ static void options_section(FILE *out)
 	doc_roff_text(out, "These come before the command.");
 	fputs(".TP\n", out);
 	roff_syntax(out, "-v, --verbose");
-	doc_roff_text(out, cli_verbose_help);
+	doc_roff_text(out, cli_program.verbose_help);
 	fputs(".TP\n", out);
 	roff_syntax(out, "-h, --help");
 	doc_roff_text(out, "print the usage of every command; after a command, its own usage");
 }
 
-static void option_item(FILE *out, const struct opt_spec *o)
+static void option_item(FILE *out, const struct cmdline_option *o)
 {
 	char tag[160], value[96];
 
-	cli_option_value(o, value, sizeof(value));
+	cmdline_option_value(o, value, sizeof(value));
 	snprintf(tag, sizeof(tag), "--%s%s%s", o->name, value[0] ? " " : "", value);
 	item(out, tag, true, o->help);
 }
@@ -234,12 +233,12 @@ static void option_item(FILE *out, const struct opt_spec *o)
 static void commands_section(FILE *out)
 {
 	fputs(".SH COMMANDS\n", out);
-	for (size_t i = 0; i < cli_n_commands; i++) {
-		const struct command *c = &cli_commands[i];
+	for (size_t i = 0; i < cli_program.n_commands; i++) {
+		const struct cmdline_command *c = &cli_program.commands[i];
 
 		fprintf(out, ".SS %s%s%s\n", c->name, c->sub ? " " : "", c->sub ? c->sub : "");
 		doc_roff_text(out, c->help);
-		for (const struct opt_spec *const *o = c->opts; *o; o++)
+		for (const struct cmdline_option *const *o = c->opts; *o; o++)
 			option_item(out, *o);
 	}
 }
@@ -247,7 +246,7 @@ static void commands_section(FILE *out)
 static void exit_status_section(FILE *out)
 {
 	fputs(".SH EXIT STATUS\n", out);
-	for (const struct cli_exit_status *e = cli_exit_statuses; e->meaning; e++) {
+	for (const struct cmdline_exit_status *e = cli_program.exit_statuses; e->meaning; e++) {
 		char tag[16];
 
 		snprintf(tag, sizeof(tag), "%d", e->status);
@@ -260,58 +259,71 @@ static void exit_status_section(FILE *out)
 		  "others).");
 }
 
-static void environment_section(FILE *out)
-{
-	fputs(".SH ENVIRONMENT\n", out);
-	item(out, "NSTEER_LOCK_WAIT", false,
-	     "How many seconds a command waits for the lock another nsteer holds before it gives "
-	     "up and says so (default 10).");
-	item(out, "NSTEER_FAULT", false,
-	     "For tests only: STEP or STEP@N makes nsteer kill itself with SIGKILL right after "
-	     "the first (or N-th) time it passes the state-changing step STEP.");
-	item(out, "NSTEER_FAULT_TRACE", false,
-	     "For tests only: when set and not 0, nsteer prints nsteer-fault: STEP@N on stderr "
-	     "each time it passes a step.");
-}
+/* A tagged paragraph of the ENVIRONMENT or FILES section: a name, what it is. */
+struct doc_term {
+	const char *tag;
+	const char *text;
+};
 
-static void files_section(FILE *out)
+/* ENVIRONMENT: the variables, bold as a whole. */
+static const struct doc_term environment[] = {
+	{ "NSTEER_LOCK_WAIT",
+	  "How many seconds a command waits for the lock another nsteer holds before it gives "
+	  "up and says so (default 10)." },
+	{ "NSTEER_FAULT",
+	  "For tests only: STEP or STEP@N makes nsteer kill itself with SIGKILL right after "
+	  "the first (or N-th) time it passes the state-changing step STEP." },
+	{ "NSTEER_FAULT_TRACE",
+	  "For tests only: when set and not 0, nsteer prints nsteer-fault: STEP@N on stderr "
+	  "each time it passes a step." },
+	{ NULL, NULL },
+};
+
+/* FILES: the paths, in usage syntax (placeholders in italics). */
+static const struct doc_term files[] = {
+	{ NSTEER_PIN_ROOT "/netns-COOKIE/IFINDEX-NAME/",
+	  "The pinned programs and maps of one uplink (mode 0600), its whole state: COOKIE is "
+	  "its network namespace's cookie (SO_NETNS_COOKIE; the host's is a small number), "
+	  "IFINDEX the device's ifindex, NAME the name it had when attached. An uplink is its "
+	  "namespace and device, not its name: nsteer run in another network namespace (ip netns "
+	  "exec, a container sharing /sys/fs/bpf) sees that namespace's uplinks only, a renamed "
+	  "uplink is found by its new name, and one whose device was deleted or moved away by "
+	  "the name it was attached as, for nsteer detach DEV --ports to clean up. nsteer status "
+	  "DEV prints the folder (pins:, and pin_dir in --json). The maps carry BTF: bpftool map "
+	  "dump pinned FOLDER/ports prints the ports with field names." },
+	{ NSTEER_PIN_ROOT,
+	  "Holds one folder per network namespace with attached uplinks; nsteer locks it (flock) "
+	  "while it changes anything. bpffs is mounted on /sys/fs/bpf if it is not; under ip "
+	  "netns exec, which mounts a fresh /sys, nsteer uses the bpffs of the namespace it was "
+	  "started from. nsteer 0.1 kept one folder per uplink name here (DEV/): the first "
+	  "command of a newer nsteer moves each to its new place, and nsteer attach DEV then "
+	  "replaces its programs, without a frame lost." },
+	{ "/var/run/netns/NETNS",
+	  "The namespaces named by iproute2 (ip netns); port add creates NETNS there when it "
+	  "is missing, as ip netns add would." },
+	{ "/run/nsteer/created-netns/NETNS",
+	  "Notes, while port add runs, that it is creating NETNS (the note holds the uplink's "
+	  "folder), so that "
+	  "a port add killed in between adopts the namespace and port del removes it." },
+	{ "/run/nsteer/batch-netns-COOKIE",
+	  "The file a running batch reads, or the apply command running, so that status can "
+	  "name a batch or apply that was killed." },
+	{ APPLY_CONF_DEFAULT,
+	  "The configuration nsteer.service applies at boot: attach and port add lines as the "
+	  "commands take them, without the word nsteer (nsteer save writes one)." },
+	{ "/lib/systemd/system/nsteer.service",
+	  "The systemd unit (under PREFIX/lib/systemd/system when built from source) that runs "
+	  "nsteer apply " APPLY_CONF_DEFAULT " at boot, after network-online.target, when the "
+	  "file exists; systemctl reload nsteer applies it again." },
+	{ "/proc/PID/ns/net", "The namespace --pid PID names." },
+	{ NULL, NULL },
+};
+
+static void terms_section(FILE *out, const char *heading, const struct doc_term *terms, bool syntax)
 {
-	fputs(".SH FILES\n", out);
-	item(out, NSTEER_PIN_ROOT "/netns-COOKIE/IFINDEX-NAME/", true,
-	     "The pinned programs and maps of one uplink (mode 0600), its whole state: COOKIE is "
-	     "its network namespace's cookie (SO_NETNS_COOKIE; the host's is a small number), "
-	     "IFINDEX the device's ifindex, NAME the name it had when attached. An uplink is its "
-	     "namespace and device, not its name: nsteer run in another network namespace (ip netns "
-	     "exec, a container sharing /sys/fs/bpf) sees that namespace's uplinks only, a renamed "
-	     "uplink is found by its new name, and one whose device was deleted or moved away by "
-	     "the name it was attached as, for nsteer detach DEV --ports to clean up. nsteer status "
-	     "DEV prints the folder (pins:, and pin_dir in --json). The maps carry BTF: bpftool map "
-	     "dump pinned FOLDER/ports prints the ports with field names.");
-	item(out, NSTEER_PIN_ROOT, true,
-	     "Holds one folder per network namespace with attached uplinks; nsteer locks it (flock) "
-	     "while it changes anything. bpffs is mounted on /sys/fs/bpf if it is not; under ip "
-	     "netns exec, which mounts a fresh /sys, nsteer uses the bpffs of the namespace it was "
-	     "started from. nsteer 0.1 kept one folder per uplink name here (DEV/): the first "
-	     "command of a newer nsteer moves each to its new place, and nsteer attach DEV then "
-	     "replaces its programs, without a frame lost.");
-	item(out, "/var/run/netns/NETNS", true,
-	     "The namespaces named by iproute2 (ip netns); port add creates NETNS there when it "
-	     "is missing, as ip netns add would.");
-	item(out, "/run/nsteer/created-netns/NETNS", true,
-	     "Notes, while port add runs, that it is creating NETNS (the note holds the uplink's "
-	     "folder), so that "
-	     "a port add killed in between adopts the namespace and port del removes it.");
-	item(out, "/run/nsteer/batch-netns-COOKIE", true,
-	     "The file a running batch reads, or the apply command running, so that status can "
-	     "name a batch or apply that was killed.");
-	item(out, APPLY_CONF_DEFAULT, true,
-	     "The configuration nsteer.service applies at boot: attach and port add lines as the "
-	     "commands take them, without the word nsteer (nsteer save writes one).");
-	item(out, "/lib/systemd/system/nsteer.service", true,
-	     "The systemd unit (under PREFIX/lib/systemd/system when built from source) that runs "
-	     "nsteer apply " APPLY_CONF_DEFAULT " at boot, after network-online.target, when the "
-	     "file exists; systemctl reload nsteer applies it again.");
-	item(out, "/proc/PID/ns/net", true, "The namespace --pid PID names.");
+	fprintf(out, ".SH %s\n", heading);
+	for (const struct doc_term *t = terms; t->tag; t++)
+		item(out, t->tag, syntax, t->text);
 }
 
 static void examples_section(FILE *out)
@@ -337,8 +349,8 @@ void doc_man(FILE *out)
 	options_section(out);
 	commands_section(out);
 	exit_status_section(out);
-	environment_section(out);
-	files_section(out);
+	terms_section(out, "ENVIRONMENT", environment, false);
+	terms_section(out, "FILES", files, true);
 	examples_section(out);
 	fputs(".SH SEE ALSO\n"
 	      ".BR ip\\-netns (8),\n"

@@ -235,7 +235,9 @@ int monitor_run(const struct cli *c)
 		if (err)
 			return err;
 		if (!s.found) {
-			pr_warn("No port '%s' on %s (--port takes a port's namespace or its host "
+			nsteer_log(
+				NSTEER_LOG_WARN,
+				"No port '%s' on %s (--port takes a port's namespace or its host "
 				"veth, as port list shows them)\n",
 				c->monitor_port, c->dev ? c->dev : "any attached uplink");
 			return -ENOENT;
@@ -245,7 +247,8 @@ int monitor_run(const struct cli *c)
 		o.pcap = strcmp(c->pcap, "-") ? fopen(c->pcap, "we") : stdout;
 		if (!o.pcap) {
 			err = -errno;
-			pr_warn("Couldn't open %s: %s\n", c->pcap, strerror(errno));
+			nsteer_log(NSTEER_LOG_WARN, "Couldn't open %s: %s\n", c->pcap,
+				   strerror(errno));
 			return err;
 		}
 		pcap_header(o.pcap);
@@ -256,8 +259,8 @@ int monitor_run(const struct cli *c)
 	err = nsteer_monitor_open(c->dev, &m);
 	/* On stderr, as tcpdump says what it listens on: stdout is the events'. */
 	if (!err)
-		pr_warn("Monitoring drops on %s; Ctrl-C ends it\n",
-			c->dev ? c->dev : "every uplink");
+		nsteer_log(NSTEER_LOG_WARN, "Monitoring drops on %s; Ctrl-C ends it\n",
+			   c->dev ? c->dev : "every uplink");
 	while (!err && !stop_signal) {
 		err = nsteer_monitor_poll(m, 500, on_drop, &o);
 		if (err == -EINTR || err > 0)

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli.h"
 #include "json.h"
+#include "nsteer.h"
 #include "render.h"
 
 static int each_dev(const char *dev, nsteer_uplink_cb cb, void *ctx)
@@ -308,7 +308,7 @@ int render_status(const char *dev, bool json)
 
 	if (err == -ENOENT && dev) {
 		nsteer_status_set_free(&set);
-		pr_warn("%s is not attached\n", dev);
+		nsteer_log(NSTEER_LOG_WARN, "%s is not attached\n", dev);
 		return err;
 	}
 	if (json) {
