@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Every map of the datapath, in one place. The loader pins each in the uplink's folder under
  * /sys/fs/bpf/nsteer (netns-COOKIE/IFINDEX-NAME/) by the name given here, so these names are what
- * operators type into bpftool. */
+ * operators type into bpftool. Each is in libbpf's BTF-defined form, so they look alike by
+ * design. */
 #ifndef NSTEER_BPF_MAPS_H
 #define NSTEER_BPF_MAPS_H
 

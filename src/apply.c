@@ -517,7 +517,8 @@ void nsteer_change_format(const struct nsteer_change *c, char *buf, size_t size)
 	const char *sep = c->why[0] ? ": " : "";
 	char port[NSTEER_NETNS_LEN + sizeof(c->ifname)];
 
-	/* As status names a port: namespace and interface (none: all of the namespace's). */
+	/* As status names a port: namespace and interface (none: all of the namespace's). One case
+	 * per kind of change, each a sentence of its own, alike by design. */
 	snprintf(port, sizeof(port), "%s%s%s", c->netns, c->ifname[0] ? " " : "", c->ifname);
 	switch (c->kind) {
 	case NSTEER_CHANGE_PORT_DEL:

@@ -50,7 +50,7 @@ static int uplink_take(struct host *h, const char *dev, struct host_uplink **out
 	}
 	e->err = uplink_open_damaged(dev, &e->u);
 	grown = e->err && e->err != -EUCLEAN ? NULL
-					    : realloc(h->uplinks, (h->n + 1) * sizeof(*grown));
+					     : realloc(h->uplinks, (h->n + 1) * sizeof(*grown));
 	if (!grown) {
 		err = e->err && e->err != -EUCLEAN ? e->err : -ENOMEM;
 		uplink_close(&e->u);

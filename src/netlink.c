@@ -616,6 +616,7 @@ int nl_addr_present(struct nl_sock *sk, int ifindex, const char *cidr)
 	return err ? err : f.found;
 }
 
+/* Like uc_dump_ctx, as each dump's context is: one per callback type keeps the callbacks typed. */
 struct addr_dump_ctx {
 	int ifindex;
 	nl_addr_cb cb;

@@ -94,7 +94,8 @@ static int nic_hold_make(struct nl_sock *sk, int ifindex, const struct nsteer_ni
 	}
 }
 
-/* Undoes what nic_hold_make did; what is already gone is no error. */
+/* Undoes what nic_hold_make did, case for case (the mirror is deliberate); what is already gone
+ * is no error. */
 static int nic_undo(struct nl_sock *sk, int ifindex, const struct nsteer_nic_hold *h)
 {
 	char name[IF_NAMESIZE];

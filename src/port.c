@@ -144,7 +144,7 @@ static const struct nsteer_port *find_port(const struct port_table *t, __u64 net
 
 struct netns_heir {
 	const struct uplink *u; /* the uplink of the port going away */
-	__u32 ifindex;   /* its host end */
+	__u32 ifindex;          /* its host end */
 	__u64 netns_inode;
 	bool found;
 };

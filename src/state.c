@@ -422,9 +422,8 @@ int port_record_update(const struct uplink *u, const struct nsteer_port *port)
 {
 	__u32 ifindex = port->ifindex;
 	int err = bpf_map_update_elem(u->fd_port_by_ifindex, &ifindex, port, BPF_EXIST);
-	const struct nsteer_port *p = err || !u->table || !u->table->loaded
-					      ? NULL
-					      : port_table_find(u->table, ifindex);
+	const struct nsteer_port *p =
+		err || !u->table || !u->table->loaded ? NULL : port_table_find(u->table, ifindex);
 
 	if (p)
 		u->table->ports[p - u->table->ports] = *port;
@@ -647,4 +646,3 @@ int nsteer_for_each_port(const char *dev, nsteer_port_cb cb, void *ctx)
 	free(t);
 	return err;
 }
-

@@ -472,8 +472,7 @@ struct gather {
 static int gather_one(const char *dev, struct uplink *u, int open_err, void *arg)
 {
 	struct gather *g = arg;
-	struct nsteer_uplink_status *st =
-		grow((void **)&g->set->v, &g->set->n, sizeof(*g->set->v));
+	struct nsteer_uplink_status *st = grow((void **)&g->set->v, &g->set->n, sizeof(*g->set->v));
 	int err = st ? status_of(g->v, dev, g->counters_only, st) : -ENOMEM;
 
 	(void)u;

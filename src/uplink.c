@@ -440,9 +440,10 @@ static int detach_ports(const struct uplink *u, bool with_ports)
 		ifindexes[i] = t->ports[i].ifindex;
 	for (__u32 i = 0; ifindexes && i < n; i++) {
 		const struct nsteer_port *port = port_table_find(t, ifindexes[i]);
-		int e = !port				     ? 0
-			: with_ports || (port->flags & NSTEER_PORT_HOST) ? port_remove(u, port)
-								   : tc_ingress_detach(port->ifindex);
+		int e = !port ? 0
+			: with_ports || (port->flags & NSTEER_PORT_HOST)
+				? port_remove(u, port)
+				: tc_ingress_detach(port->ifindex);
 
 		if (e && !err)
 			err = e;

@@ -43,7 +43,8 @@ static int owner_find(const char *dev, struct uplink *u, int err, void *ctx)
 {
 	struct owner *o = ctx;
 	/* A damaged uplink's ports too; not the table of dev's own uplink, which cannot hold it. */
-	const struct port_table *t = u && u->cfg.uplink_ifindex != o->ifindex ? uplink_table(u) : NULL;
+	const struct port_table *t =
+		u && u->cfg.uplink_ifindex != o->ifindex ? uplink_table(u) : NULL;
 
 	(void)err;
 	for (__u32 i = 0; t && i < t->n && !o->uplink[0]; i++) {

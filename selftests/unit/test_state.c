@@ -98,7 +98,8 @@ static int table_lab(struct uplink *u)
 Test(state, the_table_is_read_once_sorted_and_follows_the_commands_changes)
 {
 	const struct nsteer_port b1 = port_named(11, "b", "eth1"), a0 = port_named(12, "a", "eth0"),
-				 b0 = port_named(13, "b", "eth0"), late = port_named(14, "c", "eth0");
+				 b0 = port_named(13, "b", "eth0"),
+				 late = port_named(14, "c", "eth0");
 	struct nsteer_port changed = b1, read;
 	const struct port_table *t;
 	struct uplink u;
