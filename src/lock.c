@@ -39,6 +39,8 @@ static int batch_note(char *path, size_t size)
 
 static int lock_fd = -1;
 static int lock_depth;
+/* This process runs the batch the note names: it is not interrupted (status inside a batch). */
+static bool batch_ours;
 
 static unsigned int lock_wait_seconds(void)
 {
@@ -103,6 +105,7 @@ int nsteer_batch_begin(const char *what)
 		pr_warn("Couldn't write %s: %s\n", note, strerror(-err));
 	else
 		fault_point("batch:noted");
+	batch_ours = !err;
 	return err;
 }
 
@@ -110,6 +113,7 @@ void nsteer_batch_end(void)
 {
 	char note[PATH_MAX];
 
+	batch_ours = false;
 	if (batch_note(note, sizeof(note)) == 0 && unlink(note) == 0)
 		fault_point("batch:note-removed");
 }
@@ -122,6 +126,8 @@ int batch_interrupted(char *what, size_t size)
 
 	if (err)
 		return err;
+	if (batch_ours)
+		return -ENOENT;
 	fd = open(note, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;

@@ -338,10 +338,13 @@ int uplink_place_find(const char *dev, bool for_attach, struct uplink_place *p)
 int uplink_place_get(const char *dev, struct uplink_place *p)
 {
 	const struct uplink_place *known = place_recalled(dev);
+	struct stat st;
 
 	if (!known)
 		return uplink_place_find(dev, false, p);
 	*p = *known;
+	/* The folder as it is now: attach remembers where it will be before it makes it. */
+	p->exists = stat(p->dir, &st) == 0 && S_ISDIR(st.st_mode);
 	return 0;
 }
 

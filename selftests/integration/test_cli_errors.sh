@@ -235,4 +235,18 @@ test_batch_stops_at_failing_line_and_names_it() {
 	expect_error 2 "cannot run inside batch" "$NSTEER" batch "$LAB_TMP/nested"
 }
 
+test_batch_sees_its_own_attach_and_is_no_interrupted_batch_to_status() {
+	# One process attaches and then asks for status: the uplink it just made is there, and the
+	# batch it is running is not one that was cut short.
+	lab 0
+	local out rc
+	"$NSTEER" detach "$UP" >/dev/null 2>&1
+	printf 'attach %s\nstatus %s\n' "$UP" "$UP" >"$LAB_TMP/batch"
+	out=$("$NSTEER" batch "$LAB_TMP/batch" 2>&1); rc=$?
+	[ $rc = 0 ] || fail "attach then status in one batch exited $rc: $out"
+	grep -q "^$UP (ifindex" <<<"$out" || fail "status in the batch did not show $UP: $out"
+	grep -q "interrupted" <<<"$out" && fail "status in the batch reported an interruption: $out"
+	true
+}
+
 run_tests

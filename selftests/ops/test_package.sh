@@ -50,6 +50,9 @@ test_deb_builds_lints_installs_and_runs_the_demo() {
 		{ cat "$LAB_TMP/demo.out" >&2; fail "the installed nsteer's demo failed"; }
 	grep -q '^demo: every frame went exactly where it should$' "$LAB_TMP/demo.out" ||
 		{ cat "$LAB_TMP/demo.out" >&2; fail "the installed nsteer's demo did not say every frame went where it should"; }
+	# Its counters are the status of the uplink it attached, read in the same process.
+	grep -A1 "^nsteer's counters:" "$LAB_TMP/demo.out" | grep -q '^nsteer-demo0 (ifindex' ||
+		{ cat "$LAB_TMP/demo.out" >&2; fail "the demo's counters did not show its uplink's status"; }
 	[ -x /usr/lib/cni/nsteer ] || fail "the package has no CNI plugin at /usr/lib/cni/nsteer"
 	# Debian 12's systemd looks for packages' units in /lib/systemd/system; dh_installsystemd
 	# enables it (without systemd running, by symlinks only).
