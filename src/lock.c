@@ -17,7 +17,7 @@
 #include "fault.h"
 #include "lock.h"
 #include "log.h"
-#include "pins.h"
+#include "bpffs.h"
 
 #define LOCK_WAIT_DEFAULT_S 10
 /* Only ever written and read under the lock: at most one batch runs at a time. One per network

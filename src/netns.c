@@ -2,7 +2,7 @@
 #define _GNU_SOURCE
 #include "log.h"
 #include "netns.h"
-#include "pins.h"
+#include "bpffs.h"
 #include "fault.h"
 
 #include <errno.h>

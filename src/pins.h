@@ -14,26 +14,11 @@
 #include <net/if.h>
 #include <stdbool.h>
 
+#include "bpffs.h"
+
 /* A name the kernel could give a device: it becomes part of a directory's name, so ".", ".."
  * and '/' must never pass. */
 bool dev_name_valid(const char *dev);
-/* Mounts bpffs on /sys/fs/bpf when nothing is mounted there, as bpftool does; under `ip netns
- * exec`, which mounts a fresh /sys, it uses the bpffs of the caller's mount namespace instead
- * (see pin_root). */
-int bpffs_ensure_mounted(void);
-/* NSTEER_PIN_ROOT as this process reaches it: through another process's root when this mount
- * namespace has no bpffs but the one it came from has (`ip netns exec`). */
-const char *pin_root(void);
-/* When pin_root() is another mount namespace's (ip netns exec): an fd of that namespace, where
- * namespace files (/var/run/netns/NAME) must be mounted to outlive this command; else -1. */
-int mount_ns_origin(void);
-/* A path under pin_root() as everyone else sees it, under NSTEER_PIN_ROOT (a static buffer). */
-const char *pin_path_shown(const char *path);
-/* Creates the pin root (0700) if missing. */
-int pin_root_ensure(void);
-
-/* This network namespace's folder: pin_root()/netns-COOKIE. */
-int pin_netns_dir(char *buf, size_t size);
 
 /* Where dev's state is, or would be. */
 struct uplink_place {

@@ -266,6 +266,20 @@ test_layout_names_every_file() {
 	[ "$out" = src/undocumented.c ] || fail "the check let an undocumented file pass: '$out'"
 }
 
+# README's src/ row is read bottom-up: each library module calls only those listed before it (so
+# there is no call cycle), by the symbols the built objects use.
+test_library_layering_as_readme_says() {
+	local objs=$NST_ROOT/.output/lib out
+	ls "$objs"/*.o >/dev/null 2>&1 || skip "no library objects in $objs (make builds them)"
+	out=$("$NST_PYTHON" "$NST_ROOT/selftests/ops/layering_check.py" "$NST_ROOT/README.md" "$objs") ||
+		fail "the library's layering is not README's: $out"
+	# The check must see a module listed above one it calls: state, moved to the front.
+	sed '/^| `src\/` |/ s/`log`/`state`, `log`/' "$NST_ROOT/README.md" >"$LAB_TMP/README.md"
+	"$NST_PYTHON" "$NST_ROOT/selftests/ops/layering_check.py" "$LAB_TMP/README.md" "$objs" \
+		>/dev/null && fail "the layering check passed state listed first"
+	true
+}
+
 # `port add DEV` offers every namespace of `ip netns list`, here a fake one on PATH.
 test_completion_netns_for_port_add() {
 	needs_docs
