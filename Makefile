@@ -308,9 +308,10 @@ $(OUTPUT)/bench.skel.h: $(OUTPUT)/selftests/bench/bench.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name bench_bpf > $@
 
-$(OUTPUT)/bench_tool: selftests/bench/bench_tool.c $(OUTPUT)/bench.skel.h $(TESTLIB) $(OUTPUT)/libnsteer.a
+BENCH_TOOL_SRCS := selftests/bench/bench_tool.c selftests/bench/packet_gen.c
+$(OUTPUT)/bench_tool: $(BENCH_TOOL_SRCS) selftests/bench/packet_gen.h $(OUTPUT)/bench.skel.h $(TESTLIB) $(OUTPUT)/libnsteer.a
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(CFLAGS) -Isrc -Iselftests/lib $< $(TESTLIB) $(OUTPUT)/libnsteer.a $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) -Isrc -Iselftests/lib $(BENCH_TOOL_SRCS) $(TESTLIB) $(OUTPUT)/libnsteer.a $(LDLIBS) -lpthread -o $@
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory nsteer $(OUTPUT)/bench_tool $(NOMON)/nsteer

@@ -2,8 +2,11 @@
 # `make bench`: nsteer against the kernel's own alternatives, measured in one run on one veth lab.
 #
 # Each packet path gets a fresh lab: a veth "NIC" (nsub0) whose far end wire0 sits in namespace
-# nstbw, where bench_tool's live-frames generator (BPF_PROG_RUN + BPF_F_TEST_XDP_LIVE_FRAMES)
-# transmits 64-byte UDP frames for SECONDS. Deliveries are counted on the receiving side only:
+# nstbw, where bench_tool's generator transmits 64-byte UDP frames for SECONDS: live frames
+# (BPF_PROG_RUN + BPF_F_TEST_XDP_LIVE_FRAMES) where the kernel allows them, else AF_PACKET TX rings
+# (bench_tool gen says which; BENCH_GEN and BENCH_GEN_THREADS choose). On a veth the receiving side
+# runs on the sending CPU, so the report also gives each path's receive cost per frame, the
+# generator's own (the XDP_DROP row's) taken out. Deliveries are counted on the receiving side only:
 # by an XDP sink on the port, by the port's IP stack (Ip InDelivers in its namespace), or by
 # nsteer's drop counter. Paths alternate within each of ROUNDS rounds; the table shows medians
 # and the SPEC section 6 ratios. Results also go to .output/bench.json.
@@ -112,6 +115,7 @@ measure() {
 	sent=$(awk '{print $2}' <<<"$out")
 	secs=$(awk '{print $4}' <<<"$out")
 	record "pps $name $(python3 -c "print(($after - $before) / $secs)") sent $(python3 -c "print($sent / $secs)")"
+	record "generator $name $(awk '{print $6}' <<<"$out")"
 }
 
 setup_xdp_drop() {
@@ -258,7 +262,9 @@ print(" ".join(p["host_ifname"] for p in ports))')
 # over all of them. Each row also records where the frames sent and not delivered went: lost
 # before any steering (the uplink veth's ring, which the generator can overrun on any path), or
 # dropped by nsteer under a named reason. nsteer's modes take turns on the same ports (attach
-# with another --xdp-mode replaces the programs in place); macvlan gets its own lab after.
+# with another --xdp-mode replaces the programs in place); macvlan gets its own lab after. On the
+# same ports, broadcasts from the wire: each port's stack gets a copy (the frames' IP address is
+# every port's), where macvlan hands each broadcast to a work queue that drops when it is full.
 spread_grow() { # KIND N: the lab's ports, SPREAD_HAVE of them, grow to N
 	local kind=$1 n=$2 i mac ns batch=$OUT/spread.batch
 	: >"$batch"
@@ -285,8 +291,10 @@ s = json.load(sys.stdin)
 print(sum(sum(p["counters"]["drops"].values()) for p in s[0]["ports"]) + sum(s[0]["counters"]["drops"].values()) if s else 0)'
 }
 
-measure_spread() { # PATH N
-	local name="spread_$1_$2" before after lost0 lost1 drop0 drop1 out sent secs sinks
+measure_spread() { # PATH N [KIND]: KIND spread (the ports' MACs in turn) or bcast (broadcasts)
+	local kind=${3:-spread} name="${3:-spread}_$1_$2" macs=@$OUT/spread.macs
+	local before after lost0 lost1 drop0 drop1 out sent secs sinks
+	[ "$kind" = bcast ] && macs=ff:ff:ff:ff:ff:ff
 	"$TOOL" udp-sinks @"$OUT/spread.netns" >"$OUT/udp-sinks.out" &
 	sinks=$!
 	until grep -q ready "$OUT/udp-sinks.out" 2>/dev/null; do
@@ -295,13 +303,14 @@ measure_spread() { # PATH N
 	done
 	sleep 0.2
 	before=$("$TOOL" delivers @"$OUT/spread.netns"); lost0=$(uplink_ring_losses); drop0=$(nsteer_drops_total)
-	out=$("$TOOL" gen $WIRE wire0 "$SECS" @"$OUT/spread.macs")
+	out=$("$TOOL" gen $WIRE wire0 "$SECS" "$macs")
 	sleep 0.3
 	after=$("$TOOL" delivers @"$OUT/spread.netns"); lost1=$(uplink_ring_losses); drop1=$(nsteer_drops_total)
 	kill $sinks; wait $sinks 2>/dev/null || true
 	sent=$(awk '{print $2}' <<<"$out")
 	secs=$(awk '{print $4}' <<<"$out")
 	record "pps $name $(python3 -c "print(($after - $before) / $secs)") sent $(python3 -c "print($sent / $secs)")"
+	record "generator $name $(awk '{print $6}' <<<"$out")"
 	record "frames $name sent $sent delivered $((after - before)) uplink_ring $((lost1 - lost0)) nsteer_drops $((drop1 - drop0))"
 }
 
@@ -318,11 +327,18 @@ stack_sweep() {
 			echo "    $kind, $n ports"
 			spread_grow $kind "$n"
 			for ((r = 1; r <= ROUNDS; r++)); do
-				if [ "$kind" = macvlan ]; then measure_spread macvlan "$n"; continue; fi
+				if [ "$kind" = macvlan ]; then
+					measure_spread macvlan "$n"
+					measure_spread macvlan "$n" bcast
+					continue
+				fi
 				for mode in $modes; do
 					"$NSTEER" attach $UP --xdp-mode "$mode" >/dev/null 2>&1
 					measure_spread "$mode" "$n"
 				done
+				# Broadcasts take tc's flood in every mode: measured in the first.
+				"$NSTEER" attach $UP --xdp-mode "${modes%% *}" >/dev/null 2>&1
+				measure_spread nsteer "$n" bcast
 			done
 		done
 		# nsteer's ports are the control plane's to remove (timed there); macvlan's go with $UP.

@@ -4,7 +4,10 @@
  *
  *   bench_tool gen NETNS IFNAME SECONDS DST_MAC[,DST_MAC...]|@FILE [SIZE]
  *       send SIZE-byte (default 64) UDP frames out of IFNAME (in NETNS) for SECONDS, cycling
- *       through the destination MACs; prints "sent N seconds S"
+ *       through the destination MACs; prints "sent N seconds S generator G". G is live-frames
+ *       (BPF_PROG_RUN with BPF_F_TEST_XDP_LIVE_FRAMES, where the kernel allows it) or
+ *       af_packet/T (packet_gen.c on T threads, one per CPU unless BENCH_GEN_THREADS says);
+ *       BENCH_GEN=live or BENCH_GEN=af_packet picks one.
  *   bench_tool sink NETNS IFNAME...  attach the counting XDP sink (native) to IFNAME in NETNS
  *                                    (NETNS "-": this namespace)
  *   bench_tool bare DEV TARGET       on DEV (here), XDP redirect everything to TARGET via a devmap
@@ -39,6 +42,7 @@
 #include "bench.skel.h"
 #include "bpflab.h"
 #include "mac.h"
+#include "packet_gen.h"
 
 #define PIN_DIR "/sys/fs/bpf/nsteer-bench"
 #define PIN_SINK PIN_DIR "/bench_sink"
@@ -164,12 +168,44 @@ static struct bench_bpf *open_only(const char *prog)
 	return skel;
 }
 
+/* Runs the live-frames generator until seconds have passed; -EPERM and the like, before any frame
+ * was sent, where the kernel refuses live frames (as on some machines even for root). */
+static int live_frames_run(struct bench_bpf *skel, int ifindex, unsigned char *frame, size_t size,
+			   double seconds, unsigned long long *sent, double *elapsed)
+{
+	double start = now();
+	int err = 0;
+
+	*sent = 0;
+	while (!err && (*elapsed = now() - start) < seconds) {
+		struct xdp_md ctx = { .data_end = size, .ingress_ifindex = ifindex };
+		DECLARE_LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = size,
+				    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = 1 << 20,
+				    .flags = BPF_F_TEST_XDP_LIVE_FRAMES, .batch_size = 64);
+
+		err = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.bench_tx), &opts);
+		if (!err)
+			*sent += opts.repeat;
+	}
+	return err;
+}
+
+static unsigned int gen_threads(void)
+{
+	const char *env = getenv("BENCH_GEN_THREADS");
+	long n = env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 0 && n <= 64 ? (unsigned int)n : 1;
+}
+
 static int cmd_gen(int argc, char **argv)
 {
 	static unsigned char macs[MAX_MACS][6], frame[9000];
 	unsigned char src[6] = { 0x02, 0xbe, 0x4c, 0, 0, 1 };
-	double seconds, start, elapsed;
+	const char *want = getenv("BENCH_GEN");
+	struct packet_gen_result pr;
 	unsigned long long sent = 0;
+	double seconds, elapsed = 0;
 	struct bench_bpf *skel;
 	size_t size = 64;
 	int n, ifindex, err;
@@ -184,32 +220,36 @@ static int cmd_gen(int argc, char **argv)
 		die("gen arguments", EINVAL);
 	enter_netns(argv[0]);
 	ifindex = ifindex_of(argv[1]);
-	skel = open_only("bench_tx");
-	skel->rodata->n_macs = n;
-	err = bench_bpf__load(skel);
-	if (err)
-		die("load", err);
-	for (__u32 i = 0; i < (__u32)n; i++) {
-		__u64 v = 0;
-
-		memcpy(&v, macs[i], 6);
-		bpf_map_update_elem(bpf_map__fd(skel->maps.bench_macs), &i, &v, BPF_ANY);
-	}
 	build_frame(frame, size, macs[0], src);
-	start = now();
-	while ((elapsed = now() - start) < seconds) {
-		struct xdp_md ctx = { .data_end = size, .ingress_ifindex = ifindex };
-		DECLARE_LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = size,
-				    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = 1 << 20,
-				    .flags = BPF_F_TEST_XDP_LIVE_FRAMES, .batch_size = 64);
-
-		err = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.bench_tx), &opts);
+	err = -EPERM;
+	if (!want || !strcmp(want, "live")) {
+		skel = open_only("bench_tx");
+		skel->rodata->n_macs = n;
+		err = bench_bpf__load(skel);
 		if (err)
+			die("load", err);
+		for (__u32 i = 0; i < (__u32)n; i++) {
+			__u64 v = 0;
+
+			memcpy(&v, macs[i], 6);
+			bpf_map_update_elem(bpf_map__fd(skel->maps.bench_macs), &i, &v, BPF_ANY);
+		}
+		err = live_frames_run(skel, ifindex, frame, size, seconds, &sent, &elapsed);
+		bench_bpf__destroy(skel);
+		if (err && (sent || want))
 			die("BPF_PROG_RUN live frames", err);
-		sent += opts.repeat;
 	}
-	printf("sent %llu seconds %.6f\n", sent, elapsed);
-	bench_bpf__destroy(skel);
+	if (!err) {
+		printf("sent %llu seconds %.6f generator live-frames\n", sent, elapsed);
+		return 0;
+	}
+	if (want && strcmp(want, "af_packet"))
+		die("BENCH_GEN (live or af_packet)", EINVAL);
+	err = packet_gen_run(ifindex, frame, size, (const unsigned char(*)[6])macs, n, seconds,
+			     gen_threads(), &pr);
+	if (err)
+		die("AF_PACKET generator", err);
+	printf("sent %llu seconds %.6f generator af_packet/%u\n", pr.sent, pr.seconds, pr.threads);
 	return 0;
 }
 
