@@ -293,7 +293,7 @@ print(sum(sum(p["counters"]["drops"].values()) for p in s[0]["ports"]) + sum(s[0
 
 measure_spread() { # PATH N [KIND]: KIND spread (the ports' MACs in turn) or bcast (broadcasts)
 	local kind=${3:-spread} name="${3:-spread}_$1_$2" macs=@$OUT/spread.macs
-	local before after lost0 lost1 drop0 drop1 out sent secs sinks
+	local before after lost0 lost1 drop0 drop1 ring0 ring1 out sent secs sinks
 	[ "$kind" = bcast ] && macs=ff:ff:ff:ff:ff:ff
 	"$TOOL" udp-sinks @"$OUT/spread.netns" >"$OUT/udp-sinks.out" &
 	sinks=$!
@@ -303,15 +303,17 @@ measure_spread() { # PATH N [KIND]: KIND spread (the ports' MACs in turn) or bca
 	done
 	sleep 0.2
 	before=$("$TOOL" delivers @"$OUT/spread.netns"); lost0=$(uplink_ring_losses); drop0=$(nsteer_drops_total)
+	ring0=$("$TOOL" rx-drops @"$OUT/spread.netns")
 	out=$("$TOOL" gen $WIRE wire0 "$SECS" "$macs")
 	sleep 0.3
 	after=$("$TOOL" delivers @"$OUT/spread.netns"); lost1=$(uplink_ring_losses); drop1=$(nsteer_drops_total)
+	ring1=$("$TOOL" rx-drops @"$OUT/spread.netns")
 	kill $sinks; wait $sinks 2>/dev/null || true
 	sent=$(awk '{print $2}' <<<"$out")
 	secs=$(awk '{print $4}' <<<"$out")
 	record "pps $name $(python3 -c "print(($after - $before) / $secs)") sent $(python3 -c "print($sent / $secs)")"
 	record "generator $name $(awk '{print $6}' <<<"$out")"
-	record "frames $name sent $sent delivered $((after - before)) uplink_ring $((lost1 - lost0)) nsteer_drops $((drop1 - drop0))"
+	record "frames $name sent $sent delivered $((after - before)) uplink_ring $((lost1 - lost0)) nsteer_drops $((drop1 - drop0)) port_rings $((ring1 - ring0))"
 }
 
 stack_sweep() {

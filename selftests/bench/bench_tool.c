@@ -19,6 +19,8 @@
  *                                    so frames into a port's stack end there (not in ICMP replies);
  *                                    prints "ready", then waits to be killed
  *   bench_tool delivers NETNS...|@FILE  print the sum of Ip InDelivers over the namespaces
+ *   bench_tool rx-drops NETNS...|@FILE  print the frames their devices (but lo) dropped on receive:
+ *                                    a port's veth ring that overflowed
  *   bench_tool clean                 remove the pins (programs stay while attached)
  */
 #define _GNU_SOURCE
@@ -423,6 +425,32 @@ static void add_in_delivers(void *sum)
 			*(unsigned long long *)sum += strtoull(v, NULL, 10);
 }
 
+/* /proc/net/dev: "  eth0: rx_bytes rx_packets rx_errs rx_drop ...", two header lines first. */
+static void add_rx_drops(void *sum)
+{
+	char line[512], name[64];
+	unsigned long long bytes, packets, errs, drop;
+	FILE *f = fopen("/proc/self/net/dev", "r");
+
+	if (!f)
+		die("/proc/self/net/dev", errno);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, " %63[^:]: %llu %llu %llu %llu", name, &bytes, &packets, &errs,
+			   &drop) == 5 &&
+		    strcmp(name, "lo"))
+			*(unsigned long long *)sum += drop;
+	fclose(f);
+}
+
+static int cmd_rx_drops(int argc, char **argv)
+{
+	unsigned long long sum = 0;
+
+	for_each_netns(argc, argv, add_rx_drops, &sum);
+	printf("%llu\n", sum);
+	return 0;
+}
+
 static int cmd_delivers(int argc, char **argv)
 {
 	unsigned long long sum = 0;
@@ -452,6 +480,8 @@ int main(int argc, char **argv)
 		return cmd_udp_sinks(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "delivers"))
 		return cmd_delivers(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "rx-drops"))
+		return cmd_rx_drops(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "clean")) {
 		unlink(PIN_SINK);
 		unlink(PIN_COUNT);

@@ -31,6 +31,7 @@ struct worker {
 	int cpu;
 	unsigned char *ring;
 	unsigned int frame_size, frames, next;
+	bool *queued; /* a frame of ours went into the slot and has not been counted yet */
 	const unsigned char (*macs)[6];
 	unsigned int n_macs, mac_next;
 	size_t len;
@@ -79,9 +80,23 @@ static int ring_open(struct worker *w, int ifindex, const unsigned char *frame, 
 		w->ring = NULL;
 		return -errno;
 	}
+	w->queued = calloc(w->frames, sizeof(*w->queued));
+	if (!w->queued)
+		return -ENOMEM;
 	for (unsigned int i = 0; i < w->frames; i++)
 		memcpy(frame_data((struct tpacket2_hdr *)(w->ring + i * w->frame_size)), frame, len);
 	return 0;
+}
+
+/* A slot of ours is free again only once the veth took its frame: one it refused (its receive
+ * ring full) the kernel puts back to be sent again (tpacket_snd), and sendto's count of bytes is
+ * lost with that error. So frames are counted here, as their slots come back. */
+static void count_if_sent(struct worker *w, unsigned int slot)
+{
+	if (w->queued[slot]) {
+		w->queued[slot] = false;
+		w->sent++;
+	}
 }
 
 /* Queues up to SEND_BATCH frames in free slots, each to the next MAC; returns how many. */
@@ -99,9 +114,11 @@ static unsigned int queue_frames(struct worker *w)
 		}
 		if (status != TP_STATUS_AVAILABLE)
 			break; /* still being sent: the ring is full */
+		count_if_sent(w, w->next);
 		memcpy(frame_data(h), w->macs[w->mac_next], 6);
 		w->mac_next = (w->mac_next + 1) % w->n_macs;
 		h->tp_len = w->len;
+		w->queued[w->next] = true;
 		__atomic_store_n(&h->tp_status, TP_STATUS_SEND_REQUEST, __ATOMIC_RELEASE);
 		w->next = (w->next + 1) % w->frames;
 		queued++;
@@ -120,12 +137,16 @@ static void *work(void *arg)
 	sched_setaffinity(0, sizeof(cpus), &cpus);
 	while (!atomic_load(&stop) && !w->err) {
 		queue_frames(w);
-		/* The bytes of the frames the kernel took from the ring in this call. */
 		n = sendto(w->fd, NULL, 0, MSG_DONTWAIT, NULL, 0);
-		if (n > 0)
-			w->sent += (unsigned long long)n / w->len;
-		else if (n < 0 && errno != EAGAIN && errno != ENOBUFS && errno != EINTR)
+		if (n < 0 && errno != EAGAIN && errno != ENOBUFS && errno != EINTR)
 			w->err = -errno;
+	}
+	/* What is still queued is not sent: only the slots already back count. */
+	for (unsigned int i = 0; i < w->frames; i++) {
+		struct tpacket2_hdr *h = (void *)(w->ring + i * w->frame_size);
+
+		if (__atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE) == TP_STATUS_AVAILABLE)
+			count_if_sent(w, i);
 	}
 	return NULL;
 }
@@ -177,6 +198,7 @@ int packet_gen_run(int ifindex, const unsigned char *frame, size_t len,
 			munmap(w[i].ring, (size_t)RING_BLOCK * RING_BLOCKS);
 		if (w[i].fd >= 0)
 			close(w[i].fd);
+		free(w[i].queued);
 	}
 	free(w);
 	return err;

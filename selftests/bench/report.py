@@ -196,12 +196,13 @@ def main(results_path, json_path):
                 if p != "macvlan" and ratio is not None:
                     report["ratios"].append({"bar": f"spread over {n} ports, {p} vs macvlan",
                                              "ratio": ratio, "min": 1.0, "met": ratio >= 1.0})
-        lost = {f"{p}_{n}": (a["uplink_ring"], a["nsteer_drops"]) for (p, n), a in sorted(accounting.items())
-                if a["uplink_ring"] or a["nsteer_drops"]}
+        lost = {f"{p}_{n}": (a["uplink_ring"], a["nsteer_drops"], a["port_rings"])
+                for (p, n), a in sorted(accounting.items())
+                if a["uplink_ring"] or a["nsteer_drops"] or a["port_rings"]}
         if lost:
             print("  not delivered, summed over rounds (lost in the uplink's ring before any steering / "
-                  "dropped by nsteer, by reason in stats): " +
-                  ", ".join(f"{k} {u}/{d}" for k, (u, d) in lost.items()))
+                  "dropped by nsteer, by reason in stats / lost in the ports' own receive rings): " +
+                  ", ".join(f"{k} {u}/{d}/{r}" for k, (u, d, r) in lost.items()))
 
     bcast = defaultdict(dict)  # ports -> path -> (deliveries/s, share of sent x ports)
     for (path, n), a in accounting.items():
@@ -222,7 +223,7 @@ def main(results_path, json_path):
             report["broadcast_into_stack"][str(n)] = {
                 p: {"copies_pps": v, "delivered_of_sent_x_ports": share, "sent": a["sent"],
                     "delivered": a["delivered"], "lost_in_uplink_ring": a["uplink_ring"],
-                    "nsteer_drops": a["nsteer_drops"]}
+                    "nsteer_drops": a["nsteer_drops"], "lost_in_port_rings": a["port_rings"]}
                 for p, (v, share, a) in bcast[n].items()}
             if ratio is not None and n >= 100:
                 report["ratios"].append({"bar": f"broadcast copies into {n} ports' stacks vs macvlan",
