@@ -351,12 +351,14 @@ static int cmd_spread(int argc, char **argv)
 			       "spread redirect");
 }
 
-static int cmd_count(void)
+static int cmd_count(int argc, char **argv)
 {
 	int fd = bpf_obj_get(PIN_COUNT), ncpus = libbpf_num_possible_cpus();
 	__u64 values[ncpus > 0 ? ncpus : 1], sum = 0;
 	__u32 zero = 0;
 
+	(void)argc;
+	(void)argv;
 	if (fd < 0 || bpf_map_lookup_elem(fd, &zero, values))
 		die("read " PIN_COUNT, errno);
 	lab_percpu_add(&sum, values, sizeof(values[0]), ncpus);
@@ -460,34 +462,39 @@ static int cmd_delivers(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_clean(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	unlink(PIN_SINK);
+	unlink(PIN_COUNT);
+	rmdir(PIN_DIR);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv); /* the words after the command's name */
+} commands[] = {
+	{ "gen", cmd_gen },
+	{ "sink", cmd_sink },
+	{ "bare", cmd_bare },
+	{ "bcast", cmd_bcast },
+	{ "spread", cmd_spread },
+	{ "count", cmd_count },
+	{ "udp-sinks", cmd_udp_sinks },
+	{ "delivers", cmd_delivers },
+	{ "rx-drops", cmd_rx_drops },
+	{ "clean", cmd_clean },
+};
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		die("usage: bench_tool gen|sink|bare|count|clean ...", EINVAL);
-	if (!strcmp(argv[1], "gen"))
-		return cmd_gen(argc - 2, argv + 2);
-	if (!strcmp(argv[1], "sink"))
-		return cmd_sink(argc - 2, argv + 2);
-	if (!strcmp(argv[1], "bare"))
-		return cmd_bare(argc - 2, argv + 2);
-	if (!strcmp(argv[1], "bcast"))
-		return cmd_bcast(argc - 2, argv + 2);
-	if (!strcmp(argv[1], "spread"))
-		return cmd_spread(argc - 2, argv + 2);
-	if (!strcmp(argv[1], "count"))
-		return cmd_count();
-	if (!strcmp(argv[1], "udp-sinks"))
-		return cmd_udp_sinks(argc - 2, argv + 2);
-	if (!strcmp(argv[1], "delivers"))
-		return cmd_delivers(argc - 2, argv + 2);
-	if (!strcmp(argv[1], "rx-drops"))
-		return cmd_rx_drops(argc - 2, argv + 2);
-	if (!strcmp(argv[1], "clean")) {
-		unlink(PIN_SINK);
-		unlink(PIN_COUNT);
-		rmdir(PIN_DIR);
-		return 0;
-	}
+		die("usage: bench_tool COMMAND ... (see bench_tool.c)", EINVAL);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 2, argv + 2);
 	die(argv[1], EINVAL);
 	return 1;
 }

@@ -84,7 +84,8 @@ static int ring_open(struct worker *w, int ifindex, const unsigned char *frame, 
 	if (!w->queued)
 		return -ENOMEM;
 	for (unsigned int i = 0; i < w->frames; i++)
-		memcpy(frame_data((struct tpacket2_hdr *)(w->ring + i * w->frame_size)), frame, len);
+		memcpy(frame_data((struct tpacket2_hdr *)(w->ring + i * w->frame_size)), frame,
+		       len);
 	return 0;
 }
 
