@@ -143,8 +143,7 @@ static const struct nsteer_port *find_port(const struct port_table *t, __u64 net
 }
 
 struct netns_heir {
-	const struct uplink *u; /* the uplink of the port going away */
-	__u32 ifindex;          /* its host end */
+	__u32 ifindex; /* the host end of the port going away: a device is one port's, of one uplink */
 	__u64 netns_inode;
 	bool found;
 };
@@ -160,7 +159,7 @@ static int netns_heir_find(const char *dev, struct uplink *u, int err, void *ctx
 		struct nsteer_port heir = t->ports[i];
 
 		if (heir.netns_inode != h->netns_inode || !port_host_end_present(&heir) ||
-		    (u == h->u && heir.ifindex == h->ifindex))
+		    heir.ifindex == h->ifindex)
 			continue;
 		heir.flags |= NSTEER_PORT_NETNS_CREATED;
 		h->found = !port_record_update(u, &heir);
@@ -175,13 +174,13 @@ static int netns_heir_find(const char *dev, struct uplink *u, int err, void *ctx
 static bool netns_hand_on(const struct uplink *u, const struct nsteer_port *port)
 {
 	struct netns_heir h = {
-		.u = u,
 		.ifindex = port->ifindex,
 		.netns_inode = port->netns_inode,
 	};
 	struct host own;
 
-	/* Outside a command's view (a test's uplink), one of its own for the walk. */
+	/* An uplink opened outside a view of the host (attach's, when it reloads nothing) gets a
+	 * view of its own for the walk; the port going away is known by its host end in either. */
 	if (u->host)
 		return host_uplinks_each(u->host, netns_heir_find, &h) > 0;
 	host_init(&own);

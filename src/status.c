@@ -408,18 +408,16 @@ static int status_of(struct status_view *v, const char *dev, bool counters_only,
 
 	memset(st, 0, sizeof(*st));
 	snprintf(st->dev, sizeof(st->dev), "%s", dev);
-	/* stats has nothing to count where the pins are not whole: it says so, as any command. */
-	if (counters_only)
-		err = host_uplink(&v->host, dev, false, &u);
+	/* stats has nothing to count where the pins are not whole: it says so, as any command;
+	 * status describes whatever it finds. */
+	err = counters_only ? host_uplink(&v->host, dev, false, &u)
+			    : host_uplink_damaged(&v->host, dev, &u);
 	if (counters_only && err)
 		return err;
-	err = uplink_place_get(dev, &place);
-	if (err || !place.exists)
+	if (uplink_place_get(dev, &place) || !place.exists)
 		return -ENOENT;
 	snprintf(st->attached_as, sizeof(st->attached_as), "%s", place.label);
 	snprintf(st->pin_dir, sizeof(st->pin_dir), "%s", pin_path_shown(place.dir));
-	if (!counters_only)
-		err = host_uplink_damaged(&v->host, dev, &u);
 	if (err == -EUCLEAN) {
 		snprintf(repair, sizeof(repair), "nsteer detach %s --ports && nsteer attach %s",
 			 dev, dev);
