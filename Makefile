@@ -169,7 +169,7 @@ $(OUTPUT)/bpf-headers/%.ok: bpf/%.h $(wildcard bpf/*.h) headers/nsteer_shared.h
 	$(Q)echo '#include "$*.h"' | $(CLANG) $(BPF_CFLAGS) -fsyntax-only -x c - && touch $@
 
 # Test-only BPF programs live beside their tests: neighbour.bpf.o is the foreign XDP program of the
-# coexistence test, vlan_switch.bpf.o the wire's VLAN switch in the integration labs, bench.bpf.o
+# coexistence test, neighbour_tc.bpf.o the foreign TCX program of the TCX test, vlan_switch.bpf.o the wire's VLAN switch in the integration labs, bench.bpf.o
 # make bench's generator, sinks and reference redirects.
 $(OUTPUT)/selftests/integration/%.bpf.o: selftests/integration/%.bpf.c | $(OUTPUT)
 	$(call msg,BPF,$@)
@@ -214,7 +214,8 @@ fuzz: deps
 	$(Q)./selftests/fuzz/fuzz.sh $(or $(FUZZ_TIME),300)
 
 test-bins: nsteer-cni $(DOCS) $(TEST_BINS) $(FUZZ_BINS) $(BPF_HDRS_CHECKED) \
-	   $(OUTPUT)/selftests/integration/neighbour.bpf.o $(OUTPUT)/selftests/integration/vlan_switch.bpf.o
+	   $(OUTPUT)/selftests/integration/neighbour.bpf.o $(OUTPUT)/selftests/integration/vlan_switch.bpf.o \
+	   $(OUTPUT)/selftests/integration/neighbour_tc.bpf.o
 
 # NO_DEPS=1: the packages are someone else's business (a CI runner that is not Debian).
 deps:

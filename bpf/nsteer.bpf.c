@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The nsteer datapath: one object per uplink, three programs sharing its maps.
+/* The nsteer datapath: one object per uplink, its programs sharing its maps.
  *
  *   nsteer_xdp      XDP on the uplink (nsteer_xdp_skb in generic mode): the fast path. Unicast to
  *                   a known untagged port is redirected straight into the port's veth (native XDP,
@@ -8,7 +8,8 @@
  *                   Everything else is passed up, where nsteer_tc_up sees it.
  *   nsteer_tc_up    tc ingress on the uplink: the complete wire-to-port semantics (floods, VLAN tags,
  *                   and every frame when XDP is off), so XDP stays an optimisation, never a second
- *                   implementation.
+ *                   implementation. nsteer_tcx_up is the same on TCX, where a frame left to the
+ *                   stack goes on to the programs behind it.
  *   nsteer_tc_port  tc ingress on each port's host end, i.e. every frame a port sends.
  *
  * Only packet data and UAPI context fields are read, so the object needs no kernel BTF to load. */
@@ -268,8 +269,8 @@ static __always_inline int skb_vlan(struct __sk_buff *skb, const struct frame_he
 	return 0;
 }
 
-SEC("tc")
-int nsteer_tc_up(struct __sk_buff *skb)
+/* The uplink's ingress; pass is the verdict for a frame left to the uplink's stack. */
+static __always_inline int uplink_ingress(struct __sk_buff *skb, const int pass)
 {
 	const struct nsteer_config *cfg = config_get();
 	struct nsteer_port_dest port;
@@ -278,7 +279,7 @@ int nsteer_tc_up(struct __sk_buff *skb)
 	__be16 tpid;
 
 	if (!cfg)
-		return TC_ACT_OK;
+		return pass;
 	if (bpf_skb_load_bytes(skb, 0, &h, ETH_HLEN) < 0 ||
 	    skb_vlan(skb, &h, &vlan, &tci, &tpid) < 0) {
 		drop_skb(skb, NSTEER_SLOT_UPLINK, NSTEER_DROP_MALFORMED);
@@ -298,7 +299,7 @@ int nsteer_tc_up(struct __sk_buff *skb)
 			return TC_ACT_SHOT;
 		}
 		count_rx(NSTEER_SLOT_UPLINK, skb->len);
-		return TC_ACT_OK;
+		return pass;
 	}
 	if (!port_find(h.dst, vlan, &port)) {
 		if (cfg->unknown == NSTEER_UNKNOWN_DROP) {
@@ -306,7 +307,7 @@ int nsteer_tc_up(struct __sk_buff *skb)
 			return TC_ACT_SHOT;
 		}
 		count_rx(NSTEER_SLOT_UPLINK, skb->len);
-		return TC_ACT_OK;
+		return pass;
 	}
 	/* The kernel's pop also moves a QinQ frame's inner tag out of the data, and fails when that
 	 * tag is cut short: the frame is malformed (the port's stack could not untag it either). */
@@ -315,6 +316,22 @@ int nsteer_tc_up(struct __sk_buff *skb)
 		return TC_ACT_SHOT;
 	}
 	return deliver(skb, &port);
+}
+
+/* On clsact, and on TCX while nsteer moves between the two: a final verdict, so that the other
+ * hook's nsteer program, when both are attached, never sees a frame a second time. */
+SEC("tc")
+int nsteer_tc_up(struct __sk_buff *skb)
+{
+	return uplink_ingress(skb, TC_ACT_OK);
+}
+
+/* On TCX: the frames nsteer leaves to the stack go on to the programs behind it, as its XDP
+ * program's do behind libxdp's dispatcher; the frames it steers or drops are its own. */
+SEC("tc")
+int nsteer_tcx_up(struct __sk_buff *skb)
+{
+	return uplink_ingress(skb, TCX_NEXT);
 }
 
 static __always_inline int to_wire(struct __sk_buff *skb, const struct nsteer_port *port,

@@ -36,14 +36,23 @@
 	X(SKB, skb, 1)                                                                 \
 	X(OFF, off, 2)
 
+/* Where the uplink's tc program hangs. TCX (kernel 6.6) is a link: pinned, swapped atomically,
+ * ordered against other programs; clsact is a filter on a qdisc, all 6.1 has. */
+#define NSTEER_TC_HOOKS(X)                                                       \
+	X(AUTO, auto, 0) /* attach only: tcx where the kernel has it, else clsact */ \
+	X(TCX, tcx, 1)                                                           \
+	X(CLSACT, clsact, 2)
+
 #define NSTEER_ENUM_VALUE(prefix, ID, name, value) prefix##ID = value,
 #define NSTEER_MODE_VALUE(ID, name, value) NSTEER_ENUM_VALUE(NSTEER_MODE_, ID, name, value)
 #define NSTEER_UNKNOWN_VALUE(ID, name, value) NSTEER_ENUM_VALUE(NSTEER_UNKNOWN_, ID, name, value)
 #define NSTEER_XDP_VALUE(ID, name, value) NSTEER_ENUM_VALUE(NSTEER_XDP_, ID, name, value)
+#define NSTEER_TC_HOOK_VALUE(ID, name, value) NSTEER_ENUM_VALUE(NSTEER_TC_HOOK_, ID, name, value)
 
 enum nsteer_mode { NSTEER_MODES(NSTEER_MODE_VALUE) };
 enum nsteer_unknown { NSTEER_UNKNOWNS(NSTEER_UNKNOWN_VALUE) };
 enum nsteer_xdp_mode { NSTEER_XDP_MODES(NSTEER_XDP_VALUE) };
+enum nsteer_tc_hook { NSTEER_TC_HOOKS(NSTEER_TC_HOOK_VALUE) };
 
 /* nsteer_config.flags */
 #define NSTEER_CFG_OWN_CLSACT \
@@ -59,6 +68,10 @@ enum nsteer_xdp_mode { NSTEER_XDP_MODES(NSTEER_XDP_VALUE) };
 #define NSTEER_CFG_DETACHING_PORTS (1U << 6)
 /* `nsteer apply` attached it: apply detaches it when its file no longer has it. */
 #define NSTEER_CFG_APPLIED (1U << 7)
+/* The uplink's tc program hangs on a TCX link (pinned as NSTEER_PIN_LINK_TCX_UPLINK), not on a
+ * clsact filter. */
+#define NSTEER_CFG_TCX (1U << 8)
+#define NSTEER_CFG_TC_HOOK_ASKED (1U << 9) /* --tc-hook named the hook: it is not auto's choice */
 
 /* The single entry of the "uplink_config" map. uplink_ifindex == 0 means "not configured yet": the
  * uplink's programs then pass everything to its stack and the ports' programs drop, so a
@@ -269,6 +282,8 @@ struct nsteer_drop_event {
 /* Programs pinned beside the maps so that a later `port add` can attach the same program. */
 #define NSTEER_PIN_PROG_TC_UPLINK "prog_tc_uplink"
 #define NSTEER_PIN_PROG_TC_PORT "prog_tc_port"
+/* The TCX link that holds the uplink's tc program on the device (with --tc-hook tcx or auto's). */
+#define NSTEER_PIN_LINK_TCX_UPLINK "link_tcx_uplink"
 
 _Static_assert(sizeof(struct nsteer_config) == 32, "nsteer_config layout");
 _Static_assert(sizeof(struct nsteer_port_key) == 8, "nsteer_port_key layout");

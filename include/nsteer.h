@@ -39,6 +39,7 @@ struct nsteer_netns_ref {
 struct nsteer_attach_opts {
 	enum nsteer_mode mode;
 	enum nsteer_xdp_mode xdp_mode;
+	enum nsteer_tc_hook tc_hook; /* 0 (auto): TCX where the kernel has it, else clsact */
 	enum nsteer_unknown unknown;
 	bool host_access; /* an interface, nsh-DEV, through which this namespace reaches every port */
 	/* Marks the uplink as nsteer apply's (NSTEER_CFG_APPLIED); once set, a later attach keeps
@@ -121,6 +122,7 @@ struct nsteer_uplink_status {
 	struct nsteer_config cfg;
 	bool dev_present; /* cfg.uplink_ifindex names a device of this namespace (dev) */
 	bool has_xdp, xdp_dispatcher, has_tc;
+	enum nsteer_tc_hook tc_hook; /* the hook the uplink's tc program is on: tcx or clsact */
 	/* The programs attached are this nsteer's build; false after an upgrade of nsteer until
 	 * nsteer attach replaces them (the state they use is the same). */
 	bool programs_current;
@@ -162,7 +164,8 @@ struct nsteer_name {
 	const char *doc; /* drop reasons: what the reason means */
 };
 extern const struct nsteer_name nsteer_mode_names[], nsteer_unknown_names[],
-	nsteer_xdp_mode_names[], nsteer_nic_hold_names[], nsteer_drop_names[];
+	nsteer_xdp_mode_names[], nsteer_tc_hook_names[], nsteer_nic_hold_names[],
+	nsteer_drop_names[];
 const char *nsteer_name_of(const struct nsteer_name *names, int value); /* "?" when unknown */
 int nsteer_value_of(const struct nsteer_name *names, const char *name); /* -1 when unknown */
 

@@ -299,6 +299,14 @@ static struct nsteer_change *plan_add(struct nsteer_plan *plan, enum nsteer_chan
 	snprintf((buf) + strlen(buf), sizeof(buf) - strlen(buf), "%s", (buf)[0] ? ", " : ""), \
 		snprintf((buf) + strlen(buf), sizeof(buf) - strlen(buf), __VA_ARGS__)
 
+/* The hook the attach of cfg asked for: auto unless --tc-hook named one. */
+static enum nsteer_tc_hook tc_hook_asked(const struct nsteer_config *cfg)
+{
+	if (!(cfg->flags & NSTEER_CFG_TC_HOOK_ASKED))
+		return NSTEER_TC_HOOK_AUTO;
+	return cfg->flags & NSTEER_CFG_TCX ? NSTEER_TC_HOOK_TCX : NSTEER_TC_HOOK_CLSACT;
+}
+
 /* How u's attachment differs from what w asks, in why ("" when it does not). */
 static void uplink_diff(const struct nsteer_conf_uplink *w, const struct nsteer_cur_uplink *u,
 			char *why, size_t size)
@@ -319,6 +327,9 @@ static void uplink_diff(const struct nsteer_conf_uplink *w, const struct nsteer_
 		WHY_ADD(buf, "xdp-mode %s, not %s",
 			nsteer_name_of(nsteer_xdp_mode_names, o->xdp_mode),
 			auto_now ? "auto" : nsteer_name_of(nsteer_xdp_mode_names, cfg->xdp_mode));
+	if (o->tc_hook != tc_hook_asked(cfg))
+		WHY_ADD(buf, "tc-hook %s, not %s", nsteer_name_of(nsteer_tc_hook_names, o->tc_hook),
+			nsteer_name_of(nsteer_tc_hook_names, tc_hook_asked(cfg)));
 	if (o->host_access != !!(cfg->flags & NSTEER_CFG_HOST_ACCESS))
 		WHY_ADD(buf, "%s host access", o->host_access ? "with" : "without");
 	snprintf(why, size, "%s", buf);

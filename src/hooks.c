@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
 
@@ -77,6 +79,97 @@ int tc_clsact_destroy(int ifindex)
 	if (!err)
 		fault_point("tc:clsact-destroyed");
 	return err == -ENOENT || err == -EINVAL ? 0 : err;
+}
+
+/* The kernel's numbers: Debian 12's UAPI headers and libbpf 1.1 predate TCX. */
+#define TCX_INGRESS 46
+#define LINK_TYPE_TCX 11
+#define F_AFTER (1U << 4)
+
+bool tcx_available(int ifindex)
+{
+	__u32 count = 0;
+
+	/* A kernel without TCX refuses to query an attach type it does not know (EINVAL). */
+	return bpf_prog_query(ifindex, TCX_INGRESS, 0, NULL, NULL, &count) == 0;
+}
+
+/* The link pinned at pin if it is a TCX link still on ifindex (a link whose device went is
+ * defunct: its ifindex reads 0); -ENOENT otherwise. */
+static int tcx_link_open(int ifindex, const char *pin, struct bpf_link_info *info)
+{
+	__u32 len = sizeof(*info);
+	int fd = bpf_obj_get(pin);
+
+	if (fd < 0)
+		return fd == -ENOENT ? -ENOENT : -errno;
+	memset(info, 0, sizeof(*info));
+	/* TCX's ifindex is the first field of the union, where XDP's is. */
+	if (bpf_obj_get_info_by_fd(fd, info, &len) || info->type != LINK_TYPE_TCX ||
+	    info->xdp.ifindex != (__u32)ifindex) {
+		close(fd);
+		return -ENOENT;
+	}
+	return fd;
+}
+
+int tcx_attach(int ifindex, int prog_fd, const char *pin)
+{
+	/* Behind the others: nsteer's verdicts are final, so whoever wants to see the frames it
+	 * steers must run first, and can (BPF_F_BEFORE). */
+	LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = F_AFTER);
+	struct bpf_link_info info;
+	int err, fd = tcx_link_open(ifindex, pin, &info);
+
+	if (fd >= 0) {
+		err = bpf_link_update(fd, prog_fd, NULL);
+		close(fd);
+		if (!err)
+			fault_point("tcx:replaced");
+		return err;
+	}
+	if (fd != -ENOENT)
+		return fd;
+	unlink(pin); /* a defunct link, or something else in its place */
+	fd = bpf_link_create(prog_fd, ifindex, TCX_INGRESS, &opts);
+	if (fd < 0)
+		return fd;
+	fault_point("tcx:attached"); /* a kill here closes the only reference: the link goes */
+	err = bpf_obj_pin(fd, pin);
+	close(fd);
+	if (!err)
+		fault_point("tcx:pinned");
+	return err;
+}
+
+int tcx_detach(const char *pin)
+{
+	int fd = bpf_obj_get(pin);
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	/* Explicitly: a reader holding the link open (bpftool) would otherwise keep it attached. */
+	bpf_link_detach(fd);
+	close(fd);
+	if (unlink(pin))
+		return -errno;
+	fault_point("tcx:detached");
+	return 0;
+}
+
+int tc_uplink_prog_id(int ifindex, const char *tcx_pin, __u32 *id)
+{
+	struct bpf_link_info info;
+	int fd;
+
+	if (!tcx_pin)
+		return tc_ingress_prog_id(ifindex, id);
+	fd = tcx_link_open(ifindex, tcx_pin, &info);
+	if (fd < 0)
+		return fd;
+	close(fd);
+	*id = info.prog_id;
+	return 0;
 }
 
 static enum nsteer_xdp_mode from_libxdp_mode(enum xdp_attach_mode mode)

@@ -323,11 +323,15 @@ static void uplink_problems(struct nsteer_uplink_status *st, const struct uplink
 	bool was_stripped = cfg->flags & NSTEER_CFG_RX_VLAN_STRIPPED;
 	char repair[512];
 
-	snprintf(repair, sizeof(repair), "nsteer attach %s --mode %s --xdp-mode %s --unknown %s%s",
-		 st->dev, nsteer_name_of(nsteer_mode_names, cfg->mode),
+	snprintf(repair, sizeof(repair),
+		 "nsteer attach %s --mode %s --xdp-mode %s --unknown %s%s%s", st->dev,
+		 nsteer_name_of(nsteer_mode_names, cfg->mode),
 		 nsteer_name_of(nsteer_xdp_mode_names,
 				cfg->flags & NSTEER_CFG_XDP_AUTO ? NSTEER_XDP_AUTO : cfg->xdp_mode),
 		 nsteer_name_of(nsteer_unknown_names, cfg->unknown),
+		 !(cfg->flags & NSTEER_CFG_TC_HOOK_ASKED) ? ""
+		 : cfg->flags & NSTEER_CFG_TCX            ? " --tc-hook tcx"
+							  : " --tc-hook clsact",
 		 cfg->flags & NSTEER_CFG_HOST_ACCESS ? " --host-access" : "");
 	if (!st->dev_present) {
 		/* Deleted, or moved to another namespace (where nsteer sees it anew, as a device
@@ -367,14 +371,18 @@ static void uplink_problems(struct nsteer_uplink_status *st, const struct uplink
 static void programs_get(struct nsteer_uplink_status *st)
 {
 	struct xdp_found xdp = { 0 };
-	char name[IF_NAMESIZE];
+	char name[IF_NAMESIZE], tcx_pin[PATH_MAX];
 	__u32 ifindex = st->cfg.uplink_ifindex;
 
 	st->dev_present = if_indextoname(ifindex, name) != NULL;
 	st->has_xdp = st->dev_present && xdp_find_ours(ifindex, &xdp) == 0;
 	st->xdp_prog_id = xdp.prog_id;
 	st->xdp_dispatcher = xdp.dispatcher;
-	st->has_tc = st->dev_present && tc_ingress_prog_id(ifindex, &st->tc_prog_id) == 0;
+	st->tc_hook = st->cfg.flags & NSTEER_CFG_TCX ? NSTEER_TC_HOOK_TCX : NSTEER_TC_HOOK_CLSACT;
+	st->has_tc = st->dev_present &&
+		     !pin_path(tcx_pin, sizeof(tcx_pin), st->dev, NSTEER_PIN_LINK_TCX_UPLINK) &&
+		     tc_uplink_prog_id(ifindex, st->tc_hook == NSTEER_TC_HOOK_TCX ? tcx_pin : NULL,
+				       &st->tc_prog_id) == 0;
 	st->programs_current = st->cfg.build_id == object_build_id();
 	xdp_mode_reason(st->dev, &st->cfg, st->xdp_mode_reason, sizeof(st->xdp_mode_reason));
 }

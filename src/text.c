@@ -19,6 +19,7 @@
 const struct nsteer_name nsteer_mode_names[] = { NSTEER_MODES(NAME_ENTRY) END };
 const struct nsteer_name nsteer_unknown_names[] = { NSTEER_UNKNOWNS(NAME_ENTRY) END };
 const struct nsteer_name nsteer_xdp_mode_names[] = { NSTEER_XDP_MODES(NAME_ENTRY) END };
+const struct nsteer_name nsteer_tc_hook_names[] = { NSTEER_TC_HOOKS(NAME_ENTRY) END };
 const struct nsteer_name nsteer_nic_hold_names[] = { NSTEER_NIC_HOLD_KINDS(NAME_ENTRY) END };
 const struct nsteer_name nsteer_drop_names[] = { NSTEER_DROP_REASONS(DROP_ENTRY) END };
 

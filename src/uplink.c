@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Attach and detach: loading the datapath for one uplink, pinning its state, and taking it away
- * again. Re-attaching replaces programs in an order that keeps every frame steered: tc filters
+ * again. Re-attaching replaces programs in an order that keeps every frame steered: tc programs
  * are swapped atomically first, and since tc implements the whole datapath, the moment between
- * removing the old XDP program and adding the new one costs speed, never correctness. */
+ * removing the old XDP program and adding the new one costs speed, never correctness. Moving
+ * between TCX and clsact adds the new hook before removing the old: TCX runs first, and both
+ * programs give final verdicts, so the one that runs steers each frame once. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -41,16 +43,27 @@ static int dev_ifindex(const char *dev)
 	return ifindex;
 }
 
+/* The id of the tc program on dev's uplink, on the hook its configuration names. */
+static int tc_prog_of(const char *dev, int ifindex, const struct nsteer_config *cfg, __u32 *id)
+{
+	char pin[PATH_MAX];
+	int err = pin_path(pin, sizeof(pin), dev, NSTEER_PIN_LINK_TCX_UPLINK);
+
+	return err ? err : tc_uplink_prog_id(ifindex, cfg->flags & NSTEER_CFG_TCX ? pin : NULL, id);
+}
+
 /* Everything is where this exact nsteer would have put it: attach has nothing to redo. */
 static bool programs_current(const struct uplink *u, int ifindex,
 			     const struct nsteer_attach_opts *o)
 {
+	bool tcx = u->cfg.flags & NSTEER_CFG_TCX;
 	struct xdp_found xdp;
 	__u32 tc_id;
 	bool has_xdp = xdp_find_ours(ifindex, &xdp) == 0;
 
 	if (u->cfg.uplink_ifindex != (__u32)ifindex || u->cfg.build_id != object_build_id() ||
-	    u->cfg.xdp_mode != o->xdp_mode || tc_ingress_prog_id(ifindex, &tc_id))
+	    u->cfg.xdp_mode != o->xdp_mode || tcx != (o->tc_hook == NSTEER_TC_HOOK_TCX) ||
+	    tc_prog_of(u->dev, ifindex, &u->cfg, &tc_id))
 		return false;
 	if (o->xdp_mode == NSTEER_XDP_OFF)
 		return !has_xdp;
@@ -170,6 +183,88 @@ static int xdp_attach_new(struct nsteer_bpf *skel, const char *dev, int ifindex,
 	return err;
 }
 
+/* Puts skel's tc program on dev through the TCX link at pin. An earlier attach's clsact filter
+ * goes once the link steers, and the clsact with it if nsteer made it (cfg says so). While both
+ * are attached the link holds the program of final verdicts: TCX's next-program verdict would
+ * hand what the link leaves to the stack on to the clsact filter, to be flooded once more. */
+static int tc_attach_tcx(const char *dev, int ifindex, struct nsteer_bpf *skel, const char *pin,
+			 struct nsteer_config *cfg)
+{
+	__u32 id;
+	bool from_clsact = tc_ingress_prog_id(ifindex, &id) == 0;
+	int err = tcx_attach(
+		ifindex,
+		bpf_program__fd(from_clsact ? skel->progs.nsteer_tc_up : skel->progs.nsteer_tcx_up),
+		pin);
+
+	if (err) {
+		pr_warn("Couldn't attach the tc program to %s through TCX: %s\n", dev,
+			strerror(-err));
+		return err;
+	}
+	if (!from_clsact)
+		return 0;
+	err = tc_ingress_detach(ifindex);
+	if (!err && (cfg->flags & NSTEER_CFG_OWN_CLSACT))
+		err = tc_clsact_destroy(ifindex);
+	if (err) {
+		pr_warn("Couldn't remove the clsact filter of %s: %s\n", dev, strerror(-err));
+		return err;
+	}
+	cfg->flags &= ~NSTEER_CFG_OWN_CLSACT;
+	err = tcx_attach(ifindex, bpf_program__fd(skel->progs.nsteer_tcx_up), pin);
+	if (err)
+		pr_warn("Couldn't replace the TCX program of %s: %s\n", dev, strerror(-err));
+	return err;
+}
+
+/* Puts skel's tc program on dev as a clsact filter, creating the clsact if missing (cfg records
+ * that it is nsteer's), then removes an earlier attach's TCX link at pin: first made final, so
+ * that the filter, once added, sees no frame the link saw. */
+static int tc_attach_clsact(const char *dev, int ifindex, struct nsteer_bpf *skel, const char *pin,
+			    const struct nsteer_config *old, struct nsteer_config *cfg,
+			    bool *created_qdisc)
+{
+	int final_fd = bpf_program__fd(skel->progs.nsteer_tc_up);
+	__u32 id;
+	int err = 0;
+
+	if (tc_uplink_prog_id(ifindex, pin, &id) == 0)
+		err = tcx_attach(ifindex, final_fd, pin);
+	if (err) {
+		pr_warn("Couldn't replace the TCX program of %s: %s\n", dev, strerror(-err));
+		return err;
+	}
+	/* The clsact nsteer creates is detach's to remove, which the configuration records. Written
+	 * down before creating it, so that a kill in between cannot lose it: the attach that re-runs
+	 * reads it back (uplink_config_peek). */
+	if (!(cfg->flags & NSTEER_CFG_OWN_CLSACT) && !tc_clsact_present(ifindex)) {
+		struct nsteer_config intent = old ? *old : (struct nsteer_config){ 0 };
+		__u32 zero = 0;
+
+		intent.flags |= NSTEER_CFG_OWN_CLSACT;
+		err = bpf_map_update_elem(bpf_map__fd(skel->maps.uplink_config), &zero, &intent,
+					  BPF_ANY);
+		if (err) {
+			pr_warn("Couldn't write the configuration: %s\n", strerror(-err));
+			return err;
+		}
+		cfg->flags |= NSTEER_CFG_OWN_CLSACT;
+		fault_point("attach:clsact-intent-recorded");
+	}
+	err = tc_ingress_attach(ifindex, final_fd, created_qdisc);
+	if (err) {
+		pr_warn("Couldn't attach the tc program to %s: %s\n", dev, strerror(-err));
+		return err;
+	}
+	if (*created_qdisc)
+		cfg->flags |= NSTEER_CFG_OWN_CLSACT;
+	err = tcx_detach(pin);
+	if (err)
+		pr_warn("Couldn't detach the TCX link of %s: %s\n", dev, strerror(-err));
+	return err;
+}
+
 static int load_and_attach(const char *dev, int ifindex, const struct nsteer_attach_opts *o,
 			   __u32 choice_flags, const struct nsteer_config *old)
 {
@@ -183,7 +278,7 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 		.slots_used = old && old->slots_used ? old->slots_used : 1,
 		.flags = old ? old->flags & (NSTEER_CFG_OWN_CLSACT | NSTEER_CFG_APPLIED) : 0,
 	};
-	char path[PATH_MAX];
+	char path[PATH_MAX], tcx_pin[PATH_MAX] = "";
 	struct uplink u;
 	struct bpf_map *map;
 	struct nsteer_bpf *skel;
@@ -227,28 +322,14 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 		goto out;
 	}
 	fault_point("attach:loaded"); /* maps pinned, XDP attached unless off */
-	/* The clsact nsteer creates is detach's to remove, which the configuration records. Written
-	 * down before creating it, so that a kill in between cannot lose it: the attach that re-runs
-	 * reads it back (uplink_config_peek). */
-	if (!(cfg.flags & NSTEER_CFG_OWN_CLSACT) && !tc_clsact_present(ifindex)) {
-		struct nsteer_config intent = old ? *old : (struct nsteer_config){ 0 };
-		__u32 zero = 0;
-
-		intent.flags |= NSTEER_CFG_OWN_CLSACT;
-		err = bpf_map_update_elem(bpf_map__fd(skel->maps.uplink_config), &zero, &intent,
-					  BPF_ANY);
-		if (err) {
-			pr_warn("Couldn't write the configuration: %s\n", strerror(-err));
-			goto out;
-		}
-		cfg.flags |= NSTEER_CFG_OWN_CLSACT;
-		fault_point("attach:clsact-intent-recorded");
-	}
-	err = tc_ingress_attach(ifindex, bpf_program__fd(skel->progs.nsteer_tc_up), &created_qdisc);
-	if (err) {
-		pr_warn("Couldn't attach the tc program to %s: %s\n", dev, strerror(-err));
+	err = pin_path(tcx_pin, sizeof(tcx_pin), dev, NSTEER_PIN_LINK_TCX_UPLINK);
+	if (!err)
+		err = o->tc_hook == NSTEER_TC_HOOK_TCX
+			      ? tc_attach_tcx(dev, ifindex, skel, tcx_pin, &cfg)
+			      : tc_attach_clsact(dev, ifindex, skel, tcx_pin, old, &cfg,
+						 &created_qdisc);
+	if (err)
 		goto out;
-	}
 	err = pin_prog(skel->progs.nsteer_tc_up, dev, NSTEER_PIN_PROG_TC_UPLINK);
 	if (!err)
 		err = pin_prog(skel->progs.nsteer_tc_port, dev, NSTEER_PIN_PROG_TC_PORT);
@@ -265,7 +346,7 @@ static int load_and_attach(const char *dev, int ifindex, const struct nsteer_att
 		goto out;
 	cfg.flags = (cfg.flags & (NSTEER_CFG_OWN_CLSACT | NSTEER_CFG_APPLIED)) |
 		    (o->applied ? NSTEER_CFG_APPLIED : 0) |
-		    (created_qdisc ? NSTEER_CFG_OWN_CLSACT : 0) |
+		    (o->tc_hook == NSTEER_TC_HOOK_TCX ? NSTEER_CFG_TCX : 0) |
 		    (o->host_access ? NSTEER_CFG_HOST_ACCESS : 0) | choice_flags |
 		    xdp_rx_vlan_flag(dev, o->xdp_mode);
 	err = uplink_config_write(&u, &cfg);
@@ -278,6 +359,7 @@ out:
 	nsteer_bpf__destroy(skel);
 	if (err && fresh) {
 		xdp_detach_ours(ifindex);
+		tcx_detach(tcx_pin);
 		tc_ingress_detach(ifindex);
 		if (created_qdisc)
 			tc_clsact_destroy(ifindex);
@@ -298,11 +380,31 @@ static int nic_filters_sync(const struct uplink *u)
 	return err;
 }
 
+/* The hook o asks for, made concrete: auto takes TCX where the kernel has it. */
+static int tc_hook_resolve(const char *dev, int ifindex, struct nsteer_attach_opts *o,
+			   __u32 *choice)
+{
+	bool tcx = tcx_available(ifindex);
+
+	if (o->tc_hook == NSTEER_TC_HOOK_AUTO) {
+		o->tc_hook = tcx ? NSTEER_TC_HOOK_TCX : NSTEER_TC_HOOK_CLSACT;
+		return 0;
+	}
+	*choice |= NSTEER_CFG_TC_HOOK_ASKED;
+	if (o->tc_hook == NSTEER_TC_HOOK_TCX && !tcx) {
+		pr_warn("Couldn't attach to %s through TCX: this kernel has no TCX (Linux 6.6 and "
+			"later have); --tc-hook clsact or auto works here\n",
+			dev);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
 int nsteer_attach(const char *dev, const struct nsteer_attach_opts *opts)
 {
 	struct nsteer_attach_opts resolved = *opts, *o = &resolved;
-	const __u32 choice_mask =
-		NSTEER_CFG_XDP_AUTO | NSTEER_CFG_XDP_NO_NATIVE | NSTEER_CFG_RX_VLAN_STRIPPED;
+	const __u32 choice_mask = NSTEER_CFG_XDP_AUTO | NSTEER_CFG_XDP_NO_NATIVE |
+				  NSTEER_CFG_RX_VLAN_STRIPPED | NSTEER_CFG_TC_HOOK_ASKED;
 	__u32 choice = 0;
 	char why[160];
 	struct uplink_place place;
@@ -325,6 +427,8 @@ int nsteer_attach(const char *dev, const struct nsteer_attach_opts *opts)
 		err = uplink_dev_check(&h, dev, ifindex);
 		host_close(&h);
 	}
+	if (!err)
+		err = tc_hook_resolve(dev, ifindex, o, &choice);
 	if (err)
 		goto out;
 	err = uplink_open(dev, &u, true);
@@ -341,7 +445,7 @@ int nsteer_attach(const char *dev, const struct nsteer_attach_opts *opts)
 	err = 0;
 	if (opts->xdp_mode == NSTEER_XDP_AUTO) {
 		o->xdp_mode = xdp_mode_auto(dev);
-		choice = NSTEER_CFG_XDP_AUTO;
+		choice |= NSTEER_CFG_XDP_AUTO;
 		/* A driver found without native XDP before is not tried again on every attach. */
 		if (attached && o->xdp_mode == NSTEER_XDP_NATIVE &&
 		    (u.cfg.flags & NSTEER_CFG_XDP_NO_NATIVE) &&
@@ -411,9 +515,10 @@ int nsteer_attach(const char *dev, const struct nsteer_attach_opts *opts)
 	}
 	host_close(&h);
 	if (!err)
-		pr_info("%s: %s (xdp %s [%s], mode %s, unknown %s)%s\n", dev,
+		pr_info("%s: %s (xdp %s [%s], tc %s, mode %s, unknown %s)%s\n", dev,
 			attached ? "re-attached" : "attached",
 			nsteer_name_of(nsteer_xdp_mode_names, o->xdp_mode), why,
+			nsteer_name_of(nsteer_tc_hook_names, o->tc_hook),
 			nsteer_name_of(nsteer_mode_names, o->mode),
 			nsteer_name_of(nsteer_unknown_names, o->unknown),
 			cfg.flags & NSTEER_CFG_RX_VLAN_STRIPPED
@@ -422,6 +527,14 @@ int nsteer_attach(const char *dev, const struct nsteer_attach_opts *opts)
 out:
 	nsteer_unlock();
 	return err;
+}
+
+static int tcx_detach_of(const char *dev)
+{
+	char pin[PATH_MAX];
+	int err = pin_path(pin, sizeof(pin), dev, NSTEER_PIN_LINK_TCX_UPLINK);
+
+	return err ? err : tcx_detach(pin);
 }
 
 /* Without with_ports the veths stay but are no longer steered: their host ends must not keep a
@@ -531,6 +644,8 @@ int nsteer_detach(const char *dev, bool with_ports)
 		err = xdp_detach_ours(ifindex);
 		if (!err)
 			err = tc_ingress_detach(ifindex);
+		if (!err)
+			err = tcx_detach_of(dev);
 		if (err) {
 			pr_warn("Couldn't detach from %s: %s\n", dev, strerror(-err));
 			goto out;

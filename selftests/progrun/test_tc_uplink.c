@@ -122,3 +122,39 @@ Test(tc_uplink, unconfigured_uplink_passes_everything)
 			"uplink_ifindex 0: unknown must not be dropped");
 	expect_port_untouched(PORT_A, "an unconfigured uplink steers or floods nothing");
 }
+
+/* nsteer_tcx_up, the program on a TCX link, is nsteer_tc_up but for the verdict on a frame left to
+ * the uplink's stack: TCX_NEXT, so that the programs behind it on the device see that frame. */
+Test(tc_uplink, tcx_program_differs_only_in_what_it_leaves_to_the_stack)
+{
+	static const struct {
+		const unsigned char *dst;
+		int vid;
+		size_t len;
+		__u32 tc_verdict;
+	} frames[] = {
+		{ MAC_BROADCAST, -1, 100, TC_ACT_OK },   { MAC_UNKNOWN, -1, FRAME_MIN, TC_ACT_OK },
+		{ MAC_IPV6_MCAST, 100, 104, TC_ACT_OK }, { NULL, -1, 128, TC_ACT_REDIRECT },
+		{ NULL, 100, 16, TC_ACT_SHOT }, /* a cut 802.1Q tag: malformed */
+	};
+	const __u32 tcx_next = (__u32)-1; /* TCX_NEXT, which the UAPI headers here predate */
+	struct __sk_buff ctx = { .ifindex = pr.uplink };
+	struct run tc, tcx;
+	char what[64];
+
+	for (size_t i = 0; i < sizeof(frames) / sizeof(frames[0]); i++) {
+		const unsigned char *dst =
+			frames[i].dst ?: port(frames[i].vid < 0 ? PORT_A : PORT_C)->mac;
+
+		frame_make(&probe.f, dst, MAC_REMOTE, frames[i].vid, frames[i].len);
+		cr_assert_eq(prog_run(pr.skel->progs.nsteer_tc_up, &ctx, &probe.f, &tc), 0);
+		cr_assert_eq(prog_run(pr.skel->progs.nsteer_tcx_up, &ctx, &probe.f, &tcx), 0);
+		snprintf(what, sizeof(what), "frame %zu of the table", i);
+		assert_tc_verdict(&tc, frames[i].tc_verdict, what);
+		assert_tc_verdict(
+			&tcx, frames[i].tc_verdict == TC_ACT_OK ? tcx_next : frames[i].tc_verdict,
+			what);
+		cr_assert(tc.out_len == tcx.out_len && !memcmp(tc.out, tcx.out, tc.out_len),
+			  "frame %zu: the two programs leave different frames", i);
+	}
+}

@@ -211,6 +211,8 @@ static void save_uplink(FILE *out, const struct nsteer_cur_uplink *u)
 	if (!(cfg->flags & NSTEER_CFG_XDP_AUTO))
 		fprintf(out, " --xdp-mode %s",
 			nsteer_name_of(nsteer_xdp_mode_names, cfg->xdp_mode));
+	if (cfg->flags & NSTEER_CFG_TC_HOOK_ASKED)
+		fprintf(out, " --tc-hook %s", cfg->flags & NSTEER_CFG_TCX ? "tcx" : "clsact");
 	if (cfg->flags & NSTEER_CFG_HOST_ACCESS)
 		fputs(" --host-access", out);
 	fputc('\n', out);

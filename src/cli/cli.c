@@ -156,6 +156,11 @@ DEFINE_OPTION(opt_xdp_mode, "xdp-mode", "M", CMDLINE_ENUM, attach.xdp_mode,
 	      .help = "auto (default: native where the driver's XDP sees whole frames, as on\n"
 		      "NIC drivers and virtio_net; off on veth, tun and unknown devices, and on\n"
 		      "NICs that strip VLAN tags), native, skb (generic XDP), off (tc only)");
+DEFINE_OPTION(opt_tc_hook, "tc-hook", "H", CMDLINE_ENUM, attach.tc_hook,
+	      .choices = nsteer_tc_hook_names,
+	      .help = "where DEV's tc program hangs: auto (default: tcx where the kernel has it,\n"
+		      "Linux 6.6 and later, else clsact), tcx (a pinned link, behind the TCX\n"
+		      "programs already there), clsact (a filter on the clsact qdisc)");
 DEFINE_OPTION(opt_unknown, "unknown", "P", CMDLINE_ENUM, attach.unknown,
 	      .choices = nsteer_unknown_names,
 	      .help = "frames for a MAC no port owns: pass to DEV's stack (default) or drop");
@@ -227,7 +232,7 @@ static const struct cmdline_args args_dev_netns = { "DEV NETNS|--netns-path PATH
  * one), port del only one with a port on DEV. */
 static const struct cmdline_command commands[] = {
 	{ "attach", NULL, CMD_ATTACH, &args_dev, "interface",
-	  OPTS(&opt_mode, &opt_xdp_mode, &opt_unknown, &opt_host_access),
+	  OPTS(&opt_mode, &opt_xdp_mode, &opt_tc_hook, &opt_unknown, &opt_host_access),
 	  "Load the datapath on DEV and pin its state under /sys/fs/bpf/nsteer/netns-COOKIE/\n"
 	  "IFINDEX-NAME/ (DEV's network namespace and device; status prints it).\n"
 	  "Re-running with the same options changes nothing; other options or a newer nsteer\n"

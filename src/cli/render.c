@@ -172,6 +172,7 @@ static void json_status(struct json *j, const struct nsteer_uplink_status *st)
 		json_key(j, "xdp_prog_id");
 		st->has_xdp ? json_u64(j, st->xdp_prog_id) : json_null(j);
 		json_kv_bool(j, "xdp_dispatcher", st->xdp_dispatcher);
+		json_kv_string(j, "tc_hook", nsteer_name_of(nsteer_tc_hook_names, st->tc_hook));
 		json_key(j, "tc_prog_id");
 		st->has_tc ? json_u64(j, st->tc_prog_id) : json_null(j);
 		json_kv_bool(j, "programs_current", st->programs_current);
@@ -266,13 +267,15 @@ static void print_status(const struct nsteer_uplink_status *st)
 		printf("%s (ifindex %u", st->dev, cfg->uplink_ifindex);
 		if (strcmp(st->attached_as, st->dev))
 			printf(", attached as %s", st->attached_as);
-		printf("): mode %s, unknown %s, xdp %s", nsteer_name_of(nsteer_mode_names, cfg->mode),
+		printf("): mode %s, unknown %s, xdp %s",
+		       nsteer_name_of(nsteer_mode_names, cfg->mode),
 		       nsteer_name_of(nsteer_unknown_names, cfg->unknown), xdp_mode);
 		if (st->has_xdp)
 			printf(" (prog id %u%s)", st->xdp_prog_id,
 			       st->xdp_dispatcher ? ", behind libxdp's dispatcher" : "");
+		printf(", tc %s", nsteer_name_of(nsteer_tc_hook_names, st->tc_hook));
 		if (st->has_tc)
-			printf(", tc prog id %u", st->tc_prog_id);
+			printf(" (prog id %u)", st->tc_prog_id);
 		if (!st->programs_current)
 			printf("\n  programs: another nsteer's build; nsteer attach %s (with its "
 			       "options) replaces them with this one's",
@@ -419,7 +422,8 @@ static void print_stats(const struct sample_set *now, const struct sample_set *t
 		printf("%-15s %-20s %-15s", now->v[i].dev, now->v[i].name,
 		       now->v[i].slot == NSTEER_SLOT_UPLINK ? "-" : now->v[i].port.ifname);
 		if (o)
-			printf(" %14.0f %14.0f %14.0f %14.0f", rate(c->rx_packets, o->rx_packets, seconds),
+			printf(" %14.0f %14.0f %14.0f %14.0f",
+			       rate(c->rx_packets, o->rx_packets, seconds),
 			       8 * rate(c->rx_bytes, o->rx_bytes, seconds),
 			       rate(c->tx_packets, o->tx_packets, seconds),
 			       8 * rate(c->tx_bytes, o->tx_bytes, seconds));
