@@ -536,6 +536,14 @@ void port_unpublish(const struct uplink *u, const struct nsteer_port *port)
 		fault_point("unpublish:port-devs-deleted");
 }
 
+bool port_in_devmap(const struct uplink *u, const struct nsteer_port *port)
+{
+	__u32 ifindex = 0;
+
+	return bpf_map_lookup_elem(u->fd_port_devs, &port->slot, &ifindex) == 0 &&
+	       ifindex == port->ifindex;
+}
+
 bool port_is_published(const struct uplink *u, const struct nsteer_port *port)
 {
 	struct nsteer_port_key key = key_of(port);

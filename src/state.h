@@ -97,6 +97,8 @@ int port_publish(const struct uplink *u, const struct nsteer_port *port);
 void port_unpublish(const struct uplink *u, const struct nsteer_port *port);
 /* A published port: its "ports" entry names its host end. */
 bool port_is_published(const struct uplink *u, const struct nsteer_port *port);
+/* XDP's redirect map (port_devs) holds the port: a load makes the map anew, and fills it last. */
+bool port_in_devmap(const struct uplink *u, const struct nsteer_port *port);
 
 int counters_reset(const struct uplink *u, __u32 slot);
 int counters_sum(const struct uplink *u, __u32 slot, struct nsteer_counters *sum);

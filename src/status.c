@@ -219,6 +219,13 @@ static void check_port(struct nsteer_uplink_status *st, const struct uplink *u,
 			"port %s %s: frames are not steered to it (its MAC is not in the "
 			"ports map: an interrupted port add, or port del)",
 			p->netns, p->ifname);
+	} else if (!port_in_devmap(u, p)) {
+		snprintf(repair, sizeof(repair), "nsteer attach %s (with its current options)",
+			 st->dev);
+		problem(st, repair,
+			"port %s %s: XDP cannot redirect to it (port_devs, made anew on each "
+			"load, lacks it: an interrupted attach)",
+			p->netns, p->ifname);
 	}
 	if (port_known_by_name(p)) {
 		snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, p->netns);

@@ -202,9 +202,8 @@ static int tc_attach_tcx(const char *dev, int ifindex, struct nsteer_bpf *skel, 
 			strerror(-err));
 		return err;
 	}
-	if (!from_clsact)
-		return 0;
-	err = tc_ingress_detach(ifindex);
+	err = from_clsact ? tc_ingress_detach(ifindex) : 0;
+	/* Also without the filter: a move killed after removing it left the qdisc. */
 	if (!err && (cfg->flags & NSTEER_CFG_OWN_CLSACT))
 		err = tc_clsact_destroy(ifindex);
 	if (err) {
@@ -212,6 +211,8 @@ static int tc_attach_tcx(const char *dev, int ifindex, struct nsteer_bpf *skel, 
 		return err;
 	}
 	cfg->flags &= ~NSTEER_CFG_OWN_CLSACT;
+	if (!from_clsact)
+		return 0;
 	err = tcx_attach(ifindex, bpf_program__fd(skel->progs.nsteer_tcx_up), pin);
 	if (err)
 		pr_warn("Couldn't replace the TCX program of %s: %s\n", dev, strerror(-err));

@@ -68,10 +68,10 @@ stride() {
 
 # snapshot UPLINK: the lab's state as sorted lines, deterministic for equal states.
 snapshot() {
-	"$NST_PYTHON" -S - "$1" "nst$LAB_ID" "$NSTEER" <<'PY'
+	"$NST_PYTHON" -S - "$1" "nst$LAB_ID" "$NSTEER" "$NST_DIR/tcx.py" <<'PY'
 import json, os, re, subprocess, sys
 
-up, prefix, nsteer = sys.argv[1], sys.argv[2], sys.argv[3]
+up, prefix, nsteer, tcx = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 hostacc = "nsh-" + up[:11]
 out = []
 
@@ -153,6 +153,9 @@ for net in js("bpftool", "-j", "net"):
             if a["devname"] in names:
                 out.append("%s %s %s %s" % (kind, names[a["devname"]], a.get("kind", a.get("mode")),
                                             re.sub(r":\[\d+\]$", "", a.get("name", ""))))
+# The uplink's TCX programs in the order they run (bpftool 7.1 lists no TCX)
+for i, prog in enumerate(run(sys.executable, "-S", tcx, "ids", up).split()):
+    out.append("tcx UPLINK %d %s" % (i, js("bpftool", "-j", "prog", "show", "id", prog).get("name")))
 
 # The uplink's unicast and multicast address lists, and its allmulticast flag (above). The
 # solicited-node group of the uplink's own (random) MAC is named as such.
@@ -348,6 +351,19 @@ test_kill_attach() {
 	setup() { killable_lab; expect "detach" "$NSTEER" detach "$UP"; }
 	undo() { expect "detach" "$NSTEER" detach "$UP" --ports; }
 	kill_points "attach --host-access" uplink setup undo "$NSTEER" attach "$(uplink)" --host-access
+}
+
+# The moves between TCX and clsact, where both hooks hold nsteer for a while (test_tcx.sh checks
+# that no frame is steered twice meanwhile).
+test_kill_tc_hook_moves() {
+	"${NST_PYTHON}" -S "$NST_DIR/tcx.py" ids lo >/dev/null 2>&1 || skip "this kernel has no TCX"
+	setup() { killable_lab; add_p1; to_tcx; }
+	to_tcx() { expect "attach --tc-hook tcx" "$NSTEER" attach "$UP" --tc-hook tcx; }
+	to_clsact() { expect "attach --tc-hook clsact" "$NSTEER" attach "$UP" --tc-hook clsact; }
+	kill_points "attach --tc-hook clsact" uplink setup to_tcx "$NSTEER" attach "$(uplink)" --tc-hook clsact
+	lab_destroy
+	setup() { killable_lab; add_p1; to_clsact; }
+	kill_points "attach --tc-hook tcx" uplink setup to_clsact "$NSTEER" attach "$(uplink)" --tc-hook tcx
 }
 
 test_kill_detach() {
