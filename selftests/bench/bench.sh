@@ -116,6 +116,14 @@ measure() {
 	secs=$(awk '{print $4}' <<<"$out")
 	record "pps $name $(python3 -c "print(($after - $before) / $secs)") sent $(python3 -c "print($sent / $secs)")"
 	record "generator $name $(awk '{print $6}' <<<"$out")"
+	record "hook $name $(uplink_tc_hook)"
+}
+
+# The hook nsteer's uplink program hangs on, as status names it; "-" where nsteer is not attached.
+uplink_tc_hook() {
+	"$NSTEER" status $UP --json 2>/dev/null |
+		python3 -c 'import json, sys; print((json.load(sys.stdin) or [{}])[0].get("tc_hook", "-"))' 2>/dev/null ||
+		echo -
 }
 
 setup_xdp_drop() {
@@ -150,6 +158,13 @@ setup_nsteer_skb_stack() {
 setup_tc_peer_stack() {
 	lab_wire
 	"$NSTEER" attach $UP --xdp-mode off >/dev/null
+	nsteer_port nstbp1
+}
+
+# The same on the hook 6.1 has: TCX's link against clsact's filter, side by side.
+setup_tc_clsact_stack() {
+	lab_wire
+	"$NSTEER" attach $UP --xdp-mode off --tc-hook clsact >/dev/null
 	nsteer_port nstbp1
 }
 
@@ -202,6 +217,7 @@ PATHS=(
 	"macvlan_stack in_delivers_port $PORT_MAC"
 	"bridge_stack in_delivers_port $PORT_MAC"
 	"tc_peer_stack in_delivers_port $PORT_MAC"
+	"tc_clsact_stack in_delivers_port $PORT_MAC"
 	"nsteer_skb_stack in_delivers_port $PORT_MAC"
 	"unknown_drop unknown_drops $UNKNOWN_MAC"
 	"unknown_drop_no_monitor unknown_drops $UNKNOWN_MAC"

@@ -12,7 +12,8 @@ LABELS = {
     "nsteer_stack": "nsteer XDP -> port stack",
     "macvlan_stack": "macvlan (bridge) -> port stack",
     "bridge_stack": "Linux bridge + veth -> port stack",
-    "tc_peer_stack": "tc redirect_peer (nsteer --xdp-mode off) -> stack",
+    "tc_peer_stack": "tc redirect_peer (nsteer --xdp-mode off, TCX) -> stack",
+    "tc_clsact_stack": "the same on clsact (--tc-hook clsact) -> stack",
     "nsteer_skb_stack": "nsteer generic XDP (--xdp-mode skb) -> stack",
     "unknown_drop": "nsteer --unknown drop, unknown MAC",
     "unknown_drop_no_monitor": "the same, built without the monitor's switch",
@@ -31,6 +32,8 @@ RATIO_BARS = [
     ("into the stack vs macvlan", "nsteer_stack", "macvlan_stack", 1.0),
     ("into the stack vs bridge", "nsteer_stack", "bridge_stack", 2.0),
     ("into the stack vs tc redirect_peer", "nsteer_stack", "tc_peer_stack", 1.2),
+    # The hooks side by side: no bar, the kernel picks TCX where it has it.
+    ("tc only, TCX vs clsact", "tc_peer_stack", "tc_clsact_stack", None),
     ("unknown-MAC drop vs XDP_DROP", "unknown_drop", "xdp_drop", 0.9),
     # What watching costs: no bar, a monitor is a debugging tool (the ring drops what the reader
     # cannot keep up with; the counters still count every drop).
@@ -48,10 +51,14 @@ def main(results_path, json_path):
     samples = defaultdict(list)
     offered = defaultdict(list)
     generators = defaultdict(set)  # path -> the generators its samples came from
+    hooks = defaultdict(set)  # path -> the tc hook nsteer's uplink program was on ("-": none)
     for line in open(results_path):
         f = line.split()
         if f and f[0] == "generator":
             generators[f[1]].add(f[2])
+            continue
+        if f and f[0] == "hook":
+            hooks[f[1]].add(f[2])
             continue
         if not f or f[0] == "frames":  # frames: the delivery accounting, read below
             continue
@@ -86,19 +93,21 @@ def main(results_path, json_path):
     if gen_ns is not None:
         print(f"its own cost: {gen_ns:.0f} ns of CPU per frame (the XDP_DROP row); 'rx ns' below is "
               "each path's CPU time per delivered frame less that")
-    print(f"{'path (64-byte UDP frames)':<52} {'median Mpps':>11} {'min-max':>15} {'offered':>8} {'rx ns':>7}")
+    print(f"{'path (64-byte UDP frames)':<52} {'median Mpps':>11} {'min-max':>15} {'offered':>8} {'rx ns':>7}"
+          f" {'tc hook':>7}")
     for name, label in LABELS.items():
         v = samples.get(("pps", name))
         if not v:
             continue
         m = statistics.median(v)
         cost = rx_ns(name)
+        hook = ",".join(sorted(hooks.get(name, {"-"})))
         report["paths"][name] = {"median_pps": m, "min_pps": min(v), "max_pps": max(v),
                                  "samples": v, "offered_pps": statistics.median(offered[name]),
-                                 "rx_ns_per_frame": cost}
+                                 "rx_ns_per_frame": cost, "tc_hook": hook}
         shown = f"{cost:>7.0f}" if cost is not None and name != "xdp_drop" else f"{'-':>7}"
         print(f"{label:<52} {m / 1e6:>11.2f} {min(v) / 1e6:>7.2f}-{max(v) / 1e6:<7.2f}"
-              f" {statistics.median(offered[name]) / 1e6:>8.2f} {shown}")
+              f" {statistics.median(offered[name]) / 1e6:>8.2f} {shown} {hook:>7}")
 
     print()
     print(f"{'SPEC 6 bar':<40} {'ratio':>7} {'bar':>6}  verdict   (of receive costs, rx ns, where "

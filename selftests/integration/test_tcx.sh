@@ -24,7 +24,7 @@
 #                                     the link's pin removed (the link goes with it): status
 #                                     says so, attach repairs, the ports are reached again
 # selftests-scope: kernel (TCX exists from 6.6: the VM on 6.1 tests the fallback, the one on 6.12 TCX)
-# selftests-modes: auto (the hook is tc's: on a veth auto leaves every frame to tc)
+# selftests-modes: auto (the hook is tc's; the tests that need tc to see every frame attach with --xdp-mode off)
 source "$(dirname "$0")/lib.sh"
 
 NEIGHBOUR_OBJ=$NST_ROOT/.output/selftests/integration/neighbour_tc.bpf.o
@@ -111,7 +111,7 @@ test_tcx_refused_without_tcx() {
 test_program_before_nsteer_sees_every_frame() {
 	local link nsteer_id
 	need_tcx
-	lab 1
+	lab 1 --xdp-mode off # tc sees every frame: XDP would steer unicast before it
 	neighbour_attach --before
 	[ "$(tcx_ids "$UP")" = "$NEIGHBOUR_ID $(tc_prog_id "$UP")" ] ||
 		fail "TCX order [$(tcx_ids "$UP")], not [the neighbour $NEIGHBOUR_ID, nsteer]"
@@ -120,7 +120,7 @@ test_program_before_nsteer_sees_every_frame() {
 	link=$(link_of "$UP" id)
 	nsteer_id=$(tc_prog_id "$UP")
 	expect "re-attach in skb mode" "$NSTEER" attach "$UP" --xdp-mode skb
-	expect "re-attach in auto mode" "$NSTEER" attach "$UP"
+	expect "re-attach in mode off" "$NSTEER" attach "$UP" --xdp-mode off
 	[ "$(link_of "$UP" id)" = "$link" ] || fail "re-attach made link $(link_of "$UP" id) in place of $link"
 	[ "$(tc_prog_id "$UP")" != "$nsteer_id" ] || fail "re-attach left program $nsteer_id in the link"
 	[ "$(tcx_ids "$UP")" = "$NEIGHBOUR_ID $(tc_prog_id "$UP")" ] ||
@@ -133,7 +133,7 @@ test_program_before_nsteer_sees_every_frame() {
 
 test_program_after_nsteer_sees_what_nsteer_leaves() {
 	need_tcx
-	lab 1
+	lab 1 --xdp-mode off # tc sees every frame: XDP would steer unicast before it
 	neighbour_attach
 	[ "$(tcx_ids "$UP")" = "$(tc_prog_id "$UP") $NEIGHBOUR_ID" ] ||
 		fail "TCX order [$(tcx_ids "$UP")], not [nsteer, the neighbour $NEIGHBOUR_ID]"
@@ -191,7 +191,7 @@ test_hook_moves_lose_and_double_no_frame() {
 test_removed_link_is_a_problem_attach_repairs() {
 	local link_pin
 	need_tcx
-	lab 1
+	lab 1 --xdp-mode off # tc sees every frame: XDP would steer unicast before it
 	link_pin=$(pin_dir "$UP")/link_tcx_uplink
 	rm "$link_pin" || fail "no link pinned at $link_pin"
 	[ -z "$(tcx_ids "$UP")" ] || fail "the link outlived its pin: TCX runs [$(tcx_ids "$UP")]"
@@ -199,7 +199,7 @@ test_removed_link_is_a_problem_attach_repairs() {
 	[[ "$(problems "$UP")" == *"the tc program is not attached"* ]] ||
 		fail "status does not name the missing program: $(problems "$UP")"
 	expect_no_ping "$WIRE" "$(port_addr4 1)"
-	expect "attach, as status advises" "$NSTEER" attach "$UP"
+	expect "attach, as status advises" "$NSTEER" attach "$UP" --xdp-mode off
 	[ "$(tcx_ids "$UP")" = "$(tc_prog_id "$UP")" ] || fail "attach did not hang nsteer on TCX again"
 	[ -z "$(problems "$UP")" ] || fail "status after the repair: $(problems "$UP")"
 	expect_ping "$WIRE" "$(port_addr4 1)"
