@@ -188,9 +188,14 @@ static long flood_one(__u32 index, struct flood_ctx *fc)
 	    (fc->only_flags && !(port->flags & fc->only_flags)) ||
 	    (fc->by_group && !mld_listening(slot, &fc->mld)))
 		return 0;
-	/* Egress of the host end is ingress of the namespace end: the port receives the copy. */
+	/* Egress of the host end is ingress of the namespace end: the port receives the copy,
+	 * unless its veth refuses it (its receive ring is full: the port's stack fell behind), which
+	 * is counted here, as nothing else would count it to the port (not in a monitor's events:
+	 * under a storm of broadcasts they would only add to the load). */
 	if (bpf_clone_redirect(fc->skb, port->ifindex, 0) == 0)
 		count_rx(slot, fc->skb->len);
+	else
+		count_drop(slot, NSTEER_DROP_PORT_REJECTED);
 	return 0;
 }
 

@@ -201,9 +201,10 @@ struct nsteer_port {
 
 /* Why the datapath drops a frame: X(ID, name, what). The enum, the counters' fields, `stats`,
  * `status`, their JSON and the layout checks all come from this list, so a new reason is one line
- * here (and the count_drop calls that use it). One is not counted by the programs: PORT_REJECTED
- * happens after XDP's verdict, in the kernel's veth, which counts it on the port's host end
- * (ethtool -S: tx_queue_N_xdp_xmit_errors); the loader adds that count in when it sums. */
+ * here (and the count_drop calls that use it). One is counted in two places: PORT_REJECTED, a
+ * frame or copy the port's veth refused. tc's flood sees its copy refused and counts it; an XDP
+ * redirect is refused after XDP's verdict, in the kernel's veth, which counts it on the port's
+ * host end (ethtool -S: tx_queue_N_xdp_xmit_errors), and the loader adds that count in. */
 #define NSTEER_DROP_REASONS(X)                                                       \
 	X(MALFORMED, malformed, "too short for an Ethernet (or 802.1Q) header")      \
 	X(UNKNOWN_DST, unknown_dst, "no port owns the destination (--unknown drop)") \
@@ -211,7 +212,8 @@ struct nsteer_port {
 	X(PORT_TO_PORT, port_to_port, "port to port, which private mode forbids")    \
 	X(VLAN, vlan, "a tagged frame where none is allowed")                        \
 	X(PORT_REJECTED, port_rejected,                                              \
-	  "XDP redirected it, the port's veth refused it: its ring full, or over its MTU")
+	  "the port's veth refused it (XDP's redirect, or tc's copy of a broadcast): its ring " \
+	  "full, or over its MTU")
 
 #define NSTEER_DROP_VALUE(ID, name, what) NSTEER_DROP_##ID,
 enum nsteer_drop_reason {

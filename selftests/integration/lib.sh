@@ -114,6 +114,10 @@ for k in sys.argv[1].split("."):
 print(o)' "$1"
 }
 
+# tcx_ids DEV: the programs on DEV's TCX ingress, in the order they run (none where the kernel
+# has no TCX); Debian 12's bpftool and tc do not list them.
+tcx_ids() { "$NST_PYTHON" -S "$NST_DIR/tcx.py" ids "$1" 2>/dev/null; }
+
 # link_get NS IFNAME KEY[.KEY...]: a field of `ip -s -j link show` (mtu, ifindex, stats64.rx.packets).
 link_get() { in_ns "$1" ip -s -j link show "$2" | json_first "$3"; }
 

@@ -829,9 +829,13 @@ test_status() {
 	expect "attach again" "$NSTEER" attach "$UP"
 	cni_quiet_ok "STATUS after attaching again" STATUS - - - "$cfg"
 	# nsteer's tc program goes (on a veth uplink every mode has one: it steers the uplink's ingress
-	# that XDP passes on, or all of it with xdp off).
-	tc filter show dev "$UP" ingress | grep -q nsteer || fail "no tc program of nsteer on $UP to remove"
-	tc filter del dev "$UP" ingress || fail "tc filter del"
+	# that XDP passes on, or all of it with xdp off): its TCX link's pin, or its clsact filter.
+	if [ "$(status_get "$UP" 's["tc_hook"]')" = tcx ]; then
+		rm "$(pin_dir "$UP")/link_tcx_uplink" || fail "no TCX link of nsteer on $UP to remove"
+	else
+		tc filter show dev "$UP" ingress | grep -q nsteer || fail "no tc program of nsteer on $UP to remove"
+		tc filter del dev "$UP" ingress || fail "tc filter del"
+	fi
 	cni STATUS - - - "$cfg"
 	cni_fails 50 "STATUS with nsteer's tc program gone" 1.1.0
 }

@@ -41,6 +41,7 @@ lab_snapshot() {
 		ip -d -o link show "$up" | grep -o -E '<[^>]*>|prog/xdp[a-z]* id [0-9]+|xdp[a-z]* id [0-9]+'
 		tc filter show dev "$up" ingress 2>/dev/null
 		tc filter show dev "$up" egress 2>/dev/null
+		tcx_ids "$up" | sed 's/^/tcx ingress /'
 		bridge fdb show dev "$up" 2>/dev/null | grep -a self
 		ip maddr show dev "$up" 2>/dev/null
 		"$NSTEER" port list "$up" --json 2>/dev/null

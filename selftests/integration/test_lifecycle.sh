@@ -7,7 +7,8 @@
 source "$(dirname "$0")/lib.sh"
 
 xdp_prog_id() { ip -d link show "$1" | sed -n 's/.*prog\/xdp id \([0-9]*\).*/\1/p'; }
-tc_prog_ids() { tc filter show dev "$1" ingress 2>/dev/null | grep -o ' id [0-9]*' | awk '{print $2}'; }
+# clsact's filters, and TCX's programs (the uplink's, where the kernel has TCX)
+tc_prog_ids() { tc filter show dev "$1" ingress 2>/dev/null | grep -o ' id [0-9]*' | awk '{print $2}'; tcx_ids "$1"; }
 prog_gone() { ! bpftool prog show id "$1" >/dev/null 2>&1; }
 link_exists() { ip link show "$1" >/dev/null 2>&1; }
 netns_exists() { [ -e "/var/run/netns/$1" ]; }
@@ -42,6 +43,7 @@ test_detach_removes_programs_and_pins() {
 	[ -z "$(pins_named "$UP")" ] || fail "pins of $UP left: $(pins_named "$UP")"
 	ip -d link show "$UP" | grep -q 'prog/xdp' && fail "an XDP program is still attached to $UP"
 	[ -z "$(tc filter show dev "$UP" ingress 2>/dev/null)" ] || fail "tc filters left on $UP ingress"
+	[ -z "$(tcx_ids "$UP")" ] || fail "TCX programs left on $UP: $(tcx_ids "$UP")"
 	tc qdisc show dev "$UP" | grep -q clsact && fail "the clsact qdisc nsteer created on $UP is left"
 	for host in "${hosts[@]}"; do
 		link_exists "$host" || fail "detach without --ports removed the port veth $host"

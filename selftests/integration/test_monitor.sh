@@ -164,7 +164,7 @@ test_bad_arguments() {
 	local rc
 	"$NSTEER" monitor "$UP" --reason port_rejected >/dev/null 2>&1
 	rc=$?
-	[ $rc -eq 2 ] || fail "--reason port_rejected exited $rc, expected 2 (monitor cannot see them)"
+	[ $rc -eq 2 ] || fail "--reason port_rejected exited $rc, expected 2 (monitor does not show them)"
 	"$NSTEER" monitor "$UP" --reason nonsense >/dev/null 2>&1
 	rc=$?
 	[ $rc -eq 2 ] || fail "--reason nonsense exited $rc, expected 2"

@@ -33,7 +33,7 @@ STEADY=("$NST_PYTHON" -S "$NST_DIR/steady.py")
 
 have_tcx() { "${TCX[@]}" ids lo >/dev/null 2>&1; }
 need_tcx() { have_tcx || skip "this kernel has no TCX (Linux 6.6 and later have); the VM on 6.12 runs it"; }
-tcx_ids() { "${TCX[@]}" ids "$1" | tr '\n' ' ' | sed 's/ $//'; }
+tcx_order() { tcx_ids "$1" | tr '\n' ' ' | sed 's/ $//'; }
 tc_prog_id() { status_get "$1" 's["tc_prog_id"]'; }
 link_of() { # link_of UPLINK FIELD: a field of nsteer's pinned TCX link, as bpftool shows it
 	bpftool -j link show pinned "$(pin_dir "$1")/link_tcx_uplink" | "$NST_PYTHON" -S -c \
@@ -77,8 +77,8 @@ test_auto_hook_follows_the_kernel() {
 	"$NSTEER" status "$UP" | grep -q "tc $hook (prog id $(tc_prog_id "$UP"))" ||
 		fail "status text does not say 'tc $hook (prog id ...)': $("$NSTEER" status "$UP")"
 	if [ $hook = tcx ]; then
-		[ "$(tcx_ids "$UP")" = "$(tc_prog_id "$UP")" ] ||
-			fail "TCX runs [$(tcx_ids "$UP")] on $UP, status names $(tc_prog_id "$UP")"
+		[ "$(tcx_order "$UP")" = "$(tc_prog_id "$UP")" ] ||
+			fail "TCX runs [$(tcx_order "$UP")] on $UP, status names $(tc_prog_id "$UP")"
 		[ "$(link_of "$UP" prog_id)" = "$(tc_prog_id "$UP")" ] || fail "the pinned link holds another program"
 		! tc qdisc show dev "$UP" | grep -q clsact || fail "attach on TCX made a clsact: $(tc qdisc show dev "$UP")"
 	else
@@ -88,7 +88,7 @@ test_auto_hook_follows_the_kernel() {
 	expect_ping "$WIRE" "$(port_addr4 1)" "$(port_addr6 1)"
 	expect "detach" "$NSTEER" detach "$UP" --ports
 	if [ $hook = tcx ]; then
-		[ -z "$(tcx_ids "$UP")" ] || fail "TCX still runs [$(tcx_ids "$UP")] on $UP after detach"
+		[ -z "$(tcx_order "$UP")" ] || fail "TCX still runs [$(tcx_order "$UP")] on $UP after detach"
 	else
 		! tc qdisc show dev "$UP" | grep -q clsact || fail "detach left the clsact nsteer made"
 	fi
@@ -113,8 +113,8 @@ test_program_before_nsteer_sees_every_frame() {
 	need_tcx
 	lab 1 --xdp-mode off # tc sees every frame: XDP would steer unicast before it
 	neighbour_attach --before
-	[ "$(tcx_ids "$UP")" = "$NEIGHBOUR_ID $(tc_prog_id "$UP")" ] ||
-		fail "TCX order [$(tcx_ids "$UP")], not [the neighbour $NEIGHBOUR_ID, nsteer]"
+	[ "$(tcx_order "$UP")" = "$NEIGHBOUR_ID $(tc_prog_id "$UP")" ] ||
+		fail "TCX order [$(tcx_order "$UP")], not [the neighbour $NEIGHBOUR_ID, nsteer]"
 	marked_and_plain "port 1 (marked, then steered)" "$(port_ns 1)" eth0 "$(port_mac 1)" 0x88b5
 	# Programs replaced (the XDP mode asks for a new load, and back): inside the same link.
 	link=$(link_of "$UP" id)
@@ -123,11 +123,11 @@ test_program_before_nsteer_sees_every_frame() {
 	expect "re-attach in mode off" "$NSTEER" attach "$UP" --xdp-mode off
 	[ "$(link_of "$UP" id)" = "$link" ] || fail "re-attach made link $(link_of "$UP" id) in place of $link"
 	[ "$(tc_prog_id "$UP")" != "$nsteer_id" ] || fail "re-attach left program $nsteer_id in the link"
-	[ "$(tcx_ids "$UP")" = "$NEIGHBOUR_ID $(tc_prog_id "$UP")" ] ||
-		fail "after re-attach the TCX order is [$(tcx_ids "$UP")], not [the neighbour $NEIGHBOUR_ID, nsteer]"
+	[ "$(tcx_order "$UP")" = "$NEIGHBOUR_ID $(tc_prog_id "$UP")" ] ||
+		fail "after re-attach the TCX order is [$(tcx_order "$UP")], not [the neighbour $NEIGHBOUR_ID, nsteer]"
 	marked_and_plain "port 1 after re-attach" "$(port_ns 1)" eth0 "$(port_mac 1)" 0x88b5
 	expect "detach" "$NSTEER" detach "$UP"
-	[ "$(tcx_ids "$UP")" = "$NEIGHBOUR_ID" ] || fail "after detach TCX runs [$(tcx_ids "$UP")], not the neighbour alone"
+	[ "$(tcx_order "$UP")" = "$NEIGHBOUR_ID" ] || fail "after detach TCX runs [$(tcx_order "$UP")], not the neighbour alone"
 	marked_and_plain "the uplink's stack without nsteer" "" "$UP" "$(port_mac 1)" 0x88b5 stack
 }
 
@@ -135,8 +135,8 @@ test_program_after_nsteer_sees_what_nsteer_leaves() {
 	need_tcx
 	lab 1 --xdp-mode off # tc sees every frame: XDP would steer unicast before it
 	neighbour_attach
-	[ "$(tcx_ids "$UP")" = "$(tc_prog_id "$UP") $NEIGHBOUR_ID" ] ||
-		fail "TCX order [$(tcx_ids "$UP")], not [nsteer, the neighbour $NEIGHBOUR_ID]"
+	[ "$(tcx_order "$UP")" = "$(tc_prog_id "$UP") $NEIGHBOUR_ID" ] ||
+		fail "TCX order [$(tcx_order "$UP")], not [nsteer, the neighbour $NEIGHBOUR_ID]"
 	marked_and_plain "port 1 (steered by nsteer alone)" "$(port_ns 1)" eth0 "$(port_mac 1)" 0x88b6
 	marked_and_plain "the uplink's stack (an unknown MAC: nsteer, then the neighbour)" "" "$UP" \
 		02:00:00:00:77:77 0x88b5 stack
@@ -149,8 +149,8 @@ move_killed() {
 	local rc
 	(NSTEER_FAULT=$2 "$NSTEER" attach "$UP" --tc-hook "$1"; exit $?) >"$LAB_TMP/kill.out" 2>&1; rc=$?
 	[ $rc = 137 ] || fail "attach --tc-hook $1 with NSTEER_FAULT=$2 exited $rc: $(cat "$LAB_TMP/kill.out")"
-	[ -n "$(tcx_ids "$UP")" ] && tc filter show dev "$UP" ingress | grep -q nsteer_tc_up ||
-		fail "killed at $2, nsteer is not on both hooks: TCX [$(tcx_ids "$UP")], clsact $(tc filter show dev "$UP" ingress)"
+	[ -n "$(tcx_order "$UP")" ] && tc filter show dev "$UP" ingress | grep -q nsteer_tc_up ||
+		fail "killed at $2, nsteer is not on both hooks: TCX [$(tcx_order "$UP")], clsact $(tc filter show dev "$UP" ingress)"
 	sleep 0.3
 	expect "attach --tc-hook $1 after a kill at $2" "$NSTEER" attach "$UP" --tc-hook "$1"
 }
@@ -194,13 +194,13 @@ test_removed_link_is_a_problem_attach_repairs() {
 	lab 1 --xdp-mode off # tc sees every frame: XDP would steer unicast before it
 	link_pin=$(pin_dir "$UP")/link_tcx_uplink
 	rm "$link_pin" || fail "no link pinned at $link_pin"
-	[ -z "$(tcx_ids "$UP")" ] || fail "the link outlived its pin: TCX runs [$(tcx_ids "$UP")]"
+	[ -z "$(tcx_order "$UP")" ] || fail "the link outlived its pin: TCX runs [$(tcx_order "$UP")]"
 	"$NSTEER" status "$UP" >"$LAB_TMP/status.out" 2>&1 && fail "status exits 0 without nsteer's program: $(cat "$LAB_TMP/status.out")"
 	[[ "$(problems "$UP")" == *"the tc program is not attached"* ]] ||
 		fail "status does not name the missing program: $(problems "$UP")"
 	expect_no_ping "$WIRE" "$(port_addr4 1)"
 	expect "attach, as status advises" "$NSTEER" attach "$UP" --xdp-mode off
-	[ "$(tcx_ids "$UP")" = "$(tc_prog_id "$UP")" ] || fail "attach did not hang nsteer on TCX again"
+	[ "$(tcx_order "$UP")" = "$(tc_prog_id "$UP")" ] || fail "attach did not hang nsteer on TCX again"
 	[ -z "$(problems "$UP")" ] || fail "status after the repair: $(problems "$UP")"
 	expect_ping "$WIRE" "$(port_addr4 1)"
 }

@@ -6,6 +6,10 @@
  *
  * BPF_PROG_RUN leaves an 802.1Q tag in the frame data (the stack would have moved it into skb
  * metadata before tc), which exercises the program's in-data tag path. */
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
 #include "progrun_expect.h"
 
 TestSuite(tc_uplink, .init = progrun_setup, .fini = progrun_teardown);
@@ -26,6 +30,26 @@ Test(tc_uplink, broadcast_is_cloned_to_every_untagged_port_and_passed_up)
 	expect_received(fd_b, MAC_REMOTE, &probe.f, port(PORT_B)->host_name);
 	close(fd_a);
 	close(fd_b);
+}
+
+/* A port's stack that cannot take a copy (here: its MTU, as a container may set it, is below the
+ * frame's size; under load: its receive ring is full) makes its veth refuse it, which is counted
+ * to that port, while the others get theirs. */
+Test(tc_uplink, broadcast_copy_a_port_refuses_is_counted_as_port_rejected)
+{
+	struct ifreq ifr = { .ifr_mtu = 68 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", port(PORT_B)->ns_name);
+	cr_assert(fd >= 0 && ioctl(fd, SIOCSIFMTU, &ifr) == 0, "MTU 68 on %s: %s", ifr.ifr_name,
+		  strerror(errno));
+	close(fd);
+	tc_up_from_wire(MAC_BROADCAST, -1, 200, TC_ACT_OK,
+			"the host's stack gets the broadcast too");
+	expect_rx(PORT_A, 1, "port A takes its copy");
+	expect_rx(PORT_B, 0, "port B's veth refuses a 200-byte copy at MTU 68");
+	expect_port_count(PORT_B, drop_port_rejected, 1, "the refused copy is counted to port B");
+	expect_port_count(PORT_A, drop_port_rejected, 0, "port A refused nothing");
 }
 
 Test(tc_uplink, tagged_broadcast_is_cloned_untagged_to_its_vlan_only)

@@ -1039,7 +1039,7 @@ Test(cli, monitor)
 
 Test(cli, monitor_errors)
 {
-	EXPECT_USAGE("monitor cannot see them", "monitor", "--reason", "port_rejected");
+	EXPECT_USAGE("not shown by monitor", "monitor", "--reason", "port_rejected");
 	EXPECT_USAGE("invalid --reason 'late'", "monitor", "--reason", "late");
 	EXPECT_USAGE("give one of --json and --pcap -", "monitor", "--json", "--pcap", "-");
 	EXPECT_USAGE("empty --pcap", "monitor", "--pcap", "");

@@ -265,8 +265,8 @@ static const struct cmdline_command commands[] = {
 	  "Show frames as the datapath drops them, until interrupted: time, uplink, where the frame\n"
 	  "came from (the wire, or the port that sent it), reason, MACs, VLAN, ethertype, length.\n"
 	  "The datapath describes drops only while a monitor runs, one per uplink at a time.\n"
-	  "port_rejected drops happen in the kernel's veth after XDP: stats counts them, monitor\n"
-	  "cannot see them." },
+	  "port_rejected drops, frames a port's veth refused, are counted by stats, not shown\n"
+	  "here." },
 	{ "batch", NULL, CMD_BATCH, &args_file, "file-or-stdin", NO_OPTS,
 	  "Run one nsteer command per line (without the word nsteer) under one lock, in one\n"
 	  "process; blank lines and lines starting with # are skipped. Stops at the first failing\n"
@@ -328,8 +328,8 @@ static bool check(const struct cmdline_command *c, int nargs, char **args, void 
 		}
 	}
 	if (cli->monitor_reason == NSTEER_DROP_PORT_REJECTED)
-		return cmdline_refuse(ctx, "port_rejected drops happen in the kernel's veth, after "
-					   "XDP: stats counts them, monitor cannot see them");
+		return cmdline_refuse(ctx, "port_rejected drops, frames a port's veth refused, are "
+					   "counted by stats, not shown by monitor");
 	if (cli->json && cli->pcap && !strcmp(cli->pcap, "-"))
 		return cmdline_refuse(ctx, "give one of --json and --pcap -: both write to stdout");
 	if (cli->count && !cli->interval)
