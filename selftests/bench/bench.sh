@@ -121,9 +121,10 @@ measure() {
 
 # The hook nsteer's uplink program hangs on, as status names it; "-" where nsteer is not attached.
 uplink_tc_hook() {
-	"$NSTEER" status $UP --json 2>/dev/null |
-		python3 -c 'import json, sys; print((json.load(sys.stdin) or [{}])[0].get("tc_hook", "-"))' 2>/dev/null ||
-		echo -
+	local json
+	json=$("$NSTEER" status $UP --json 2>/dev/null) # exits 1 when it reports a problem: still read
+	python3 -c 'import json, sys; print((json.load(sys.stdin) or [{}])[0].get("tc_hook", "-"))' \
+		<<<"${json:-[]}" 2>/dev/null || echo -
 }
 
 setup_xdp_drop() {
