@@ -323,7 +323,9 @@ static __always_inline int uplink_ingress(struct __sk_buff *skb, const int pass)
 	return deliver(skb, &port);
 }
 
-/* On clsact, and on TCX while nsteer moves between the two: a final verdict, so that the other
+/* Two entry points over one body, like nsteer_xdp and nsteer_xdp_skb above (alike by design: the
+ * kernel attaches programs, not arguments).
+ * On clsact, and on TCX while nsteer moves between the two: a final verdict, so that the other
  * hook's nsteer program, when both are attached, never sees a frame a second time. */
 SEC("tc")
 int nsteer_tc_up(struct __sk_buff *skb)
