@@ -25,6 +25,7 @@
 #                                     says so, attach repairs, the ports are reached again
 # selftests-scope: kernel (TCX exists from 6.6: the VM on 6.1 tests the fallback, the one on 6.12 TCX)
 # selftests-modes: auto (the hook is tc's; the tests that need tc to see every frame attach with --xdp-mode off)
+# selftests-host-only: hook_moves_lose_and_double_no_frame (a paced stream across attaches that take seconds under TCG would overfill its capture)
 source "$(dirname "$0")/lib.sh"
 
 NEIGHBOUR_OBJ=$NST_ROOT/.output/selftests/integration/neighbour_tc.bpf.o
